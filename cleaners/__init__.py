@@ -1,0 +1,1 @@
+"""Winnow cleaners: read, split and clean raw text dumps, every removal with a reason."""

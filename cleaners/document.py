@@ -1,0 +1,111 @@
+"""The one type every pipeline step takes and returns.
+
+A step never mutates a `Document`; it returns `dataclasses.replace(doc, ...)` (see `with_lines`).
+Every line a step takes out of the text becomes a `Removal`, so a report can always say what went
+and why, and kept lines plus removals account for every source line of an article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One removed line or span, with the rule that removed it."""
+
+    text: str  # the removed line (or span), verbatim as it stood when removed
+    reason: str  # for people: "photo caption"
+    rule: str  # for machines: "captions.photo_credit"; the part before the dot is the category
+    line: int  # 1-based line in the source file, not in the current text
+
+    @property
+    def category(self) -> str:
+        return self.rule.split(".", 1)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "reason": self.reason, "rule": self.rule, "line": self.line}
+
+
+@dataclass(slots=True)
+class Document:
+    """An article flowing through the pipeline.
+
+    `line_numbers[i]` is the source line of `text.split("\\n")[i]`, so a step that drops lines can
+    still name where each one stood in the input, however many steps dropped lines before it.
+    Blank lines carry the number of the blank source line they came from (0 when synthesised).
+    """
+
+    id: str  # stable: derived from source + first line number, same on every run
+    text: str
+    source: str  # the file (or "-" for stdin) it came from
+    lines: tuple[int, int]  # first and last source line, inclusive
+    title: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    removed: list[Removal] = field(default_factory=list)
+    line_numbers: tuple[int, ...] = ()
+
+    def text_lines(self) -> list[str]:
+        return self.text.split("\n") if self.text else []
+
+    def numbered_lines(self) -> list[tuple[int, str]]:
+        """(source line, text) for each line of the text."""
+        lines = self.text_lines()
+        numbers = self.line_numbers or tuple(range(self.lines[0], self.lines[0] + len(lines)))
+        return list(zip(numbers, lines, strict=True))
+
+    def with_lines(
+        self,
+        numbered: list[tuple[int, str]],
+        removed: list[Removal] | None = None,
+        **changes: Any,
+    ) -> Document:
+        """A copy with new lines (and extra removals appended), blank runs collapsed."""
+        kept = _collapse_blank_runs(numbered)
+        return replace(
+            self,
+            text="\n".join(text for _, text in kept),
+            line_numbers=tuple(number for number, _ in kept),
+            removed=[*self.removed, *(removed or [])],
+            meta=dict(changes.pop("meta", self.meta)),
+            **changes,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "meta": self.meta,
+            "source": self.source,
+            "lines": list(self.lines),
+            "removed": [r.to_dict() for r in self.removed],
+        }
+
+
+def _collapse_blank_runs(numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Drop leading/trailing blank lines and fold runs of blank lines into one.
+
+    Removing a caption between two paragraphs leaves two blank lines; the article should read as
+    if the caption had never been there, so blank runs are folded rather than kept.
+    """
+    out: list[tuple[int, str]] = []
+    for number, text in numbered:
+        if not text.strip():
+            if out and out[-1][1].strip():
+                out.append((number, ""))
+            continue
+        out.append((number, text))
+    while out and not out[-1][1].strip():
+        out.pop()
+    return out
+
+
+def stable_id(source: str, first_line: int, first_text: str) -> str:
+    """An id that is the same on every run for the same article of the same input."""
+    digest = hashlib.blake2b(
+        f"{source}\0{first_line}\0{first_text}".encode(), digest_size=8
+    ).hexdigest()
+    return digest

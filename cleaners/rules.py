@@ -1,0 +1,121 @@
+"""Rule registries and the one helper through which every line-level drop goes.
+
+A category file (captions, boilerplate, footers, ...) declares its rules with `@line_rule` into
+its own `RuleSet`; the category's step applies every rule registered there, so adding a rule is
+one function plus its test and nothing else changes. `winnow rules` reads the same registries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from cleaners.document import Document, Removal
+
+LinePredicate = Callable[[str], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A named predicate over one stripped line: True means the line is removed."""
+
+    name: str  # "captions.photo_credit"
+    reason: str  # "photo caption"
+    predicate: LinePredicate
+    doc: str = ""
+
+    @property
+    def category(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+@dataclass(slots=True)
+class RuleSet:
+    """The rules of one category, in registration order."""
+
+    category: str
+    rules: list[LineRule] = field(default_factory=list)
+
+    def line_rule(self, name: str, *, reason: str) -> Callable[[LinePredicate], LinePredicate]:
+        """Register a `str -> bool` predicate as a rule of this category."""
+        if not name.startswith(self.category + "."):
+            raise ValueError(f"rule {name!r} must start with {self.category + '.'!r}")
+
+        def register(predicate: LinePredicate) -> LinePredicate:
+            if any(rule.name == name for rule in self.rules):
+                raise ValueError(f"rule {name!r} is registered twice")
+            doc = (predicate.__doc__ or "").strip().split("\n", 1)[0]
+            self.rules.append(LineRule(name, reason, predicate, doc))
+            return predicate
+
+        return register
+
+    def first_match(self, line: str, disabled: frozenset[str] = frozenset()) -> LineRule | None:
+        stripped = line.strip()
+        if not stripped:
+            return None
+        for rule in self.rules:
+            if rule.name not in disabled and rule.predicate(stripped):
+                return rule
+        return None
+
+    def step(self, disabled: frozenset[str] = frozenset()) -> Callable[[Document], Document]:
+        """A pipeline step that drops every line one of these rules matches."""
+
+        def apply(doc: Document) -> Document:
+            return drop_matching(doc, lambda line: self.first_match(line, disabled))
+
+        apply.__name__ = f"{self.category}_step"
+        return apply
+
+
+ALL_RULESETS: dict[str, RuleSet] = {}
+
+
+def ruleset(category: str) -> RuleSet:
+    """The registry of one category (made on first use)."""
+    return ALL_RULESETS.setdefault(category, RuleSet(category))
+
+
+def iter_rules() -> Iterator[LineRule]:
+    for category in sorted(ALL_RULESETS):
+        yield from ALL_RULESETS[category].rules
+
+
+def drop_matching(doc: Document, match: Callable[[str], LineRule | None]) -> Document:
+    """Drop each line for which `match` names a rule, recording a `Removal` for it."""
+    kept: list[tuple[int, str]] = []
+    removed: list[Removal] = []
+    for number, text in doc.numbered_lines():
+        rule = match(text)
+        if rule is None:
+            kept.append((number, text))
+        else:
+            removed.append(Removal(text=text, reason=rule.reason, rule=rule.name, line=number))
+    if not removed:
+        return doc
+    return doc.with_lines(kept, removed)
+
+
+def drop_lines(
+    doc: Document, predicate: LinePredicate, *, rule: str, reason: str
+) -> Document:
+    """Drop every non-blank line `predicate` accepts, recording `rule` and `reason` for each."""
+    named = LineRule(rule, reason, predicate)
+    return drop_matching(doc, lambda line: named if line.strip() and predicate(line) else None)
+
+
+def drop_indices(
+    doc: Document, indices: set[int], *, rule: str, reason: str
+) -> Document:
+    """Drop the lines at these positions of `doc.text_lines()` (for context-aware rules)."""
+    if not indices:
+        return doc
+    kept: list[tuple[int, str]] = []
+    removed: list[Removal] = []
+    for i, (number, text) in enumerate(doc.numbered_lines()):
+        if i in indices and text.strip():
+            removed.append(Removal(text=text, reason=reason, rule=rule, line=number))
+        else:
+            kept.append((number, text))
+    return doc.with_lines(kept, removed)
