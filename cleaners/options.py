@@ -1,0 +1,30 @@
+"""Switches for the cleaning steps, shared by every category module.
+
+Kept apart from `cleaners.pipeline` so that a category module can read its options without
+importing the pipeline that imports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cleaners.document import Document
+
+Step = Callable[[Document], Document]
+
+
+@dataclass(frozen=True, slots=True)
+class CleanOptions:
+    """One switch per cleaning step, plus rules switched off by name."""
+
+    fix_unicode: bool = True
+    ascii_quotes: bool = False  # curly quotes are content; straighten only when asked
+    headlines: bool = True  # republisher headline out, original headline to `title`
+    captions: bool = True
+    boilerplate: bool = True
+    footers: bool = True
+    learn_recurring: bool = True  # lines (shapes) recurring across many articles of one run
+    recurring_min_docs: int = 3  # a shape must recur in at least this many articles
+    recurring_min_share: float = 0.05  # ... and in at least this share of the run's articles
+    disabled_rules: frozenset[str] = frozenset()
