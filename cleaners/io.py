@@ -1,0 +1,367 @@
+"""Readers (dump .txt/.txt.gz, JSONL, Parquet, stdin) and the atomic output writer.
+
+Input files are only ever opened for reading. Output goes to a temporary sibling directory that is
+renamed into place at the end, so a crash or Ctrl-C leaves the previous output (or none), never
+half a file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from cleaners.document import Document, stable_id
+from cleaners.errors import InputError, OutputError
+
+log = logging.getLogger(__name__)
+
+DUMP_SUFFIXES = (".txt", ".txt.gz", ".text")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".json.gz")
+PARQUET_SUFFIXES = (".parquet",)
+ALL_SUFFIXES = DUMP_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES
+STDIN = "-"
+
+# Bytes that never occur in text but fill binary formats; one NUL is enough to call a file binary
+# (the test git and grep use as well).
+_NUL = b"\x00"
+# Characters that, when frequent, mean a "successful" latin-1 decode was really binary.
+_CONTROL_BYTES = bytes(range(0, 9)) + bytes(range(14, 32))
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input to read: a path (or "-" for stdin) and its format."""
+
+    path: str
+    kind: str  # "dump" | "jsonl" | "parquet"
+
+    @property
+    def display(self) -> str:
+        return "<stdin>" if self.path == STDIN else self.path
+
+
+@dataclass(slots=True)
+class DecodedText:
+    text: str
+    encoding: str
+    notes: list[str] = field(default_factory=list)  # said to the user, e.g. "decoded as cp1252"
+
+
+def kind_of(path: str) -> str | None:
+    name = path.lower()
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if name.endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    if name.endswith(DUMP_SUFFIXES):
+        return "dump"
+    return None
+
+
+def resolve_inputs(paths: Sequence[str], *, default_kind: str = "dump") -> list[InputFile]:
+    """Expand files, folders and "-" into a sorted, de-duplicated list of inputs.
+
+    A folder contributes the files in it (recursively) whose suffix Winnow reads; a file named
+    explicitly is read whatever its suffix (as `default_kind` when the suffix says nothing).
+    """
+    found: list[InputFile] = []
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == STDIN:
+            if STDIN not in seen:
+                found.append(InputFile(STDIN, default_kind))
+                seen.add(STDIN)
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"{raw}: no such file or directory")
+        if path.is_dir():
+            members = sorted(
+                p for p in path.rglob("*") if p.is_file() and kind_of(p.name) is not None
+            )
+            if not members:
+                raise InputError(
+                    f"{raw}: folder holds no dumps (looked for {', '.join(ALL_SUFFIXES)})"
+                )
+            for member in members:
+                key = str(member)
+                if key not in seen:
+                    found.append(InputFile(key, kind_of(member.name) or default_kind))
+                    seen.add(key)
+        elif str(path) not in seen:
+            found.append(InputFile(str(path), kind_of(path.name) or default_kind))
+            seen.add(str(path))
+    return found
+
+
+def read_bytes(source: InputFile) -> bytes:
+    """All bytes of an input, gunzipped when gzip-compressed (by magic number, not name)."""
+    try:
+        if source.path == STDIN:
+            data = sys.stdin.buffer.read()
+        else:
+            with open(source.path, "rb") as handle:
+                data = handle.read()
+    except IsADirectoryError as exc:
+        raise InputError(f"{source.display}: is a directory") from exc
+    except PermissionError as exc:
+        raise InputError(f"{source.display}: permission denied (check the file's mode)") from exc
+    except OSError as exc:
+        raise InputError(f"{source.display}: cannot read ({exc.strerror})") from exc
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise InputError(
+                f"{source.display}: gzip data is truncated or corrupt ({exc}); "
+                "re-download or re-compress the file"
+            ) from exc
+    return data
+
+
+def decode(data: bytes, name: str) -> DecodedText:
+    """Decode bytes as text: UTF-8 first, then a BOM-marked UTF-16, then cp1252, then latin-1.
+
+    Scraped dumps are mostly UTF-8 with the odd Windows-1252 file; falling back silently would
+    hide mojibake, so every fallback is reported in `notes`.
+
+    >>> decode("café".encode("cp1252"), "x.txt").encoding
+    'cp1252'
+    """
+    if not data.strip():
+        raise InputError(f"{name}: file is empty; nothing to clean")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return DecodedText(data.decode("utf-16"), "utf-16", [f"{name}: decoded as UTF-16"])
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{name}: has a UTF-16 byte-order mark but is not UTF-16") from exc
+    if _NUL in data:
+        offset = data.index(_NUL)
+        raise InputError(
+            f"{name}: looks binary (NUL byte at offset {offset}); Winnow reads text dumps, "
+            "JSONL and Parquet"
+        )
+    try:
+        return DecodedText(data.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+        byte = data[bad : bad + 1].hex()
+        where = f"byte 0x{byte} at offset {bad}"
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        controls = sum(data.count(b) for b in _CONTROL_BYTES)
+        if controls > max(8, len(data) // 100):
+            raise InputError(f"{name}: looks binary ({controls} control bytes); not a text dump")
+        note = f"{name}: not valid UTF-8 ({where}); decoded as {encoding}"
+        return DecodedText(text, encoding, [note])
+    raise InputError(f"{name}: not UTF-8 ({where}); convert it to UTF-8 first")  # pragma: no cover
+
+
+def read_dump(source: InputFile) -> DecodedText:
+    """The decoded text of a dump, line ends normalised to "\\n"."""
+    decoded = decode(read_bytes(source), source.display)
+    text = decoded.text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        decoded.notes.append(f"{source.display}: CR/CRLF line ends normalised")
+    decoded.text = text
+    return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class BadRecord:
+    """A JSONL line Winnow could not use: reported with file and line, the rest still read."""
+
+    source: str
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.problem}"
+
+
+def iter_jsonl(
+    source: InputFile, text_field: str = "text", title_field: str = "title"
+) -> Iterator[Document | BadRecord]:
+    """One `Document` per JSONL record (or a `BadRecord` for a line that cannot be used).
+
+    Fields other than the text are carried through untouched in `meta["fields"]` so the output
+    can keep the input's schema.
+    """
+    decoded = decode(read_bytes(source), source.display)
+    for number, line in enumerate(decoded.text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield BadRecord(source.display, number, f"not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(record, dict):
+            yield BadRecord(source.display, number, "record is not a JSON object")
+            continue
+        yield from _record_document(record, source.display, number, text_field, title_field)
+
+
+def iter_parquet(
+    source: InputFile, text_field: str = "text", title_field: str = "title"
+) -> Iterator[Document | BadRecord]:
+    """Documents from a Parquet file, read in record batches so memory stays bounded."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise InputError(
+            f"{source.display}: reading Parquet needs pyarrow: pip install 'winnow-corpus[parquet]'"
+        ) from exc
+    try:
+        parquet = pq.ParquetFile(source.path)
+    except Exception as exc:  # pyarrow raises several unrelated types for a bad file
+        raise InputError(f"{source.display}: not a readable Parquet file ({exc})") from exc
+    row = 0
+    for batch in parquet.iter_batches(batch_size=4096):
+        for record in batch.to_pylist():
+            row += 1
+            yield from _record_document(record, source.display, row, text_field, title_field)
+
+
+def _record_document(
+    record: dict[str, Any], source: str, number: int, text_field: str, title_field: str
+) -> Iterator[Document | BadRecord]:
+    text = record.get(text_field)
+    if text is None:
+        problem = "is null" if text_field in record else "is missing"
+        yield BadRecord(source, number, f"field {text_field!r} {problem}")
+        return
+    if not isinstance(text, str):
+        yield BadRecord(source, number, f"field {text_field!r} is not a string")
+        return
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    title = record.get(title_field)
+    fields = {k: v for k, v in record.items() if k not in (text_field,)}
+    first = text.strip().split("\n", 1)[0] if text.strip() else ""
+    record_id = record.get("id")
+    doc_id = (
+        str(record_id) if isinstance(record_id, str | int) else stable_id(source, number, first)
+    )
+    lines = text.split("\n")
+    yield Document(
+        id=doc_id,
+        text=text,
+        source=source,
+        lines=(number, number),
+        title=title if isinstance(title, str) else "",
+        meta={"headlines": 0, "fields": fields, "record": number},
+        line_numbers=tuple(number for _ in lines),
+    )
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+# Written into every output folder (the committed corpus/clean/README.md is this text too).
+OUTPUT_README = """\
+# corpus/clean/
+
+`winnow clean` writes its output here (git-ignored apart from this README):
+
+- `articles.jsonl`: one record per kept article (`id`, `title`, `text`, `meta`, `source`, `lines`,
+  `removed`, `cluster`)
+- `duplicates.jsonl`: one record per dropped duplicate, with `duplicate_of`, `tier`, `similarity`
+- `removed.jsonl`: every removed line or span, with its reason and rule
+- `NNNN-slug.txt`: one file per kept article (title, blank line, body)
+- `report.json`: counts per stage and per removal reason, clusters, timings
+
+The whole folder is replaced atomically at the end of a run.
+"""
+
+
+def check_output_dir(out: Path, inputs: Iterable[InputFile]) -> None:
+    """Refuse an output folder that is an input folder, holds an input, or sits inside one.
+
+    The whole folder is replaced at the end of a run, so writing into an input folder would
+    delete the input.
+    """
+    out_abs = out.resolve()
+    for source in inputs:
+        if source.path == STDIN:
+            continue
+        src = Path(source.path).resolve()
+        if src == out_abs or out_abs in src.parents:
+            raise OutputError(
+                f"output folder {out} holds the input {source.display}; Winnow replaces the "
+                "whole output folder, so choose another --out"
+            )
+    parent = out_abs.parent
+    if parent.exists() and not os.access(parent, os.W_OK):
+        raise OutputError(f"cannot write output: {parent} is not writable")
+
+
+class AtomicOutputDir:
+    """Write files into a temporary sibling folder, then swap it into place in one rename.
+
+    Use as a context manager; on an exception the temporary folder is removed and the previous
+    output stays as it was.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> AtomicOutputDir:
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.tmp-", dir=self.out.parent))
+        return self
+
+    def path(self, name: str) -> Path:
+        assert self.tmp is not None, "use AtomicOutputDir as a context manager"
+        return self.tmp / name
+
+    def open(self, name: str) -> Any:
+        return open(self.path(name), "w", encoding="utf-8", newline="\n")
+
+    def write_jsonl(self, name: str, records: Iterable[dict[str, Any]]) -> int:
+        count = 0
+        with self.open(name) as handle:
+            for record in records:
+                handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True))
+                handle.write("\n")
+                count += 1
+        return count
+
+    def write_text(self, name: str, text: str) -> None:
+        with self.open(name) as handle:
+            handle.write(text)
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        assert self.tmp is not None
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return
+        old: Path | None = None
+        if self.out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
+            old.rmdir()
+            os.replace(self.out, old)
+        os.replace(self.tmp, self.out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def write_stream(handle: BinaryIO, records: Iterable[dict[str, Any]]) -> None:
+    """JSONL to a binary stream (stdout), for use inside shell pipelines."""
+    for record in records:
+        handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True).encode())
+        handle.write(b"\n")
