@@ -1,0 +1,165 @@
+"""Readers and the atomic writer: bad input gets a clear error, never a traceback or lost data."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners.errors import InputError, OutputError
+from cleaners.io import (
+    OUTPUT_README,
+    AtomicOutputDir,
+    BadRecord,
+    InputFile,
+    check_output_dir,
+    decode,
+    iter_jsonl,
+    read_dump,
+    resolve_inputs,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_committed_output_readme_matches_the_one_written() -> None:
+    assert (REPO / "corpus" / "clean" / "README.md").read_text(encoding="utf-8") == OUTPUT_README
+
+
+def test_decode_utf8_with_bom() -> None:
+    decoded = decode("\ufeffHello wire".encode(), "x.txt")
+    assert decoded.text == "Hello wire"
+    assert decoded.encoding == "utf-8"
+    assert decoded.notes == []
+
+
+def test_decode_cp1252_falls_back_and_says_so() -> None:
+    decoded = decode("“Smart quotes” – from Word".encode("cp1252"), "word.txt")
+    assert decoded.text == "“Smart quotes” – from Word"
+    assert decoded.encoding == "cp1252"
+    assert "not valid UTF-8" in decoded.notes[0]
+    assert "offset 0" in decoded.notes[0]
+
+
+def test_decode_utf16_with_bom() -> None:
+    decoded = decode("Überschrift\n\nText.".encode("utf-16"), "de.txt")
+    assert decoded.text == "Überschrift\n\nText."
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"text\x00more", "NUL byte at offset 4"),
+    ],
+)
+def test_decode_rejects_empty_and_binary(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        decode(data, "bad.txt")
+
+
+def test_read_dump_normalises_crlf_and_lone_cr(tmp_path: Path) -> None:
+    path = tmp_path / "dump.txt"
+    path.write_bytes(b"Headline\r\n\r\nBody one.\rBody two.\r\n")
+    decoded = read_dump(InputFile(str(path), "dump"))
+    assert decoded.text == "Headline\n\nBody one.\nBody two.\n"
+    assert any("CR" in note for note in decoded.notes)
+
+
+def test_read_dump_gunzips_by_magic(tmp_path: Path) -> None:
+    path = tmp_path / "dump.txt.gz"
+    path.write_bytes(gzip.compress("Headline\n\nBody.\n".encode()))
+    assert read_dump(InputFile(str(path), "dump")).text == "Headline\n\nBody.\n"
+
+
+def test_truncated_gzip_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "dump.txt.gz"
+    path.write_bytes(gzip.compress(("Body sentence. " * 1000).encode())[:60])
+    with pytest.raises(InputError, match="truncated or corrupt"):
+        read_dump(InputFile(str(path), "dump"))
+
+
+def test_input_file_is_never_modified(tmp_path: Path) -> None:
+    path = tmp_path / "dump.txt"
+    data = b"Headline\r\n\r\nBody.\r\n"
+    path.write_bytes(data)
+    read_dump(InputFile(str(path), "dump"))
+    assert path.read_bytes() == data
+
+
+def test_resolve_inputs_expands_folders_sorted(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("x")
+    (tmp_path / "a.jsonl").write_text("{}")
+    (tmp_path / "notes.md").write_text("ignored")
+    found = resolve_inputs([str(tmp_path)])
+    assert [(Path(f.path).name, f.kind) for f in found] == [("a.jsonl", "jsonl"), ("b.txt", "dump")]
+
+
+def test_resolve_inputs_missing_path_and_empty_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        resolve_inputs([str(tmp_path / "nope.txt")])
+    with pytest.raises(InputError, match="holds no dumps"):
+        resolve_inputs([str(tmp_path)])
+
+
+def test_jsonl_reports_bad_records_and_keeps_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    lines = [
+        json.dumps({"id": "a", "text": "Good text.", "lang": "en"}),
+        "{not json",
+        json.dumps({"id": "b", "text": None}),
+        json.dumps({"id": "c"}),
+        json.dumps({"id": "d", "text": 42}),
+        json.dumps(["a", "list"]),
+        json.dumps({"id": "e", "body": "Other field.", "title": "T"}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(iter_jsonl(InputFile(str(path), "jsonl")))
+    docs = [item for item in items if not isinstance(item, BadRecord)]
+    bad = [item for item in items if isinstance(item, BadRecord)]
+    assert [d.id for d in docs] == ["a"]
+    assert docs[0].meta["fields"] == {"id": "a", "lang": "en"}
+    assert [b.line for b in bad] == [2, 3, 4, 5, 6, 7]
+    assert "not valid JSON" in str(bad[0])
+    assert "is null" in bad[1].problem
+    assert "is missing" in bad[2].problem
+    assert "not a string" in bad[3].problem
+    body = list(iter_jsonl(InputFile(str(path), "jsonl"), text_field="body"))
+    assert [d.title for d in body if not isinstance(d, BadRecord)] == ["T"]
+
+
+def test_atomic_output_replaces_whole_folder(tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    out.mkdir()
+    (out / "stale.txt").write_text("old run")
+    with AtomicOutputDir(out) as target:
+        target.write_text("new.txt", "new run")
+    assert sorted(p.name for p in out.iterdir()) == ["new.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["clean"]
+
+
+def test_atomic_output_keeps_previous_on_error(tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    out.mkdir()
+    (out / "articles.jsonl").write_text("previous")
+    with pytest.raises(RuntimeError), AtomicOutputDir(out) as target:
+        target.write_text("articles.jsonl", "half")
+        raise RuntimeError("crash mid-run")
+    assert (out / "articles.jsonl").read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["clean"]
+
+
+def test_output_folder_may_not_hold_the_input(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "d.txt").write_text("x")
+    inputs = resolve_inputs([str(raw)])
+    with pytest.raises(OutputError, match="holds the input"):
+        check_output_dir(raw, inputs)
+    with pytest.raises(OutputError, match="holds the input"):
+        check_output_dir(tmp_path, inputs)
+    check_output_dir(tmp_path / "clean", inputs)
