@@ -48,12 +48,14 @@ class Document:
     line_numbers: tuple[int, ...] = ()
 
     def text_lines(self) -> list[str]:
-        return self.text.split("\n") if self.text else []
+        return self.text.split("\n")
 
     def numbered_lines(self) -> list[tuple[int, str]]:
         """(source line, text) for each line of the text."""
         lines = self.text_lines()
-        numbers = self.line_numbers or tuple(range(self.lines[0], self.lines[0] + len(lines)))
+        numbers = self.line_numbers
+        if len(numbers) != len(lines):  # no map (or an empty text): count from the first line
+            numbers = tuple(range(self.lines[0], self.lines[0] + len(lines)))
         return list(zip(numbers, lines, strict=True))
 
     def with_lines(
