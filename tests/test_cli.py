@@ -1,0 +1,133 @@
+"""The CLI through its real entry point: help, exit codes, and one-line errors, never tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cli import main
+from tests.helpers import REPO, SEED, run_cli
+
+WIRE_DUMP = """\
+Harbour authority approves new ferry terminal
+
+PORTSMOUTH, March 3 - The harbour authority on Monday approved plans for a ferry terminal that
+will double passenger capacity by 2028, the chairman told reporters.
+
+The project is expected to cost about 40 million pounds and create 300 jobs, he said.
+
+-----
+
+Storm closes mountain pass for third day
+
+Heavy snow kept the northern pass closed for a third day on Wednesday, stranding dozens of trucks.
+
+Road crews said they hoped to reopen one lane by the weekend if the weather allowed it.
+"""
+
+
+def assert_clean_error(done, code: int, words: str) -> None:
+    assert done.returncode == code, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr + done.stdout
+    assert words in done.stderr
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_has_help_and_a_readme_entry(command: str) -> None:
+    done = run_cli(command, "--help")
+    assert done.returncode == 0
+    assert "Example:" in done.stdout
+    assert f"winnow {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_top_level_help() -> None:
+    done = run_cli("--help")
+    assert done.returncode == 0 and "clean" in done.stdout
+
+
+def test_missing_path_is_exit_2(tmp_path: Path) -> None:
+    done = run_cli("clean", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "o"))
+    assert_clean_error(done, 2, "no such file or directory")
+
+
+def test_empty_file_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    done = run_cli("clean", str(tmp_path / "empty.txt"), "--out", str(tmp_path / "o"))
+    assert_clean_error(done, 2, "empty")
+    assert not (tmp_path / "o").exists()
+
+
+def test_binary_file_is_exit_2(tmp_path: Path) -> None:
+    (tmp_path / "photo.txt").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" * 50)
+    done = run_cli("clean", str(tmp_path / "photo.txt"), "--out", str(tmp_path / "o"))
+    assert_clean_error(done, 2, "binary")
+
+
+def test_some_bad_files_still_process_the_good_ones(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a_good.txt").write_text(WIRE_DUMP, encoding="utf-8")
+    (raw / "b_empty.txt").write_text("")
+    out = tmp_path / "clean"
+    done = run_cli("clean", str(raw), "--out", str(out), "--quiet")
+    assert_clean_error(done, 1, "b_empty.txt")
+    articles = [json.loads(x) for x in (out / "articles.jsonl").read_text().splitlines()]
+    assert [a["title"] for a in articles] == [
+        "Harbour authority approves new ferry terminal",
+        "Storm closes mountain pass for third day",
+    ]
+    report = json.loads((out / "report.json").read_text())
+    assert report["counts"]["skipped_inputs"] == 1
+
+
+def test_output_inside_input_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "d.txt").write_text(WIRE_DUMP)
+    done = run_cli("clean", str(tmp_path), "--out", str(tmp_path / "clean"))
+    assert_clean_error(done, 2, "holds the input")
+
+
+def test_bad_split_regex_and_unknown_rule(tmp_path: Path) -> None:
+    (tmp_path / "d.txt").write_text(WIRE_DUMP)
+    done = run_cli("clean", str(tmp_path / "d.txt"), "--split-on", "([", "--out", str(tmp_path / "o"))
+    assert_clean_error(done, 2, "not a valid regex")
+    done = run_cli("clean", str(tmp_path / "d.txt"), "--disable", "no.such", "--out", str(tmp_path / "o"))
+    assert_clean_error(done, 2, "unknown rule")
+
+
+def test_dry_run_writes_nothing_and_shows_summary(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    done = run_cli("clean", str(SEED), "--dry-run", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert not out.exists()
+    assert "Removed, by reason" in done.stdout and "Dry run" in done.stdout
+
+
+def test_stdin_input(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    done = run_cli("clean", "-", "--quiet", "--out", str(out), stdin=WIRE_DUMP.encode())
+    assert done.returncode == 0, done.stderr
+    assert len((out / "articles.jsonl").read_text().splitlines()) == 2
+
+
+def test_explain_shows_struck_lines_and_reasons(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert run_cli("clean", "--quiet", "--out", str(out)).returncode == 0
+    record = next(
+        json.loads(line)
+        for line in (out / "articles.jsonl").read_text().splitlines()
+        if json.loads(line)["removed"]
+    )
+    done = run_cli("explain", record["id"][:8], "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert record["title"] in done.stdout
+    assert record["removed"][0]["reason"] in done.stdout
+    missing = run_cli("explain", "zzzz", "--out", str(out))
+    assert_clean_error(missing, 2, "no article")
+
+
+def test_rules_lists_registered_rules() -> None:
+    done = run_cli("rules")
+    assert done.returncode == 0
+    assert "captions." in done.stdout and "boilerplate." in done.stdout
