@@ -84,6 +84,7 @@ class Document:
             "source": self.source,
             "lines": list(self.lines),
             "removed": [r.to_dict() for r in self.removed],
+            "line_numbers": list(self.line_numbers),
         }
 
 
