@@ -5,7 +5,9 @@ once: one (shingles x num_perm) array, then a column minimum. The permutations a
 "legacy" scheme, drawn the same way from the same seed (`np.random.RandomState(seed)`, `a` in
 [1, p), `b` in [0, p), p = 2^61 - 1, results masked to 32 bits), and the shingle hashes are the low
 32 bits of a seeded xxhash (`hash32`). So `to_datasketch(minhash(...))` equals a
-`datasketch.MinHash(num_perm, seed, hashfunc=hash32)` fed the same shingles, value for value, and
+`datasketch.MinHash(num_perm, seed, hashfunc=hash32, scheme="legacy")` (datasketch 2.0 made a
+64-bit affine scheme the default; `legacy_scheme()` gives the right keyword for the installed
+version) fed the same shingles, value for value, and
 signatures can be stored in or queried against a datasketch `MinHashLSH`.
 
 About overflow: `a * x` with `a < 2^61` and `x < 2^32` does not fit in 64 bits. datasketch
@@ -88,7 +90,17 @@ def to_datasketch(signature: U64, seed: int = 1) -> object:
     """
     from datasketch import LeanMinHash, MinHash
 
-    return LeanMinHash(MinHash(num_perm=len(signature), seed=seed, hashvalues=signature))
+    sketch = MinHash(num_perm=len(signature), seed=seed, hashvalues=signature, **legacy_scheme())
+    return LeanMinHash(sketch)
+
+
+def legacy_scheme() -> dict[str, str]:
+    """`{"scheme": "legacy"}` on datasketch >= 2.0 (whose default changed), else nothing."""
+    import inspect
+
+    from datasketch import MinHash
+
+    return {"scheme": "legacy"} if "scheme" in inspect.signature(MinHash).parameters else {}
 
 
 def jaccard_estimate(sig_a: U64, sig_b: U64) -> float:

@@ -1,0 +1,208 @@
+"""find_duplicates: tiers, keeper rule, chains, big clusters, order independence, the seed dump."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.document import Document
+from dedupe import Cluster, DedupeConfig, DedupeResult, find_duplicates
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
+
+HARBOUR = (
+    "The harbour authority said on Tuesday that the northern pier would stay closed for repairs "
+    "until the end of the month, after divers found cracks in two of its concrete supports. "
+    "Fishing boats that normally moor there have been moved to the southern basin, and the "
+    "weekly ferry to the islands will leave from the old customs quay instead. Engineers expect "
+    "the work to cost about 400,000 euros, which the port will pay from its maintenance reserve."
+)
+ORCHESTRA = (
+    "The city orchestra announced a new season of free open-air concerts in the botanical "
+    "garden, starting with a programme of Dvorak and Sibelius on the first Saturday of June. "
+    "Seats are not reserved; the garden gates open two hours before each concert and picnics "
+    "are welcome on the lawns, the orchestra's manager said in a statement on its website."
+)
+# The same event, told by two outlets in their own words (shared names, numbers, a quotation).
+STORY_A = (
+    "Flooding forced the evacuation of 1,200 residents from Marlow Creek on Sunday after the "
+    "Tessel river burst its banks. Governor Alma Prieto declared a state of emergency for "
+    'Hadley County. "We will rebuild every home," Prieto told reporters at the Marlow Creek '
+    "fire station. Rescue crews used boats to reach farms cut off by the water."
+)
+STORY_B = (
+    "Governor Alma Prieto declared an emergency in Hadley County as the Tessel river flooded "
+    "Marlow Creek, where some 1,200 people had to leave their homes. Speaking at the town's fire "
+    'station, Prieto promised: "We will rebuild every home." Boats were sent to farms isolated '
+    "by the flooding."
+)
+# Same county, different event: must not join the flood story.
+STORY_C = (
+    "Hadley County commissioners approved a new library branch on Sunday, to be built near the "
+    "fire station. The branch will open in 2026 and hold 40,000 books, the county librarian "
+    "said. Residents had asked for a library since the old one closed a decade ago."
+)
+
+
+def doc(doc_id: str, text: str, line: int = 1, title: str = "", source: str = "t.txt") -> Document:
+    return Document(id=doc_id, text=text, source=source, lines=(line, line), title=title)
+
+
+def pool() -> list[Document]:
+    return [
+        doc("harbour", HARBOUR, 1),
+        doc("harbour-copy", HARBOUR.upper().replace(", ", " "), 10),  # exact after folding
+        doc("harbour-edit", HARBOUR.replace("Tuesday", "Monday"), 20),  # near
+        doc("orchestra", ORCHESTRA, 30),
+        doc("story-a", STORY_A, 40),
+        doc("story-b", STORY_B, 50),
+        doc("story-c", STORY_C, 60),
+    ]
+
+
+def summary(result: DedupeResult) -> tuple[object, ...]:
+    dups = sorted((d.doc.id, d.duplicate_of, d.tier, d.similarity) for d in result.duplicates)
+    clusters = sorted(
+        (c.id, c.keeper, tuple(c.members), c.tier, tuple(sorted(c.similarities.items())))
+        for c in result.clusters
+    )
+    return tuple(dups), tuple(clusters), tuple(sorted(d.id for d in result.kept))
+
+
+def cluster_of(result: DedupeResult, member: str) -> Cluster | None:
+    return next((c for c in result.clusters if member in c.members), None)
+
+
+def test_tiers_on_hand_made_pool() -> None:
+    result = find_duplicates(pool())
+    tiers = {d.doc.id: (d.tier, d.duplicate_of) for d in result.duplicates}
+    assert tiers["harbour-copy"] == ("exact", "harbour")
+    assert tiers["harbour-edit"][0] == "near"
+    assert "story-a" in tiers or "story-b" in tiers
+    assert {d.tier for d in result.duplicates if d.doc.id.startswith("story")} == {"story"}
+    assert [d.id for d in result.kept][:1] == ["harbour"]  # input order kept
+    assert "orchestra" in [d.id for d in result.kept]
+    assert "story-c" in [d.id for d in result.kept]
+    assert cluster_of(result, "story-c") is None  # near-miss: same county, other event
+
+
+def test_keeper_is_longest_text_and_cluster_lists_it_first() -> None:
+    result = find_duplicates(pool())
+    cluster = cluster_of(result, "story-a")
+    assert cluster is not None
+    longest = max(("story-a", STORY_A), ("story-b", STORY_B), key=lambda p: len(p[1]))[0]
+    assert cluster.keeper == longest == cluster.members[0]
+    assert cluster.tier == "story"
+
+
+def test_equal_length_tie_goes_to_earliest_source_line() -> None:
+    a, b = doc("late", HARBOUR, line=90), doc("early", HARBOUR, line=5)
+    result = find_duplicates([a, b])
+    assert result.clusters[0].keeper == "early"
+    assert [d.doc.id for d in result.duplicates] == ["late"]
+
+
+def test_tier_switches() -> None:
+    docs = pool()
+    no_story = find_duplicates(docs, DedupeConfig(story=False))
+    assert all(d.tier != "story" for d in no_story.duplicates)
+    only_exact = find_duplicates(docs, DedupeConfig(near=False, story=False))
+    assert {d.doc.id for d in only_exact.duplicates} == {"harbour-copy"}
+
+
+def test_chain_member_stays_kept() -> None:
+    # b copies most of a; c copies most of b; a and c share too little to be verified directly.
+    words = [f"w{i}" for i in range(120)]
+    a = " ".join(words[:100])
+    b = " ".join(words[10:110])
+    c = " ".join(words[20:120]) + " tail"
+    docs = [doc("a", a, 1), doc("b", b, 2), doc("c", c, 3)]
+    result = find_duplicates(docs, DedupeConfig(near_threshold=0.7, story=False))
+    cluster = result.clusters[0]
+    assert cluster.keeper == "c"  # longest
+    assert set(cluster.members) == {"a", "b", "c"}
+    dropped = {d.doc.id for d in result.duplicates}
+    assert dropped == {"b"}  # a is only reachable through b: kept
+    assert cluster.similarities["a"] < 0.7
+
+
+def test_oversized_cluster_is_cut_to_keeper_verified_members() -> None:
+    words = [f"w{i}" for i in range(120)]
+    docs = [
+        doc(k, " ".join(words[s : s + 100]) + (" tail" if k == "c" else ""), n)
+        for n, (k, s) in enumerate([("a", 0), ("b", 10), ("c", 20)])
+    ]
+    result = find_duplicates(
+        docs, DedupeConfig(near_threshold=0.7, story=False, max_cluster_size=2)
+    )
+    assert [sorted(c.members) for c in result.clusters] == [["b", "c"]]
+    assert {d.id for d in result.kept} == {"a", "c"}
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"num_perm": 8}, "between 16 and 4096"),
+        ({"near_threshold": 0.0}, r"in \(0, 1\]"),
+        ({"story_threshold": 80}, "not a percentage"),
+        ({"max_cluster_size": 1}, "at least 2"),
+        ({"seed": -1}, "between 0 and"),
+    ],
+)
+def test_config_checks_arguments(kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        DedupeConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_empty_and_tiny_inputs() -> None:
+    assert find_duplicates([]) == DedupeResult([], [], [])
+    result = find_duplicates([doc("a", ""), doc("b", "", 2), doc("c", "Hi.", 3)])
+    assert [(d.doc.id, d.tier) for d in result.duplicates] == [("b", "exact")]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations(pool()))
+def test_output_does_not_depend_on_input_order(shuffled: list[Document]) -> None:
+    assert summary(find_duplicates(shuffled)) == summary(find_duplicates(pool()))
+
+
+VOCAB = ["river", "council", "bridge", "vote", "storm", "market", "school", "mayor", "rain", "fire"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(VOCAB), min_size=0, max_size=12), min_size=1, max_size=8),
+    st.randoms(use_true_random=False),
+)
+def test_order_independence_on_arbitrary_collections(texts: list[list[str]], rnd: object) -> None:
+    docs = [doc(f"d{i}", " ".join(t), i) for i, t in enumerate(texts)]
+    shuffled = list(docs)
+    rnd.shuffle(shuffled)  # type: ignore[attr-defined]
+    assert summary(find_duplicates(shuffled)) == summary(find_duplicates(docs))
+
+
+def split_seed(text: str) -> list[Document]:
+    """Cut the seed dump at its known article starts (a stand-in for the splitter).
+
+    Each article opens with a republisher headline, a blank line and the original headline, so the
+    title is the third line of each span and the text is what follows it.
+    """
+    starts = [1, 49, 93, 155, 201, 296, 332, 366, 391, 449]
+    lines = text.split("\n")
+    docs = []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] - 1 if k + 1 < len(starts) else len(lines)
+        body = "\n".join(lines[start + 1 : end]).strip()
+        docs.append(doc(f"a{k + 1}", body, start, title=lines[start + 1], source="seed"))
+    return docs
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed dump not in this checkout")
+def test_seed_only_the_retold_story_matches() -> None:
+    docs = split_seed(SEED.read_text(encoding="utf-8"))
+    result = find_duplicates(docs)
+    assert [(sorted(c.members), c.tier) for c in result.clusters] == [(["a7", "a8"], "story")]
+    assert len(result.duplicates) == 1
