@@ -1,0 +1,336 @@
+"""One whole run: read inputs, split, clean, deduplicate, and write `corpus/clean/`.
+
+The CLI is a thin shell over `run()` and `write_run()`; a library caller gets the same
+`RunResult`, so the counts it sees are the ones the CLI prints. Per-file problems never stop a
+run: the file is skipped and named in `RunResult.skipped` (the CLI then exits 1).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cleaners.document import Document
+from cleaners.errors import ConfigError, InputError, WinnowError
+from cleaners.io import (
+    OUTPUT_README,
+    STDIN,
+    AtomicOutputDir,
+    BadRecord,
+    InputFile,
+    iter_jsonl,
+    iter_parquet,
+    read_dump,
+)
+from cleaners.options import CleanOptions
+from cleaners.pipeline import clean_document, document_steps, remove_recurring
+from cleaners.split import split_dump
+from dedupe import DedupeConfig, DedupeResult, find_duplicates
+
+log = logging.getLogger(__name__)
+
+# stage name, items done, items in all (0 when unknown)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """Everything a run needs besides its inputs; every CLI flag maps to one field."""
+
+    clean: CleanOptions = field(default_factory=CleanOptions)
+    dedupe: DedupeConfig = field(default_factory=DedupeConfig)
+    deduplicate: bool = True
+    keep_duplicates: bool = False
+    split_on: str | None = None
+    text_field: str = "text"
+    title_field: str = "title"
+    strict: bool = False  # stop at the first bad JSONL record instead of skipping it
+    jobs: int = 1  # worker processes for cleaning; output is identical for any value
+
+    def __post_init__(self) -> None:
+        if self.split_on is not None:
+            try:
+                re.compile(self.split_on)
+            except re.error as exc:
+                raise ConfigError(
+                    f"--split-on {self.split_on!r} is not a valid regex: {exc}"
+                ) from exc
+        if self.jobs < 1:
+            raise ConfigError(f"--jobs must be 1 or more, got {self.jobs}")
+
+
+@dataclass(slots=True)
+class InputReport:
+    source: str
+    kind: str
+    encoding: str = ""
+    articles: int = 0
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass(slots=True)
+class RunResult:
+    inputs: list[InputReport]
+    documents: list[Document]  # every cleaned article, before dedupe, in input order
+    dedupe: DedupeResult
+    bad_records: list[BadRecord]
+    timings: dict[str, float]
+    config: RunConfig
+
+    @property
+    def skipped(self) -> list[InputReport]:
+        return [item for item in self.inputs if item.error]
+
+    def removal_counts(self) -> Counter[str]:
+        """Removals per rule, counted from the documents themselves (never kept twice)."""
+        return Counter(r.rule for doc in self.documents for r in doc.removed)
+
+    def reason_counts(self) -> Counter[str]:
+        return Counter(r.reason for doc in self.documents for r in doc.removed)
+
+
+def run(
+    inputs: Sequence[InputFile], config: RunConfig | None = None, progress: Progress | None = None
+) -> RunResult:
+    """Read, split, clean and deduplicate `inputs`."""
+    config = config or RunConfig()
+    notify = progress or (lambda stage, done, total: None)
+    timings: dict[str, float] = {}
+    reports: list[InputReport] = []
+    bad_records: list[BadRecord] = []
+
+    started = time.perf_counter()
+    raw_docs: list[Document] = []
+    for number, source in enumerate(inputs, start=1):
+        report = InputReport(source.display, source.kind)
+        reports.append(report)
+        try:
+            docs = list(_read_documents(source, config, report, bad_records))
+        except WinnowError as exc:
+            report.error = str(exc)
+            log.warning("skipped %s", exc)
+            notify("read", number, len(inputs))
+            continue
+        report.articles = len(docs)
+        raw_docs.extend(docs)
+        notify("read", number, len(inputs))
+    timings["read+split"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    cleaned = _clean_all(raw_docs, config, notify)
+    cleaned = remove_recurring(cleaned, config.clean)
+    cleaned = [doc for doc in cleaned if doc.text.strip() or doc.title.strip()]
+    timings["clean"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    if config.deduplicate:
+        result = find_duplicates(cleaned, config.dedupe)
+    else:
+        result = DedupeResult(kept=list(cleaned), duplicates=[], clusters=[])
+    notify("dedupe", len(cleaned), len(cleaned))
+    timings["dedupe"] = time.perf_counter() - started
+    return RunResult(reports, cleaned, result, bad_records, timings, config)
+
+
+CHUNK = 256  # articles per worker task: large enough to amortise pickling, small for progress
+
+
+def _clean_all(docs: list[Document], config: RunConfig, notify: Progress) -> list[Document]:
+    """Clean every document, in worker processes when `config.jobs` > 1, in input order."""
+    chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
+    cleaned: list[Document] = []
+    if config.jobs == 1 or len(chunks) < 2:
+        for chunk in chunks:
+            cleaned.extend(_clean_chunk(chunk, config.clean))
+            notify("clean", len(cleaned), len(docs))
+        return cleaned
+    with ProcessPoolExecutor(max_workers=config.jobs) as pool:
+        for result in pool.map(_clean_chunk, chunks, [config.clean] * len(chunks)):
+            cleaned.extend(result)
+            notify("clean", len(cleaned), len(docs))
+    return cleaned
+
+
+def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
+    steps = document_steps(options)
+    return [clean_document(doc, steps) for doc in docs]
+
+
+def _read_documents(
+    source: InputFile, config: RunConfig, report: InputReport, bad: list[BadRecord]
+) -> Iterable[Document]:
+    if source.kind == "dump":
+        decoded = read_dump(source)
+        report.encoding = decoded.encoding
+        report.notes.extend(decoded.notes)
+        yield from split_dump(decoded.text, source.display, split_on=config.split_on)
+        return
+    reader = iter_parquet if source.kind == "parquet" else iter_jsonl
+    report.encoding = "utf-8" if source.kind == "jsonl" else "parquet"
+    for item in reader(source, config.text_field, config.title_field):
+        if isinstance(item, BadRecord):
+            if config.strict:
+                raise InputError(f"{item} (--strict stops at the first bad record)")
+            bad.append(item)
+            report.notes.append(str(item))
+            continue
+        yield item
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def article_records(result: RunResult) -> list[dict[str, Any]]:
+    """articles.jsonl: kept articles (and, with --keep-duplicates, the duplicates annotated)."""
+    cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
+    dropped = {d.doc.id: d for d in result.dedupe.duplicates}
+    docs = result.documents if result.config.keep_duplicates else result.dedupe.kept
+    records = []
+    for doc in docs:
+        record = doc.to_dict()
+        record["cluster"] = cluster_of.get(doc.id)
+        duplicate = dropped.get(doc.id)
+        if duplicate is not None:
+            record["duplicate_of"] = duplicate.duplicate_of
+            record["tier"] = duplicate.tier
+            record["similarity"] = round(duplicate.similarity, 4)
+        records.append(record)
+    return records
+
+
+def duplicate_records(result: RunResult) -> list[dict[str, Any]]:
+    cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
+    titles = {doc.id: doc.title for doc in result.documents}
+    return [
+        {
+            "id": d.doc.id,
+            "title": d.doc.title,
+            "source": d.doc.source,
+            "lines": list(d.doc.lines),
+            "duplicate_of": d.duplicate_of,
+            "duplicate_of_title": titles.get(d.duplicate_of, ""),
+            "tier": d.tier,
+            "similarity": round(d.similarity, 4),
+            "cluster": cluster_of.get(d.doc.id),
+            "text": d.doc.text,
+        }
+        for d in result.dedupe.duplicates
+    ]
+
+
+def removal_records(result: RunResult) -> list[dict[str, Any]]:
+    return [
+        {"id": doc.id, "source": doc.source, **removal.to_dict(), "category": removal.category}
+        for doc in result.documents
+        for removal in doc.removed
+    ]
+
+
+def build_report(result: RunResult) -> dict[str, Any]:
+    """report.json: what the run did, with nothing that changes between identical runs."""
+    titles = {doc.id: doc.title for doc in result.documents}
+    by_reason: dict[str, int] = dict(sorted(result.reason_counts().items()))
+    by_rule: dict[str, int] = dict(sorted(result.removal_counts().items()))
+    return {
+        "inputs": [
+            {
+                "source": item.source,
+                "kind": item.kind,
+                "encoding": item.encoding,
+                "articles": item.articles,
+                "notes": item.notes,
+                "error": item.error,
+            }
+            for item in result.inputs
+        ],
+        "counts": {
+            "inputs": len(result.inputs),
+            "skipped_inputs": len(result.skipped),
+            "bad_records": len(result.bad_records),
+            "articles": len(result.documents),
+            "kept": len(result.dedupe.kept),
+            "duplicates": len(result.dedupe.duplicates),
+            "clusters": len(result.dedupe.clusters),
+            "lines_removed": sum(by_rule.values()),
+        },
+        "removed_by_reason": by_reason,
+        "removed_by_rule": by_rule,
+        "duplicates_by_tier": dict(
+            sorted(Counter(d.tier for d in result.dedupe.duplicates).items())
+        ),
+        "clusters": [
+            {
+                "id": cluster.id,
+                "tier": cluster.tier,
+                "keeper": cluster.keeper,
+                "members": [
+                    {
+                        "id": member,
+                        "title": titles.get(member, ""),
+                        "similarity": round(cluster.similarities.get(member, 1.0), 4),
+                    }
+                    for member in cluster.members
+                ],
+            }
+            for cluster in result.dedupe.clusters
+        ],
+        "bad_records": [str(b) for b in result.bad_records],
+    }
+
+
+def slug(title: str, limit: int = 60) -> str:
+    """A file-name-safe ASCII slug of a title.
+
+    >>> slug("Iraq’s “new” plan: 5 things — explained…")
+    'iraqs-new-plan-5-things-explained'
+    """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower().replace("'", ""))
+    text = "-".join(words)[:limit].strip("-")
+    return text or "untitled"
+
+
+def write_run(result: RunResult, out: Path) -> dict[str, int]:
+    """Write the whole output folder atomically; returns file counts per kind."""
+    with AtomicOutputDir(out) as target:
+        counts = {
+            "articles.jsonl": target.write_jsonl("articles.jsonl", article_records(result)),
+            "duplicates.jsonl": target.write_jsonl("duplicates.jsonl", duplicate_records(result)),
+            "removed.jsonl": target.write_jsonl("removed.jsonl", removal_records(result)),
+        }
+        docs = result.documents if result.config.keep_duplicates else result.dedupe.kept
+        for number, doc in enumerate(docs, start=1):
+            body = f"{doc.title}\n\n{doc.text}\n" if doc.title else f"{doc.text}\n"
+            target.write_text(f"{number:04d}-{slug(doc.title)}.txt", body)
+        counts["txt"] = len(docs)
+        target.write_text(
+            "report.json",
+            json.dumps(build_report(result), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        )
+        target.write_text(
+            "timings.json", json.dumps(result.timings, indent=2, sort_keys=True) + "\n"
+        )
+        target.write_text("README.md", OUTPUT_README)
+    return counts
+
+
+__all__ = [
+    "STDIN",
+    "InputReport",
+    "Progress",
+    "RunConfig",
+    "RunResult",
+    "build_report",
+    "run",
+    "write_run",
+]

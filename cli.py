@@ -1,0 +1,378 @@
+"""winnow: turn raw text dumps into a clean, deduplicated corpus.
+
+A thin shell over the library: each command builds a config from its options, calls
+`cleaners`/`dedupe`, renders what came back with rich, and maps errors to exit codes:
+0 success; 1 finished, but some inputs were skipped; 2 usage or input error, nothing processed;
+3 internal error (a bug: run again with --debug for the traceback); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from cleaners.errors import WinnowError
+from cleaners.io import check_output_dir, resolve_inputs
+from cleaners.options import CleanOptions
+from cleaners.rules import iter_rules
+from cleaners.runner import RunConfig, RunResult, build_report, run, write_run
+from dedupe import DedupeConfig
+
+DEFAULT_INPUT = Path("corpus/raw")
+DEFAULT_OUTPUT = Path("corpus/clean")
+
+EXIT_OK, EXIT_SKIPPED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+out_console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class Failure(click.ClickException):
+    """A one-line error with its exit code (click prints it as `Error: ...`)."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="winnow-corpus", prog_name="winnow")
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Winnow: split raw text dumps into articles, clean them (every removal with a reason)
+    and remove duplicates, from verbatim copies to the same story retold by another outlet.
+
+    Example: winnow clean            (reads corpus/raw/, writes corpus/clean/)
+    """
+    ctx.obj = {"debug": debug}
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, type=str)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Output folder (replaced atomically at the end of the run).",
+)
+@click.option("--keep-duplicates", is_flag=True, help="Keep duplicates in the output, annotated.")
+@click.option("--dry-run", is_flag=True, help="Show the report without writing anything.")
+@click.option("--no-dedupe", is_flag=True, help="Clean only; skip duplicate detection.")
+@click.option("--split-on", metavar="REGEX", help="Also split where a whole line matches REGEX.")
+@click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet text field.")
+@click.option("--ascii-quotes", is_flag=True, help="Straighten curly quotes.")
+@click.option(
+    "--disable",
+    "disabled",
+    multiple=True,
+    metavar="RULE",
+    help="Switch a rule off by name (repeatable); `winnow rules` lists them.",
+)
+@click.option(
+    "--near-threshold",
+    type=float,
+    default=DedupeConfig().near_threshold,
+    show_default=True,
+    help="Word 5-gram Jaccard for near-verbatim copies.",
+)
+@click.option(
+    "--story-threshold",
+    type=float,
+    default=DedupeConfig().story_threshold,
+    show_default=True,
+    help="Similarity for same-story duplicates (lower finds more, less precisely).",
+)
+@click.option("--strict", is_flag=True, help="Stop at the first malformed JSONL record.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes for cleaning; 0 means one per CPU core. Output does not depend on it.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+@click.pass_context
+def clean(
+    ctx: click.Context,
+    inputs: tuple[str, ...],
+    out: Path,
+    keep_duplicates: bool,
+    dry_run: bool,
+    no_dedupe: bool,
+    split_on: str | None,
+    text_field: str,
+    ascii_quotes: bool,
+    disabled: tuple[str, ...],
+    near_threshold: float,
+    story_threshold: float,
+    strict: bool,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Split, clean and deduplicate dumps into a clean corpus.
+
+    INPUTS are files (.txt, .txt.gz, .jsonl, .parquet), folders or `-` for stdin; with none,
+    reads corpus/raw/ and writes corpus/clean/.
+
+    Example: winnow clean corpus/raw/ --out corpus/clean/ --keep-duplicates
+    """
+    known = {rule.name for rule in iter_rules()}
+    unknown = sorted(set(disabled) - known)
+    if unknown:
+        raise Failure(f"unknown rule(s) {', '.join(unknown)}; `winnow rules` lists them")
+    try:
+        dedupe_config = DedupeConfig(near_threshold=near_threshold, story_threshold=story_threshold)
+    except ValueError as exc:
+        raise Failure(str(exc)) from exc
+    config = RunConfig(
+        clean=CleanOptions(ascii_quotes=ascii_quotes, disabled_rules=frozenset(disabled)),
+        dedupe=dedupe_config,
+        deduplicate=not no_dedupe,
+        keep_duplicates=keep_duplicates,
+        split_on=split_on,
+        text_field=text_field,
+        strict=strict,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+    sources = resolve_inputs(list(inputs) or [str(DEFAULT_INPUT)])
+    if not dry_run:
+        check_output_dir(out, sources)
+    result = _run_with_progress(sources, config, quiet)
+    if not result.documents:
+        problems = "; ".join(item.error for item in result.skipped) or "no articles found"
+        raise Failure(f"nothing to write: {problems}")
+    if not dry_run:
+        write_run(result, out)
+    if not quiet:
+        render_summary(result, None if dry_run else out)
+    for item in result.skipped:
+        err_console.print(f"[yellow]skipped[/] {item.error}", soft_wrap=True)
+    if result.skipped or result.bad_records:
+        ctx.exit(EXIT_SKIPPED)
+
+
+def _run_with_progress(sources: Sequence[Any], config: RunConfig, quiet: bool) -> RunResult:
+    if quiet:
+        return run(sources, config)
+    columns = (
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bars.add_task(stage, total=total or None)
+            bars.update(tasks[stage], completed=done, total=total or None)
+
+        return run(sources, config, progress)
+
+
+def render_summary(result: RunResult, out: Path | None) -> None:
+    report = build_report(result)
+    counts = report["counts"]
+    table = Table(title="Winnow run", show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("inputs", f"{counts['inputs']} ({counts['skipped_inputs']} skipped)")
+    table.add_row("articles found", str(counts["articles"]))
+    table.add_row("articles kept", str(counts["kept"]))
+    table.add_row("duplicates removed", str(counts["duplicates"]))
+    table.add_row("lines removed", str(counts["lines_removed"]))
+    out_console.print(table)
+
+    reasons = Table(title="Removed, by reason", title_justify="left")
+    reasons.add_column("reason")
+    reasons.add_column("rule")
+    reasons.add_column("lines", justify="right")
+    rules_by_reason: dict[str, set[str]] = {}
+    for doc in result.documents:
+        for removal in doc.removed:
+            rules_by_reason.setdefault(removal.reason, set()).add(removal.rule)
+    for reason, count in sorted(report["removed_by_reason"].items(), key=lambda kv: -kv[1]):
+        reasons.add_row(reason, ", ".join(sorted(rules_by_reason[reason])), str(count))
+    out_console.print(reasons)
+
+    if report["clusters"]:
+        clusters = Table(title="Duplicate clusters", title_justify="left")
+        clusters.add_column("cluster")
+        clusters.add_column("tier")
+        clusters.add_column("article")
+        clusters.add_column("similarity", justify="right")
+        for cluster in report["clusters"]:
+            for member in cluster["members"]:
+                keeper = member["id"] == cluster["keeper"]
+                clusters.add_row(
+                    cluster["id"],
+                    cluster["tier"],
+                    Text(("kept: " if keeper else "dropped: ") + (member["title"] or member["id"])),
+                    "" if keeper else f"{member['similarity']:.2f}",
+                )
+        out_console.print(clusters)
+    else:
+        out_console.print("No duplicates found.")
+    for item in result.inputs:
+        for note in item.notes[:5]:
+            err_console.print(f"[cyan]note[/] {note}", soft_wrap=True)
+    if out is not None:
+        out_console.print(f"Wrote {counts['kept']} articles to [bold]{out}/[/]")
+    else:
+        out_console.print("Dry run: nothing written.")
+
+
+@main.command()
+@click.argument("article_id")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="The output folder of an earlier `winnow clean`.",
+)
+def explain(article_id: str, out: Path) -> None:
+    """Show one article with its removed lines struck through and their reasons.
+
+    ARTICLE_ID is an id from articles.jsonl or duplicates.jsonl (a unique prefix is enough).
+
+    Example: winnow explain 3f2a
+    """
+    records = _load_records(out)
+    matches = [r for r in records if r["id"].startswith(article_id)]
+    if not matches:
+        raise Failure(f"no article with id {article_id!r} in {out}/ (run `winnow clean` first?)")
+    if len(matches) > 1:
+        raise Failure(f"id prefix {article_id!r} matches {len(matches)} articles; give more of it")
+    record = matches[0]
+    out_console.print(Text(record.get("title") or "(untitled)", style="bold"))
+    meta = {k: v for k, v in record.get("meta", {}).items() if k not in ("fields",)}
+    out_console.print(Text(f"{record['source']} lines {record['lines'][0]}-{record['lines'][1]}"))
+    if meta:
+        out_console.print(Text(json.dumps(meta, ensure_ascii=False), style="dim"))
+    if record.get("duplicate_of"):
+        out_console.print(
+            f"[yellow]duplicate of {record['duplicate_of']}[/] "
+            f"({record['tier']}, similarity {record['similarity']:.2f})"
+        )
+    removed = {r["line"]: r for r in record.get("removed", [])}
+    source_lines = _source_lines(record)
+    if source_lines is None:
+        out_console.print(Text(record.get("text", "")))
+        for item in record.get("removed", []):
+            out_console.print(Text(f"- {item['text']}  [{item['reason']}: {item['rule']}]"))
+        return
+    first = record["lines"][0]
+    for offset, line in enumerate(source_lines):
+        hit = removed.get(first + offset)
+        if hit is None:
+            out_console.print(Text(line))
+        elif hit["text"].strip() != line.strip():  # a span removed from a kept line
+            out_console.print(Text(line) + Text(f"   ← {hit['reason']}: {hit['text']!r}", "dim"))
+        else:
+            out_console.print(
+                Text(line, style="strike red")
+                + Text(f"   ← {hit['reason']} ({hit['rule']})", "dim")
+            )
+
+
+def _load_records(out: Path) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = []
+    for name in ("articles.jsonl", "duplicates.jsonl"):
+        path = out / name
+        if not path.exists():
+            continue
+        with open(path, encoding="utf-8") as handle:
+            records.extend(json.loads(line) for line in handle if line.strip())
+    if not records:
+        raise Failure(f"{out}/ holds no Winnow output; run `winnow clean --out {out}` first")
+    return records
+
+
+def _source_lines(record: dict[str, Any]) -> list[str] | None:
+    """The article's lines as they stand in its source file, if that file is still readable."""
+    source = Path(record.get("source", ""))
+    if not source.is_file() or source.suffix not in (".txt", ".text"):
+        return None
+    try:
+        lines = source.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    first, last = record["lines"]
+    return lines[first - 1 : last]
+
+
+@main.command()
+def rules() -> None:
+    """List every cleaning rule with its category and reason (names work with --disable).
+
+    Example: winnow rules
+    """
+    table = Table(title="Cleaning rules")
+    table.add_column("rule")
+    table.add_column("reason")
+    table.add_column("what it matches")
+    for rule in iter_rules():
+        table.add_row(rule.name, rule.reason, rule.doc)
+    out_console.print(table)
+
+
+def cli_main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code, with errors mapped to one line each."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return int(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("Interrupted; previous output left as it was.")
+        return EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        err_console.print("Interrupted; previous output left as it was.")
+        return EXIT_INTERRUPTED
+    except WinnowError as exc:
+        if debug:
+            raise
+        click.echo(f"Error: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        if debug:
+            raise
+        click.echo(
+            f"Internal error: {type(exc).__name__}: {exc} "
+            "(a bug; rerun with --debug and report it)",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def entry() -> NoReturn:
+    sys.exit(cli_main())
+
+
+if __name__ == "__main__":
+    entry()
