@@ -11,7 +11,9 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
 
 
-def run_cli(*args: str, cwd: Path = REPO, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = REPO, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run `python cli.py ARGS` in a subprocess: the real entry point, exit code and all."""
     return subprocess.run(
         [sys.executable, str(REPO / "cli.py"), *args],

@@ -90,9 +90,13 @@ def test_output_inside_input_is_refused(tmp_path: Path) -> None:
 
 def test_bad_split_regex_and_unknown_rule(tmp_path: Path) -> None:
     (tmp_path / "d.txt").write_text(WIRE_DUMP)
-    done = run_cli("clean", str(tmp_path / "d.txt"), "--split-on", "([", "--out", str(tmp_path / "o"))
+    done = run_cli(
+        "clean", str(tmp_path / "d.txt"), "--split-on", "([", "--out", str(tmp_path / "o")
+    )
     assert_clean_error(done, 2, "not a valid regex")
-    done = run_cli("clean", str(tmp_path / "d.txt"), "--disable", "no.such", "--out", str(tmp_path / "o"))
+    done = run_cli(
+        "clean", str(tmp_path / "d.txt"), "--disable", "no.such", "--out", str(tmp_path / "o")
+    )
     assert_clean_error(done, 2, "unknown rule")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import REPO, SEED, run_cli
+from tests.helpers import REPO, run_cli
 
 GOLDEN = REPO / "tests" / "golden" / "seed"
 GOLDEN_FILES = ("articles.jsonl", "duplicates.jsonl", "removed.jsonl", "report.json")

@@ -72,7 +72,7 @@ def test_read_dump_normalises_crlf_and_lone_cr(tmp_path: Path) -> None:
 
 def test_read_dump_gunzips_by_magic(tmp_path: Path) -> None:
     path = tmp_path / "dump.txt.gz"
-    path.write_bytes(gzip.compress("Headline\n\nBody.\n".encode()))
+    path.write_bytes(gzip.compress(b"Headline\n\nBody.\n"))
     assert read_dump(InputFile(str(path), "dump")).text == "Headline\n\nBody.\n"
 
 

@@ -1,0 +1,103 @@
+"""A run killed mid-way leaves the previous output folder exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.helpers import REPO
+
+PARAGRAPH = (
+    "The regional water board said on {day} that reservoir levels in district {n} had fallen to "
+    "{pct} percent of capacity, the lowest reading for the month since records began in {year}."
+)
+
+
+def write_big_dump(path: Path, articles: int) -> None:
+    days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    with open(path, "w", encoding="utf-8") as handle:
+        for n in range(articles):
+            handle.write(f"Water board report number {n} for district {n * 7 % 1000}\n\n")
+            for k in range(6):
+                handle.write(
+                    PARAGRAPH.format(
+                        day=days[(n + k) % 5],
+                        n=n * 13 + k,
+                        pct=(n * 7 + k) % 100,
+                        year=1900 + n % 120,
+                    )
+                    + f" Note {n}-{k}.\n\n"
+                )
+
+
+def test_killed_run_leaves_previous_output(tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    out.mkdir()
+    (out / "articles.jsonl").write_text('{"previous": true}\n')
+    dump = tmp_path / "big.txt"
+    write_big_dump(dump, 6000)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "cli.py"),
+            "clean",
+            str(dump),
+            "--out",
+            str(out),
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    # Kill while the new output is being written if we can catch it, else after a short while.
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(p.name.startswith(".clean.tmp-") for p in tmp_path.iterdir()):
+            break
+        if time.monotonic() > deadline - 58:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert (out / "articles.jsonl").read_text() == '{"previous": true}\n'
+    assert sorted(p.name for p in out.iterdir()) == ["articles.jsonl"]
+
+
+def test_ctrl_c_stops_with_one_line(tmp_path: Path) -> None:
+    dump = tmp_path / "big.txt"
+    write_big_dump(dump, 6000)
+    out = tmp_path / "clean"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "cli.py"),
+            "clean",
+            str(dump),
+            "--out",
+            str(out),
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    if process.returncode == 0:  # finished before the signal arrived: nothing to check
+        return
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+    assert "Interrupted" in stderr
+    assert not out.exists()
