@@ -30,8 +30,16 @@ from cleaners.document import Document, stable_id
 SEPARATOR = re.compile(r"[-=_*~#•·]{3,}|(?:[-=_*~#•·] ){2,}[-=_*~#•·]")
 # Sentence end followed by a capitalised word: a caption or a paragraph, not a headline
 # ("... province. AFP", "... 2014. Photograph: ..."); "Jr. Communicated", "U.S. Senate" pass.
+# Abbreviations whose full stop ends no sentence ("Gov. Jane Doe", "Ariz. lawmakers").
+ABBREVIATIONS = (
+    "Gov|Govs|Rep|Reps|Sen|Sens|Gen|Lt|Col|Capt|Sgt|Cmdr|Adm|Dr|Mr|Mrs|Ms|Jr|"
+    "Sr|St|Mt|Ft|Inc|Corp|Co|Ltd|Bros|No|vs|Ala|Ariz|Ark|Calif|Colo|Conn|Del|"
+    "Fla|Ga|Ill|Ind|Kan|Ky|La|Mass|Md|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|"
+    "Pa|Penn|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|"
+    "Dec"
+)
 INNER_SENTENCE = re.compile(
-    r"\b(?!(?:Gov|Govs|Rep|Reps|Sen|Sens|Gen|Lt|Col|Capt|Sgt|Cmdr|Adm|Gov|Dr|Mr|Mrs|Ms|Jr|Sr|St|Mt|Ft|Inc|Corp|Co|Ltd|Bros|No|vs|Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Mass|Md|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|Penn|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|Dec)\.)[A-Za-z\d]*[a-z\d]{2}[.!?][\"'”’)]* +[A-Z]"
+    rf"\b(?!(?:{ABBREVIATIONS})\.)[A-Za-z\d]*[a-z\d]{{2}}[.!?][\"'”’)]* +[A-Z]"
 )
 # A quotation with its attribution ('"..., " she said'): a sentence of body text.
 QUOTATION = re.compile(r"[,!?][\"”] ")
