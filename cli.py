@@ -150,9 +150,10 @@ def clean(
         strict=strict,
         jobs=jobs or os.cpu_count() or 1,
     )
-    sources = resolve_inputs(list(inputs) or [str(DEFAULT_INPUT)])
+    paths = list(inputs) or [str(DEFAULT_INPUT)]
+    sources = resolve_inputs(paths)
     if not dry_run:
-        check_output_dir(out, sources)
+        check_output_dir(out, sources, paths)
     result = _run_with_progress(sources, config, quiet)
     if not result.documents:
         problems = "; ".join(item.error for item in result.skipped) or "no articles found"
@@ -339,7 +340,7 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code, with errors mapped to one line each."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
+        code = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -367,7 +368,7 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
             err=True,
         )
         return EXIT_INTERNAL
-    return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
 
 
 def entry() -> NoReturn:

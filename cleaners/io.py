@@ -288,13 +288,22 @@ The whole folder is replaced atomically at the end of a run.
 """
 
 
-def check_output_dir(out: Path, inputs: Iterable[InputFile]) -> None:
+def check_output_dir(out: Path, inputs: Iterable[InputFile], roots: Sequence[str] = ()) -> None:
     """Refuse an output folder that is an input folder, holds an input, or sits inside one.
 
     The whole folder is replaced at the end of a run, so writing into an input folder would
-    delete the input.
+    delete the input; writing inside one would feed the output to the next run as input.
     """
     out_abs = out.resolve()
+    for root in roots:
+        if root == STDIN or not Path(root).is_dir():
+            continue
+        root_abs = Path(root).resolve()
+        if out_abs == root_abs or root_abs in out_abs.parents:
+            raise OutputError(
+                f"output folder {out} is inside the input folder {root}; the next run would "
+                "read the output as input, so choose an --out outside it"
+            )
     for source in inputs:
         if source.path == STDIN:
             continue

@@ -72,8 +72,8 @@ def clean(
 ) -> list[Document]:
     """Split one dump and clean every article in it.
 
-    >>> docs = clean("First headline\\n\\nA body sentence that is long enough to be a body.\\n")
-    >>> [d.title for d in docs]
-    ['First headline']
+    >>> docs = clean("Council approves harbour plan\\n\\nThe council voted 7-2 on Monday.\\n")
+    >>> [(d.title, d.text) for d in docs]
+    [('Council approves harbour plan', 'The council voted 7-2 on Monday.')]
     """
     return clean_documents(split_dump(text, source, split_on=split_on), options)

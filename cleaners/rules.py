@@ -14,6 +14,11 @@ from cleaners.document import Document, Removal
 
 LinePredicate = Callable[[str], bool]
 
+# Where in an article a rule may fire: anywhere, among the first TOP_LINES non-blank lines
+# (bylines, datelines sit there), or on the last non-blank line (wire sign-offs).
+SCOPES = ("any", "top", "last")
+TOP_LINES = 4
+
 
 @dataclass(frozen=True, slots=True)
 class LineRule:
@@ -23,10 +28,14 @@ class LineRule:
     reason: str  # "photo caption"
     predicate: LinePredicate
     doc: str = ""
+    scope: str = "any"
 
     @property
     def category(self) -> str:
         return self.name.split(".", 1)[0]
+
+
+ANY = frozenset({"any"})
 
 
 @dataclass(slots=True)
@@ -36,34 +45,55 @@ class RuleSet:
     category: str
     rules: list[LineRule] = field(default_factory=list)
 
-    def line_rule(self, name: str, *, reason: str) -> Callable[[LinePredicate], LinePredicate]:
+    def line_rule(
+        self, name: str, *, reason: str, scope: str = "any"
+    ) -> Callable[[LinePredicate], LinePredicate]:
         """Register a `str -> bool` predicate as a rule of this category."""
         if not name.startswith(self.category + "."):
             raise ValueError(f"rule {name!r} must start with {self.category + '.'!r}")
+        if scope not in SCOPES:
+            raise ValueError(f"scope {scope!r} of rule {name!r} is not one of {SCOPES}")
 
         def register(predicate: LinePredicate) -> LinePredicate:
             if any(rule.name == name for rule in self.rules):
                 raise ValueError(f"rule {name!r} is registered twice")
             doc = (predicate.__doc__ or "").strip().split("\n", 1)[0]
-            self.rules.append(LineRule(name, reason, predicate, doc))
+            self.rules.append(LineRule(name, reason, predicate, doc, scope))
             return predicate
 
         return register
 
-    def first_match(self, line: str, disabled: frozenset[str] = frozenset()) -> LineRule | None:
+    def first_match(
+        self, line: str, disabled: frozenset[str] = frozenset(), scopes: frozenset[str] = ANY
+    ) -> LineRule | None:
         stripped = line.strip()
         if not stripped:
             return None
         for rule in self.rules:
-            if rule.name not in disabled and rule.predicate(stripped):
+            if rule.scope in scopes and rule.name not in disabled and rule.predicate(stripped):
                 return rule
         return None
 
     def step(self, disabled: frozenset[str] = frozenset()) -> Callable[[Document], Document]:
-        """A pipeline step that drops every line one of these rules matches."""
+        """A pipeline step that drops every line one of these rules matches where it may fire."""
 
         def apply(doc: Document) -> Document:
-            return drop_matching(doc, lambda line: self.first_match(line, disabled))
+            lines = doc.text_lines()
+            content = [i for i, line in enumerate(lines) if line.strip()]
+            top = set(content[:TOP_LINES])
+            last = content[-1] if content else -1
+            position = iter(range(len(lines)))
+
+            def match(line: str) -> LineRule | None:
+                i = next(position)
+                scopes = {"any"}
+                if i in top:
+                    scopes.add("top")
+                if i == last:
+                    scopes.add("last")
+                return self.first_match(line, disabled, frozenset(scopes))
+
+            return drop_matching(doc, match)
 
         apply.__name__ = f"{self.category}_step"
         return apply
@@ -97,17 +127,13 @@ def drop_matching(doc: Document, match: Callable[[str], LineRule | None]) -> Doc
     return doc.with_lines(kept, removed)
 
 
-def drop_lines(
-    doc: Document, predicate: LinePredicate, *, rule: str, reason: str
-) -> Document:
+def drop_lines(doc: Document, predicate: LinePredicate, *, rule: str, reason: str) -> Document:
     """Drop every non-blank line `predicate` accepts, recording `rule` and `reason` for each."""
     named = LineRule(rule, reason, predicate)
     return drop_matching(doc, lambda line: named if line.strip() and predicate(line) else None)
 
 
-def drop_indices(
-    doc: Document, indices: set[int], *, rule: str, reason: str
-) -> Document:
+def drop_indices(doc: Document, indices: set[int], *, rule: str, reason: str) -> Document:
     """Drop the lines at these positions of `doc.text_lines()` (for context-aware rules)."""
     if not indices:
         return doc

@@ -215,6 +215,7 @@ def duplicate_records(result: RunResult) -> list[dict[str, Any]]:
         {
             "id": d.doc.id,
             "title": d.doc.title,
+            "meta": d.doc.meta,
             "source": d.doc.source,
             "lines": list(d.doc.lines),
             "duplicate_of": d.duplicate_of,

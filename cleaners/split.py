@@ -130,9 +130,9 @@ def _byline_shaped(line: str) -> bool:
 def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterator[Document]:
     """Yield the articles of a dump in order, each with its source line span.
 
-    >>> dump = "First story here\\n\\nBody one.\\n\\nSecond story here\\n\\nBody two.\\n"
+    >>> dump = "The first story is here\\n\\nBody one.\\n\\nThe second story is here\\n\\nBody two."
     >>> [(d.lines, d.text.split(chr(10))[0]) for d in split_dump(dump, "x.txt")]
-    [((1, 3), 'First story here'), ((5, 7), 'Second story here')]
+    [((1, 3), 'The first story is here'), ((5, 7), 'The second story is here')]
     """
     user_separator = std_re.compile(split_on) if split_on else None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -85,7 +85,7 @@ def test_some_bad_files_still_process_the_good_ones(tmp_path: Path) -> None:
 def test_output_inside_input_is_refused(tmp_path: Path) -> None:
     (tmp_path / "d.txt").write_text(WIRE_DUMP)
     done = run_cli("clean", str(tmp_path), "--out", str(tmp_path / "clean"))
-    assert_clean_error(done, 2, "holds the input")
+    assert_clean_error(done, 2, "inside the input folder")
 
 
 def test_bad_split_regex_and_unknown_rule(tmp_path: Path) -> None:

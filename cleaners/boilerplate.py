@@ -1,0 +1,210 @@
+"""Bylines, timestamps, editor credits, share/subscribe/navigation lines and wire sign-offs.
+
+Heuristics (each a rule below):
+- timestamps: a line that is a date/time and little else (`Oct 21, 2020 6:18 AM`, even glued
+  to a label as in `Syndicated ContentOct 21, 2020`), or a timestamp label with a date
+  (`Updated: ...`, `Last modified on ...`, `Published 3 hours ago`); anywhere in the article;
+- editor credits: `(Editing by ...)`, `(Reporting by X; Writing by Y)`, `Additional reporting by`;
+- bylines, among an article's first lines only: `By Jane Doe`, a name alone (`Jane Doe`), a
+  place and a name (`Lyon – Jane Doe`); the name goes to `meta["byline"]`;
+- share/subscribe/navigation: short lines that are page furniture (`Share this article`,
+  `Advertisement`, `Continue reading the main story`, `Sign up for our newsletter`);
+- wire sign-off: a lone agency word closing the article (` Reuter`), to `meta["outlet"]`.
+Values removed from the text (bylines, dates, outlet) are kept in `meta`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex as re
+
+from cleaners.document import Document
+from cleaners.options import CleanOptions, Step
+from cleaners.rules import ruleset
+
+RULES = ruleset("boilerplate")
+
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?,?"
+TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:[A-Z]{2,4}|GMT[+-]?\d*))?"
+DATE = (
+    rf"(?:{MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {MONTH}\.? \d{{4}}"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+Z?)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+)
+STAMP_PART = re.compile(rf"{DATE}|{TIME}|{WEEKDAY}|\b(?:at|on|UTC|GMT|ET|local time)\b|[|,·•–—-]")
+STAMP_LABEL = re.compile(
+    r"^(?:Updated|Published|Posted|Modified|Last (?:modified|updated)|First published|"
+    r"Originally published|Date|Released|Issued)\b\s*(?:on|at)?\s*:?",
+    re.IGNORECASE,
+)
+AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.I)
+NAME_TOKEN = (
+    r"(?:(?:al|el|bin|ibn|abu|de|van|von|der|da|di|du|le|la|ben|dos|del)[- ])?"
+    r"\p{Lu}[\p{Ll}\p{Lu}'’]*\.?(?:-\p{L}[\p{Ll}'’]+)*"
+)
+NAME = rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}"
+BYLINE = re.compile(
+    rf"^By:?\s+(?P<name>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)(?:\s*[,|/–—-]\s*[\p{{L}} .&'-]{{2,40}})?$"
+)
+NAME_ALONE = re.compile(rf"^(?P<name>{NAME})$")
+PLACE_NAME = re.compile(
+    rf"^(?P<place>\p{{Lu}}[\p{{L}}'’-]+(?: \p{{Lu}}[\p{{L}}'’-]+)?)\s*[–—-]\s*(?P<name>{NAME})$"
+)
+EDITOR_WORDS = (
+    r"(?:Editing|Edited|Reporting|Reported|Writing|Written|Additional reporting|Compiled|"
+    r"Translated|Translation|Graphics|Research|Production)"
+)
+EDITOR_CREDIT = re.compile(
+    rf"^\(\s*{EDITOR_WORDS} by\b[^()]{{1,200}}\)\.?$|^[-–—]*\s*{EDITOR_WORDS} by \p{{Lu}}[^.]{{0,150}}$"
+)
+FURNITURE = re.compile(
+    r"^(?:share(?: this(?: article| story| page)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?"
+    r"|tweet|email|print|comments?|\d+ comments?|advertisement|sponsored(?: content)?|"
+    r"continue reading(?: the main story| below)?|skip to (?:main )?(?:content|navigation)|"
+    r"skip to content ?skip to site index|log ?in|sign ?in|sign ?up|register|subscribe(?: now| here)?|"
+    r"subscribe to (?:our|the) \w+(?: \w+)?|sign up (?:for|to) (?:our|the) [\w ]{1,30}|"
+    r"read more(?::.{0,150})?|related(?: articles| stories| coverage| content)?|"
+    r"more (?:on this story|from \w+(?: \w+)?)|click here.{0,80}|follow us on .{1,60}|"
+    r"supported by|today[’']s paper|site (?:mobile )?navigation|site index|"
+    r"(?:back to )?top|loading\.*|play video|watch(?: video)?|listen(?: to (?:this )?article)?|"
+    r"image|video|photo|photos|gallery|next|previous|menu|search|home|sections)[.:!]?$",
+    re.IGNORECASE,
+)
+SIGN_OFF = re.compile(
+    r"^[-–—(]*\s*(?P<outlet>Reuter|Reuters|AP|AFP|UPI|dpa|DPA|Xinhua|Bloomberg|CNN|BBC)\s*[)]?$"
+)
+
+
+def _stamp_words_left(line: str) -> list[str]:
+    return STAMP_PART.sub(" ", line).split()
+
+
+@RULES.line_rule("boilerplate.timestamp", reason="timestamp")
+def timestamp(line: str) -> bool:
+    """A date/time line, bare or with a label.
+
+    >>> timestamp("Updated: March 3, 2021 10:15 AM")
+    True
+    >>> timestamp("Last modified on Tue 2 Mar 2021 09.12 GMT")
+    True
+    >>> timestamp("Posted 3 hours ago")
+    True
+    >>> timestamp("Mar 3, 2021 10:15 AM")
+    True
+    >>> timestamp("The vote is set for March 3, 2021, officials said.")
+    False
+    """
+    if len(line) > 120:
+        return False
+    has_date = re.search(rf"{DATE}|{TIME}", line) is not None or AGO.search(line) is not None
+    if not has_date:
+        return False
+    if STAMP_LABEL.match(line) and len(line.split()) <= 12:
+        return True
+    if line.rstrip().endswith("."):
+        return False
+    return len(_stamp_words_left(line)) <= 2
+
+
+@RULES.line_rule("boilerplate.editor_credit", reason="editor credit")
+def editor_credit(line: str) -> bool:
+    """Wire editing and reporting credits.
+
+    >>> editor_credit("(Reporting by Jane Doe in Lyon; Editing by John Roe)")
+    True
+    >>> editor_credit("Additional reporting by Ana Lima")
+    True
+    >>> editor_credit("Reporting by phone was difficult during the storm.")
+    False
+    """
+    return EDITOR_CREDIT.match(line) is not None
+
+
+@RULES.line_rule("boilerplate.byline", reason="byline", scope="top")
+def byline(line: str) -> bool:
+    """A byline among an article's first lines: `By Jane Doe`, `Jane Doe`, `Lyon – Jane Doe`.
+
+    >>> byline("By Jane Doe and John Roe, Reuters")
+    True
+    >>> byline("Ana Lima-Costa")
+    True
+    >>> byline("Lyon – Jean-Paul de Martin")
+    True
+    >>> byline("Ferries and jobs")  # a subheading
+    False
+    """
+    return _byline_name(line) is not None
+
+
+def _byline_name(line: str) -> str | None:
+    for pattern in (BYLINE, PLACE_NAME, NAME_ALONE):
+        match = pattern.match(line)
+        if match is not None:
+            return match.group("name")
+    return None
+
+
+@RULES.line_rule("boilerplate.share", reason="share/subscribe/navigation line")
+def page_furniture(line: str) -> bool:
+    """Buttons and links of a web page flattened into the text.
+
+    >>> page_furniture("Continue reading the main story")
+    True
+    >>> page_furniture("Sign up for our newsletter")
+    True
+    >>> page_furniture("Share prices fell sharply on Monday.")
+    False
+    """
+    return len(line) <= 80 and FURNITURE.match(line) is not None
+
+
+@RULES.line_rule("boilerplate.sign_off", reason="wire sign-off", scope="last")
+def sign_off(line: str) -> bool:
+    """A lone agency name closing a wire story.
+
+    >>> sign_off("Reuter")
+    True
+    >>> sign_off("Reuters reported the deal on Monday.")
+    False
+    """
+    return SIGN_OFF.match(line) is not None
+
+
+def _values(doc: Document, before: int) -> dict[str, Any]:
+    """What the rules removed, kept as metadata."""
+    meta = dict(doc.meta)
+    for removal in doc.removed[before:]:
+        text = removal.text.strip()
+        if removal.rule == "boilerplate.byline":
+            name = _byline_name(text)
+            if name and not meta.get("byline"):
+                meta["byline"] = name
+            place = PLACE_NAME.match(text)
+            if place and not meta.get("dateline_place"):
+                meta["dateline_place"] = place.group("place")
+        elif removal.rule == "boilerplate.timestamp":
+            meta.setdefault("dates", [])
+            meta["dates"] = [*meta["dates"], text]
+        elif removal.rule == "boilerplate.sign_off":
+            match = SIGN_OFF.match(text)
+            if match:
+                meta.setdefault("outlet", match.group("outlet"))
+    return meta
+
+
+def make_step(options: CleanOptions) -> Step:
+    apply_rules = RULES.step(options.disabled_rules)
+
+    def boilerplate(doc: Document) -> Document:
+        before = len(doc.removed)
+        out = apply_rules(doc)
+        if out is doc:
+            return doc
+        out.meta = _values(out, before)
+        return out
+
+    return boilerplate

@@ -1,0 +1,114 @@
+"""Photo captions and credits left in the text when a page is flattened.
+
+Heuristics (each a rule below): a credit label (`Photograph: X/Outlet`, `Photo: ...`,
+`Credit...Name/Outlet`) closing a line; a picture agency closing a sentence (`... province. AFP`,
+`... (REUTERS)`, `... via AP`, `Getty Images`); a line opening with `File photo`; a sentence
+describing a picture (`An image provided by ... shows ...`). Every occurrence is removed, so a
+caption repeated inside an article goes every time. Agencies are named as a class of credit,
+not as a word of any one dump.
+"""
+
+from __future__ import annotations
+
+import regex as re
+
+from cleaners.options import CleanOptions, Step
+from cleaners.rules import ruleset
+
+RULES = ruleset("captions")
+
+# Picture agencies and credit words as they close captions.
+AGENCY = (
+    r"(?:AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Getty Images|Getty|Xinhua|Anadolu(?: Agency)?|dpa|"
+    r"DPA|Bloomberg|Shutterstock|Alamy|PA(?: Media| Wire)?|ANSA|Kyodo|Yonhap|TASS|IANS|PTI|"
+    r"SIPA|Sipa|UPI|WENN|Handout|HANDOUT|Supplied|SUPPLIED|File|FILE)"
+)
+CREDIT_LABEL = re.compile(
+    r"(?:^|[.!?)”\"’]\s*)(?:Photograph|Photo|Photos|Picture|Pictures|Illustration|Image|"
+    r"Images|Video|Photo illustration|Photo credit)s?(?: by)?\s*:\s*\S.{0,120}$"
+)
+GLUED_CREDIT = re.compile(
+    r"\S\s?Credit(?:\.{3}|…|:)?\s?\p{Lu}[\p{L}.'’ -]{1,60}(?:/[\p{L}.'’ -]{1,60})?$"
+)
+AGENCY_AFTER_SENTENCE = re.compile(
+    rf"[.!?”\"]\s+(?:\p{{Lu}}[\p{{L}}.'’-]+ ){{0,3}}(?:via )?{AGENCY}(?:\s*/\s*[\p{{L}} .'-]{{1,40}})?\s*$"
+)
+AGENCY_IN_PARENS = re.compile(rf"\((?:{AGENCY}|AP Photo|File photo|Photo)[^()]{{0,80}}\)\s*$")
+VIA_AGENCY = re.compile(rf"\bvia {AGENCY}\s*$")
+PICTURE_SUBJECT = (
+    r"(?:image|photo|photograph|picture|handout (?:photo|picture|image)|screenshot|"
+    r"screen grab|still|video grab|satellite image|file photo)"
+)
+DESCRIBES_PICTURE = re.compile(
+    rf"^(?:An?|The|This)\s+(?:\w+\s+){{0,2}}{PICTURE_SUBJECT}\b.{{0,200}}?\b"
+    rf"(?:shows|showing|shown|depicts|released by|provided by|taken on|taken in|obtained by)\b",
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule("captions.photo_credit", reason="photo caption")
+def photo_credit(line: str) -> bool:
+    """A line closed by a credit label.
+
+    >>> photo_credit("Crowds in Lyon on Sunday. Photograph: A. Martin/Le Courrier")
+    True
+    >>> photo_credit("Fans at the final.Credit...Jane Roe/The Daily Post")
+    True
+    >>> photo_credit("Photo finish: the race was decided by a nose.")
+    False
+    >>> photo_credit("He took a photograph: it changed everything.")
+    False
+    """
+    if CREDIT_LABEL.search(line):
+        return not line.rstrip().endswith((".", "!", "?")) or len(line.split()) < 30
+    return GLUED_CREDIT.search(line) is not None
+
+
+@RULES.line_rule("captions.agency_credit", reason="photo caption")
+def agency_credit(line: str) -> bool:
+    """A caption sentence closed by a picture agency.
+
+    >>> agency_credit("Firefighters battle the blaze near Athens on Monday. EPA")
+    True
+    >>> agency_credit("A market in Lagos, Nigeria, March 2. (REUTERS)")
+    True
+    >>> agency_credit("Officials in Tokyo inspect the damage. Kyodo via Reuters")
+    True
+    >>> agency_credit("The ministry confirmed the figures, AFP reported.")
+    False
+    """
+    return bool(
+        AGENCY_AFTER_SENTENCE.search(line)
+        or AGENCY_IN_PARENS.search(line)
+        or VIA_AGENCY.search(line)
+    )
+
+
+@RULES.line_rule("captions.file_photo", reason="photo caption")
+def file_photo(line: str) -> bool:
+    """A line opening with a file-photo label.
+
+    >>> file_photo("FILE PHOTO: A view of the central bank in Frankfurt")
+    True
+    >>> file_photo("File photos show the bridge was already cracked, engineers said.")
+    False
+    """
+    return re.match(r"(?:FILE PHOTO|File photo|File Photo)\s*(?::|[–—-])", line) is not None
+
+
+@RULES.line_rule("captions.describes_picture", reason="photo caption")
+def describes_picture(line: str) -> bool:
+    """A sentence that describes a picture rather than the news.
+
+    >>> describes_picture("An image released by the navy shows the ship in port on May 2.")
+    True
+    >>> describes_picture("A satellite image taken on Friday shows smoke over the valley")
+    True
+    >>> describes_picture("The photos were later deleted from the account, police said.")
+    False
+    """
+    return len(line.split()) <= 60 and DESCRIBES_PICTURE.search(line) is not None
+
+
+def make_step(options: CleanOptions) -> Step:
+    return RULES.step(options.disabled_rules)
