@@ -48,7 +48,8 @@ NAME_TOKEN = (
 )
 NAME = rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}"
 BYLINE = re.compile(
-    rf"^By:?\s+(?P<name>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)(?:\s*[,|/–—-]\s*[\p{{L}} .&'-]{{2,40}})?$"
+    rf"^By:?\s+(?P<name>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
+    rf"(?:\s*[,|/–—-]\s*[\p{{L}} .&'-]{{2,40}})?$"
 )
 NAME_ALONE = re.compile(rf"^(?P<name>{NAME})$")
 PLACE_NAME = re.compile(
@@ -59,13 +60,16 @@ EDITOR_WORDS = (
     r"Translated|Translation|Graphics|Research|Production)"
 )
 EDITOR_CREDIT = re.compile(
-    rf"^\(\s*{EDITOR_WORDS} by\b[^()]{{1,200}}\)\.?$|^[-–—]*\s*{EDITOR_WORDS} by \p{{Lu}}[^.]{{0,150}}$"
+    rf"^\(\s*{EDITOR_WORDS} by\b[^()]{{1,200}}\)\.?$"
+    rf"|^[-–—]*\s*{EDITOR_WORDS} by \p{{Lu}}[^.]{{0,150}}$"
 )
 FURNITURE = re.compile(
-    r"^(?:share(?: this(?: article| story| page)?| on (?:facebook|twitter|x|linkedin|whatsapp|email))?"
+    r"^(?:share(?: this(?: article| story| page)?"
+    r"| on (?:facebook|twitter|x|linkedin|whatsapp|email))?"
     r"|tweet|email|print|comments?|\d+ comments?|advertisement|sponsored(?: content)?|"
     r"continue reading(?: the main story| below)?|skip to (?:main )?(?:content|navigation)|"
-    r"skip to content ?skip to site index|log ?in|sign ?in|sign ?up|register|subscribe(?: now| here)?|"
+    r"skip to content ?skip to site index|log ?in|sign ?in|sign ?up|register|"
+    r"subscribe(?: now| here)?|"
     r"subscribe to (?:our|the) \w+(?: \w+)?|sign up (?:for|to) (?:our|the) [\w ]{1,30}|"
     r"read more(?::.{0,150})?|related(?: articles| stories| coverage| content)?|"
     r"more (?:on this story|from \w+(?: \w+)?)|click here.{0,80}|follow us on .{1,60}|"

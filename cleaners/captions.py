@@ -31,7 +31,8 @@ GLUED_CREDIT = re.compile(
     r"\S\s?Credit(?:\.{3}|…|:)?\s?\p{Lu}[\p{L}.'’ -]{1,60}(?:/[\p{L}.'’ -]{1,60})?$"
 )
 AGENCY_AFTER_SENTENCE = re.compile(
-    rf"[.!?”\"]\s+(?:\p{{Lu}}[\p{{L}}.'’-]+ ){{0,3}}(?:via )?{AGENCY}(?:\s*/\s*[\p{{L}} .'-]{{1,40}})?\s*$"
+    rf"[.!?”\"]\s+(?:\p{{Lu}}[\p{{L}}.'’-]+ ){{0,3}}(?:via )?{AGENCY}"
+    rf"(?:\s*/\s*[\p{{L}} .'-]{{1,40}})?\s*$"
 )
 AGENCY_IN_PARENS = re.compile(rf"\((?:{AGENCY}|AP Photo|File photo|Photo)[^()]{{0,80}}\)\s*$")
 VIA_AGENCY = re.compile(rf"\bvia {AGENCY}\s*$")

@@ -25,7 +25,8 @@ CITY = r"\p{Lu}[\p{Lu}.'’\- ]{1,38}?\p{Lu}\.?"  # BAGHDAD, NEW YORK, WASHINGTO
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DASH = r"\s*[–—-]+\s*"
 DATELINE = re.compile(
-    rf"^(?P<city>{CITY}|\p{{Lu}}[\p{{L}}.'’ -]{{1,30}}?)\s*\((?P<outlet>[\p{{L}}][\p{{L}} .&'-]{{0,30}})\){DASH}"
+    rf"^(?P<city>{CITY}|\p{{Lu}}[\p{{L}}.'’ -]{{1,30}}?)"
+    rf"\s*\((?P<outlet>[\p{{L}}][\p{{L}} .&'-]{{0,30}})\){DASH}"
     rf"|^(?P<city2>{CITY}),\s+(?P<date>{MONTH}\s+\d{{1,2}}){DASH}"
     rf"|^(?P<city3>{CITY}){DASH}(?=\S)"
 )
