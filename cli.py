@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cleaners.errors import WinnowError
+from cleaners.evaluation import datasets_under, detect_task, evaluate, sweep_dedupe
 from cleaners.io import check_output_dir, resolve_inputs
 from cleaners.options import CleanOptions
 from cleaners.rules import iter_rules
@@ -319,6 +320,62 @@ def _source_lines(record: dict[str, Any]) -> list[str] | None:
         return None
     first, last = record["lines"]
     return lines[first - 1 : last]
+
+
+@main.command(name="eval")
+@click.argument("dataset_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--task", type=click.Choice(["split", "clean", "dedupe"]), help="Only this task.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option(
+    "--sweep", is_flag=True, help="Also sweep the same-story threshold on dedupe datasets."
+)
+def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool) -> None:
+    """Score Winnow and the peers' usual approach on labelled data, side by side.
+
+    DATASET_DIR holds one dataset (dump.txt + boundaries.jsonl, cases.jsonl, or docs.jsonl +
+    pairs.jsonl) or folders of them.
+
+    Example: winnow eval ../shared/eval/dev --task dedupe --sweep
+    """
+    tables = evaluate(dataset_dir, task)
+    if not tables:
+        raise Failure(f"{dataset_dir}: no dataset of task {task!r} found")
+    sweeps: dict[str, list[dict[str, Any]]] = {}
+    if sweep:
+        thresholds = [round(0.16 + 0.02 * i, 2) for i in range(12)]
+        for dataset in datasets_under(dataset_dir):
+            if detect_task(dataset) == "dedupe":
+                sweeps[dataset.name] = sweep_dedupe(dataset, thresholds)
+    if as_json:
+        payload = {"results": [t.to_dict() for t in tables], "sweeps": sweeps}
+        click.echo(json.dumps(payload, indent=2, sort_keys=True))
+        return
+    for table in tables:
+        grid = Table(title=f"{table.dataset} ({table.task})", title_justify="left")
+        columns = [k for k in table.rows[0] if k != "system"]
+        grid.add_column("system")
+        for column in columns:
+            grid.add_column(column, justify="right")
+        for row in table.rows:
+            grid.add_row(row["system"], *(_cell(row.get(c)) for c in columns))
+        out_console.print(grid)
+        for note in table.notes:
+            out_console.print(Text(note, style="dim"))
+    for dataset, rows in sweeps.items():
+        grid = Table(title=f"{dataset}: same-story threshold sweep", title_justify="left")
+        for column in ("story_threshold", "precision", "recall", "f1"):
+            grid.add_column(column, justify="right")
+        for row in rows:
+            grid.add_row(*(_cell(row[c]) for c in ("story_threshold", "precision", "recall", "f1")))
+        out_console.print(grid)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return "" if value is None else str(value)
 
 
 @main.command()

@@ -1,0 +1,210 @@
+"""`winnow eval`: score Winnow and the peers' usual approach on labelled data, side by side.
+
+The folder's files say the task:
+- split: `dump.txt` + `boundaries.jsonl` {id, start, end}: boundary P/R/F1 (90% span overlap),
+  against splitting on blank lines;
+- clean: `cases.jsonl` {id, raw, clean[, line_labels]}: bag-of-words token P/R/F1 of the kept
+  text against the reference, and the share of cases whose removals are all right, against no
+  cleaning;
+- dedupe: `docs.jsonl` {id, text[, title]} + `pairs.jsonl` {a, b, label} (+ `clusters.jsonl`):
+  pairwise P/R/F1 of the clusters and the adjusted Rand index, against datasketch MinHashLSH with
+  the common defaults (word 5-grams, 128 permutations, threshold 0.8).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from cleaners.errors import InputError
+from cleaners.eval_clean import TokenScore, mean_score, score_clean
+from cleaners.eval_split import blank_line_baseline, predict_spans, score_split
+from cleaners.options import CleanOptions
+from cleaners.pipeline import clean
+from cleaners.split import split_dump
+from dedupe import DedupeConfig, find_duplicates
+from dedupe.eval_pairs import (
+    adjusted_rand_index,
+    load_docs,
+    load_pairs,
+    minhash_baseline,
+    score_pairs,
+)
+
+TASKS = ("split", "clean", "dedupe")
+
+
+@dataclass(slots=True)
+class EvalTable:
+    """One dataset's scores: a row per system (Winnow first, then the baselines)."""
+
+    dataset: str
+    task: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"dataset": self.dataset, "task": self.task, "rows": self.rows, "notes": self.notes}
+
+
+def detect_task(folder: Path) -> str:
+    if (folder / "dump.txt").exists() and (folder / "boundaries.jsonl").exists():
+        return "split"
+    if (folder / "cases.jsonl").exists():
+        return "clean"
+    if (folder / "docs.jsonl").exists() and (folder / "pairs.jsonl").exists():
+        return "dedupe"
+    raise InputError(
+        f"{folder}: no labelled data found (expected dump.txt + boundaries.jsonl, cases.jsonl, "
+        "or docs.jsonl + pairs.jsonl)"
+    )
+
+
+def datasets_under(folder: Path) -> list[Path]:
+    """The folder itself if it holds a dataset, else its sub-folders that do, sorted."""
+    try:
+        detect_task(folder)
+        return [folder]
+    except InputError:
+        found = []
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+            try:
+                detect_task(sub)
+                found.append(sub)
+            except InputError:
+                continue
+        if not found:
+            raise
+        return found
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: cannot read labelled data ({exc})") from exc
+
+
+def evaluate_split(folder: Path) -> EvalTable:
+    text = (folder / "dump.txt").read_text(encoding="utf-8")
+    truth = [(int(b["start"]), int(b["end"])) for b in _read_jsonl(folder / "boundaries.jsonl")]
+    table = EvalTable(folder.name, "split")
+    for system, spans in (
+        ("winnow", predict_spans(text, split_dump)),
+        ("blank-line split", blank_line_baseline(text)),
+    ):
+        score = score_split(truth, spans)
+        table.rows.append(
+            {
+                "system": system,
+                "precision": score.precision,
+                "recall": score.recall,
+                "f1": score.f1,
+                "articles": score.predicted,
+            }
+        )
+    return table
+
+
+def clean_case(raw: str, options: CleanOptions) -> tuple[str, list[str]]:
+    """Winnow's kept text for one case (titles excluded) and the texts it removed."""
+    docs = clean(raw, "<case>", options)
+    kept = "\n".join(doc.text for doc in docs)
+    removed = [r.text for doc in docs for r in doc.removed]
+    return kept, removed
+
+
+def evaluate_clean(folder: Path, options: CleanOptions | None = None) -> EvalTable:
+    options = options or CleanOptions()
+    cases = _read_jsonl(folder / "cases.jsonl")
+    winnow: list[TokenScore] = []
+    baseline: list[TokenScore] = []
+    all_right = 0
+    labelled = 0
+    for case in cases:
+        kept, removed = clean_case(case["raw"], options)
+        winnow.append(score_clean(kept, case["clean"]))
+        baseline.append(score_clean(case["raw"], case["clean"]))
+        labels = case.get("line_labels")
+        if isinstance(labels, list):
+            labelled += 1
+            lines = case["raw"].split("\n")
+            content = {line.strip() for line, label in zip(lines, labels, strict=False) if label}
+            if not any(text.strip() in content for text in removed):
+                all_right += 1
+    table = EvalTable(folder.name, "clean")
+    for system, scores in (("winnow", winnow), ("no cleaning", baseline)):
+        mean = mean_score(scores)
+        table.rows.append(
+            {"system": system, "precision": mean.precision, "recall": mean.recall, "f1": mean.f1}
+        )
+    if labelled:
+        table.rows[0]["removals_all_right"] = all_right / labelled
+    table.notes.append(f"{len(cases)} cases; token scores averaged over cases")
+    return table
+
+
+def evaluate_dedupe(folder: Path, story_threshold: float | None = None) -> EvalTable:
+    config = DedupeConfig()
+    if story_threshold is not None:
+        config = replace(config, story_threshold=story_threshold)
+    docs = load_docs(folder / "docs.jsonl")
+    pairs = load_pairs(folder / "pairs.jsonl")
+    truth_clusters: list[list[str]] | None = None
+    if (folder / "clusters.jsonl").exists():
+        truth_clusters = [
+            [str(i) for i in c["ids"]] for c in _read_jsonl(folder / "clusters.jsonl")
+        ]
+    result = find_duplicates(docs, config)
+    table = EvalTable(folder.name, "dedupe")
+    for system, clusters in (
+        ("winnow", [list(c.members) for c in result.clusters]),
+        ("datasketch MinHashLSH 5-gram/0.8", minhash_baseline(docs)),
+    ):
+        score = score_pairs(clusters, pairs)
+        row: dict[str, Any] = {
+            "system": system,
+            "precision": score.precision,
+            "recall": score.recall,
+            "f1": score.f1,
+        }
+        if truth_clusters is not None:
+            row["ari"] = adjusted_rand_index(clusters, truth_clusters)
+        table.rows.append(row)
+    tiers: dict[str, int] = {}
+    for cluster in result.clusters:
+        tiers[cluster.tier] = tiers.get(cluster.tier, 0) + 1
+    table.rows[0]["clusters_by_tier"] = dict(sorted(tiers.items()))
+    return table
+
+
+def evaluate(folder: Path, task: str | None = None) -> list[EvalTable]:
+    """Score every dataset under `folder` (or the one it is), optionally of one task only."""
+    tables = []
+    for dataset in datasets_under(folder):
+        found = detect_task(dataset)
+        if task is not None and found != task:
+            continue
+        if found == "split":
+            tables.append(evaluate_split(dataset))
+        elif found == "clean":
+            tables.append(evaluate_clean(dataset))
+        else:
+            tables.append(evaluate_dedupe(dataset))
+    return tables
+
+
+def sweep_dedupe(folder: Path, thresholds: Sequence[float]) -> list[dict[str, Any]]:
+    """Winnow's pairwise scores for each same-story threshold (the precision/recall trade-off)."""
+    rows = []
+    for threshold in thresholds:
+        table = evaluate_dedupe(folder, story_threshold=threshold)
+        row = dict(table.rows[0])
+        row["story_threshold"] = threshold
+        row.pop("clusters_by_tier", None)
+        rows.append(row)
+    return rows

@@ -1,0 +1,100 @@
+"""`winnow eval` on tiny hand-made datasets whose scores were worked out by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners.errors import InputError
+from cleaners.evaluation import detect_task, evaluate
+from tests.helpers import run_cli
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+@pytest.fixture
+def datasets(tmp_path: Path) -> Path:
+    split = tmp_path / "split_set"
+    split.mkdir()
+    one = "Harbour authority approves new ferry terminal\n\nThe board voted on Monday."
+    two = "Mountain pass closed for a third day\n\nSnow kept the pass shut."
+    dump = one + "\n\n" + two + "\n"
+    (split / "dump.txt").write_text(dump, encoding="utf-8")
+    start_two = dump.index("Mountain")
+    write_jsonl(
+        split / "boundaries.jsonl",
+        [
+            {"id": "1", "start": 0, "end": len(one)},
+            {"id": "2", "start": start_two, "end": start_two + len(two)},
+        ],
+    )
+    clean = tmp_path / "clean_set"
+    clean.mkdir()
+    write_jsonl(
+        clean / "cases.jsonl",
+        [
+            {
+                "id": "c1",
+                "raw": "Share this article\n\nThe board voted on Monday to build it.",
+                "clean": "The board voted on Monday to build it.",
+                "line_labels": [0, 0, 1],
+            }
+        ],
+    )
+    dedupe = tmp_path / "dedupe_set"
+    dedupe.mkdir()
+    body = (
+        "The harbour authority approved plans on Monday for a ferry terminal that will double "
+        "passenger capacity by 2028, the chairman told reporters at the port."
+    )
+    write_jsonl(
+        dedupe / "docs.jsonl",
+        [
+            {"id": "a", "text": body},
+            {"id": "b", "text": body},
+            {"id": "c", "text": "Snow kept the mountain pass closed for a third day on Tuesday."},
+        ],
+    )
+    write_jsonl(
+        dedupe / "pairs.jsonl",
+        [{"a": "a", "b": "b", "label": 1}, {"a": "a", "b": "c", "label": 0}],
+    )
+    return tmp_path
+
+
+def test_detect_task(datasets: Path) -> None:
+    assert detect_task(datasets / "split_set") == "split"
+    assert detect_task(datasets / "clean_set") == "clean"
+    assert detect_task(datasets / "dedupe_set") == "dedupe"
+    with pytest.raises(InputError, match="no labelled data"):
+        detect_task(datasets)
+
+
+def test_scores_by_hand(datasets: Path) -> None:
+    tables = {t.task: t for t in evaluate(datasets)}
+    split_rows = {r["system"]: r for r in tables["split"].rows}
+    assert split_rows["winnow"]["f1"] == 1.0
+    # blank lines give 4 blocks; none covers 90% of a true article: F1 0
+    assert split_rows["blank-line split"]["articles"] == 4
+    assert split_rows["blank-line split"]["f1"] == 0.0
+    clean_rows = {r["system"]: r for r in tables["clean"].rows}
+    assert clean_rows["winnow"]["f1"] == 1.0
+    assert clean_rows["winnow"]["removals_all_right"] == 1.0
+    # no cleaning keeps 3 extra tokens of 11: precision 8/11, recall 1
+    assert clean_rows["no cleaning"]["precision"] == pytest.approx(8 / 11)
+    dedupe_rows = {r["system"]: r for r in tables["dedupe"].rows}
+    assert dedupe_rows["winnow"]["f1"] == 1.0
+    assert dedupe_rows["winnow"]["clusters_by_tier"] == {"exact": 1}
+
+
+def test_eval_cli_json_and_task_filter(datasets: Path) -> None:
+    done = run_cli("eval", str(datasets), "--task", "split", "--json")
+    assert done.returncode == 0, done.stderr
+    payload = json.loads(done.stdout)
+    assert [r["task"] for r in payload["results"]] == ["split"]
+    missing = run_cli("eval", str(datasets / "nope"))
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
