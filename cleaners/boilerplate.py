@@ -30,12 +30,19 @@ MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
 WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?,?"
-TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*(?:[A-Z]{2,4}|GMT[+-]?\d*))?"
+# "6:18 AM", "14:05", "14.34 EDT"; a dotted time needs its zone or AM/PM ("3.04" is a price).
+ZONE = r"(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}|GMT[+-]?\d*)"
+TIME = (
+    rf"\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*{ZONE})?(?:\s*{ZONE})?"
+    rf"|\d{{1,2}}\.\d{{2}}\s*{ZONE}\b"
+)
 DATE = (
     rf"(?:{MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {MONTH}\.? \d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+Z?)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
 )
-STAMP_PART = re.compile(rf"{DATE}|{TIME}|{WEEKDAY}|\b(?:at|on|UTC|GMT|ET|local time)\b|[|,·•–—-]")
+STAMP_PART = re.compile(
+    rf"{DATE}|(?:{TIME})|{WEEKDAY}|\b(?:at|on|UTC|GMT|ET|local time)\b|[|,·•–—-]"
+)
 STAMP_LABEL = re.compile(
     r"^(?:Updated|Published|Posted|Modified|Last (?:modified|updated)|First published|"
     r"Originally published|Date|Released|Issued)\b\s*(?:on|at)?\s*:?",
@@ -104,7 +111,7 @@ def timestamp(line: str) -> bool:
     """
     if len(line) > 120:
         return False
-    has_date = re.search(rf"{DATE}|{TIME}", line) is not None or AGO.search(line) is not None
+    has_date = re.search(rf"{DATE}|(?:{TIME})", line) is not None or AGO.search(line) is not None
     if not has_date:
         return False
     if STAMP_LABEL.match(line) and len(line.split()) <= 12:
@@ -164,6 +171,34 @@ def page_furniture(line: str) -> bool:
     False
     """
     return len(line) <= 80 and FURNITURE.match(line) is not None
+
+
+LINK_MAX_WORDS = 12  # longer lines read as prose even without a full stop
+SENTENCE_END = ".!?\"”’:;"
+
+
+@RULES.line_rule("boilerplate.navigation", reason="navigation/link list", scope="run")
+def link_like(line: str) -> bool:
+    """A menu entry or link: short, no sentence end, capitalised like a title or a few words.
+
+    Removed only in runs of 5 or more, so a lone subheading stays; wrapped prose (mostly
+    lower-case words) is not link-like, so hard-wrapped wire text stays too.
+
+    >>> link_like("Business & Tech")
+    True
+    >>> link_like("Oats 1.24 0.99 V 1.65 --")  # a table row is data, not a link
+    False
+    >>> link_like("The council voted on Monday.")
+    False
+    """
+    words = line.split()
+    if len(words) > LINK_MAX_WORDS or line.rstrip()[-1] in SENTENCE_END:
+        return False
+    alphabetic = [word for word in words if any(c.isalpha() for c in word)]
+    if len(alphabetic) * 2 <= len(words):
+        return False
+    capitalised = sum(1 for word in alphabetic if not word[0].islower())
+    return len(words) <= 3 or capitalised * 2 >= len(alphabetic)
 
 
 @RULES.line_rule("boilerplate.sign_off", reason="wire sign-off", scope="last")

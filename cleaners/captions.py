@@ -28,7 +28,8 @@ CREDIT_LABEL = re.compile(
     r"Images|Video|Photo illustration|Photo credit)s?(?: by)?\s*:\s*\S.{0,120}$"
 )
 GLUED_CREDIT = re.compile(
-    r"\S\s?Credit(?:\.{3}|…|:)?\s?\p{Lu}[\p{L}.'’ -]{1,60}(?:/[\p{L}.'’ -]{1,60})?$"
+    r"(?:(?<=[^\s])Credit|\bCredit(?=\.{3}|…|:))(?:\.{3}|…|:)?\s?"
+    r"\p{Lu}[\p{L}.'’ -]{1,60}(?:/[\p{L}.'’ -]{1,60})?$"
 )
 AGENCY_AFTER_SENTENCE = re.compile(
     rf"[.!?”\"]\s+(?:\p{{Lu}}[\p{{L}}.'’-]+ ){{0,3}}(?:via )?{AGENCY}"

@@ -65,9 +65,13 @@ def _dateline_match(line: str) -> re.Match[str] | None:
     city = match.group("city") or match.group("city2") or match.group("city3") or ""
     # "NATO - the alliance": an all-caps city must be followed by a capitalised sentence or a
     # quotation, and be a word of at least 3 letters.
-    if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“‘'"):
+    if len(city.replace(" ", "")) < 3:
         return None
-    if len(city.replace(" ", "")) < 3 or len(rest.split()) < 3:
+    if not rest.strip():  # "SAN FRANCISCO, Feb 26 -" alone: the story goes on below
+        return match if match.group("date") else None
+    if not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“‘'"):
+        return None
+    if len(rest.split()) < 3:
         return None
     return match
 

@@ -15,9 +15,13 @@ from cleaners.document import Document, Removal
 LinePredicate = Callable[[str], bool]
 
 # Where in an article a rule may fire: anywhere, among the first TOP_LINES non-blank lines
-# (bylines, datelines sit there), or on the last non-blank line (wire sign-offs).
-SCOPES = ("any", "top", "last")
+# (bylines, datelines sit there), on the last non-blank line (wire sign-offs), or only on lines
+# in a run of at least RUN_LINES consecutive non-blank lines that all match (menus, link lists:
+# one short line between paragraphs is a subheading, ten in a row are navigation; wire tables
+# of dividends and prices run to four).
+SCOPES = ("any", "top", "last", "run")
 TOP_LINES = 4
+RUN_LINES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +86,7 @@ class RuleSet:
             content = [i for i, line in enumerate(lines) if line.strip()]
             top = set(content[:TOP_LINES])
             last = content[-1] if content else -1
+            in_runs = self._runs(lines, content, disabled)
             position = iter(range(len(lines)))
 
             def match(line: str) -> LineRule | None:
@@ -91,12 +96,31 @@ class RuleSet:
                     scopes.add("top")
                 if i == last:
                     scopes.add("last")
-                return self.first_match(line, disabled, frozenset(scopes))
+                found = self.first_match(line, disabled, frozenset(scopes))
+                return found if found is not None else in_runs.get(i)
 
             return drop_matching(doc, match)
 
         apply.__name__ = f"{self.category}_step"
         return apply
+
+    def _runs(
+        self, lines: list[str], content: list[int], disabled: frozenset[str]
+    ) -> dict[int, LineRule]:
+        """Line positions that lie in a long enough run of one run-scoped rule's matches."""
+        hits: dict[int, LineRule] = {}
+        for rule in self.rules:
+            if rule.scope != "run" or rule.name in disabled:
+                continue
+            run: list[int] = []
+            for i in [*content, -1]:
+                if i >= 0 and i not in hits and rule.predicate(lines[i].strip()):
+                    run.append(i)
+                    continue
+                if len(run) >= RUN_LINES:
+                    hits.update((j, rule) for j in run)
+                run = []
+        return hits
 
 
 ALL_RULESETS: dict[str, RuleSet] = {}
