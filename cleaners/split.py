@@ -1,21 +1,27 @@
 """One concatenated dump -> one `Document` per article.
 
-Scraped dumps have no markup, so boundaries are read from structure alone:
+Scraped dumps have no markup, so boundaries are read from structure alone. Heuristics:
 
 - a *headline*: a line standing alone between paragraph breaks, 4-20 words, starting with a
   capital (or digit or quote), without closing sentence punctuation, holding one phrase rather
-  than sentences, and not a timestamp. It starts a new article once the current one has a body.
-  A republisher's headline directly above the original one is the same article: a headline that
-  follows a headline (no body between) joins it;
-- a *wire headline*: an unindented line in capitals followed by an indented line (the wire
-  format: `TITLE` then `    CITY, Feb 26 - ...`), which needs no blank lines around it;
-- an explicit *separator*: a line of three or more `-`, `=`, `_`, `*`, `~`, `#` or `•`, a form
-  feed, or a whole line matching the user's `split_on` regex. Separator lines end an article and
-  belong to none (they are dropped as separators, not recorded as removals).
+  than sentences (no inner full stop before a capital), not a timestamp and not one whole
+  quotation (a pull quote). It starts a new article once the current one has a body;
+- a *republisher pair*: a second headline directly under the first (no body between) that
+  shares most of its content words is the original headline of the same article
+  (`same_story`); an unrelated headline-like line there is the first line of the body;
+- a *fragment* (three words or fewer, no sentence end: a byline, a navigation label) under a
+  headline is not yet the body, so a real headline after it still pairs or opens the body;
+- a *wire headline*: an unindented line in capitals, or one above an indented dateline
+  (`TITLE` then `    CITY, Feb 26 - ...`), which needs no blank lines around it;
+- an explicit *separator*: a line of three or more `-`, `=`, `_`, `*`, `~`, `#` or `•` (also
+  spaced, `* * *`), a form feed, or a whole line matching the user's `split_on` regex.
+  Separator lines end an article and belong to none: they are dropped as separators, not
+  recorded as removals.
 
 A standalone byline ("Jane Doe"), a two-word subheading or a caption made of sentences never
 starts an article. `meta["headlines"]` says how many leading lines are headlines (2 when a
-republisher headline stands above the original), for `cleaners.headlines` to use.
+republisher headline stands above the original, 0 when none was found), for
+`cleaners.headlines` to use. Every check is a bounded scan of one line: linear in the dump.
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ ABBREVIATIONS = (
     "Pa|Penn|Tenn|Tex|Va|Vt|Wash|Wis|Wyo|Jan|Feb|Mar|Apr|Aug|Sep|Sept|Oct|Nov|"
     "Dec"
 )
+# Only a full stop counts: a headline may hold a question ("Solution? A Free-For-All ...").
 INNER_SENTENCE = re.compile(
-    rf"\b(?!(?:{ABBREVIATIONS})\.)[A-Za-z\d]*[a-z\d]{{2}}[.!?][\"'”’)]* +[A-Z]"
+    rf"\b(?!(?:{ABBREVIATIONS})\.)[A-Za-z\d]*[a-z\d]{{2}}\.[\"'”’)]* +[A-Z]"
 )
 # A quotation with its attribution ('"..., " she said'): a sentence of body text.
 QUOTATION = re.compile(r"[,!?][\"”] ")
@@ -65,6 +72,54 @@ QUESTION_HEADLINE_WORDS = 10  # a short question may be a headline ("Who is Jane
 ABBREVIATION_END = re.compile(r"(?:\b\p{Lu}\.){2,}$")
 TRAILING_QUOTES = "\"'”’»"
 BYLINE_SHAPE = re.compile(r"By\s|\S+(?: \S+)? [–—-] \p{Lu}")
+OPENING_QUOTES = "\"'“‘«"
+CLOSING_QUOTES = "\"'”’»"
+# A wire dateline opening an indented first paragraph: "    Caracas, feb 26 - ...".
+WIRE_DATELINE = re.compile(rf"\s+\p{{Lu}}[^,\n]{{0,40}}, (?i:{MONTH})\.? \d{{1,2}} [-–—]")
+# Two headlines tell one story when at least two, and this share, of the shorter one's content
+# word stems (first STEM letters) recur in the other. The seed's ten republisher pairs share
+# 0.43-1.0 of them; unrelated headlines share none or one.
+SAME_STORY_SHARE = 1 / 3
+STEM = 4
+# Short function words that would make unrelated headlines look alike.
+FUNCTION_WORDS = frozenset(
+    {
+        "about",
+        "after",
+        "also",
+        "amid",
+        "been",
+        "before",
+        "from",
+        "have",
+        "into",
+        "more",
+        "over",
+        "says",
+        "said",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "with",
+        "will",
+        "would",
+        "your",
+    }
+)
+MAX_FRAGMENT_WORDS = 3
 
 
 def headline_like(line: str) -> bool:
@@ -98,37 +153,78 @@ def headline_like(line: str) -> bool:
             return False
     if INNER_SENTENCE.search(text) or QUOTATION.search(text) or STAMP.search(text):
         return False
+    if core[0] in OPENING_QUOTES and text[-1] in CLOSING_QUOTES:
+        return False  # one quotation on its own line: a pull quote or a quoted subheading
     return not SEPARATOR.fullmatch(text)
 
 
 def wire_headline(line: str, next_line: str) -> bool:
-    """An unindented capitals line directly above an indented one (wire story format).
+    """An unindented title directly above an indented first paragraph (wire story format).
+
+    The title is in capitals, or the paragraph opens with a dateline (`CITY, Mon 26 - `); an
+    unindented body line above an ordinary indented paragraph is neither.
 
     >>> wire_headline("STORM CLOSES MOUNTAIN PASS", "    DENVER, March 3 - Heavy snow ...")
     True
+    >>> wire_headline("Storm closes mountain pass", "    Denver, march 3 - Heavy snow ...")
+    True
     >>> wire_headline("STORM CLOSES MOUNTAIN PASS", "Heavy snow kept the pass closed.")
+    False
+    >>> wire_headline("kept the pass closed until noon.", "    The state police said ...")
     False
     """
     if not line or line[0].isspace() or not next_line[:1].isspace() or not next_line.strip():
         return False
     letters = [c for c in line if c.isalpha()]
-    if len(letters) < 4:
+    if len(letters) < 4 or len(line.split()) < 2:
         return False
     upper = sum(1 for c in letters if c.isupper())
-    return upper / len(letters) >= 0.8 and len(line.split()) >= 2
-
-
-def _byline_shaped(line: str) -> bool:
-    """A line under a headline that is a byline, not a second headline."""
-    text = line.strip()
-    if BYLINE_SHAPE.match(text):
+    if upper / len(letters) >= 0.8:
         return True
-    words = text.split()
-    return len(words) <= 4 and all(w[:1].isupper() for w in words)
+    return line[0].isupper() and WIRE_DATELINE.match(next_line) is not None
+
+
+def _stems(line: str) -> set[str]:
+    words = re.findall(r"\p{L}[\p{L}\d]*", line.lower())
+    return {w[:STEM] for w in words if len(w) >= STEM and w not in FUNCTION_WORDS}
+
+
+def same_story(first: str, second: str) -> bool:
+    """Two stacked headlines of one article: a republisher's own above the original.
+
+    Republishers reword the original headline but keep its key words, so the shorter headline's
+    content-word stems mostly recur in the other. A byline under a headline never pairs.
+
+    >>> same_story("Harbour board backs ferry plan, angering locals",
+    ...            "Harbour authority approves new ferry terminal | Jane Doe | XY")
+    True
+    >>> same_story("Harbour authority approves new ferry terminal",
+    ...            "Mountain pass closed for a third day")
+    False
+    """
+    if BYLINE_SHAPE.match(second.strip()):
+        return False
+    a, b = _stems(first), _stems(second)
+    shared = len(a & b)
+    return shared >= 2 and shared >= SAME_STORY_SHARE * min(len(a), len(b))
+
+
+def _fragment(line: str) -> bool:
+    """A few words without a sentence end: a byline or a navigation label, not yet the body.
+
+    >>> _fragment("Jane Doe"), _fragment("Site Navigation"), _fragment("He left.")
+    (True, True, False)
+    """
+    return len(line.split()) <= MAX_FRAGMENT_WORDS and line.rstrip()[-1:] not in TERMINAL
 
 
 def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterator[Document]:
     """Yield the articles of a dump in order, each with its source line span.
+
+    Line ends are normalised first (CRLF and a lone CR both end a line, as `io` counts them), so
+    `Document.lines` and `line_numbers` are 1-based lines of the input. Separator lines are
+    dropped as separators: they belong to no article and are recorded nowhere. Every other
+    non-blank line lands in exactly one article.
 
     >>> dump = "The first story is here\\n\\nBody one.\\n\\nThe second story is here\\n\\nBody two."
     >>> [(d.lines, d.text.split(chr(10))[0]) for d in split_dump(dump, "x.txt")]
@@ -139,11 +235,11 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
     if lines and lines[-1] == "":
         lines.pop()
     current: list[tuple[int, str]] = []
+    heads: list[str] = []  # the article's leading headline lines so far
     has_body = False
-    leading_headlines = 0
 
     def flush() -> Iterator[Document]:
-        doc = _make_document(current, source, leading_headlines)
+        doc = _make_document(current, source, len(heads))
         if doc is not None:
             yield doc
 
@@ -152,7 +248,7 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
         line = raw
         if "\f" in line:
             yield from flush()
-            current, has_body, leading_headlines = [], False, 0
+            current, heads, has_body = [], [], False
             line = line.replace("\f", "")
             if not line.strip():
                 continue
@@ -164,7 +260,7 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
             user_separator is not None and user_separator.fullmatch(stripped)
         ):
             yield from flush()
-            current, has_body, leading_headlines = [], False, 0
+            current, heads, has_body = [], [], False
             continue
         previous = lines[index - 1] if index > 0 else ""
         following = lines[index + 1] if index + 1 < len(lines) else ""
@@ -173,18 +269,17 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
         is_wire = wire_headline(line, following)
         if (is_headline or is_wire) and has_body:
             yield from flush()
-            current, has_body, leading_headlines = [], False, 0
+            current, heads, has_body = [], [], False
         current.append((number, line))
-        if is_wire and not has_body and leading_headlines == 0:
-            leading_headlines = 1
+        if has_body:
+            continue
+        if is_wire and not heads:
+            heads.append(stripped)
             has_body = True  # a wire story's body follows on the next line, no blank between
-        elif is_headline and not has_body:
-            if leading_headlines == 0 or (leading_headlines == 1 and not _byline_shaped(line)):
-                leading_headlines += 1
-            elif leading_headlines != 1:  # a byline under one headline is not yet the body
-                has_body = True
-        else:
-            has_body = True
+        elif is_headline and (not heads or (len(heads) == 1 and same_story(heads[0], stripped))):
+            heads.append(stripped)
+        elif not (heads and _fragment(stripped)):
+            has_body = True  # a byline or a nav label under the headline is not the body yet
     yield from flush()
 
 
