@@ -74,8 +74,12 @@ TRAILING_QUOTES = "\"'”’»"
 BYLINE_SHAPE = re.compile(r"By\s|\S+(?: \S+)? [–—-] \p{Lu}")
 OPENING_QUOTES = "\"'“‘«"
 CLOSING_QUOTES = "\"'”’»"
-# A wire dateline opening an indented first paragraph: "    Caracas, feb 26 - ...".
-WIRE_DATELINE = re.compile(rf"\s+\p{{Lu}}[^,\n]{{0,40}}, (?i:{MONTH})\.? \d{{1,2}} [-–—]")
+# A wire dateline opening an indented first paragraph: "    Caracas, feb 26 - ...",
+# "    ROCHESTER, N.Y., March 2 - ...".
+WIRE_DATELINE = re.compile(
+    rf"\s+\p{{Lu}}[^,\n]{{0,40}}(?:, \p{{Lu}}[^,\n]{{0,29}}){{0,2}}"  # CITY, State.
+    rf", (?i:{MONTH})\.? {{1,2}}\d{{1,2}} ?[-–—]"  # , Feb 26 -
+)
 # Two headlines tell one story when at least two, and this share, of the shorter one's content
 # word stems (first STEM letters) recur in the other. The seed's ten republisher pairs share
 # 0.43-1.0 of them; unrelated headlines share none or one.

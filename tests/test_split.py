@@ -130,6 +130,9 @@ def test_wire_stories_without_blank_lines() -> None:
     [
         ("OIL PRICES FALL", "    LONDON, May 2 - Prices fell.", True),
         ("Oil prices fall-traders", "    London, may 2 - prices fell.", True),
+        ("Steel output cut at two mills", "    PITTSBURGH, Pa., March 3 - Output fell.", True),
+        ("Steel output was cut", "    The company, on March 3 - a Tuesday - said", False),
+        ("Steel output was cut", "    The company said on March 3 - a Tuesday", False),
         ("output by ten pct next quarter.", "    The company said ...", False),  # body wrap
         ("    INDENTED TABLE ROW", "    more", False),
         ("OIL PRICES FALL", "Prices fell.", False),  # next line not indented
