@@ -1,0 +1,459 @@
+"""Generate a synthetic news dump of any size, with duplicates injected at known rates.
+
+Why: Winnow's speed targets are about megabytes to gigabytes of dumps, and recall has to be
+checked at that scale too, but real labelled corpora are small and cannot be committed. This
+script writes prose built from the bundled vocabulary (`benchmarks/vocab.txt`, written for this
+project) in the dump format Winnow reads: a headline line, a blank line, then paragraphs separated
+by blank lines; some articles carry a republisher headline ("headline | author | outlet"), a
+byline, a timestamp, a dateline, photo captions or a "first published" footer.
+
+Three kinds of duplicate are injected, each a copy of an earlier original:
+
+* ``exact``: the article again, byte for byte;
+* ``near``: a few words replaced, deleted or inserted (about one edit per 100 words);
+* ``story``: the same event retold: sentences shuffled and some dropped or added, synonyms
+  swapped, a new headline and byline, the same names, places and numbers.
+
+Beside ``OUT`` it writes ``OUT.pairs.jsonl`` (one ground-truth pair per line: the original ``a``,
+the copy ``b``, ``kind``, their headline line numbers and the exact word 5-gram Jaccard of the two
+articles) and ``OUT.index.jsonl`` (every article's id, first and last line, kind, and the original
+it copies). The same ``--seed`` gives byte-identical files.
+
+Example::
+
+    python benchmarks/generate.py --size 10MB --out benchmarks/data/corpus-10MB.txt --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+
+VOCAB_PATH = Path(__file__).with_name("vocab.txt")
+TOPICS = (
+    "politics",
+    "economy",
+    "courts",
+    "health",
+    "weather",
+    "sport",
+    "science",
+    "transport",
+    "education",
+    "energy",
+)
+UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9}
+WORD = re.compile(r"\w+")
+
+# A sentence is a list of pieces: a literal string, or an int `concept * 16 + variant` so a
+# same-story rewrite can swap the variant for a synonym.
+Piece = str | int
+Sentence = list[Piece]
+
+
+class Vocab:
+    """The bundled vocabulary: concepts (lists of synonyms) grouped in sections."""
+
+    def __init__(self, text: str) -> None:
+        self.variants: list[tuple[str, ...]] = []
+        self.sections: dict[str, list[int]] = {}
+        section = ""
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1]
+                self.sections[section] = []
+                continue
+            self.sections[section].append(len(self.variants))
+            self.variants.append(tuple(v.strip() for v in line.split("|")))
+        # Zipf-like weights: the n-th concept of a section is drawn with weight 1 / (n + 2).
+        self.cum: dict[str, list[float]] = {
+            name: list(accumulate(1.0 / (n + 2) for n in range(len(ids))))
+            for name, ids in self.sections.items()
+        }
+        # Single-word sections are flattened: every spelling is its own entry.
+        self.flat: dict[str, list[str]] = {
+            name: [v for i in ids for v in self.variants[i]] for name, ids in self.sections.items()
+        }
+
+    def concept(self, rng: random.Random, section: str) -> int:
+        """A weighted concept of `section`, as a piece (usual spelling)."""
+        (cid,) = rng.choices(self.sections[section], cum_weights=self.cum[section])
+        return cid * 16
+
+    def word(self, rng: random.Random, section: str) -> str:
+        """A uniformly chosen spelling from a flat list section (names, days, outlets)."""
+        return rng.choice(self.flat[section])
+
+    def render(self, piece: Piece) -> str:
+        if isinstance(piece, str):
+            return piece
+        return self.variants[piece >> 4][piece & 15]
+
+    def synonym(self, rng: random.Random, piece: int) -> int:
+        """The same concept in another spelling, when it has one."""
+        n = len(self.variants[piece >> 4])
+        if n < 2:
+            return piece
+        variant = ((piece & 15) + rng.randrange(1, n)) % n
+        return (piece >> 4) * 16 + variant
+
+
+@dataclass
+class Person:
+    given: str
+    surname: str
+    title: str
+
+    @property
+    def full(self) -> str:
+        return f"{self.given} {self.surname}"
+
+
+@dataclass
+class Story:
+    """One event: the names, places and numbers every telling of it shares."""
+
+    topic: str
+    people: list[Person]
+    places: list[str]
+    org: str
+    numbers: list[str]
+    day: str
+    month: str
+    year: int
+
+
+@dataclass
+class Article:
+    """An article as lines, plus the structure a same-story rewrite needs."""
+
+    story: Story
+    headline: str
+    sentences: list[Sentence]
+    lines: list[str] = field(default_factory=list)
+
+
+class Generator:
+    """Deterministic article factory: all randomness comes from one seeded `random.Random`."""
+
+    def __init__(self, vocab: Vocab, seed: int) -> None:
+        self.v = vocab
+        self.rng = random.Random(seed)
+
+    # ----------------------------------------------------------------- entities
+    def place(self) -> str:
+        rng, v = self.rng, self.v
+        name = v.word(rng, "place_start") + v.word(rng, "place_end")
+        return name if rng.random() < 0.8 else f"{name} {v.word(rng, 'region').title()}"
+
+    def person(self) -> Person:
+        rng, v = self.rng, self.v
+        return Person(v.word(rng, "given"), v.word(rng, "surname"), v.word(rng, "title"))
+
+    def outlet(self) -> str:
+        rng, v = self.rng, self.v
+        return f"The {v.word(rng, 'outlet_word')} {v.word(rng, 'outlet_kind')}"
+
+    def number(self) -> str:
+        rng = self.rng
+        kind = rng.randrange(4)
+        if kind == 0:
+            return f"{rng.randrange(2, 999):,}"
+        if kind == 1:
+            return f"{rng.randrange(1000, 250_000):,}"
+        if kind == 2:
+            return f"{rng.randrange(1, 60)}.{rng.randrange(10)} per cent"
+        unit = rng.choice(("million", "billion"))
+        return f"${rng.randrange(1, 99)}.{rng.randrange(10)} {unit}"
+
+    def story(self) -> Story:
+        rng, v = self.rng, self.v
+        places = [self.place() for _ in range(rng.randrange(1, 3))]
+        return Story(
+            topic=rng.choice(TOPICS),
+            people=[self.person() for _ in range(rng.randrange(2, 5))],
+            places=places,
+            org=f"{places[0].split()[0]} {v.word(rng, 'org_kind')}",
+            numbers=[self.number() for _ in range(rng.randrange(3, 7))],
+            day=v.word(rng, "day"),
+            month=v.word(rng, "month"),
+            year=rng.randrange(2015, 2025),
+        )
+
+    # ---------------------------------------------------------------- sentences
+    def time_phrase(self, s: Story) -> str:
+        phrase = self.v.word(self.rng, "time_phrase")
+        return phrase.replace("{day}", s.day).replace("{month}", s.month)
+
+    def sentence(self, s: Story) -> Sentence:
+        rng, v = self.rng, self.v
+        c = v.concept
+        topic = f"topic_{s.topic}"
+        who = rng.choice(s.people)
+        where = rng.choice(s.places)
+        num = rng.choice(s.numbers)
+        form = rng.randrange(12)
+        if form == 0:
+            return [f"{who.full}, the {who.title} of the {s.org},", c(rng, "verb_say"),
+                    self.time_phrase(s), "that the", c(rng, "adjective"), c(rng, topic),
+                    "would be", c(rng, "verb_past"), self.time_phrase(s)]  # fmt: skip
+        if form == 1:
+            return [f"The {s.org}", c(rng, "verb_past"), "the", c(rng, "adjective"),
+                    c(rng, "noun_general"), "on", c(rng, topic), f"{self.time_phrase(s)},",
+                    who.surname, c(rng, "verb_say")]  # fmt: skip
+        if form == 2:
+            return [num, c(rng, "role_noun"), "in", where, "were affected by the",
+                    c(rng, topic), "according to figures from the", s.org]  # fmt: skip
+        if form == 3:
+            return [f"“{v.render(c(rng, 'quote_open'))}", c(rng, topic), "in", f"{where},”",
+                    who.surname, c(rng, "verb_say")]  # fmt: skip
+        if form == 4:
+            return [c(rng, "connector"), "the", c(rng, topic), c(rng, "adverb"),
+                    c(rng, "verb_past"), "the", c(rng, "adjective"),
+                    c(rng, "noun_general")]  # fmt: skip
+        if form == 5:
+            return [c(rng, "role_noun"), "in", where, c(rng, "verb_past"), "the",
+                    c(rng, "noun_general"), f"{self.time_phrase(s)},", "with", num,
+                    "more than a year earlier"]  # fmt: skip
+        if form == 6:
+            return ["The", c(rng, "noun_general"), "on", c(rng, topic), "would cost about",
+                    f"{num},", who.full, c(rng, "verb_say"), "in a statement"]  # fmt: skip
+        if form == 7:
+            return [f"Speaking in {where},", who.surname, c(rng, "verb_say"), "the",
+                    c(rng, topic), "was", c(rng, "adverb"), "a matter for the", s.org,
+                    "and its", c(rng, "role_noun")]  # fmt: skip
+        if form == 8:
+            return ["The", c(rng, "adjective"), c(rng, "noun_general"), "follows",
+                    c(rng, "noun_general"), "over", c(rng, topic),
+                    "that", c(rng, "role_noun"), "in", where, "have raised since",
+                    str(s.year)]  # fmt: skip
+        if form == 9:
+            other = rng.choice(s.people)
+            return [f"{other.full}, a {other.title} who has", c(rng, "verb_past"), "the",
+                    c(rng, "noun_general"), "before,", c(rng, "verb_say"), "the", s.org,
+                    "had", c(rng, "adverb"), c(rng, "verb_past"), "the", c(rng, topic)]  # fmt: skip
+        if form == 10:
+            return ["At least", num, c(rng, "role_noun"), "have", c(rng, "verb_past"), "the",
+                    c(rng, "adjective"), c(rng, topic), "since", f"{s.month} {s.year}"]  # fmt: skip
+        first, second = c(rng, "role_noun"), c(rng, "role_noun")
+        while second == first:
+            second = c(rng, "role_noun")
+        return [c(rng, "connector"), first, "and", second, "in",
+                where, c(rng, "adverb"), c(rng, "verb_past"), "the", c(rng, "adjective"),
+                c(rng, "noun_general"), self.time_phrase(s)]  # fmt: skip
+
+    def render(self, sentence: Sentence) -> str:
+        text = " ".join(map(self.v.render, sentence))
+        return text[0].upper() + text[1:] + ("" if text.endswith("”") else ".")
+
+    def headline(self, s: Story) -> str:
+        rng, v = self.rng, self.v
+        c = v.concept
+        pieces: Sentence = [rng.choice(s.places), c(rng, f"topic_{s.topic}"),
+                            c(rng, "verb_past"), "as", c(rng, "role_noun"), "face",
+                            c(rng, "adjective"), c(rng, "noun_general")]  # fmt: skip
+        text = " ".join(map(v.render, pieces))
+        return text[0].upper() + text[1:]
+
+    # ----------------------------------------------------------------- articles
+    def paragraphs(self, sentences: Sequence[Sentence]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(sentences):
+            n = self.rng.choice((1, 1, 2, 2, 3, 4))
+            out.append(" ".join(self.render(x) for x in sentences[i : i + n]))
+            i += n
+        return out
+
+    def dress(self, s: Story, headline: str, body: list[str]) -> list[str]:
+        """Headline, optional republisher line, byline, timestamp, dateline, captions, footer."""
+        rng, v = self.rng, self.v
+        lines = [headline, ""]
+        if rng.random() < 0.3:
+            author = f" {self.person().full} " if rng.random() < 0.6 else " "
+            lines += [f"{headline} |{author}| {self.outlet()}", ""]
+        if rng.random() < 0.25:
+            lines += [f"By {self.person().full}", ""]
+        if rng.random() < 0.2:
+            hh, mm, d = rng.randrange(24), rng.randrange(60), rng.randrange(1, 29)
+            lines += [f"Published {hh:02d}:{mm:02d} GMT, {d} {s.month} {s.year}", ""]
+        if body and rng.random() < 0.3:
+            body[0] = f"{s.places[0].upper()} – {body[0]}"
+        if len(body) > 2 and rng.random() < 0.25:
+            pos = rng.randrange(1, len(body))
+            prefix, agency = v.word(rng, "caption_prefix"), v.word(rng, "agency")
+            credit = f"{prefix}: {self.person().full}/{agency}"
+            body.insert(pos, f"{v.render(v.concept(rng, 'role_noun')).capitalize()} in "
+                             f"{s.places[0]} on {s.day}. {credit}")  # fmt: skip
+        if rng.random() < 0.15:
+            body.append(f"This article was first published on {self.outlet()}.")
+        for para in body:
+            lines += [para, ""]
+        return lines
+
+    def original(self) -> Article:
+        s = self.story()
+        sentences = [self.sentence(s) for _ in range(self.rng.randrange(6, 40))]
+        headline = self.headline(s)
+        article = Article(s, headline, sentences)
+        article.lines = self.dress(s, headline, self.paragraphs(sentences))
+        return article
+
+    def near(self, source: Article) -> list[str]:
+        """A copy with a few words replaced, deleted or inserted (about one per 100 words)."""
+        rng, v = self.rng, self.v
+        lines = list(source.lines)
+        body = [i for i, line in enumerate(lines) if line and i > 1]
+        n_words = sum(lines[i].count(" ") + 1 for i in body)
+        for _ in range(max(1, n_words // 100 + rng.randrange(0, 3))):
+            i = rng.choice(body)
+            words = lines[i].split(" ")
+            k = rng.randrange(len(words))
+            op = rng.randrange(3)
+            new = v.render(v.concept(rng, rng.choice(("adjective", "adverb", "noun_general"))))
+            if op == 0:
+                words[k] = new
+            elif op == 1 and len(words) > 3:
+                del words[k]
+            else:
+                words.insert(k, new)
+            lines[i] = " ".join(words)
+        return lines
+
+    def retold(self, source: Article) -> list[str]:
+        """The same event in other words: same entities, new order, synonyms, new headline."""
+        rng, v = self.rng, self.v
+        s = source.story
+        kept = [x for x in source.sentences if rng.random() < 0.85]
+        kept += [self.sentence(s) for _ in range(max(1, len(source.sentences) // 6))]
+        rng.shuffle(kept)
+        reworded = [
+            [v.synonym(rng, p) if isinstance(p, int) and rng.random() < 0.6 else p for p in x]
+            for x in kept
+        ]
+        return self.dress(s, self.headline(s), self.paragraphs(reworded))
+
+
+def shingles(lines: Sequence[str], k: int = 5) -> set[str]:
+    words = WORD.findall(" ".join(lines).lower())
+    return {" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1))}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def parse_size(text: str) -> int:
+    """'10MB' -> 10_000_000 (decimal units, as disk sizes are quoted)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", text.upper())
+    if not m:
+        raise argparse.ArgumentTypeError(f"size like 10MB or 1GB expected, got {text!r}")
+    unit = m.group(2) if m.group(2) in UNITS else m.group(2) + "B"
+    return int(float(m.group(1)) * UNITS[unit])
+
+
+def generate(
+    out: Path,
+    size: int,
+    seed: int,
+    rates: dict[str, float],
+    window: int = 500,
+) -> dict[str, int]:
+    """Write the dump, its pairs and its index; return counts per kind."""
+    gen = Generator(Vocab(VOCAB_PATH.read_text(encoding="utf-8")), seed)
+    rng = gen.rng
+    pool: deque[tuple[str, int, Article]] = deque(maxlen=window)
+    counts = {"original": 0, "exact": 0, "near": 0, "story": 0}
+    thresholds = list(accumulate(rates[k] for k in ("exact", "near", "story")))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    written, line_no, n = 0, 1, 0
+    with (
+        out.open("wb") as dump,
+        out.with_name(out.name + ".pairs.jsonl").open("w", encoding="utf-8") as pairs,
+        out.with_name(out.name + ".index.jsonl").open("w", encoding="utf-8") as index,
+    ):
+        while written < size:
+            doc_id = f"g{n:07d}"
+            r = rng.random()
+            kind = "original"
+            if pool and r < thresholds[2]:
+                kind = "exact" if r < thresholds[0] else "near" if r < thresholds[1] else "story"
+            if kind == "original":
+                article = gen.original()
+                lines = article.lines
+                pool.append((doc_id, line_no, article))
+                source = None
+            else:
+                source = rng.choice(pool)
+                src = source[2]
+                if kind == "exact":
+                    lines = list(src.lines)
+                elif kind == "near":
+                    lines = gen.near(src)
+                else:
+                    lines = gen.retold(src)
+            data = ("\n".join(lines) + "\n").encode("utf-8")
+            dump.write(data)
+            written += len(data)
+            last = line_no + len(lines) - 2  # the final line is the blank separator
+            record: dict[str, object] = {"id": doc_id, "line": line_no, "end": last, "kind": kind}
+            if source is not None:
+                record["of"] = source[0]
+                sim = jaccard(shingles(source[2].lines), shingles(lines))
+                pairs.write(
+                    json.dumps(
+                        {
+                            "a": source[0],
+                            "b": doc_id,
+                            "kind": kind,
+                            "a_line": source[1],
+                            "b_line": line_no,
+                            "jaccard5": round(sim, 4),
+                        }
+                    )
+                    + "\n"
+                )
+            index.write(json.dumps(record) + "\n")
+            counts[kind] += 1
+            line_no += len(lines)
+            n += 1
+    return counts
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=parse_size, default="10MB", help="e.g. 10MB, 1GB")
+    parser.add_argument("--out", type=Path, required=True, help="dump to write (.txt)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--exact-rate", type=float, default=0.03)
+    parser.add_argument("--near-rate", type=float, default=0.05)
+    parser.add_argument("--story-rate", type=float, default=0.04)
+    args = parser.parse_args(argv)
+    rates = {"exact": args.exact_rate, "near": args.near_rate, "story": args.story_rate}
+    start = time.perf_counter()
+    counts = generate(args.out, args.size, args.seed, rates)
+    took = time.perf_counter() - start
+    total = sum(counts.values())
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB, {total} articles: "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+        + f") in {took:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
