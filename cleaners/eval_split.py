@@ -17,7 +17,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import overload
 
 from cleaners.document import Document
 
@@ -60,21 +59,8 @@ def trim_span(text: str, span: Span) -> Span:
     return start, end
 
 
-@overload
 def score_split(
     dump_text: str, truth: list[Span], predicted: list[Span], min_overlap: float = 0.9
-) -> SplitScore: ...
-
-
-@overload
-def score_split(dump_text: list[Span], truth: list[Span]) -> SplitScore: ...
-
-
-def score_split(
-    dump_text: str | list[Span],
-    truth: list[Span],
-    predicted: list[Span] | None = None,
-    min_overlap: float = 0.9,
 ) -> SplitScore:
     """Boundary precision/recall/F1 of `predicted` article spans against `truth`.
 
@@ -84,15 +70,7 @@ def score_split(
     >>> dump = "a" * 100 + "\\n" + "b" * 99
     >>> score_split(dump, [(0, 100), (101, 200)], [(0, 100), (101, 150), (151, 200)])
     SplitScore(precision=0.3333333333333333, recall=0.5, f1=0.4, matched=1, predicted=3, truth=2)
-
-    Transitional: the older form `score_split(truth, predicted)` (no dump text, so no trimming)
-    is still accepted for callers written before the dump text was passed.
     """
-    if isinstance(dump_text, list):
-        logger.debug("score_split called without the dump text: spans are not trimmed")
-        truth, predicted, dump_text = dump_text, truth, ""
-    if predicted is None:
-        raise TypeError("score_split() needs the predicted spans: (dump_text, truth, predicted)")
     if not 0 < min_overlap <= 1:
         raise ValueError(f"min_overlap must be in (0, 1], got {min_overlap}")
     true_spans = sorted(s for s in (trim_span(dump_text, t) for t in truth) if s[1] > s[0])

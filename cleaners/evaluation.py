@@ -97,7 +97,7 @@ def evaluate_split(folder: Path) -> EvalTable:
         ("winnow", predict_spans(text, split_dump)),
         ("blank-line split", blank_line_baseline(text)),
     ):
-        score = score_split(truth, spans)
+        score = score_split(text, truth, spans)
         table.rows.append(
             {
                 "system": system,

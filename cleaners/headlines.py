@@ -21,7 +21,7 @@ from cleaners.rules import ruleset
 
 RULES = ruleset("headlines")
 
-CITY = r"\p{Lu}[\p{Lu}.'’\- ]{1,38}?\p{Lu}\.?"  # BAGHDAD, NEW YORK, WASHINGTON D.C.
+CITY = r"\p{Lu}[\p{Lu}.'’\- ]{1,38}?\p{Lu}\.?"  # LYON, NEW YORK, WASHINGTON D.C.
 MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 DASH = r"\s*[–—-]+\s*"
 DATELINE = re.compile(
@@ -45,7 +45,7 @@ def republisher_headline(line: str) -> bool:
 
 @RULES.line_rule("headlines.dateline", reason="dateline")
 def dateline(line: str) -> bool:
-    """A dateline opening a paragraph: `BAGHDAD (Reuters) – ...`, `CLEVELAND, Feb 26 - ...`.
+    """A dateline opening a paragraph: `NAIROBI (AFP) – ...`, `CLEVELAND, Feb 26 - ...`.
 
     >>> dateline("LYON (AFP) - Police said on Sunday ...")
     True

@@ -292,8 +292,8 @@ def build_report(result: RunResult) -> dict[str, Any]:
 def slug(title: str, limit: int = 60) -> str:
     """A file-name-safe ASCII slug of a title.
 
-    >>> slug("Iraq’s “new” plan: 5 things — explained…")
-    'iraqs-new-plan-5-things-explained'
+    >>> slug("Lyon’s “new” plan: 5 things — explained…")
+    'lyons-new-plan-5-things-explained'
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_title.lower().replace("'", ""))
