@@ -361,8 +361,8 @@ def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool
         out_console.print(grid)
         for note in table.notes:
             out_console.print(Text(note, style="dim"))
-    for dataset, rows in sweeps.items():
-        grid = Table(title=f"{dataset}: same-story threshold sweep", title_justify="left")
+    for name, rows in sweeps.items():
+        grid = Table(title=f"{name}: same-story threshold sweep", title_justify="left")
         for column in ("story_threshold", "precision", "recall", "f1"):
             grid.add_column(column, justify="right")
         for row in rows:

@@ -91,7 +91,8 @@ SIGN_OFF = re.compile(
 
 
 def _stamp_words_left(line: str) -> list[str]:
-    return STAMP_PART.sub(" ", line).split()
+    left: str = STAMP_PART.sub(" ", line)
+    return left.split()
 
 
 @RULES.line_rule("boilerplate.timestamp", reason="timestamp")
@@ -155,7 +156,7 @@ def _byline_name(line: str) -> str | None:
     for pattern in (BYLINE, PLACE_NAME, NAME_ALONE):
         match = pattern.match(line)
         if match is not None:
-            return match.group("name")
+            return str(match.group("name"))
     return None
 
 

@@ -104,7 +104,7 @@ def shape(line: str) -> str:
     >>> shape("Read 12 more stories from Harbour Times at example.org")
     '# # more stories from # # at example.org'
     """
-    masked = MASK.sub("#", line.strip())
+    masked: str = MASK.sub("#", line.strip())
     return "# " + masked.lower() if masked and not masked.startswith("#") else masked.lower()
 
 

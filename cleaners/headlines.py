@@ -151,7 +151,8 @@ def _cut_dateline(
         if match.group("outlet"):
             meta.setdefault("outlet", match.group("outlet").strip())
         if match.group("date"):
-            meta.setdefault("dates", []).append(match.group("date"))  # type: ignore[union-attr]
+            dates = meta.get("dates")
+            meta["dates"] = [*(dates if isinstance(dates, list) else []), match.group("date")]
         removed.append(Removal(prefix, "dateline", "headlines.dateline", number))
         out = list(numbered)
         out[position] = (number, stripped[match.end() :])
