@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -22,10 +23,10 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 from rich.text import Text
 
+from cleaners.config import load_config
 from cleaners.errors import WinnowError
 from cleaners.evaluation import datasets_under, detect_task, evaluate, sweep_dedupe
 from cleaners.io import check_output_dir, resolve_inputs
-from cleaners.options import CleanOptions
 from cleaners.rules import iter_rules
 from cleaners.runner import RunConfig, RunResult, build_report, run, write_run
 from dedupe import DedupeConfig
@@ -107,6 +108,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Worker processes for cleaning; 0 means one per CPU core. Output does not depend on it.",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A winnow.toml; options given on the command line override it.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.pass_context
 def clean(
@@ -124,6 +131,7 @@ def clean(
     story_threshold: float,
     strict: bool,
     jobs: int,
+    config_path: Path | None,
     quiet: bool,
 ) -> None:
     """Split, clean and deduplicate dumps into a clean corpus.
@@ -133,23 +141,46 @@ def clean(
 
     Example: winnow clean corpus/raw/ --out corpus/clean/ --keep-duplicates
     """
-    known = {rule.name for rule in iter_rules()}
-    unknown = sorted(set(disabled) - known)
+    config = load_config(config_path) if config_path else RunConfig(jobs=os.cpu_count() or 1)
+
+    def given(name: str) -> bool:
+        """True when the option was typed (or no config file sets it): it wins."""
+        source = ctx.get_parameter_source(name)
+        return config_path is None or source is click.core.ParameterSource.COMMANDLINE
+
+    known = {rule.name for rule in iter_rules()} | {
+        f"custom.{name}" for name, _, _ in config.clean.custom_rules
+    }
+    unknown = sorted((set(disabled) | config.clean.disabled_rules) - known)
     if unknown:
         raise Failure(f"unknown rule(s) {', '.join(unknown)}; `winnow rules` lists them")
     try:
-        dedupe_config = DedupeConfig(near_threshold=near_threshold, story_threshold=story_threshold)
+        dedupe_config = replace(
+            config.dedupe,
+            near_threshold=near_threshold
+            if given("near_threshold")
+            else config.dedupe.near_threshold,
+            story_threshold=(
+                story_threshold if given("story_threshold") else config.dedupe.story_threshold
+            ),
+        )
     except ValueError as exc:
         raise Failure(str(exc)) from exc
-    config = RunConfig(
-        clean=CleanOptions(ascii_quotes=ascii_quotes, disabled_rules=frozenset(disabled)),
+    clean_options = replace(
+        config.clean,
+        ascii_quotes=ascii_quotes or config.clean.ascii_quotes,
+        disabled_rules=config.clean.disabled_rules | frozenset(disabled),
+    )
+    config = replace(
+        config,
+        clean=clean_options,
         dedupe=dedupe_config,
-        deduplicate=not no_dedupe,
-        keep_duplicates=keep_duplicates,
-        split_on=split_on,
-        text_field=text_field,
-        strict=strict,
-        jobs=jobs or os.cpu_count() or 1,
+        deduplicate=config.deduplicate and not no_dedupe,
+        keep_duplicates=keep_duplicates or config.keep_duplicates,
+        split_on=split_on if split_on is not None else config.split_on,
+        text_field=text_field if given("text_field") else config.text_field,
+        strict=strict or config.strict,
+        jobs=(jobs or os.cpu_count() or 1) if given("jobs") else config.jobs,
     )
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)

@@ -28,3 +28,6 @@ class CleanOptions:
     recurring_min_docs: int = 3  # a shape must recur in at least this many articles
     recurring_min_share: float = 0.05  # ... and in at least this share of the run's articles
     disabled_rules: frozenset[str] = frozenset()
+    # A user's own line rules without editing Winnow: (name, regex, reason); a line the regex
+    # finds is removed with that reason, as rule `custom.<name>`.
+    custom_rules: tuple[tuple[str, str, str], ...] = ()

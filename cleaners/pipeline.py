@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
-from cleaners import boilerplate, captions, footers, headlines, unicode
+from cleaners import boilerplate, captions, custom, footers, headlines, unicode
 from cleaners.document import Document
 from cleaners.options import CleanOptions, Step
 from cleaners.split import split_dump
@@ -31,6 +31,8 @@ def document_steps(options: CleanOptions) -> list[tuple[str, Step]]:
         steps.append(("boilerplate", boilerplate.make_step(options)))
     if options.footers:
         steps.append(("footers", footers.make_step(options)))
+    if options.custom_rules:
+        steps.append(("custom", custom.make_step(options)))
     return steps
 
 

@@ -1,0 +1,106 @@
+"""`winnow.toml`: the whole run configuration in one file, every CLI flag mapped to a key.
+
+```toml
+[clean]
+ascii_quotes = false
+disable = ["boilerplate.byline"]        # rules switched off by name (`winnow rules`)
+split_on = "^=== .* ===$"
+text_field = "text"
+
+[[clean.rules]]                          # your own rules: a regex and the reason it removes
+name = "promo"
+pattern = "^Download our app"
+reason = "app promotion"
+
+[dedupe]
+near_threshold = 0.8
+story_threshold = 0.28
+
+[run]
+jobs = 0                                 # 0: one worker per CPU core
+keep_duplicates = false
+```
+Unknown keys are errors, not silently ignored: a typo would otherwise change nothing quietly.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+from cleaners.custom import compile_rules
+from cleaners.errors import ConfigError
+from cleaners.options import CleanOptions
+from cleaners.runner import RunConfig
+from dedupe import DedupeConfig
+
+CLEAN_KEYS = {f.name for f in fields(CleanOptions)} - {"disabled_rules", "custom_rules"}
+CLEAN_RUN_KEYS = {"split_on", "text_field", "title_field", "strict"}
+DEDUPE_KEYS = {f.name for f in fields(DedupeConfig)}
+RUN_KEYS = {"jobs", "keep_duplicates", "deduplicate"}
+
+
+def _check_keys(section: str, table: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(
+            f"[{section}] has unknown key(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(sorted(allowed))}"
+        )
+
+
+def load_config(path: Path, base: RunConfig | None = None) -> RunConfig:
+    """A `RunConfig` from a TOML file, on top of `base` (defaults when None)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: config file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    return config_from_dict(data, base)
+
+
+def config_from_dict(data: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
+    """The same mapping as `load_config`, for callers holding the settings already.
+
+    >>> config_from_dict({"dedupe": {"near_threshold": 0.9}, "run": {"jobs": 2}}).jobs
+    2
+    """
+    config = base or RunConfig()
+    _check_keys("top level", data, {"clean", "dedupe", "run"})
+    clean = dict(data.get("clean", {}))
+    dedupe = dict(data.get("dedupe", {}))
+    run = dict(data.get("run", {}))
+    rules = clean.pop("rules", [])
+    disable = clean.pop("disable", [])
+    _check_keys("clean", clean, CLEAN_KEYS | CLEAN_RUN_KEYS)
+    _check_keys("dedupe", dedupe, DEDUPE_KEYS)
+    _check_keys("run", run, RUN_KEYS)
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+        raise ConfigError("[clean] disable must be a list of rule names")
+    custom = []
+    for rule in rules:
+        if not isinstance(rule, dict) or set(rule) != {"name", "pattern", "reason"}:
+            raise ConfigError("[[clean.rules]] entries need exactly: name, pattern, reason")
+        custom.append((str(rule["name"]), str(rule["pattern"]), str(rule["reason"])))
+    compile_rules(tuple(custom))  # fail now, with the rule's name, not mid-run
+    run_fields = {k: clean.pop(k) for k in list(clean) if k in CLEAN_RUN_KEYS}
+    try:
+        options = replace(
+            config.clean,
+            **clean,
+            disabled_rules=config.clean.disabled_rules | frozenset(disable),
+            custom_rules=config.clean.custom_rules + tuple(custom),
+        )
+        dedupe_config = replace(config.dedupe, **dedupe)
+        jobs = run.pop("jobs", config.jobs)
+        if jobs == 0:
+            jobs = os.cpu_count() or 1
+        return replace(config, clean=options, dedupe=dedupe_config, jobs=jobs, **run, **run_fields)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid configuration: {exc}") from exc
