@@ -53,6 +53,14 @@ TOPICS = (
 )
 UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9}
 WORD = re.compile(r"\w+")
+# Real news has a long tail of rare words (names of schemes, products, firms, terms of art) that
+# make two unrelated stories differ; the bundled vocabulary alone is far too small for that, so
+# every story also draws a few words from a fixed lexicon of pronounceable made-up words.
+LEXICON_SIZE = 40_000
+ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "pr", "r",
+          "s", "st", "t", "tr", "v", "w", "z", "sh", "ch", "")  # fmt: skip
+VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "io", "ou")
+CODAS = ("", "", "n", "r", "l", "s", "t", "m", "nd", "rt", "x")
 
 # A sentence is a list of pieces: a literal string, or an int `concept * 16 + variant` so a
 # same-story rewrite can swap the variant for a synonym.
@@ -133,6 +141,7 @@ class Story:
     day: str
     month: str
     year: int
+    keywords: list[str]
 
 
 @dataclass
@@ -145,12 +154,30 @@ class Article:
     lines: list[str] = field(default_factory=list)
 
 
+def lexicon() -> list[str]:
+    """LEXICON_SIZE distinct made-up words, the same on every run (own fixed seed)."""
+    rng = random.Random(20240601)
+    words: dict[str, None] = {}
+    while len(words) < LEXICON_SIZE:
+        n = rng.choice((2, 2, 3))
+        word = "".join(
+            rng.choice(ONSETS) + rng.choice(VOWELS) + (rng.choice(CODAS) if i == n - 1 else "")
+            for i in range(n)
+        )
+        if len(word) >= 5:
+            words.setdefault(word, None)
+    return list(words)
+
+
 class Generator:
     """Deterministic article factory: all randomness comes from one seeded `random.Random`."""
 
     def __init__(self, vocab: Vocab, seed: int) -> None:
         self.v = vocab
         self.rng = random.Random(seed)
+        self.lexicon = lexicon()
+        # Zipf over the lexicon: rank n drawn with weight 1 / (n + 20).
+        self.lexicon_cum = list(accumulate(1.0 / (n + 20) for n in range(len(self.lexicon))))
 
     # ----------------------------------------------------------------- entities
     def place(self) -> str:
@@ -190,6 +217,7 @@ class Generator:
             day=v.word(rng, "day"),
             month=v.word(rng, "month"),
             year=rng.randrange(2015, 2025),
+            keywords=rng.choices(self.lexicon, cum_weights=self.lexicon_cum, k=rng.randrange(3, 9)),
         )
 
     # ---------------------------------------------------------------- sentences
@@ -204,13 +232,24 @@ class Generator:
         who = rng.choice(s.people)
         where = rng.choice(s.places)
         num = rng.choice(s.numbers)
-        form = rng.randrange(12)
+        kw = rng.choice(s.keywords)
+        form = rng.randrange(15)
+        if form == 12:
+            return [f"The {kw}", c(rng, "noun_general"), "was", c(rng, "verb_past"), "by the",
+                    s.org, self.time_phrase(s)]  # fmt: skip
+        if form == 13:
+            return [who.full, c(rng, "verb_say"), "the", *" and ".join(rng.sample(s.keywords, 2)).split(" "),
+                    c(rng, "noun_general"), "had", c(rng, "adverb"), c(rng, "verb_past"),
+                    "the", c(rng, topic), "in", where]  # fmt: skip
+        if form == 14:
+            return [c(rng, "connector"), "the", c(rng, "adjective"), kw.capitalize(),
+                    "group", c(rng, "verb_past"), "the", c(rng, topic), "with", num]  # fmt: skip
         if form == 0:
             return [f"{who.full}, the {who.title} of the {s.org},", c(rng, "verb_say"),
                     self.time_phrase(s), "that the", c(rng, "adjective"), c(rng, topic),
                     "would be", c(rng, "verb_past"), self.time_phrase(s)]  # fmt: skip
         if form == 1:
-            return [f"The {s.org}", c(rng, "verb_past"), "the", c(rng, "adjective"),
+            return [f"The {s.org}", c(rng, "verb_past"), "the", kw,
                     c(rng, "noun_general"), "on", c(rng, topic), f"{self.time_phrase(s)},",
                     who.surname, c(rng, "verb_say")]  # fmt: skip
         if form == 2:
