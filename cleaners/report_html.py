@@ -638,7 +638,9 @@ def _articles_section(run: _Run, colour: dict[str, int]) -> tuple[str, int]:
 
 
 def _plural(n: int, noun: str) -> str:
-    """>>> _plural(1, "cluster"), _plural(2000, "cluster")
+    """A count with its noun, singular for one.
+
+    >>> _plural(1, "cluster"), _plural(2000, "cluster")
     ('1 cluster', '2,000 clusters')
     """
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
@@ -879,7 +881,8 @@ header h1{font-size:1.15rem;margin:0;font-weight:600;letter-spacing:.01em}
 header nav a{color:#cfe3ff;margin-right:1.2rem;text-decoration:none}
 header nav a:hover{text-decoration:underline}
 main{max-width:1280px;margin:0 auto;padding:1rem 2rem 3rem}
-section{background:var(--card);border:1px solid var(--line);border-radius:10px;
+section{scroll-margin-top:4rem;background:var(--card);border:1px solid var(--line);
+border-radius:10px;
 padding:1.2rem 1.5rem;margin:1.2rem 0}
 h2{margin:.2rem 0 1rem;font-size:1.35rem}
 h3{font-size:1.05rem;margin:1.2rem 0 .5rem}
@@ -1015,7 +1018,8 @@ JS = """
     hits.slice(apage * sizes[0], (apage + 1) * sizes[0]).forEach(function (d) {
       d.hidden = false;
     });
-    $("#article-count").textContent = hits.length + " of " + docs.length + " sampled articles";
+    $("#article-count").textContent = hits.length + " of " + docs.length +
+      (docs.length === 1 ? " sampled article" : " sampled articles");
     pager(["article-pager", "article-pager-bottom"], apage, pages, function (p) {
       apage = p; renderArticles(false); $("#articles").scrollIntoView();
     });
@@ -1081,7 +1085,8 @@ JS = """
     hits.slice(cpage * sizes[1], (cpage + 1) * sizes[1]).forEach(function (e) {
       list.append(row(e));
     });
-    $("#cluster-count").textContent = hits.length + " of " + index.length + " clusters";
+    $("#cluster-count").textContent = hits.length + " of " + index.length +
+      (index.length === 1 ? " cluster" : " clusters");
     pager(["cluster-pager"], cpage, pages, function (p) { cpage = p; renderClusters(false); });
   }
   all("#tier-filter button").forEach(function (b) { toggle(b, renderClusters); });
