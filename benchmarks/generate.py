@@ -238,7 +238,8 @@ class Generator:
             return [f"The {kw}", c(rng, "noun_general"), "was", c(rng, "verb_past"), "by the",
                     s.org, self.time_phrase(s)]  # fmt: skip
         if form == 13:
-            return [who.full, c(rng, "verb_say"), "the", *" and ".join(rng.sample(s.keywords, 2)).split(" "),
+            kw_a, kw_b = rng.sample(s.keywords, 2)
+            return [who.full, c(rng, "verb_say"), "the", kw_a, "and", kw_b,
                     c(rng, "noun_general"), "had", c(rng, "adverb"), c(rng, "verb_past"),
                     "the", c(rng, topic), "in", where]  # fmt: skip
         if form == 14:
