@@ -176,18 +176,25 @@ class Generator:
         self.v = vocab
         self.rng = random.Random(seed)
         self.lexicon = lexicon()
-        # Zipf over the lexicon: rank n drawn with weight 1 / (n + 20).
-        self.lexicon_cum = list(accumulate(1.0 / (n + 20) for n in range(len(self.lexicon))))
+        # Zipf over the lexicon: rank n drawn with weight 1 / (n + 100).
+        self.lexicon_cum = list(accumulate(1.0 / (n + 100) for n in range(len(self.lexicon))))
 
     # ----------------------------------------------------------------- entities
     def place(self) -> str:
         rng, v = self.rng, self.v
-        name = v.word(rng, "place_start") + v.word(rng, "place_end")
+        start = v.word(rng, "place_start") if rng.random() < 0.5 else self.rare().capitalize()
+        name = start + v.word(rng, "place_end")
         return name if rng.random() < 0.8 else f"{name} {v.word(rng, 'region').title()}"
 
     def person(self) -> Person:
         rng, v = self.rng, self.v
-        return Person(v.word(rng, "given"), v.word(rng, "surname"), v.word(rng, "title"))
+        surname = v.word(rng, "surname") if rng.random() < 0.4 else self.rare().capitalize()
+        return Person(v.word(rng, "given"), surname, v.word(rng, "title"))
+
+    def rare(self) -> str:
+        """A long-tail word: Zipf-distributed over the fixed lexicon."""
+        (word,) = self.rng.choices(self.lexicon, cum_weights=self.lexicon_cum)
+        return word
 
     def outlet(self) -> str:
         rng, v = self.rng, self.v
@@ -217,7 +224,9 @@ class Generator:
             day=v.word(rng, "day"),
             month=v.word(rng, "month"),
             year=rng.randrange(2015, 2025),
-            keywords=rng.choices(self.lexicon, cum_weights=self.lexicon_cum, k=rng.randrange(3, 9)),
+            keywords=rng.choices(
+                self.lexicon, cum_weights=self.lexicon_cum, k=rng.randrange(4, 11)
+            ),
         )
 
     # ---------------------------------------------------------------- sentences
