@@ -15,13 +15,14 @@ Values removed from the text (bylines, dates, outlet) are kept in `meta`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import regex as re
 
-from cleaners.document import Document
+from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
-from cleaners.rules import ruleset
+from cleaners.rules import RUN_LINES, drop_indices, ruleset
 
 RULES = ruleset("boilerplate")
 
@@ -29,7 +30,10 @@ MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?,?"
+WEEKDAY = (
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+    r"|Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)\b\.?,?"
+)
 # "6:18 AM", "14:05", "14.34 EDT"; a dotted time needs its zone or AM/PM ("3.04" is a price).
 ZONE = r"(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}|GMT[+-]?\d*)"
 TIME = (
@@ -38,7 +42,7 @@ TIME = (
 )
 DATE = (
     rf"(?:{MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {MONTH}\.? \d{{4}}"
-    rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+Z?)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
 )
 STAMP_PART = re.compile(
     rf"{DATE}|(?:{TIME})|{WEEKDAY}|\b(?:at|on|UTC|GMT|ET|local time)\b|[|,·•–—-]"
@@ -82,12 +86,16 @@ FURNITURE = re.compile(
     r"more (?:on this story|from \w+(?: \w+)?)|click here.{0,80}|follow us on .{1,60}|"
     r"supported by|today[’']s paper|site (?:mobile )?navigation|site index|"
     r"(?:back to )?top|loading\.*|play video|watch(?: video)?|listen(?: to (?:this )?article)?|"
-    r"image|video|photo|photos|gallery|next|previous|menu|search|home|sections)[.:!]?$",
+    r"image|video|photo|photos|gallery|next|previous|menu|search|home|sections|more|close|"
+    r"advert|view comments|most (?:read|popular|shared|viewed)|image (?:copyright|caption)|"
+    r"privacy (?:policy|overview)|(?:click|submit) to \w.{0,60}\(opens in (?:a )?new window\)|"
+    r"(?:https?://|www\.)\S+)[.:!]?$",
     re.IGNORECASE,
 )
-SIGN_OFF = re.compile(
-    r"^[-–—(]*\s*(?P<outlet>Reuter|Reuters|AP|AFP|UPI|dpa|DPA|Xinhua|Bloomberg|CNN|BBC)\s*[)]?$"
-)
+SIGN_OFF_WORD = r"(?:Reuters?|REUTERS?|reuters?|AP|AFP|UPI|dpa|DPA|Xinhua|XINHUA|Bloomberg|CNN|BBC)"
+SIGN_OFF = re.compile(rf"^[-–—(]*\s*(?P<outlet>{SIGN_OFF_WORD})\s*[)]?$")
+# A sign-off left on the story's last line after its closing sentence ("... (33.7). REUTER").
+GLUED_SIGN_OFF = re.compile(rf"(?<=[.)”\"])\s+(?P<outlet>{SIGN_OFF_WORD})$")
 
 
 def _stamp_words_left(line: str) -> list[str]:
@@ -119,7 +127,10 @@ def timestamp(line: str) -> bool:
         return True
     if line.rstrip().endswith("."):
         return False
-    return len(_stamp_words_left(line)) <= 2
+    left = _stamp_words_left(line)
+    # What is left beside the date must be a label ("Sponsored Content"), not a clause
+    # ("Polls close at 8:00 PM ET").
+    return len(left) <= 2 and all(word[:1].isupper() for word in left)
 
 
 @RULES.line_rule("boilerplate.editor_credit", reason="editor credit")
@@ -175,7 +186,8 @@ def page_furniture(line: str) -> bool:
 
 
 LINK_MAX_WORDS = 12  # longer lines read as prose even without a full stop
-SENTENCE_END = ".!?\"”’:;"
+LINK_MAX_CHARS = 80  # unspaced scripts (Chinese, Japanese): a long line is a sentence
+SENTENCE_END = '.!?"”’:;。！？」』'
 
 
 @RULES.line_rule("boilerplate.navigation", reason="navigation/link list", scope="run")
@@ -193,7 +205,7 @@ def link_like(line: str) -> bool:
     False
     """
     words = line.split()
-    if len(words) > LINK_MAX_WORDS or line.rstrip()[-1] in SENTENCE_END:
+    if len(words) > LINK_MAX_WORDS or len(line) > LINK_MAX_CHARS or line[-1] in SENTENCE_END:
         return False
     alphabetic = [word for word in words if any(c.isalpha() for c in word)]
     if len(alphabetic) * 2 <= len(words):
@@ -212,6 +224,123 @@ def sign_off(line: str) -> bool:
     False
     """
     return SIGN_OFF.match(line) is not None
+
+
+# --- the article inside a flattened web page ----------------------------------------------------
+
+# A text is treated as a flattened web page when at least PAGE_MIN_NAV_LINES of its lines lie in
+# runs of RUN_LINES link-like lines (menus, tag lists). Measured on the dev page set (55 pages):
+# every page but one has 6 or more; no Reuters wire story has more than 5, no article of a
+# republisher dump more than 0.
+PAGE_MIN_NAV_LINES = 6
+# A line is prose when it ends like a sentence (or runs on into a lower-case next line) and holds
+# at least PROSE_MIN_WORDS words; any other line costs up to SHORT_LINE_COST words. Chosen on the
+# dev page set (token F1 0.862 against 0.855 for 4/8 and 0.857 for 8/8).
+PROSE_MIN_WORDS = 8
+SHORT_LINE_COST = 6
+UNSPACED = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+PROSE_END = (*SENTENCE_END, ")", "）", "…")
+
+
+@RULES.line_rule("boilerplate.page_frame", reason="outside the article body of a web page")
+def outside_article(line: str) -> bool:
+    """Page lines before and after the article body (decided by position, see `article_span`)."""
+    return False
+
+
+def _words(line: str) -> float:
+    """Words in a line; unspaced scripts count two characters as a word."""
+    return len(line.split()) + len(UNSPACED.findall(line)) / 2
+
+
+def is_page(lines: Sequence[str]) -> bool:
+    """Whether a text looks like a flattened web page: menus, tag lists, link runs.
+
+    >>> is_page(["The council voted on Monday.", "Work starts in May."])
+    False
+    >>> is_page(["Home", "World", "Business", "Sport", "Culture", "Travel", "Ferry plan passes."])
+    True
+    """
+    in_runs = 0
+    run = 0
+    for line in [*(line.strip() for line in lines if line.strip()), ""]:
+        if line and link_like(line):
+            run += 1
+            continue
+        if run >= RUN_LINES:
+            in_runs += run
+        run = 0
+    return in_runs >= PAGE_MIN_NAV_LINES
+
+
+def article_span(lines: Sequence[str]) -> tuple[int, int] | None:
+    """First and last position of the article body: the span of lines with the most prose.
+
+    Each prose line scores its word count and every other non-blank line costs up to
+    `SHORT_LINE_COST`; the body is the maximum-sum span (Kadane), so a subheading or a caption
+    between paragraphs stays while menus, share bars and link lists around the body go.
+    None when no line is prose.
+
+    >>> article_span(["Home", "Sport", "The council voted 7-2 on Monday to approve the plan.",
+    ...               "Work on the terminal starts in May, officials said.", "Share", "Top"])
+    (2, 3)
+    """
+    stripped = [line.strip() for line in lines]
+    scores: list[float] = []
+    for i, line in enumerate(stripped):
+        if not line:
+            scores.append(0.0)
+            continue
+        words = _words(line)
+        following = next((text for text in stripped[i + 1 :] if text), "")
+        runs_on = words >= PROSE_MIN_WORDS and (
+            line.endswith(",") or following[:1].islower()
+        )  # hard-wrapped prose
+        prose = words >= PROSE_MIN_WORDS and (line.endswith(PROSE_END) or runs_on)
+        scores.append(words if prose else -min(words, SHORT_LINE_COST))
+    best, best_span = 0.0, None
+    total, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if total <= 0:
+            total, start = score, i
+        else:
+            total += score
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def _frame(doc: Document, disabled: frozenset[str]) -> Document:
+    """Drop what stands outside the article body, when the text is a flattened web page."""
+    if "boilerplate.page_frame" in disabled:
+        return doc
+    lines = doc.text_lines()
+    if not is_page(lines):
+        return doc
+    span = article_span(lines)
+    if span is None:
+        return doc
+    outside = {i for i in range(len(lines)) if not span[0] <= i <= span[1]}
+    return drop_indices(
+        doc, outside, rule="boilerplate.page_frame", reason="outside the article body of a web page"
+    )
+
+
+def _cut_glued_sign_off(doc: Document) -> Document:
+    """Cut an agency sign-off glued to the last line (`... total 55.8. REUTER`) as a span."""
+    numbered = doc.numbered_lines()
+    content = [i for i, (_, text) in enumerate(numbered) if text.strip()]
+    if not content:
+        return doc
+    last = content[-1]
+    number, text = numbered[last]
+    match = GLUED_SIGN_OFF.search(text.rstrip())
+    if match is None:
+        return doc
+    out = list(numbered)
+    out[last] = (number, text.rstrip()[: match.start()].rstrip())
+    removal = Removal(match.group("outlet"), "wire sign-off", "boilerplate.sign_off", number)
+    return doc.with_lines(out, [removal])
 
 
 def _values(doc: Document, before: int) -> dict[str, Any]:
@@ -241,7 +370,9 @@ def make_step(options: CleanOptions) -> Step:
 
     def boilerplate(doc: Document) -> Document:
         before = len(doc.removed)
-        out = apply_rules(doc)
+        out = apply_rules(_frame(doc, options.disabled_rules))
+        if "boilerplate.sign_off" not in options.disabled_rules:
+            out = _cut_glued_sign_off(out)
         if out is doc:
             return doc
         out.meta = _values(out, before)

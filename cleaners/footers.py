@@ -32,11 +32,11 @@ REPUBLISHER_TEMPLATE = re.compile(
     r"|\bhas confirmed it and it has been modified\b",
     re.IGNORECASE,
 )
-POST_APPEARED = re.compile(r"^The post .{3,300} appeared first on .{2,120}$")
+POST_APPEARED = re.compile(r"^The post .{3,300} appeared first on [^,]{2,120}$")
 ORIGINALLY_PUBLISHED = re.compile(
-    r"^(?:This (?:article|story|post|piece)|The article|It) (?:was|is|has been) "
+    r"^(?:This (?:article|story|post|piece)|The article) (?:was|is|has been) "
     r"(?:originally |first )?(?:published|posted|republished|reproduced)\b.{0,200}$"
-    r"|^(?:First|Originally) published (?:on|in|at|by)\b.{0,160}$",
+    r"|^(?:First|Originally) published (?:on|at|in)\b[^,]{0,160}(?<!\.)$",
     re.IGNORECASE,
 )
 COPYRIGHT = re.compile(
@@ -66,7 +66,7 @@ def appeared_first(line: str) -> bool:
     >>> appeared_first("This article was originally published on The Conversation.")
     True
     >>> appeared_first("The post office appeared first on the list of closures, he said, and")
-    True
+    False
     >>> appeared_first("The plan first appeared in a council report in May.")
     False
     """

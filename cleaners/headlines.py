@@ -22,14 +22,17 @@ from cleaners.rules import ruleset
 RULES = ruleset("headlines")
 
 CITY = r"\p{Lu}[\p{Lu}.'’\- ]{1,38}?\p{Lu}\.?"  # LYON, NEW YORK, WASHINGTON D.C.
-MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+PLACE = r"\p{Lu}[\p{L}.'’\- ]{1,38}?"  # Winnipeg, CAPE CANAVERAL
+REGION = r"\p{Lu}[\p{L}.'’ ]{0,25}?"  # Calif., N.Y., South Africa, MICH.
 DASH = r"\s*[–—-]+\s*"
 DATELINE = re.compile(
     rf"^(?P<city>{CITY}|\p{{Lu}}[\p{{L}}.'’ -]{{1,30}}?)"
     rf"\s*\((?P<outlet>[\p{{L}}][\p{{L}} .&'-]{{0,30}})\){DASH}"
-    rf"|^(?P<city2>{CITY}),\s+(?P<date>{MONTH}\s+\d{{1,2}}){DASH}"
-    rf"|^(?P<city3>{CITY}){DASH}(?=\S)"
+    rf"|^(?P<city2>{PLACE})(?:,\s*{REGION})?,\s+(?P<date>{MONTH}\s+\d{{1,2}}){DASH}"
+    rf"|^(?P<city3>{CITY})\s+[–—-]+\s*(?=\S)"
 )
+CREDIT_MAX_WORDS = 4  # an outlet or a name; a longer field after a pipe is a headline
 DATELINE_WITHIN = 3  # non-blank lines from the top of the body
 CREDIT_FIELD = r"[^|]{0,40}"
 CREDIT = re.compile(
@@ -67,8 +70,8 @@ def _dateline_match(line: str) -> re.Match[str] | None:
     # quotation, and be a word of at least 3 letters.
     if len(city.replace(" ", "")) < 3:
         return None
-    if not rest.strip():  # "SAN FRANCISCO, Feb 26 -" alone: the story goes on below
-        return match if match.group("date") else None
+    if match.group("date"):  # "SAN FRANCISCO, Feb 26 -": a place and a date, whatever follows
+        return match
     if not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“‘'"):
         return None
     if len(rest.split()) < 3:
@@ -93,7 +96,10 @@ def parse_credit(title: str) -> tuple[str, str, str]:
         return title, "", ""
     first, second = (match.group("a") or "").strip(), (match.group("b") or "").strip()
     if match.group("b") is None:
-        return match.group("title").strip(), "", first
+        head = match.group("title").strip()
+        if len(first.split()) > CREDIT_MAX_WORDS:  # "Opinion | Why the plan fails": a section
+            return (first, "", "") if len(head.split()) <= CREDIT_MAX_WORDS else (title, "", "")
+        return head, "", first
     return match.group("title").strip(), first, second
 
 

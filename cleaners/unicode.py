@@ -68,7 +68,7 @@ def has_invisible(line: str) -> bool:
     return INVISIBLE.search(line) is not None
 
 
-def fix_line(line: str, ascii_quotes: bool = False) -> str:
+def fix_line(line: str, ascii_quotes: bool = False, strip_invisible: bool = True) -> str:
     """The text of one line, repaired.
 
     >>> fix_line("The cafÃ© said â€œhelloâ€\\u009d  again\\u00a0 ")
@@ -76,10 +76,13 @@ def fix_line(line: str, ascii_quotes: bool = False) -> str:
     >>> fix_line("“quoted”", ascii_quotes=True)
     '"quoted"'
     """
+    if strip_invisible:  # first, so that ftfy sees the mojibake they may split
+        line = INVISIBLE.sub("", line)
     if MAY_NEED_FTFY.search(line):
         line = ftfy.fix_text(line, FTFY_CONFIG)
     line = unicodedata.normalize("NFC", line)
-    line = INVISIBLE.sub("", line)
+    if strip_invisible:
+        line = INVISIBLE.sub("", line)
     line = SPACES.sub(" ", line).strip()
     if ascii_quotes:
         line = line.translate(QUOTES)
@@ -104,7 +107,7 @@ def make_step(options: CleanOptions) -> Step:
                             line=number,
                         )
                     )
-            fixed = fix_line(line, options.ascii_quotes)
+            fixed = fix_line(line, options.ascii_quotes, strip_invisible=controls_on)
             if fixed != line.strip():
                 changed += 1
             numbered.append((number, fixed))

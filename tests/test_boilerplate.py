@@ -42,11 +42,6 @@ def test_timestamp(line: str, hit: bool) -> None:
     assert timestamp(line) is hit
 
 
-@pytest.mark.xfail(
-    reason="a short line holding a time and two words ('Polls close at 8:00 PM ET', a live "
-    "blog subheading) is read as a bare timestamp: two non-stamp words are allowed",
-    strict=True,
-)
 def test_timestamp_short_sentence_with_a_time() -> None:
     assert timestamp("Polls close at 8:00 PM ET") is False
 

@@ -60,13 +60,6 @@ def test_appeared_first(line: str, hit: bool) -> None:
     assert appeared_first(line) is hit
 
 
-@pytest.mark.xfail(
-    reason="ORIGINALLY_PUBLISHED accepts any 'It was first published ...' / 'First published "
-    "in ..., ...' sentence, and POST_APPEARED any 'The post X appeared first on Y' (its own "
-    "doctest shows 'The post office appeared first on the list ...' as a hit), so prose about "
-    "a book's or a newspaper's history is removed as a footer",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "line",
     [

@@ -48,11 +48,6 @@ def test_dateline_near_misses(line: str) -> None:
     assert dateline(line) is False
 
 
-@pytest.mark.xfail(
-    reason="an all-caps word with a hyphen ('COVID-19 - ...') matches CITY + DASH: 'COVID-' is "
-    "cut as a dateline and '19 - What ...' kept",
-    strict=True,
-)
 def test_dateline_not_a_hyphenated_acronym() -> None:
     assert dateline("COVID-19 - What you need to know today") is False
 
@@ -84,11 +79,6 @@ def test_parse_credit(title: str, parsed: tuple[str, str, str]) -> None:
     assert parse_credit(title) == parsed
 
 
-@pytest.mark.xfail(
-    reason="a section label before a pipe ('Opinion | headline') is parsed as title 'Opinion' "
-    "and outlet '<the real headline>'",
-    strict=True,
-)
 def test_parse_credit_section_prefix() -> None:
     assert parse_credit("Opinion | Why the harbour plan fails")[0] != "Opinion"
 

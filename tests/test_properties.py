@@ -164,11 +164,6 @@ def test_fix_line_is_idempotent(text: str) -> None:
     assert fix_line(quoted, ascii_quotes=True) == quoted
 
 
-@pytest.mark.xfail(
-    reason="fix_line runs ftfy before removing controls, so a control between mojibake bytes "
-    "('Â\\x1f¡') hides the mojibake until the second pass",
-    strict=True,
-)
 def test_fix_line_idempotent_across_a_control_character() -> None:
     once = fix_line("Â\x1f¡")
     assert fix_line(once) == once

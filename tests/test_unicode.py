@@ -133,11 +133,6 @@ def test_step_disabled_controls_rule_records_nothing() -> None:
     assert out.removed == []
 
 
-@pytest.mark.xfail(
-    reason="with unicode.controls disabled, fix_line still strips the characters, so they go "
-    "without a Removal (a silent drop); switching the rule off should keep them",
-    strict=True,
-)
 def test_step_disabled_controls_rule_keeps_the_characters() -> None:
     options = CleanOptions(disabled_rules=frozenset({"unicode.controls"}))
     out = make_step(options)(_doc("pay\u200bpal"))
