@@ -1,0 +1,209 @@
+"""Whole-pipeline throughput: `winnow clean` on generated dumps, in a fresh process per run.
+
+Each run is `python cli.py clean DUMP --out TMP --quiet --jobs N` in its own subprocess, so
+start-up, reading, splitting, cleaning, dedupe and writing are all counted, and peak memory is
+that run's alone: `ru_maxrss` of the main process (from `os.wait4`) and, polled every 0.2 s with
+psutil, the peak summed RSS of the process and its workers. Documents per second use the number
+of articles the generator wrote. Recall is read from the output: a ground-truth pair is found
+when both articles land in one cluster of `articles.jsonl`/`duplicates.jsonl`.
+
+Example::
+
+    python benchmarks/bench_pipeline.py benchmarks/data/corpus-10MB.txt \\
+        benchmarks/data/corpus-100MB.txt --jobs 1 --jobs 2 --timeout 1800
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def peak_tree_rss(pid: int, stop: threading.Event, out: list[int]) -> None:
+    """Poll the summed RSS of `pid` and its children until `stop` is set."""
+    try:
+        import psutil
+    except ImportError:
+        return
+    try:
+        proc = psutil.Process(pid)
+        while not stop.is_set():
+            total = 0
+            for p in [proc, *proc.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += p.memory_info().rss
+            out[0] = max(out[0], total)
+            stop.wait(0.2)
+    except psutil.Error:
+        return
+
+
+def has_jobs_option() -> bool:
+    help_text = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "clean", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    ).stdout
+    return "--jobs" in help_text
+
+
+def line_spans(dump: Path) -> tuple[list[int], list[str], dict[str, int]]:
+    """Start lines (sorted), ids, and each id's position, from the generator's index."""
+    starts: list[int] = []
+    ids: list[str] = []
+    with dump.with_name(dump.name + ".index.jsonl").open(encoding="utf-8") as f:
+        for raw in f:
+            rec = json.loads(raw)
+            starts.append(int(rec["line"]))
+            ids.append(rec["id"])
+    return starts, ids, {doc_id: i for i, doc_id in enumerate(ids)}
+
+
+def recall(dump: Path, out: Path) -> dict[str, Any]:
+    """Ground-truth pairs whose two articles share an output cluster, per kind."""
+    import bisect
+
+    starts, _ids, at = line_spans(dump)
+    cluster: dict[int, str] = {}
+    dropped = 0
+    for name in ("articles.jsonl", "duplicates.jsonl"):
+        path = out / name
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8") as f:
+            for raw in f:
+                rec = json.loads(raw)
+                dropped += name == "duplicates.jsonl"
+                if rec.get("cluster") and rec.get("lines"):
+                    first = int(rec["lines"][0])
+                    pos = bisect.bisect_right(starts, first) - 1
+                    if pos >= 0:
+                        cluster[pos] = rec["cluster"]
+    truth: dict[str, list[bool]] = {"exact": [], "near": [], "story": []}
+    copies = 0
+    with dump.with_name(dump.name + ".pairs.jsonl").open(encoding="utf-8") as f:
+        for raw in f:
+            rec = json.loads(raw)
+            a, b = at[rec["a"]], at[rec["b"]]
+            hit = a in cluster and cluster.get(a) == cluster.get(b)
+            truth[rec["kind"]].append(hit)
+            copies += 1
+    result: dict[str, Any] = {
+        f"recall_{k}": (sum(v) / len(v) if v else None) for k, v in truth.items()
+    }
+    result["dropped"] = dropped
+    result["true_copies"] = copies
+    return result
+
+
+def run_once(dump: Path, jobs: int | None, timeout: float, extra: Sequence[str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="winnow-bench-") as tmp:
+        out = Path(tmp) / "out"
+        cmd = [sys.executable, str(ROOT / "cli.py"), "clean", str(dump), "--out", str(out)]
+        cmd += ["--quiet", *extra]
+        if jobs is not None:
+            cmd += ["--jobs", str(jobs)]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        peak = [0]
+        stop = threading.Event()
+        poller = threading.Thread(target=peak_tree_rss, args=(proc.pid, stop, peak), daemon=True)
+        poller.start()
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        timer.cancel()
+        stop.set()
+        poller.join()
+        stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        record: dict[str, Any] = {
+            "dump": dump.name,
+            "mb": dump.stat().st_size / 1e6,
+            "jobs": jobs,
+            "options": " ".join(extra),
+            "seconds": seconds,
+            "exit": proc.returncode,
+            "main_maxrss_mb": usage.ru_maxrss / 1024,  # Linux reports KiB
+            "tree_peak_rss_mb": peak[0] / 1e6 if peak[0] else None,
+        }
+        if proc.returncode < 0 or seconds >= timeout:
+            record["note"] = f"killed after {timeout:.0f} s timeout"
+            return record
+        if proc.returncode not in (0, 1):
+            record["note"] = "failed: " + (stderr.strip().splitlines() or ["?"])[-1]
+            return record
+        record.update(recall(dump, out))
+        return record
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dumps", nargs="+", type=Path, help="dumps written by generate.py")
+    parser.add_argument("--jobs", type=int, action="append", help="repeatable; default 1 and 2")
+    parser.add_argument("--no-dedupe", action="store_true", help="also time cleaning alone")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+
+    jobs_list: list[int | None] = list(args.jobs or [1, 2])
+    if not has_jobs_option():
+        print("winnow clean has no --jobs option yet: one run per dump", file=sys.stderr)
+        jobs_list = [None]
+    variants: list[list[str]] = [[]] + ([["--no-dedupe"]] if args.no_dedupe else [])
+    results: list[dict[str, Any]] = []
+    print(
+        "| dump | options | jobs | seconds | MB/s | docs/s | peak RSS main / all (MB) "
+        "| recall exact / near / story | dropped (true copies) |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---|---:|")
+    for dump in args.dumps:
+        n_docs = sum(1 for _ in dump.with_name(dump.name + ".index.jsonl").open())
+        for extra in variants:
+            for jobs in jobs_list:
+                print(f"running {dump.name} {' '.join(extra)} jobs={jobs} ...", file=sys.stderr)
+                r = run_once(dump, jobs, args.timeout, extra)
+                r["docs"] = n_docs
+                ok = "note" not in r
+                r["mb_per_s"] = r["mb"] / r["seconds"] if ok else None
+                r["docs_per_s"] = n_docs / r["seconds"] if ok else None
+                results.append(r)
+
+                def f(x: Any, p: str = "{:.3f}") -> str:
+                    return "-" if x is None else p.format(x)
+
+                rec = " / ".join(
+                    f(r.get(f"recall_{k}"), "{:.2f}") for k in ("exact", "near", "story")
+                )
+                tree = f(r["tree_peak_rss_mb"], "{:.0f}")
+                print(
+                    f"| {dump.name} | {r['options'] or 'default'} | {jobs or '-'} "
+                    f"| {r['seconds']:.1f} | {f(r['mb_per_s'], '{:.2f}')} "
+                    f"| {f(r['docs_per_s'], '{:.0f}')} | {r['main_maxrss_mb']:.0f} / {tree} "
+                    f"| {rec if ok else r['note']} | {r.get('dropped', '-')} "
+                    f"({r.get('true_copies', '-')}) |",
+                    flush=True,
+                )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
