@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import webbrowser
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +28,7 @@ from cleaners.config import load_config
 from cleaners.errors import WinnowError
 from cleaners.evaluation import datasets_under, detect_task, evaluate, sweep_dedupe
 from cleaners.io import check_output_dir, resolve_inputs
+from cleaners.report_html import write_report
 from cleaners.rules import iter_rules
 from cleaners.runner import RunConfig, RunResult, build_report, run, write_run
 from dedupe import DedupeConfig
@@ -407,6 +409,22 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {v}" for k, v in value.items())
     return "" if value is None else str(value)
+
+
+@main.command()
+@click.argument(
+    "out", required=False, default=DEFAULT_OUTPUT, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--open", "open_it", is_flag=True, help="Open the page in a web browser.")
+def report(out: Path, open_it: bool) -> None:
+    """Write (again) OUT/report.html from a run's output folder, and optionally open it.
+
+    Example: winnow report corpus/clean --open
+    """
+    page = write_report(out)
+    out_console.print(f"Wrote [bold]{page}[/]")
+    if open_it:
+        webbrowser.open(page.resolve().as_uri())
 
 
 @main.command()

@@ -282,7 +282,9 @@ OUTPUT_README = """\
 - `duplicates.jsonl`: one record per dropped duplicate, with `duplicate_of`, `tier`, `similarity`
 - `removed.jsonl`: every removed line or span, with its reason and rule
 - `NNNN-slug.txt`: one file per kept article (title, blank line, body)
-- `report.json`: counts per stage and per removal reason, clusters, timings
+- `report.json`: counts per stage and per removal reason, clusters
+- `timings.json`: seconds per stage (apart, so that the other files are identical between runs)
+- `report.html`: the same, to look at: removed lines struck through by reason, clusters side by side
 
 The whole folder is replaced atomically at the end of a run.
 """

@@ -33,6 +33,7 @@ from cleaners.io import (
 )
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_document, document_steps, remove_recurring
+from cleaners.report_html import render_report
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 
@@ -322,6 +323,7 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
             "timings.json", json.dumps(result.timings, indent=2, sort_keys=True) + "\n"
         )
         target.write_text("README.md", OUTPUT_README)
+        target.write_text("report.html", render_report(target.path(".")))
     return counts
 
 
