@@ -66,3 +66,58 @@ def mean_score(scores: Sequence[TokenScore]) -> TokenScore:
         round(sum(s.recall for s in scores) / n, 12),
         round(sum(s.f1 for s in scores) / n, 12),
     )
+
+
+def aggregate(scores: Sequence[TokenScore]) -> TokenScore:
+    """The set's score: the macro mean over cases (`mean_score`), as the article-extraction
+    benchmark reports it, so that every page counts once however long it is.
+
+    >>> aggregate([TokenScore(1.0, 1.0, 1.0), TokenScore(0.0, 0.0, 0.0)]).f1
+    0.5
+    """
+    return mean_score(scores)
+
+
+def micro_score(pairs: Sequence[tuple[str, str]]) -> TokenScore:
+    """Micro average over (kept, reference) pairs: all tokens pooled, so long pages weigh more.
+
+    >>> micro_score([("a b", "a b"), ("c", "d e f")])
+    TokenScore(precision=0.666666666667, recall=0.4, f1=0.5)
+    """
+    overlap = n_got = n_want = 0
+    for kept, reference in pairs:
+        got, want = tokens(kept), tokens(reference)
+        overlap += sum((got & want).values())
+        n_got += sum(got.values())
+        n_want += sum(want.values())
+    if n_got == 0 and n_want == 0:
+        return TokenScore(1.0, 1.0, 1.0)
+    precision = overlap / n_got if n_got else 0.0
+    recall = overlap / n_want if n_want else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return TokenScore(round(precision, 12), round(recall, 12), round(f1, 12))
+
+
+def removals_all_right(raw: str, line_labels: Sequence[int], removed: Sequence[str]) -> bool:
+    """Whether every removed text stood only on lines labelled boilerplate (label 0).
+
+    A removal is wrong when its text (stripped) is a whole line labelled content (label 1). Span
+    removals (a dateline cut off a paragraph) are not judged: labels are per line.
+
+    >>> removals_all_right("Menu\\nThe vote passed.", [0, 1], ["Menu"])
+    True
+    >>> removals_all_right("Menu\\nThe vote passed.", [0, 1], ["The vote passed."])
+    False
+    """
+    lines = raw.split("\n")
+    content = {line.strip() for line, label in zip(lines, line_labels, strict=False) if label}
+    return not any(text.strip() in content for text in removed if text.strip())
+
+
+def share_all_right(outcomes: Sequence[bool]) -> float:
+    """Share of cases whose removals are all right (1.0 for no cases).
+
+    >>> share_all_right([True, True, False, True])
+    0.75
+    """
+    return sum(outcomes) / len(outcomes) if outcomes else 1.0
