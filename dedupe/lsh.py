@@ -6,19 +6,34 @@ candidate pair when all `r` rows of some band agree. `(b, r)` is the pair datask
 `MinHashLSH` would choose for the threshold (`datasketch.lsh._optimal_param`, equal weights on
 false positives and false negatives).
 
-Each band is bucketed with one `np.unique(..., axis=0)` (a sort), not a Python dict per band.
+Each band is bucketed with one `np.unique(..., axis=0)` (a sort) and the pairs of every bucket
+are generated with array arithmetic, not a Python loop per bucket.
+
+Staying near-linear. A bucket of `s` documents yields `s(s-1)/2` pairs, so one value shared by a
+large share of the collection (a common word sampled by a weighted MinHash, a template shared by
+thousands of pages) makes the candidate set quadratic. `bucket_collisions` therefore takes
+`max_bucket`: a larger bucket either yields only a star to its first member (`oversized="star"`,
+right for near-copies, where every member resembles every other) or nothing (`oversized="skip"`,
+right for the same-story tier, where a value that common carries no information about the story,
+as its IDF already says). `top_k_per_item` then keeps, for each document, only its `k` partners
+that share the most bands (the MinHash estimate of their similarity), so the pairs to verify are
+at most `k * n` whatever the data.
+
 Candidates are approximate in both directions: callers must verify every pair with an exact
 similarity, as datasketch's `MinHashLSH.query` docstring asks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 Pairs = npt.NDArray[np.int64]  # shape (n_pairs, 2), i < j, sorted, unique
+I64 = npt.NDArray[np.int64]
 
 
 @lru_cache(maxsize=64)
@@ -34,8 +49,114 @@ def optimal_params(threshold: float, num_perm: int) -> tuple[int, int]:
     return int(bands), int(rows)
 
 
+@dataclass(frozen=True, slots=True)
+class Collisions:
+    """Candidate pairs with the number of bands each pair shares, and how many buckets were cut."""
+
+    pairs: Pairs  # (m, 2), i < j, sorted, unique
+    bands: I64  # (m,) number of bands in which the pair shares a bucket
+    oversized: int  # buckets larger than max_bucket (starred or skipped)
+
+
+def _bucket_pairs(order: I64, starts: I64, ends: I64) -> tuple[I64, I64]:
+    """All pairs inside each bucket `order[start:end]`, as two aligned index arrays."""
+    sizes = ends - starts
+    keep = sizes >= 2
+    starts, ends = starts[keep], ends[keep]
+    if starts.size == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    # position p in a bucket ending at e pairs with p+1 .. e-1
+    positions = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+    bucket_end = np.repeat(ends, ends - starts)
+    partners = bucket_end - positions - 1
+    total = int(partners.sum())
+    left_pos = np.repeat(positions, partners)
+    first = np.cumsum(partners) - partners
+    right_pos = left_pos + 1 + (np.arange(total) - np.repeat(first, partners))
+    return order[left_pos], order[right_pos]
+
+
+def bucket_collisions(
+    signatures: npt.NDArray[np.uint64],
+    bands: int,
+    rows: int,
+    max_bucket: int | None = None,
+    oversized: Literal["star", "skip"] = "star",
+) -> Collisions:
+    """Pairs (i < j) sharing at least one whole band, with the number of bands they share.
+
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 7, 7]], dtype=np.uint64)
+    >>> c = bucket_collisions(sigs, bands=2, rows=2)
+    >>> c.pairs.tolist(), c.bands.tolist()
+    ([[0, 1]], [1])
+    """
+    n, num_perm = signatures.shape
+    if bands * rows > num_perm:
+        raise ValueError(f"bands * rows must be at most num_perm={num_perm}, got {bands}*{rows}")
+    if max_bucket is not None and max_bucket < 2:
+        raise ValueError(f"max_bucket must be at least 2 (or None for no cap), got {max_bucket}")
+    lefts: list[I64] = []
+    rights: list[I64] = []
+    cut = 0
+    for band in range(bands):
+        block = signatures[:, band * rows : (band + 1) * rows]
+        _, bucket = np.unique(block, axis=0, return_inverse=True)
+        bucket = bucket.reshape(-1)
+        order = np.argsort(bucket, kind="stable").astype(np.int64)  # members sorted by index
+        sorted_buckets = bucket[order]
+        starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
+        ends = np.r_[starts[1:], n]
+        if max_bucket is not None:
+            big = (ends - starts) > max_bucket
+            cut += int(big.sum())
+            if oversized == "star":
+                for s, e in zip(starts[big], ends[big], strict=True):
+                    lefts.append(np.full(e - s - 1, order[s], dtype=np.int64))
+                    rights.append(order[s + 1 : e])
+            starts, ends = starts[~big], ends[~big]
+        left, right = _bucket_pairs(order, starts, ends)
+        lefts.append(left)
+        rights.append(right)
+    if not lefts or sum(a.size for a in lefts) == 0:
+        empty = np.empty((0, 2), dtype=np.int64)
+        return Collisions(empty, np.empty(0, dtype=np.int64), cut)
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    codes = np.minimum(left, right) * n + np.maximum(left, right)
+    unique, counts = np.unique(codes, return_counts=True)
+    pairs = np.stack([unique // n, unique % n], axis=1).astype(np.int64)
+    return Collisions(pairs, counts.astype(np.int64), cut)
+
+
+def top_k_per_item(pairs: Pairs, scores: I64, k: int) -> Pairs:
+    """The pairs that are among the `k` best-scored of at least one of their two items.
+
+    Ties go to the lower partner index, so the result is deterministic. Keeps at most `k * n`
+    pairs, which is what makes verification linear in the number of documents.
+
+    >>> p = np.array([[0, 1], [0, 2], [0, 3], [1, 2]])
+    >>> top_k_per_item(p, np.array([5, 1, 3, 1]), k=1).tolist()  # 2: tie, lower partner 0
+    [[0, 1], [0, 2], [0, 3]]
+    """
+    if pairs.shape[0] == 0:
+        return pairs
+    m = pairs.shape[0]
+    item = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    partner = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    score = np.concatenate([scores, scores])
+    edge = np.concatenate([np.arange(m), np.arange(m)])
+    order = np.lexsort((partner, -score, item))
+    item_sorted = item[order]
+    starts = np.flatnonzero(np.r_[True, item_sorted[1:] != item_sorted[:-1]])
+    group_start = np.repeat(starts, np.diff(np.r_[starts, item_sorted.size]))
+    rank = np.arange(item_sorted.size) - group_start
+    kept = np.unique(edge[order[rank < k]])
+    result: Pairs = pairs[kept]
+    return result
+
+
 def candidate_pairs(signatures: npt.NDArray[np.uint64], bands: int, rows: int) -> Pairs:
-    """Index pairs (i < j) that share at least one whole band of their signatures.
+    """Index pairs (i < j) that share at least one whole band of their signatures (no caps).
 
     Rows of empty documents (identical all-max signatures) would all collide: leave them out.
 
@@ -43,24 +164,4 @@ def candidate_pairs(signatures: npt.NDArray[np.uint64], bands: int, rows: int) -
     >>> candidate_pairs(sigs, bands=2, rows=2).tolist()
     [[0, 1]]
     """
-    n, num_perm = signatures.shape
-    if bands * rows > num_perm:
-        raise ValueError(f"bands * rows must be at most num_perm={num_perm}, got {bands}*{rows}")
-    found: list[Pairs] = []
-    for band in range(bands):
-        block = signatures[:, band * rows : (band + 1) * rows]
-        _, bucket = np.unique(block, axis=0, return_inverse=True)
-        bucket = bucket.reshape(-1)
-        order = np.argsort(bucket, kind="stable")
-        sorted_buckets = bucket[order]
-        starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
-        ends = np.r_[starts[1:], n]
-        for start, end in zip(starts, ends, strict=True):
-            if end - start < 2:
-                continue
-            members = np.sort(order[start:end])
-            left, right = np.triu_indices(len(members), k=1)
-            found.append(np.stack([members[left], members[right]], axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found).astype(np.int64), axis=0)
+    return bucket_collisions(signatures, bands, rows).pairs
