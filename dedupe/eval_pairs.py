@@ -22,7 +22,7 @@ from typing import Any
 
 from cleaners.document import Document
 from dedupe.clusters import UnionFind
-from dedupe.core import DedupeConfig, find_duplicates
+from dedupe.core import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.minhash import hash32
 from dedupe.shingles import word_shingles
 
@@ -154,18 +154,87 @@ def load_pairs(path: Path) -> list[tuple[str, str, int]]:
     return [(str(r["a"]), str(r["b"]), int(r["label"])) for r in _read_jsonl(path)]
 
 
+def _pair_tiers(result: DedupeResult) -> dict[frozenset[str], str]:
+    """The tier that put each pair of co-clustered documents together.
+
+    A keeper and a member dropped against it: the tier of that drop. Any other two members: the
+    cluster's tier (the strongest link that built it).
+    """
+    tier_of = {(d.duplicate_of, d.doc.id): d.tier for d in result.duplicates}
+    out: dict[frozenset[str], str] = {}
+    for c in result.clusters:
+        for x, a in enumerate(c.members):
+            for b in c.members[x + 1 :]:
+                out[frozenset((a, b))] = tier_of.get((a, b)) or tier_of.get((b, a)) or c.tier
+    return out
+
+
 def evaluate(folder: str | Path, config: DedupeConfig | None = None) -> dict[str, Any]:
-    """Pairwise scores of `find_duplicates` and of `minhash_baseline` on one labelled dev set."""
+    """Pairwise scores of `find_duplicates` and of `minhash_baseline` on one labelled dev set.
+
+    Also: how many true pairs each tier found (`found_by_tier`), the recall per pair `category`
+    when pairs.jsonl has one (Clough & Stevenson: cut, light, heavy, non), and `stats` (candidate
+    and check counts, to watch the cost).
+    """
     root = Path(folder)
     docs = load_docs(root / "docs.jsonl")
-    pairs = load_pairs(root / "pairs.jsonl")
+    rows = _read_jsonl(root / "pairs.jsonl")
+    pairs = [(str(r["a"]), str(r["b"]), int(r["label"])) for r in rows]
     result = find_duplicates(docs, config or DedupeConfig())
     predicted = [c.members for c in result.clusters]
     tiers: dict[str, int] = {}
     for c in result.clusters:
         tiers[c.tier] = tiers.get(c.tier, 0) + 1
-    return {
+    pair_tier = _pair_tiers(result)
+    found: dict[str, int] = {}
+    by_category: dict[str, list[int]] = {}
+    for r, (a, b, label) in zip(rows, pairs, strict=True):
+        tier = pair_tier.get(frozenset((a, b)))
+        if label and tier is not None:
+            found[tier] = found.get(tier, 0) + 1
+        if "category" in r:
+            counts = by_category.setdefault(str(r["category"]), [0, 0])
+            counts[0] += tier is not None
+            counts[1] += 1
+    report: dict[str, Any] = {
         "winnow": score_pairs(predicted, pairs),
         "cluster_tiers": dict(sorted(tiers.items())),
+        "found_by_tier": dict(sorted(found.items())),
         "baseline_minhash": score_pairs(minhash_baseline(docs), pairs),
+        "stats": result.stats,
     }
+    if by_category:
+        # share of the category's pairs predicted together: recall for reuse, false-positive rate
+        # for "non"
+        report["together_by_category"] = {
+            k: round(v[0] / v[1], 4) for k, v in sorted(by_category.items())
+        }
+    return report
+
+
+def sweep(folder: str | Path, thresholds: Iterable[float]) -> list[dict[str, Any]]:
+    """Pairwise precision, recall and F1 of `find_duplicates` at each story threshold.
+
+    For `winnow eval --sweep`: shows how wide the plateau of good thresholds is, not just the
+    best point. Other settings stay at their defaults.
+    """
+    root = Path(folder)
+    docs = load_docs(root / "docs.jsonl")
+    pairs = load_pairs(root / "pairs.jsonl")
+    rows: list[dict[str, Any]] = []
+    for threshold in thresholds:
+        result = find_duplicates(docs, DedupeConfig(story_threshold=threshold))
+        score = score_pairs([c.members for c in result.clusters], pairs)
+        rows.append(
+            {
+                "story_threshold": threshold,
+                "precision": score.precision,
+                "recall": score.recall,
+                "f1": score.f1,
+                "tp": score.tp,
+                "fp": score.fp,
+                "fn": score.fn,
+                "candidates": result.stats.get("candidates", 0),
+            }
+        )
+    return rows
