@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -129,17 +130,28 @@ def test_chain_member_stays_kept() -> None:
     assert cluster.similarities["a"] < 0.7
 
 
-def test_oversized_cluster_is_cut_to_keeper_verified_members() -> None:
-    words = [f"w{i}" for i in range(120)]
-    docs = [
-        doc(k, " ".join(words[s : s + 100]) + (" tail" if k == "c" else ""), n)
-        for n, (k, s) in enumerate([("a", 0), ("b", 10), ("c", 20)])
-    ]
-    result = find_duplicates(
-        docs, DedupeConfig(near_threshold=0.7, story=False, max_cluster_size=2)
-    )
-    assert [sorted(c.members) for c in result.clusters] == [["b", "c"]]
-    assert {d.id for d in result.kept} == {"a", "c"}
+def test_story_link_never_grows_a_group_past_max_cluster_size() -> None:
+    retold = [doc("story-a", STORY_A, 1), doc("story-b", STORY_B, 2)]
+    assert find_duplicates(retold).clusters  # joined by default
+    capped = find_duplicates(retold, DedupeConfig(max_cluster_size=2))
+    assert len(capped.clusters) == 1
+    # near copies are not capped: a press release copied by many sites stays one cluster
+    copies = [doc(f"h{i}", HARBOUR.replace("400,000", f"{400 + i},000"), i) for i in range(5)]
+    result = find_duplicates(copies, DedupeConfig(max_cluster_size=2, story=False))
+    assert len(result.clusters) == 1 and len(result.kept) == 1
+
+
+def test_chain_a_b_c_keeps_the_end_not_verified_against_keeper() -> None:
+    # A~B (story), B~C (story), A and C unrelated: C must survive whoever is keeper.
+    a = doc("a", STORY_A, 1)
+    b = doc("b", STORY_B + " " + HARBOUR, 2)
+    c = doc("c", HARBOUR.replace("Tuesday", "Friday") + " " + ORCHESTRA, 3)
+    result = find_duplicates([a, b, c])
+    kept = {d.id for d in result.kept}
+    for d in result.duplicates:
+        assert d.similarity >= DedupeConfig().story_threshold
+        assert {d.doc.id, d.duplicate_of} != {"a", "c"}
+    assert "a" in kept or "c" in kept
 
 
 @pytest.mark.parametrize(
@@ -150,6 +162,9 @@ def test_oversized_cluster_is_cut_to_keeper_verified_members() -> None:
         ({"story_threshold": 80}, "not a percentage"),
         ({"max_cluster_size": 1}, "at least 2"),
         ({"seed": -1}, "between 0 and"),
+        ({"link_guard": 3.0}, "between 0 and 2"),
+        ({"story_top_k": 1}, "at least 2"),
+        ({"story_max_bucket": 0}, "at least 2"),
     ],
 )
 def test_config_checks_arguments(kwargs: dict[str, float], message: str) -> None:
@@ -158,7 +173,8 @@ def test_config_checks_arguments(kwargs: dict[str, float], message: str) -> None
 
 
 def test_empty_and_tiny_inputs() -> None:
-    assert find_duplicates([]) == DedupeResult([], [], [])
+    empty = find_duplicates([])
+    assert (empty.kept, empty.duplicates, empty.clusters) == ([], [], [])
     result = find_duplicates([doc("a", ""), doc("b", "", 2), doc("c", "Hi.", 3)])
     assert [(d.doc.id, d.tier) for d in result.duplicates] == [("b", "exact")]
 
@@ -206,3 +222,49 @@ def test_seed_only_the_retold_story_matches() -> None:
     result = find_duplicates(docs)
     assert [(sorted(c.members), c.tier) for c in result.clusters] == [(["a7", "a8"], "story")]
     assert len(result.duplicates) == 1
+
+
+def random_words(rng: random.Random, vocab: list[str], count: int) -> str:
+    return " ".join(rng.choice(vocab) for _ in range(count))
+
+
+def test_story_candidates_stay_linear_on_unrelated_documents() -> None:
+    rng = random.Random(7)
+    vocab = [f"term{i}" for i in range(5000)]
+    docs = [doc(f"u{i}", random_words(rng, vocab, 60), i) for i in range(2000)]
+    result = find_duplicates(docs)
+    n = len(docs)
+    assert result.stats["candidates_story"] <= DedupeConfig().story_top_k * n
+    assert result.stats["checks"] < n * n / 10 / 10  # far below n^2/10
+    assert not result.duplicates
+
+
+def test_shared_template_does_not_make_duplicates() -> None:
+    rng = random.Random(11)
+    vocab = [f"word{i}" for i in range(20000)]
+    header = "Daily Courier Newsroom edition published every morning by the regional press group"
+    footer = " ".join(
+        [
+            "All rights reserved. This material may not be published, broadcast, rewritten or",
+            "redistributed without permission. Subscribe to our newsletter for the latest news",
+            "from the region, and follow us on social media. Corrections and complaints can be",
+            "sent to the readers' editor, who answers every message within two working days.",
+        ]
+    )
+    docs = [
+        doc(f"t{i}", f"{header}\n{random_words(rng, vocab, 150)}\n{footer}", i) for i in range(1000)
+    ]
+    result = find_duplicates(docs)
+    assert not result.duplicates and not result.clusters
+
+
+def test_exact_and_near_verbatim_copies_get_their_tiers() -> None:
+    edited = HARBOUR.replace("about", "near")  # one word changed, shorter: not the keeper
+    result = find_duplicates(
+        [doc("o", HARBOUR, 1), doc("copy", HARBOUR.upper(), 2), doc("edit", edited, 3)]
+    )
+    tiers = {d.doc.id: d.tier for d in result.duplicates}
+    assert tiers == {"copy": "exact", "edit": "near"}
+    # near-miss: another story about the same harbour is not a near copy
+    other = doc("other", ORCHESTRA.replace("botanical garden", "harbour"), 4)
+    assert all(d.tier != "near" for d in find_duplicates([doc("o", HARBOUR), other]).duplicates)
