@@ -14,6 +14,7 @@ from dedupe.eval_pairs import (
     evaluate,
     minhash_baseline,
     score_pairs,
+    sweep,
 )
 
 
@@ -69,3 +70,23 @@ def test_evaluate_reads_jsonl_folder(tmp_path: Path) -> None:
     report = evaluate(tmp_path)
     assert report["winnow"].f1 == 1.0
     assert report["cluster_tiers"] == {"exact": 1}
+
+
+def test_sweep_and_per_tier_report(tmp_path: Path) -> None:
+    rows = [
+        {"id": "x", "text": TEXT},
+        {"id": "y", "text": TEXT.upper()},
+        {"id": "z", "text": "A garden fair."},
+    ]
+    (tmp_path / "docs.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    pairs = [
+        {"a": "x", "b": "y", "label": 1, "category": "cut"},
+        {"a": "x", "b": "z", "label": 0, "category": "non"},
+    ]
+    (tmp_path / "pairs.jsonl").write_text("\n".join(json.dumps(p) for p in pairs), encoding="utf-8")
+    report = evaluate(tmp_path)
+    assert report["found_by_tier"] == {"exact": 1}
+    assert report["together_by_category"] == {"cut": 1.0, "non": 0.0}
+    rows_out = sweep(tmp_path, [0.1, 0.5])
+    assert [r["story_threshold"] for r in rows_out] == [0.1, 0.5]
+    assert all(r["f1"] == 1.0 for r in rows_out)
