@@ -26,12 +26,13 @@ from rich.text import Text
 
 from cleaners.config import load_config
 from cleaners.errors import WinnowError
-from cleaners.evaluation import datasets_under, detect_task, evaluate, sweep_dedupe
+from cleaners.evaluation import datasets_under, detect_task, evaluate
 from cleaners.io import check_output_dir, resolve_inputs
 from cleaners.report_html import write_report
 from cleaners.rules import iter_rules
 from cleaners.runner import RunConfig, RunResult, build_report, run, write_run
 from dedupe import DedupeConfig
+from dedupe.eval_pairs import sweep as sweep_story_thresholds
 
 DEFAULT_INPUT = Path("corpus/raw")
 DEFAULT_OUTPUT = Path("corpus/clean")
@@ -375,10 +376,10 @@ def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool
         raise Failure(f"{dataset_dir}: no dataset of task {task!r} found")
     sweeps: dict[str, list[dict[str, Any]]] = {}
     if sweep:
-        thresholds = [round(0.16 + 0.02 * i, 2) for i in range(12)]
+        thresholds = [round(0.08 + 0.01 * i, 2) for i in range(15)]
         for dataset in datasets_under(dataset_dir):
             if detect_task(dataset) == "dedupe":
-                sweeps[dataset.name] = sweep_dedupe(dataset, thresholds)
+                sweeps[dataset.name] = sweep_story_thresholds(dataset, thresholds)
     if as_json:
         payload = {"results": [t.to_dict() for t in tables], "sweeps": sweeps}
         click.echo(json.dumps(payload, indent=2, sort_keys=True))
@@ -416,12 +417,13 @@ def _cell(value: Any) -> str:
     "out", required=False, default=DEFAULT_OUTPUT, type=click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--open", "open_it", is_flag=True, help="Open the page in a web browser.")
-def report(out: Path, open_it: bool) -> None:
+@click.option("--timings", is_flag=True, help="Show time per stage (the page then varies by run).")
+def report(out: Path, open_it: bool, timings: bool) -> None:
     """Write (again) OUT/report.html from a run's output folder, and optionally open it.
 
     Example: winnow report corpus/clean --open
     """
-    page = write_report(out)
+    page = write_report(out, timings)
     out_console.print(f"Wrote [bold]{page}[/]")
     if open_it:
         webbrowser.open(page.resolve().as_uri())

@@ -14,7 +14,6 @@ The folder's files say the task:
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -196,15 +195,3 @@ def evaluate(folder: Path, task: str | None = None) -> list[EvalTable]:
         else:
             tables.append(evaluate_dedupe(dataset))
     return tables
-
-
-def sweep_dedupe(folder: Path, thresholds: Sequence[float]) -> list[dict[str, Any]]:
-    """Winnow's pairwise scores for each same-story threshold (the precision/recall trade-off)."""
-    rows = []
-    for threshold in thresholds:
-        table = evaluate_dedupe(folder, story_threshold=threshold)
-        row = dict(table.rows[0])
-        row["story_threshold"] = threshold
-        row.pop("clusters_by_tier", None)
-        rows.append(row)
-    return rows

@@ -356,6 +356,7 @@ class _Run:
 
     report: dict[str, Any]
     timings: dict[str, float]
+    timings_hidden: bool = False
     samples: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)  # rank, order
     articles_per_reason: Counter[str] = field(default_factory=Counter)
     clean_articles: int = 0
@@ -421,13 +422,17 @@ def _detail_members(cluster: dict[str, Any]) -> list[str]:
     return [keeper, *others[:PAIRS_PER_CLUSTER]]
 
 
-def render_report(out_dir: Path) -> str:
+def render_report(out_dir: Path, timings: bool = False) -> str:
     """The HTML report of the `winnow clean` output folder `out_dir`, as one string.
 
     Raises `InputError` when `out_dir` has no `report.json`. The result depends only on the
-    folder's files: the same folder renders byte-identical HTML.
+    folder's files: the same folder renders byte-identical HTML. Time per stage (from
+    `timings.json`) is shown only with `timings=True`, since it differs on every run and the
+    page written by `winnow clean` must be identical for identical input.
     """
     run = _load(Path(out_dir))
+    if not timings:
+        run.timings, run.timings_hidden = {}, True
     report = run.report
     reasons = sorted(
         set(map(str, (report.get("removed_by_reason") or {}).keys())) | set(run.articles_per_reason)
@@ -493,6 +498,11 @@ def _overview(run: _Run, reasons: list[str], colour: dict[str, int], counts: dic
     if stages:
         order = [s for s in STAGE_ORDER if s in stages] + sorted(set(stages) - set(STAGE_ORDER))
         out.append(_bars([(s, stages[s], "stage") for s in order], lambda v: f"{v:,.2f} s"))
+    elif run.timings_hidden:
+        out.append(
+            '<p class="none">Not shown, so that this page is identical between runs: see '
+            "timings.json, or <code>winnow report --timings</code>.</p>"
+        )
     else:
         out.append('<p class="none">No timings.json in this folder.</p>')
     out.append("</figure></div>")
@@ -842,14 +852,14 @@ def _cluster_detail(cluster: dict[str, Any], texts: dict[str, dict[str, Any]], n
     return "".join(out)
 
 
-def write_report(out_dir: Path) -> Path:
+def write_report(out_dir: Path, timings: bool = False) -> Path:
     """Render the report of `out_dir` and write it to `out_dir/report.html` atomically.
 
     The page goes to a temporary file in the same folder first and is renamed into place, so a
     reader never sees half a page and an interrupted run leaves the previous one.
     """
     out_dir = Path(out_dir)
-    page = render_report(out_dir)
+    page = render_report(out_dir, timings)
     target = out_dir / "report.html"
     try:
         fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".report.", suffix=".tmp")
