@@ -22,7 +22,7 @@ import regex as re
 
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
-from cleaners.rules import RUN_LINES, drop_indices, ruleset
+from cleaners.rules import RUN_LINES, TOP_LINES, LinePredicate, drop_indices, ruleset
 
 RULES = ruleset("boilerplate")
 
@@ -365,14 +365,80 @@ def _values(doc: Document, before: int) -> dict[str, Any]:
     return meta
 
 
+def _stacked(
+    doc: Document,
+    predicate: LinePredicate,
+    at_end: bool,
+    through: LinePredicate = lambda line: False,
+) -> set[int]:
+    """Positions of the run of lines `predicate` accepts at the top (or at the end) of the text.
+
+    Bylines and sign-offs can stack (`By Ana Lima` / `By Tom Roe`; `Reuters` / `AFP`). The whole
+    run goes at once, so the next one does not move into place and go on a second clean: the
+    step is idempotent. A top run must start within the first `TOP_LINES` non-blank lines and
+    goes on through lines `through` accepts (a timestamp or share line between two bylines).
+    """
+    lines = doc.text_lines()
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if at_end:
+        run: list[int] = []
+        for i in reversed(content):
+            if not predicate(lines[i].strip()):
+                break
+            run.append(i)
+        return set(run)
+    for k, i in enumerate(content[:TOP_LINES]):
+        if predicate(lines[i].strip()):
+            run = [i]
+            for j in content[k + 1 :]:
+                line = lines[j].strip()
+                if predicate(line):
+                    run.append(j)
+                elif not through(line):
+                    break
+            return set(run)
+    return set()
+
+
 def make_step(options: CleanOptions) -> Step:
-    apply_rules = RULES.step(options.disabled_rules)
+    disabled = options.disabled_rules
+    # Bylines and sign-offs are applied here as runs (see `_stacked`), not by the rule set.
+    apply_rules = RULES.step(disabled | {"boilerplate.byline", "boilerplate.sign_off"})
+
+    def removed_anyway(line: str) -> bool:
+        return RULES.first_match(line, disabled) is not None
+
+    def one_pass(doc: Document) -> Document:
+        out = _frame(doc, disabled)
+        if "boilerplate.byline" not in disabled:
+            out = drop_indices(
+                out,
+                _stacked(out, byline, at_end=False, through=removed_anyway),
+                rule="boilerplate.byline",
+                reason="byline",
+            )
+        out = apply_rules(out)
+        if "boilerplate.sign_off" not in disabled:
+            out = drop_indices(
+                out,
+                _stacked(out, sign_off, at_end=True),
+                rule="boilerplate.sign_off",
+                reason="wire sign-off",
+            )
+            out = _cut_glued_sign_off(out)
+        return out
 
     def boilerplate(doc: Document) -> Document:
+        # Position-bound rules (top, last, page frame) can bring a new line into place when
+        # they remove one; passes repeat until one removes nothing, so the step is idempotent.
+        # Every pass but the last removes a line, so this ends within len(lines) passes.
         before = len(doc.removed)
-        out = apply_rules(_frame(doc, options.disabled_rules))
-        if "boilerplate.sign_off" not in options.disabled_rules:
-            out = _cut_glued_sign_off(out)
+        out = doc
+        while True:
+            count = len(out.removed)
+            out = one_pass(out)
+            if len(out.removed) == count:
+                break
         if out is doc:
             return doc
         out.meta = _values(out, before)

@@ -139,15 +139,23 @@ def make_step(options: CleanOptions) -> Step:
     return headlines
 
 
+def _is_sentence(line: str) -> bool:
+    """A line of running text (ends like a sentence, four words or more), not a byline."""
+    return len(line.split()) >= 4 and line.endswith((".", "!", "?", '"', "”", "’"))
+
+
 def _cut_dateline(
     numbered: list[tuple[int, str]], meta: dict[str, object], removed: list[Removal]
 ) -> list[tuple[int, str]]:
     content = [i for i, (_, text) in enumerate(numbered) if text.strip()]
-    # The dateline opens the first paragraph, which may stand under a byline or a timestamp.
+    # The dateline opens the first paragraph, which may stand under a byline or a timestamp; a
+    # sentence before it means the story has begun, so a second dateline further down is text.
     for position in content[:DATELINE_WITHIN]:
         number, text = numbered[position]
         match = _dateline_match(text.strip())
         if match is None:
+            if _is_sentence(text.strip()):
+                break
             continue
         stripped = text.strip()
         prefix = stripped[: match.end()]

@@ -4,10 +4,14 @@ each rule on its own lines and near-misses, and the step's removals and meta val
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.boilerplate import (
+    article_span,
     byline,
     editor_credit,
+    is_page,
     link_like,
     make_step,
     page_furniture,
@@ -256,3 +260,139 @@ def test_disabled_rules_switch_off() -> None:
 def test_step_without_matches_returns_the_document() -> None:
     doc = _doc("The board met on Monday.\n\nWork starts in May.")
     assert make_step(CleanOptions())(doc) is doc
+
+
+# --- a flattened web page: the article body inside menus, share bars and link lists -----------
+
+MENU = ["Home", "World", "Business", "Sport", "Culture", "Travel", "Opinion"]
+BODY = [
+    "The harbour board approved the new ferry terminal on Monday after a long debate.",
+    "Work on the terminal will start in May and should take two years, officials said.",
+    "Key questions",
+    "Residents near the quay have asked for a noise study before the piling begins.",
+]
+TEASERS = ["Most Popular", "Council race heats up", "Schools reopen", "Tram fares frozen"]
+PAGE = "\n".join([*MENU, "Log In", *BODY, "Share this article", "Advertisement", *TEASERS])
+
+
+def test_is_page_needs_link_runs() -> None:
+    assert is_page(PAGE.split("\n"))
+    assert not is_page(BODY)
+    # a short wire table of five lines is not a page
+    assert not is_page(["Oats 1.24", "Corn 2.10", "Wheat 3.05", "Rye 1.10", "Barley 1.50"])
+
+
+def test_article_span_keeps_a_subheading_between_paragraphs() -> None:
+    lines = PAGE.split("\n")
+    first, last = article_span(lines) or (0, 0)
+    assert lines[first : last + 1] == BODY
+
+
+def test_article_span_without_prose() -> None:
+    assert article_span(MENU) is None
+
+
+def test_step_frames_a_page_and_records_every_line() -> None:
+    out = make_step(CleanOptions())(_doc(PAGE))
+    assert out.text == "\n".join(BODY)
+    frame = [r for r in out.removed if r.rule == "boilerplate.page_frame"]
+    assert {r.text for r in frame} >= {"Home", "Most Popular", "Tram fares frozen"}
+    assert len(out.removed) + len(BODY) == len(PAGE.split("\n"))
+
+
+def test_step_leaves_an_article_without_navigation_whole() -> None:
+    # a standfirst and a subheading in an ordinary article: no link runs, no framing
+    text = "Ferry plan wins final vote\n\n" + "\n\n".join(BODY) + "\n\nWhat next"
+    out = make_step(CleanOptions())(_doc(text))
+    assert out.text == text
+
+
+def test_page_frame_can_be_switched_off() -> None:
+    options = CleanOptions(disabled_rules=frozenset({"boilerplate.page_frame"}))
+    out = make_step(options)(_doc(PAGE))
+    assert "boilerplate.page_frame" not in {r.rule for r in out.removed}
+
+
+def test_unspaced_script_sentence_is_not_a_link() -> None:
+    assert not link_like(
+        "港の新しいフェリーターミナルは月曜日に承認され、工事は五月に始まる予定です。"
+    )
+    assert link_like("ホーム")
+
+
+# --- wire sign-offs ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("last", ["REUTER", "reuter", "Reuters", "- AP"])
+def test_sign_off_any_case(last: str) -> None:
+    out = make_step(CleanOptions())(_doc(f"The index rose 0.7 pct in March.\n\n{last}"))
+    assert out.text == "The index rose 0.7 pct in March."
+    assert [r.rule for r in out.removed] == ["boilerplate.sign_off"]
+    assert out.meta["outlet"] == last.strip("- ")
+
+
+def test_sign_off_glued_to_the_last_line_is_cut_as_a_span() -> None:
+    out = make_step(CleanOptions())(_doc("Oats 1.5, total 55.8 (33.7). REUTER"))
+    assert out.text == "Oats 1.5, total 55.8 (33.7)."
+    assert [(r.text, r.rule) for r in out.removed] == [("REUTER", "boilerplate.sign_off")]
+    assert out.meta["outlet"] == "REUTER"
+
+
+def test_glued_sign_off_near_miss() -> None:
+    text = "Shares rose, traders told Reuters\n\nThe index closed higher, said AP"
+    assert make_step(CleanOptions())(_doc(text)).text == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "One.\nTwo.\nThree.\nBy Ana Lima\nBy Tom Roe\n\nThe board met on Monday.",
+        "The board met on Monday.\n\nReuters\n\nAFP",
+    ],
+)
+def test_stacked_bylines_and_sign_offs_go_at_once(text: str) -> None:
+    step = make_step(CleanOptions())
+    once = step(_doc(text))
+    assert len(once.removed) == 2
+    again = step(_doc(once.text))
+    assert again.text == once.text and again.removed == []
+
+
+# --- properties on arbitrary text (hypothesis, derandomized) ------------------------------------
+
+PROPERTY_POOL = [
+    "By Ana Lima and Tom Roe",
+    "Ana Lima",
+    "Updated: March 3, 2021 10:15 AM",
+    "Share this article",
+    "(Reporting by Ana Lima; Editing by Tom Roe)",
+    "Reuters",
+    *MENU,
+    *BODY,
+]
+PROPERTY_TEXT = st.lists(
+    st.one_of(st.sampled_from(PROPERTY_POOL), st.text(max_size=40)), max_size=16
+).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
+    doc = _doc(text)
+    out = make_step(CleanOptions())(doc)
+    assert doc.text == text and doc.removed == []  # the input is not mutated
+    kept = set(out.line_numbers) if out.text else set()
+    removed = {r.line for r in out.removed}
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            assert number in kept or number in removed, (number, line)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_idempotent(text: str) -> None:
+    step = make_step(CleanOptions())
+    once = step(_doc(text))
+    again = step(_doc(once.text))
+    assert again.text == once.text
+    assert again.removed == []

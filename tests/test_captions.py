@@ -4,6 +4,8 @@ near-misses (a sentence mentioning a photograph, "AFP reported") it must keep.""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.captions import (
     RULES,
@@ -181,3 +183,53 @@ def test_step_disabled_rule_keeps_its_lines() -> None:
 def test_step_without_captions_returns_the_document() -> None:
     doc = _doc("\n".join(PROSE))
     assert make_step(CleanOptions())(doc) is doc
+
+
+# --- properties on arbitrary text (hypothesis, derandomized) ------------------------------------
+
+PROPERTY_POOL = [
+    "Dock workers march in Genoa on Monday. Photograph: Ana Lima/AP",
+    "FILE PHOTO: Cranes at the container terminal",
+    "A satellite image taken on Friday shows smoke over the valley",
+    "Firefighters near Athens on Monday. EPA",
+    "The ministry confirmed the figures, AFP reported.",
+    "The board said work would start in May.",
+]
+PROPERTY_TEXT = st.lists(
+    st.one_of(st.sampled_from(PROPERTY_POOL), st.text(max_size=40)), max_size=12
+).map("\n".join)
+
+
+def _property_doc(text: str, headlines: int = 0) -> Document:
+    lines = text.split("\n")
+    return Document(
+        id="p",
+        text=text,
+        source="p.txt",
+        lines=(1, len(lines)),
+        meta={"headlines": headlines},
+        line_numbers=tuple(range(1, len(lines) + 1)),
+    )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
+    doc = _property_doc(text, 0)
+    out = make_step(CleanOptions())(doc)
+    assert doc.text == text and doc.removed == []  # the input is not mutated
+    kept = set(out.line_numbers) if out.text else set()
+    removed = {r.line for r in out.removed}
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            assert number in kept or number in removed, (number, line)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_idempotent(text: str) -> None:
+    step = make_step(CleanOptions())
+    once = step(_property_doc(text, 0))
+    again = step(_property_doc(once.text))
+    assert again.text == once.text
+    assert again.removed == []

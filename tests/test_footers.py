@@ -4,6 +4,8 @@ across the articles of one run."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.document import Document
 from cleaners.footers import (
@@ -204,3 +206,52 @@ def test_clean_documents_learns_across_the_run() -> None:
     assert [r.line for r in recurring] == [7, 27, 47]
     out_off = clean_documents(_run(3), CleanOptions(learn_recurring=False))
     assert not any(r.rule == "footers.recurring" for d in out_off for r in d.removed)
+
+
+# --- properties on arbitrary text (hypothesis, derandomized) ------------------------------------
+
+PROPERTY_POOL = [
+    "The post Ferry plan approved appeared first on Harbour Daily.",
+    "This article was originally published on The Conversation.",
+    "© 2024 Harbour Daily. All rights reserved.",
+    "These were the details of the news Ferry strike ends for this day.",
+    "The board said work would start in May.",
+]
+PROPERTY_TEXT = st.lists(
+    st.one_of(st.sampled_from(PROPERTY_POOL), st.text(max_size=40)), max_size=12
+).map("\n".join)
+
+
+def _property_doc(text: str, headlines: int = 0) -> Document:
+    lines = text.split("\n")
+    return Document(
+        id="p",
+        text=text,
+        source="p.txt",
+        lines=(1, len(lines)),
+        meta={"headlines": headlines},
+        line_numbers=tuple(range(1, len(lines) + 1)),
+    )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
+    doc = _property_doc(text, 0)
+    out = make_step(CleanOptions())(doc)
+    assert doc.text == text and doc.removed == []  # the input is not mutated
+    kept = set(out.line_numbers) if out.text else set()
+    removed = {r.line for r in out.removed}
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            assert number in kept or number in removed, (number, line)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_idempotent(text: str) -> None:
+    step = make_step(CleanOptions())
+    once = step(_property_doc(text, 0))
+    again = step(_property_doc(once.text))
+    assert again.text == once.text
+    assert again.removed == []

@@ -4,6 +4,8 @@ removed with a record, credit and dateline values kept in meta."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.document import Document
 from cleaners.headlines import _dateline_match, dateline, make_step, parse_credit
@@ -207,3 +209,84 @@ def test_no_headline_no_title() -> None:
     out = make_step(CleanOptions())(doc)
     assert out.title == ""
     assert out.text == "Just a body line."
+
+
+# --- properties on arbitrary text (hypothesis, derandomized) ------------------------------------
+
+PROPERTY_POOL = [
+    "Ferry strike ends after two weeks",
+    "Harbour board backs ferry plan | Ana Lima | HT",
+    "GENOA (AP) - Dock workers walked out on Monday, unions said.",
+    "SAN FRANCISCO, March 4 - Shares of the chipmaker jumped 8 pct.",
+    "LISBON — The council voted 7-2 on the plan on Monday.",
+    "The board said work would start in May.",
+]
+PROPERTY_TEXT = st.lists(
+    st.one_of(st.sampled_from(PROPERTY_POOL), st.text(max_size=40)), max_size=12
+).map("\n".join)
+
+
+def _property_doc(text: str, headlines: int = 0) -> Document:
+    lines = text.split("\n")
+    return Document(
+        id="p",
+        text=text,
+        source="p.txt",
+        lines=(1, len(lines)),
+        meta={"headlines": headlines},
+        line_numbers=tuple(range(1, len(lines) + 1)),
+    )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
+    doc = _property_doc(text, 2)
+    out = make_step(CleanOptions())(doc)
+    assert doc.text == text and doc.removed == []  # the input is not mutated
+    kept = set(out.line_numbers) if out.text else set()
+    removed = {r.line for r in out.removed}
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            assert number in kept or number in removed or line.strip().startswith(out.title), (
+                number,
+                line,
+            )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_idempotent(text: str) -> None:
+    step = make_step(CleanOptions())
+    once = step(_property_doc(text, 2))
+    again = step(_property_doc(once.text))
+    assert again.text == once.text
+    assert again.removed == []
+
+
+@pytest.mark.parametrize(
+    "line, prefix",
+    [
+        ("SUNNYVALE, Calif., March 2 - ILC Technology Inc said", "SUNNYVALE, Calif., March 2 - "),
+        ("TROY, MICH., Feb 26 - The company said it", "TROY, MICH., Feb 26 - "),
+        ("Winnipeg, Manitoba, Feb 26 - <Acme Ltd> said", "Winnipeg, Manitoba, Feb 26 - "),
+        ("SOWETO, South Africa, March 2 - Thousands marched", "SOWETO, South Africa, March 2 - "),
+        ("Caracas, feb 26 - talks resumed on the debt", "Caracas, feb 26 - "),
+    ],
+)
+def test_dateline_with_region_and_any_case_month(line: str, prefix: str) -> None:
+    match = _dateline_match(line)
+    assert match is not None and line[: match.end()] == prefix
+
+
+def test_dateline_region_near_miss() -> None:
+    # a list of places and a number is not a dateline without a month
+    assert _dateline_match("Lyon, Paris, 26 - the scores from Sunday") is None
+
+
+def test_stacked_datelines_only_the_first_goes() -> None:
+    text = "GENOA (AP) - Dock workers walked out.\nPARIS (AP) - Talks went on all night."
+    step = make_step(CleanOptions())
+    once = step(_property_doc(text))
+    assert once.text == "Dock workers walked out.\nPARIS (AP) - Talks went on all night."
+    assert step(_property_doc(once.text)).removed == []

@@ -6,6 +6,8 @@ import unicodedata
 
 import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.document import Document
 from cleaners.options import CleanOptions
@@ -145,3 +147,53 @@ def test_step_leaves_clean_text_unmarked() -> None:
     assert out.text == doc.text
     assert "unicode_fixes" not in out.meta
     assert out.removed == []
+
+
+# --- properties on arbitrary text (hypothesis, derandomized) ------------------------------------
+
+PROPERTY_POOL = [
+    "The cafÃ© reopened â€œtodayâ€\x9d",
+    "pay\u200bpal and\u202e mirrored",
+    "Tabs\tand\u00a0no-break  spaces   ",
+    "Bell\x07 rang and &amp; entity",
+    "“We are ready,” the minister said.",
+    "A plain line about the ferry timetable.",
+]
+PROPERTY_TEXT = st.lists(
+    st.one_of(st.sampled_from(PROPERTY_POOL), st.text(max_size=40)), max_size=12
+).map("\n".join)
+
+
+def _property_doc(text: str, headlines: int = 0) -> Document:
+    lines = text.split("\n")
+    return Document(
+        id="p",
+        text=text,
+        source="p.txt",
+        lines=(1, len(lines)),
+        meta={"headlines": headlines},
+        line_numbers=tuple(range(1, len(lines) + 1)),
+    )
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
+    doc = _property_doc(text, 0)
+    out = make_step(CleanOptions())(doc)
+    assert doc.text == text and doc.removed == []  # the input is not mutated
+    kept = set(out.line_numbers) if out.text else set()
+    removed = {r.line for r in out.removed}
+    for number, line in enumerate(text.split("\n"), 1):
+        if fix_line(line) or INVISIBLE.search(line):
+            assert number in kept or number in removed, (number, line)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_idempotent(text: str) -> None:
+    step = make_step(CleanOptions())
+    once = step(_property_doc(text, 0))
+    again = step(_property_doc(once.text))
+    assert again.text == once.text
+    assert again.removed == []
