@@ -130,17 +130,24 @@ def run(
     started = time.perf_counter()
     cleaned = _clean_all(raw_docs, config, notify)
     cleaned = remove_recurring(cleaned, config.clean)
-    cleaned = [doc for doc in cleaned if doc.text.strip() or doc.title.strip()]
     timings["clean"] = time.perf_counter() - started
 
+    # An article whose every line was removed is not written, but its removals still are
+    # (removed.jsonl, the report): nothing goes unreported.
+    substantive = [doc for doc in cleaned if not is_emptied(doc)]
     started = time.perf_counter()
     if config.deduplicate:
-        result = find_duplicates(cleaned, config.dedupe)
+        result = find_duplicates(substantive, config.dedupe)
     else:
-        result = DedupeResult(kept=list(cleaned), duplicates=[], clusters=[])
-    notify("dedupe", len(cleaned), len(cleaned))
+        result = DedupeResult(kept=list(substantive), duplicates=[], clusters=[])
+    notify("dedupe", len(substantive), len(substantive))
     timings["dedupe"] = time.perf_counter() - started
     return RunResult(reports, cleaned, result, bad_records, timings, config)
+
+
+def is_emptied(doc: Document) -> bool:
+    """True when cleaning removed the whole article (no title, no text left)."""
+    return not (doc.text.strip() or doc.title.strip())
 
 
 CHUNK = 256  # articles per worker task: large enough to amortise pickling, small for progress
@@ -195,7 +202,11 @@ def article_records(result: RunResult) -> list[dict[str, Any]]:
     """articles.jsonl: kept articles (and, with --keep-duplicates, the duplicates annotated)."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
     dropped = {d.doc.id: d for d in result.dedupe.duplicates}
-    docs = result.documents if result.config.keep_duplicates else result.dedupe.kept
+    docs = (
+        [doc for doc in result.documents if not is_emptied(doc)]
+        if result.config.keep_duplicates
+        else result.dedupe.kept
+    )
     records = []
     for doc in docs:
         record = doc.to_dict()
@@ -260,6 +271,7 @@ def build_report(result: RunResult) -> dict[str, Any]:
             "skipped_inputs": len(result.skipped),
             "bad_records": len(result.bad_records),
             "articles": len(result.documents),
+            "emptied_by_cleaning": sum(1 for doc in result.documents if is_emptied(doc)),
             "kept": len(result.dedupe.kept),
             "duplicates": len(result.dedupe.duplicates),
             "clusters": len(result.dedupe.clusters),
@@ -310,7 +322,11 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
             "duplicates.jsonl": target.write_jsonl("duplicates.jsonl", duplicate_records(result)),
             "removed.jsonl": target.write_jsonl("removed.jsonl", removal_records(result)),
         }
-        docs = result.documents if result.config.keep_duplicates else result.dedupe.kept
+        docs = (
+            [doc for doc in result.documents if not is_emptied(doc)]
+            if result.config.keep_duplicates
+            else result.dedupe.kept
+        )
         for number, doc in enumerate(docs, start=1):
             body = f"{doc.title}\n\n{doc.text}\n" if doc.title else f"{doc.text}\n"
             target.write_text(f"{number:04d}-{slug(doc.title)}.txt", body)

@@ -135,3 +135,16 @@ def test_rules_lists_registered_rules() -> None:
     done = run_cli("rules")
     assert done.returncode == 0
     assert "captions." in done.stdout and "boilerplate." in done.stdout
+
+
+def test_an_article_emptied_by_cleaning_is_reported_not_lost(tmp_path: Path) -> None:
+    dump = WIRE_DUMP + "\n-----\nShare this article\n\nAdvertisement\n"
+    (tmp_path / "d.txt").write_text(dump, encoding="utf-8")
+    out = tmp_path / "o"
+    done = run_cli("clean", str(tmp_path / "d.txt"), "--quiet", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert report["counts"]["articles"] == 3 and report["counts"]["emptied_by_cleaning"] == 1
+    assert len((out / "articles.jsonl").read_text().splitlines()) == 2
+    removed = [json.loads(x)["text"] for x in (out / "removed.jsonl").read_text().splitlines()]
+    assert "Share this article" in removed and "Advertisement" in removed
