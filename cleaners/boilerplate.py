@@ -89,7 +89,27 @@ FURNITURE = re.compile(
     r"image|video|photo|photos|gallery|next|previous|menu|search|home|sections|more|close|"
     r"advert|view comments|most (?:read|popular|shared|viewed)|image (?:copyright|caption)|"
     r"privacy (?:policy|overview)|(?:click|submit) to \w.{0,60}\(opens in (?:a )?new window\)|"
-    r"(?:https?://|www\.)\S+)[.:!]?$",
+    r"(?:https?://|www\.)\S+|"
+    # related-content and post navigation headings, comment forms, tag lists
+    r"you (?:may|might) also like(?:\.\.\.|…)?|more (?:articles|stories|news) from .{1,40}|"
+    r"elsewhere on .{1,40}|recommended(?: for you| stories)?|read next|our picks|"
+    r"post navigation|(?:previous|next) (?:post|article|story)\b.{0,120}|tweets by @\w+|"
+    r"tags?|filed under|topics|published|\|? ?updated|leave a (?:reply|comment).{0,20}|"
+    r"(?:name|email|website|comment) ?\*?|this slideshow requires javascript|"
+    r"share your thoughts.{0,40}|sign up for (?:\w+ ){0,3}(?:newsletters?|alerts)(?: and \w+)?)"
+    r"[.:!]?$",
+    re.IGNORECASE,
+)
+# Notices a site puts on every page: cookies, consent, terms, comment-form fine print.
+SITE_NOTICE = re.compile(
+    r"\b(?:(?:this|our) (?:web)?site uses cookies|uses cookies to (?:improve|enhance|give)|"
+    r"(?:necessary|non-necessary|functional|analytics) cookies|privacy (?:&|and) cookies policy|"
+    r"accept (?:all )?cookies|cookie (?:policy|settings|preferences)|"
+    r"use of this (?:web)?site constitutes acceptance|"
+    r"(?:material|content) on this (?:web)?site may not be reproduced|"
+    r"your email address will not be published|required fields are marked|"
+    r"save my name, email,? and website|by submitting this form you agree|"
+    r"community (?:rules|guidelines|standards) apply|be mindful of our community standards)\b",
     re.IGNORECASE,
 )
 SIGN_OFF_WORD = r"(?:Reuters?|REUTERS?|reuters?|AP|AFP|UPI|dpa|DPA|Xinhua|XINHUA|Bloomberg|CNN|BBC)"
@@ -183,6 +203,20 @@ def page_furniture(line: str) -> bool:
     False
     """
     return len(line) <= 80 and FURNITURE.match(line) is not None
+
+
+@RULES.line_rule("boilerplate.site_notice", reason="cookie/terms/comment-form notice")
+def site_notice(line: str) -> bool:
+    """Site-wide notices: cookie banners, terms of use, comment-form fine print.
+
+    >>> site_notice("This website uses cookies to improve your experience.")
+    True
+    >>> site_notice("Your email address will not be published. Required fields are marked *")
+    True
+    >>> site_notice("The bakery uses cookies from an old family recipe, the owner said.")
+    False
+    """
+    return len(line.split()) <= 80 and SITE_NOTICE.search(line) is not None
 
 
 LINK_MAX_WORDS = 12  # longer lines read as prose even without a full stop

@@ -396,3 +396,37 @@ def test_property_idempotent(text: str) -> None:
     again = step(_doc(once.text))
     assert again.text == once.text
     assert again.removed == []
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("We use cookies to personalise content. This site uses cookies to improve it.", True),
+        ("Registration on or use of this site constitutes acceptance of our User Agreement.", True),
+        ("Your email address will not be published.", True),
+        ("Save my name, email, and website in this browser for the next time I comment.", True),
+        ("The bakery uses cookies from an old family recipe, the owner said.", False),
+        ("Analysts said the site may not be reproduced elsewhere in the region.", False),
+    ],
+)
+def test_site_notice(line: str, hit: bool) -> None:
+    from cleaners.boilerplate import site_notice
+
+    assert site_notice(line) is hit
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("You may also like...", True),
+        ("More articles from Ana Lima", True),
+        ("Previous Post: Harbour plan approved", True),
+        ("Leave a Reply Cancel reply", True),
+        ("Tweets by @HarbourTimes", True),
+        ("Tags:", True),
+        ("Previous attempts to fix the harbour failed, officials said.", False),
+        ("Tags on the crates showed they came from Lyon.", False),
+    ],
+)
+def test_related_and_comment_furniture(line: str, hit: bool) -> None:
+    assert page_furniture(line) is hit
