@@ -19,6 +19,7 @@ from cleaners.footers import (
 )
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_documents
+from tests.step_contract import check_every_line_kept_or_removed, check_idempotent
 
 
 @pytest.mark.parametrize(
@@ -222,36 +223,13 @@ PROPERTY_TEXT = st.lists(
 ).map("\n".join)
 
 
-def _property_doc(text: str, headlines: int = 0) -> Document:
-    lines = text.split("\n")
-    return Document(
-        id="p",
-        text=text,
-        source="p.txt",
-        lines=(1, len(lines)),
-        meta={"headlines": headlines},
-        line_numbers=tuple(range(1, len(lines) + 1)),
-    )
-
-
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(PROPERTY_TEXT)
 def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
-    doc = _property_doc(text, 0)
-    out = make_step(CleanOptions())(doc)
-    assert doc.text == text and doc.removed == []  # the input is not mutated
-    kept = set(out.line_numbers) if out.text else set()
-    removed = {r.line for r in out.removed}
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            assert number in kept or number in removed, (number, line)
+    check_every_line_kept_or_removed(make_step(CleanOptions()), text)
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(PROPERTY_TEXT)
 def test_property_idempotent(text: str) -> None:
-    step = make_step(CleanOptions())
-    once = step(_property_doc(text, 0))
-    again = step(_property_doc(once.text))
-    assert again.text == once.text
-    assert again.removed == []
+    check_idempotent(make_step(CleanOptions()), text)

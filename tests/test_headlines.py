@@ -11,6 +11,7 @@ from cleaners.document import Document
 from cleaners.headlines import _dateline_match, dateline, make_step, parse_credit
 from cleaners.options import CleanOptions
 from cleaners.split import split_dump
+from tests.step_contract import check_every_line_kept_or_removed, check_idempotent, make_doc
 
 
 @pytest.mark.parametrize(
@@ -226,42 +227,18 @@ PROPERTY_TEXT = st.lists(
 ).map("\n".join)
 
 
-def _property_doc(text: str, headlines: int = 0) -> Document:
-    lines = text.split("\n")
-    return Document(
-        id="p",
-        text=text,
-        source="p.txt",
-        lines=(1, len(lines)),
-        meta={"headlines": headlines},
-        line_numbers=tuple(range(1, len(lines) + 1)),
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(PROPERTY_TEXT)
+def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
+    check_every_line_kept_or_removed(
+        make_step(CleanOptions()), text, headlines=2, title_counts=True
     )
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(PROPERTY_TEXT)
-def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> None:
-    doc = _property_doc(text, 2)
-    out = make_step(CleanOptions())(doc)
-    assert doc.text == text and doc.removed == []  # the input is not mutated
-    kept = set(out.line_numbers) if out.text else set()
-    removed = {r.line for r in out.removed}
-    for number, line in enumerate(text.split("\n"), 1):
-        if line.strip():
-            assert number in kept or number in removed or line.strip().startswith(out.title), (
-                number,
-                line,
-            )
-
-
-@settings(max_examples=150, deadline=None, derandomize=True)
-@given(PROPERTY_TEXT)
 def test_property_idempotent(text: str) -> None:
-    step = make_step(CleanOptions())
-    once = step(_property_doc(text, 2))
-    again = step(_property_doc(once.text))
-    assert again.text == once.text
-    assert again.removed == []
+    check_idempotent(make_step(CleanOptions()), text, headlines=2)
 
 
 @pytest.mark.parametrize(
@@ -287,6 +264,6 @@ def test_dateline_region_near_miss() -> None:
 def test_stacked_datelines_only_the_first_goes() -> None:
     text = "GENOA (AP) - Dock workers walked out.\nPARIS (AP) - Talks went on all night."
     step = make_step(CleanOptions())
-    once = step(_property_doc(text))
+    once = step(make_doc(text))
     assert once.text == "Dock workers walked out.\nPARIS (AP) - Talks went on all night."
-    assert step(_property_doc(once.text)).removed == []
+    assert step(make_doc(once.text)).removed == []
