@@ -112,6 +112,20 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Worker processes for cleaning; 0 means one per CPU core. Output does not depend on it.",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where stages run: this machine, or Ray Data (pip install 'winnow-corpus[ray]'). "
+    "Same output.",
+)
+@click.option(
+    "--address",
+    "ray_address",
+    metavar="ADDRESS",
+    help="With --engine ray: the cluster (auto, ray://host:10001); none starts a local Ray.",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -134,6 +148,8 @@ def clean(
     story_threshold: float,
     strict: bool,
     jobs: int,
+    engine: str,
+    ray_address: str | None,
     config_path: Path | None,
     quiet: bool,
 ) -> None:
@@ -184,6 +200,8 @@ def clean(
         text_field=text_field if given("text_field") else config.text_field,
         strict=strict or config.strict,
         jobs=(jobs or os.cpu_count() or 1) if given("jobs") else config.jobs,
+        engine=engine if given("engine") else config.engine,
+        ray_address=ray_address if ray_address is not None else config.ray_address,
     )
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)

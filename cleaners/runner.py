@@ -39,6 +39,8 @@ from dedupe import DedupeConfig, DedupeResult, find_duplicates
 
 log = logging.getLogger(__name__)
 
+ENGINES = ("local", "ray")  # where a run's stages execute; the result is the same on each
+
 # stage name, items done, items in all (0 when unknown)
 Progress = Callable[[str, int, int], None]
 
@@ -56,6 +58,8 @@ class RunConfig:
     title_field: str = "title"
     strict: bool = False  # stop at the first bad JSONL record instead of skipping it
     jobs: int = 1  # worker processes for cleaning; output is identical for any value
+    engine: str = "local"  # "local" (this process and --jobs workers) or "ray" (Ray Data)
+    ray_address: str | None = None  # for engine "ray": None starts a local Ray; "auto"; ray://
 
     def __post_init__(self) -> None:
         if self.split_on is not None:
@@ -67,6 +71,8 @@ class RunConfig:
                 ) from exc
         if self.jobs < 1:
             raise ConfigError(f"--jobs must be 1 or more, got {self.jobs}")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
 
 
 @dataclass(slots=True)
@@ -105,6 +111,10 @@ def run(
 ) -> RunResult:
     """Read, split, clean and deduplicate `inputs`."""
     config = config or RunConfig()
+    if config.engine == "ray":  # imported here: Ray is an optional extra
+        from cleaners.ray_engine import run_ray
+
+        return run_ray(inputs, config, config.ray_address, progress)
     notify = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {}
     reports: list[InputReport] = []
