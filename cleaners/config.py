@@ -40,7 +40,7 @@ from dedupe import DedupeConfig
 CLEAN_KEYS = {f.name for f in fields(CleanOptions)} - {"disabled_rules", "custom_rules"}
 CLEAN_RUN_KEYS = {"split_on", "text_field", "title_field", "strict"}
 DEDUPE_KEYS = {f.name for f in fields(DedupeConfig)}
-RUN_KEYS = {"jobs", "keep_duplicates", "deduplicate"}
+RUN_KEYS = {"jobs", "keep_duplicates", "deduplicate", "engine", "ray_address"}
 
 
 def _check_keys(section: str, table: dict[str, Any], allowed: set[str]) -> None:
