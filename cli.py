@@ -33,9 +33,11 @@ from cleaners.rules import iter_rules
 from cleaners.runner import RunConfig, RunResult, build_report, run, write_run
 from dedupe import DedupeConfig
 from dedupe.eval_pairs import sweep as sweep_story_thresholds
+from dedupe.index import DedupeIndex, remove_index, update_index
 
 DEFAULT_INPUT = Path("corpus/raw")
 DEFAULT_OUTPUT = Path("corpus/clean")
+DEFAULT_INDEX = Path("corpus/index.sqlite")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -131,6 +133,20 @@ def main(ctx: click.Context, debug: bool) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="A winnow.toml; options given on the command line override it.",
 )
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also dedupe against the articles of earlier runs kept in this SQLite index "
+    "(e.g. corpus/index.sqlite; created on first use).",
+)
+@click.option(
+    "--index-mode",
+    type=click.Choice(["update", "check"]),
+    default="update",
+    show_default=True,
+    help="update: add this run's kept articles to the index after writing; check: only look up.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.pass_context
 def clean(
@@ -151,6 +167,8 @@ def clean(
     engine: str,
     ray_address: str | None,
     config_path: Path | None,
+    index_path: Path | None,
+    index_mode: str,
     quiet: bool,
 ) -> None:
     """Split, clean and deduplicate dumps into a clean corpus.
@@ -203,6 +221,8 @@ def clean(
         engine=engine if given("engine") else config.engine,
         ray_address=ray_address if ray_address is not None else config.ray_address,
     )
+    if index_path is not None:
+        config = replace(config, index=index_path, index_mode=index_mode)
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)
     if not dry_run:
@@ -213,6 +233,14 @@ def clean(
         raise Failure(f"nothing to write: {problems}")
     if not dry_run:
         write_run(result, out)
+        if config.index is not None and config.index_mode == "update":
+            # only now: an interrupted run leaves the index as it was
+            names = [item.source for item in result.inputs]
+            run_id, added = update_index(config.index, result.dedupe.kept, names, config.dedupe)
+            if not quiet:
+                out_console.print(
+                    f"Indexed {added} articles as {run_id} in [bold]{config.index}[/]"
+                )
     if not quiet:
         render_summary(result, None if dry_run else out)
     for item in result.skipped:
@@ -460,6 +488,52 @@ def rules() -> None:
     for rule in iter_rules():
         table.add_row(rule.name, rule.reason, rule.doc)
     out_console.print(table)
+
+
+@main.group()
+def index() -> None:
+    """Inspect or delete a dedupe index made by `winnow clean --index PATH`.
+
+    Example: winnow index stats corpus/index.sqlite
+    """
+
+
+@index.command(name="stats")
+@click.argument(
+    "path", required=False, default=DEFAULT_INDEX, type=click.Path(dir_okay=False, path_type=Path)
+)
+def index_stats(path: Path) -> None:
+    """Show what an index holds: articles, runs, settings and size.
+
+    Example: winnow index stats corpus/index.sqlite
+    """
+    with DedupeIndex.open(path, readonly=True) as opened:
+        stats = opened.stats()
+    table = Table(title=f"Dedupe index {path}", show_header=False, title_justify="left")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    table.add_row("articles", str(stats.articles))
+    table.add_row("runs", str(len(stats.runs)))
+    table.add_row("schema version", str(stats.schema_version))
+    table.add_row("num_perm / seed", f"{stats.num_perm} / {stats.seed}")
+    table.add_row("LSH bands x rows", f"{stats.bands} x {stats.rows}")
+    table.add_row("size", f"{stats.size_bytes:,} bytes")
+    out_console.print(table)
+    for run_id, articles, inputs in stats.runs:
+        out_console.print(Text(f"{run_id}: {articles} articles from {', '.join(inputs) or '-'}"))
+
+
+@index.command(name="rm")
+@click.argument(
+    "path", required=False, default=DEFAULT_INDEX, type=click.Path(dir_okay=False, path_type=Path)
+)
+def index_rm(path: Path) -> None:
+    """Delete an index file (no question asked; the next --index run starts a new one).
+
+    Example: winnow index rm corpus/index.sqlite
+    """
+    remove_index(path)
+    out_console.print(f"Removed [bold]{path}[/]")
 
 
 def cli_main(argv: Sequence[str] | None = None) -> int:

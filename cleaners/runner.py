@@ -36,6 +36,7 @@ from cleaners.pipeline import clean_document, document_steps, remove_recurring
 from cleaners.report_html import render_report
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
+from dedupe.index import check_index, dedupe_against_index
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,8 @@ class RunConfig:
     title_field: str = "title"
     strict: bool = False  # stop at the first bad JSONL record instead of skipping it
     jobs: int = 1  # worker processes for cleaning; output is identical for any value
+    index: Path | None = None  # a dedupe index (dedupe.index) holding earlier runs' articles
+    index_mode: str = "update"  # "update": the CLI adds kept articles after writing; "check": not
     engine: str = "local"  # "local" (this process and --jobs workers) or "ray" (Ray Data)
     ray_address: str | None = None  # for engine "ray": None starts a local Ray; "auto"; ray://
 
@@ -71,6 +74,10 @@ class RunConfig:
                 ) from exc
         if self.jobs < 1:
             raise ConfigError(f"--jobs must be 1 or more, got {self.jobs}")
+        if self.index_mode not in ("update", "check"):
+            raise ConfigError(f"--index-mode must be update or check, got {self.index_mode!r}")
+        if self.index is not None and not self.deduplicate:
+            raise ConfigError("--index needs duplicate detection; drop --no-dedupe")
         if self.engine not in ENGINES:
             raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
 
@@ -119,6 +126,8 @@ def run(
     timings: dict[str, float] = {}
     reports: list[InputReport] = []
     bad_records: list[BadRecord] = []
+    if config.index is not None:  # a broken or missing index fails before the long part
+        check_index(config.index, config.index_mode, config.dedupe)
 
     started = time.perf_counter()
     raw_docs: list[Document] = []
@@ -148,6 +157,8 @@ def run(
     started = time.perf_counter()
     if config.deduplicate:
         result = find_duplicates(substantive, config.dedupe)
+        if config.index is not None:
+            result = dedupe_against_index(result, config.index, config.dedupe)
     else:
         result = DedupeResult(kept=list(substantive), duplicates=[], clusters=[])
     notify("dedupe", len(substantive), len(substantive))
@@ -241,7 +252,16 @@ def duplicate_records(result: RunResult) -> list[dict[str, Any]]:
             "source": d.doc.source,
             "lines": list(d.doc.lines),
             "duplicate_of": d.duplicate_of,
-            "duplicate_of_title": titles.get(d.duplicate_of, ""),
+            "duplicate_of_title": d.duplicate_of_title or titles.get(d.duplicate_of, ""),
+            # only for a match found in the dedupe index: where that earlier article came from
+            **(
+                {
+                    "duplicate_of_source": d.duplicate_of_source,
+                    "duplicate_of_run": d.duplicate_of_run,
+                }
+                if d.duplicate_of_run
+                else {}
+            ),
             "tier": d.tier,
             "similarity": round(d.similarity, 4),
             "cluster": cluster_of.get(d.doc.id),

@@ -122,6 +122,10 @@ class Duplicate:
     duplicate_of: str  # id of the keeper
     tier: str  # "exact" | "near" | "story"
     similarity: float
+    # set only when the keeper is an article indexed by an earlier run (dedupe.index)
+    duplicate_of_source: str = ""
+    duplicate_of_run: str = ""
+    duplicate_of_title: str = ""
 
 
 @dataclass
