@@ -78,6 +78,8 @@ class RunConfig:
             raise ConfigError(f"--index-mode must be update or check, got {self.index_mode!r}")
         if self.index is not None and not self.deduplicate:
             raise ConfigError("--index needs duplicate detection; drop --no-dedupe")
+        if self.index is not None and self.engine != "local":
+            raise ConfigError("--index works with the local engine only; drop --engine ray")
         if self.engine not in ENGINES:
             raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
 

@@ -247,3 +247,13 @@ def test_index_with_no_dedupe_is_a_usage_error(tmp_path: Path) -> None:
         "--no-dedupe",
     )  # fmt: skip
     assert done.returncode == 2 and "--no-dedupe" in done.stderr
+
+
+def test_index_needs_the_local_engine(tmp_path: Path) -> None:
+    from cleaners.errors import ConfigError
+    from cleaners.runner import RunConfig
+
+    with pytest.raises(ConfigError, match="local engine"):
+        RunConfig(index=tmp_path / "i.sqlite", engine="ray")
+    with pytest.raises(ConfigError, match="update or check"):
+        RunConfig(index=tmp_path / "i.sqlite", index_mode="append")
