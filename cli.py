@@ -221,8 +221,11 @@ def clean(
         engine=engine if given("engine") else config.engine,
         ray_address=ray_address if ray_address is not None else config.ray_address,
     )
-    if index_path is not None:
-        config = replace(config, index=index_path, index_mode=index_mode)
+    config = replace(
+        config,
+        index=index_path if index_path is not None else config.index,
+        index_mode=index_mode if given("index_mode") else config.index_mode,
+    )
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)
     if not dry_run:

@@ -40,7 +40,15 @@ from dedupe import DedupeConfig
 CLEAN_KEYS = {f.name for f in fields(CleanOptions)} - {"disabled_rules", "custom_rules"}
 CLEAN_RUN_KEYS = {"split_on", "text_field", "title_field", "strict"}
 DEDUPE_KEYS = {f.name for f in fields(DedupeConfig)}
-RUN_KEYS = {"jobs", "keep_duplicates", "deduplicate", "engine", "ray_address"}
+RUN_KEYS = {
+    "jobs",
+    "keep_duplicates",
+    "deduplicate",
+    "engine",
+    "ray_address",
+    "index",
+    "index_mode",
+}
 
 
 def _check_keys(section: str, table: dict[str, Any], allowed: set[str]) -> None:
@@ -98,6 +106,8 @@ def config_from_dict(data: dict[str, Any], base: RunConfig | None = None) -> Run
             custom_rules=config.clean.custom_rules + tuple(custom),
         )
         dedupe_config = replace(config.dedupe, **dedupe)
+        if "index" in run:
+            run["index"] = Path(run["index"]) if run["index"] else None
         jobs = run.pop("jobs", config.jobs)
         if jobs == 0:
             jobs = os.cpu_count() or 1

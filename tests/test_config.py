@@ -52,12 +52,15 @@ def test_custom_rule_in_code() -> None:
 
 def test_load_config(tmp_path: Path) -> None:
     path = tmp_path / "winnow.toml"
-    path.write_text(TOML, encoding="utf-8")
+    path.write_text(
+        TOML + 'index = "corpus/index.sqlite"\nindex_mode = "check"\n', encoding="utf-8"
+    )
     config = load_config(path)
     assert config.clean.disabled_rules == {"captions.photo_credit"}
     assert config.clean.custom_rules == (("app_promo", "^Download our app", "app promotion"),)
     assert config.dedupe.near_threshold == 0.9
     assert config.jobs == 1 and config.keep_duplicates
+    assert config.index == Path("corpus/index.sqlite") and config.index_mode == "check"
 
 
 @pytest.mark.parametrize(
