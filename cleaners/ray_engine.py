@@ -47,14 +47,12 @@ from cleaners.runner import (
     is_emptied,
 )
 from dedupe import DedupeConfig, DedupeResult
-from dedupe.clusters import Check, build_groups
 from dedupe.core import (
     IDF_POWER,
     SHINGLE_SIZE,
-    _Checker,
     _Features,
-    _result,
     _text,
+    verify_and_cluster,
 )
 from dedupe.lsh import optimal_params, top_k_per_item
 from dedupe.minhash import minhash, weighted_minhash
@@ -353,36 +351,7 @@ def _dedupe(
         exact, shingles, story_keys, [story_weights[i] for i in range(len(ranked))]
     )
     pairs, stats = _candidates(ds, story_sigs, features, config)
-
-    checker = _Checker(features, config)
-    edges: dict[tuple[int, int], Check] = {}
-    for i, j in pairs:
-        found = checker(i, j)
-        if found.tier is not None:
-            edges[(i, j)] = found
-    stats["candidates"] = len(pairs)
-    stats["verified"] = len(edges)
-    log.info(
-        "dedupe (ray): %d documents, %d candidate pairs, %d verified",
-        len(docs),
-        len(pairs),
-        len(edges),
-    )
-    groups, group_stats = build_groups(
-        len(ranked),
-        edges,
-        checker,
-        checker.story_score,
-        [len(d.text) for d in ranked],
-        config.story_threshold,
-        config.link_guard,
-        config.max_cluster_size,
-    )
-    stats.update(group_stats)
-    stats["checks"] = checker.checks
-    result = _result(docs, ranked, order, groups)
-    result.stats = dict(sorted(stats.items()))
-    return result
+    return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
 
 
 def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[dict[int, F64], Any]:

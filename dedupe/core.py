@@ -327,9 +327,26 @@ def find_duplicates(
     ranked = [docs[i] for i in order]
     texts = [_text(d) for d in ranked]
     features = _features(texts, config.seed)
+    pairs, stats = candidates(features, config)
+    return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
+
+
+def verify_and_cluster(
+    docs: Sequence[Document],
+    ranked: Sequence[Document],
+    order: Sequence[int],
+    features: _Features,
+    pairs: Sequence[tuple[int, int]],
+    stats: dict[str, int],
+    config: DedupeConfig,
+) -> DedupeResult:
+    """Check every candidate pair exactly, build keeper-verified clusters, and report.
+
+    The one place where candidates become duplicates, whichever engine found the candidates
+    (this process, or Ray's band-key groupbys), so both give the same result.
+    """
     checker = _Checker(features, config)
     edges: dict[tuple[int, int], Check] = {}
-    pairs, stats = candidates(features, config)
     for i, j in pairs:
         found = checker(i, j)
         if found.tier is not None:
@@ -357,7 +374,7 @@ def find_duplicates(
 
 
 def _result(
-    docs: Sequence[Document], ranked: list[Document], order: list[int], groups: list[Group]
+    docs: Sequence[Document], ranked: Sequence[Document], order: Sequence[int], groups: list[Group]
 ) -> DedupeResult:
     dropped_at: dict[int, Duplicate] = {}
     clusters: list[Cluster] = []
