@@ -318,6 +318,8 @@ def render_summary(result: RunResult, out: Path | None) -> None:
     for item in result.inputs:
         for note in item.notes[:5]:
             err_console.print(f"[cyan]note[/] {note}", soft_wrap=True)
+    stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
+    out_console.print(Text(f"Time: {stages}", style="dim"))
     if out is not None:
         out_console.print(f"Wrote {counts['kept']} articles to [bold]{out}/[/]")
     else:
