@@ -31,6 +31,13 @@ from cleaners.io import check_output_dir, resolve_inputs
 from cleaners.report_html import write_report
 from cleaners.rules import iter_rules
 from cleaners.runner import RunConfig, RunResult, build_report, run, write_run
+from cleaners.writers import (
+    COMPRESSIONS,
+    FORMATS,
+    SCHEMAS,
+    OutputOptions,
+    iter_output_records,
+)
 from dedupe import DedupeConfig
 from dedupe.eval_pairs import sweep as sweep_story_thresholds
 from dedupe.index import DedupeIndex, remove_index, update_index
@@ -50,7 +57,8 @@ class Failure(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_INPUT) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        # click 8.3 types exit_code as a ClassVar; click reads it from the instance all the same
+        self.exit_code = exit_code  # type: ignore[misc]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,6 +155,42 @@ def main(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="update: add this run's kept articles to the index after writing; check: only look up.",
 )
+@click.option(
+    "--output-format",
+    type=click.Choice(FORMATS),
+    default=OutputOptions().format,
+    show_default=True,
+    help="Format of the articles file(s); parquet needs pip install 'winnow-corpus[parquet]'.",
+)
+@click.option(
+    "--compression",
+    type=click.Choice(COMPRESSIONS),
+    default=OutputOptions().compression,
+    show_default=True,
+    help="Compress the JSONL files (.gz, .zst) or Parquet columns; zstd needs the zstd extra.",
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=0),
+    default=OutputOptions().shard_size,
+    show_default=True,
+    help="Articles per file (articles-00000.jsonl, ...); 0 writes one file.",
+)
+@click.option(
+    "--schema",
+    type=click.Choice(SCHEMAS),
+    default=OutputOptions().schema,
+    show_default=True,
+    help="winnow: Winnow's article record; input: each input record's own fields (text "
+    "cleaned) plus a `winnow` field.",
+)
+@click.option(
+    "--txt/--no-txt",
+    "txt_files",
+    default=OutputOptions().txt_files,
+    show_default=True,
+    help="Also write one NNNN-slug.txt per kept article.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.pass_context
 def clean(
@@ -169,6 +213,11 @@ def clean(
     config_path: Path | None,
     index_path: Path | None,
     index_mode: str,
+    output_format: str,
+    compression: str,
+    shard_size: int,
+    schema: str,
+    txt_files: bool,
     quiet: bool,
 ) -> None:
     """Split, clean and deduplicate dumps into a clean corpus.
@@ -221,10 +270,22 @@ def clean(
         engine=engine if given("engine") else config.engine,
         ray_address=ray_address if ray_address is not None else config.ray_address,
     )
+    try:
+        output = OutputOptions(
+            format=output_format if given("output_format") else config.output.format,
+            compression=compression if given("compression") else config.output.compression,
+            shard_size=shard_size if given("shard_size") else config.output.shard_size,
+            schema=schema if given("schema") else config.output.schema,
+            txt_files=txt_files if given("txt_files") else config.output.txt_files,
+        )
+        output.check_dependencies()
+    except WinnowError as exc:
+        raise Failure(str(exc)) from exc
     config = replace(
         config,
         index=index_path if index_path is not None else config.index,
         index_mode=index_mode if given("index_mode") else config.index_mode,
+        output=output,
     )
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)
@@ -382,13 +443,10 @@ def explain(article_id: str, out: Path) -> None:
 
 
 def _load_records(out: Path) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = []
-    for name in ("articles.jsonl", "duplicates.jsonl"):
-        path = out / name
-        if not path.exists():
-            continue
-        with open(path, encoding="utf-8") as handle:
-            records.extend(json.loads(line) for line in handle if line.strip())
+    records = [
+        *iter_output_records(out, "articles"),
+        *iter_output_records(out, "duplicates"),
+    ]
     if not records:
         raise Failure(f"{out}/ holds no Winnow output; run `winnow clean --out {out}` first")
     return records

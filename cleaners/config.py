@@ -19,6 +19,13 @@ story_threshold = 0.28
 [run]
 jobs = 0                                 # 0: one worker per CPU core
 keep_duplicates = false
+
+[output]
+format = "jsonl"                         # or "parquet"
+compression = "zstd"                     # "none", "gzip", "zstd"
+shard_size = 100000                      # articles per file; 0: one file
+schema = "input"                         # the input records' fields + a `winnow` field
+txt_files = false                        # no NNNN-slug.txt per article
 ```
 Unknown keys are errors, not silently ignored: a typo would otherwise change nothing quietly.
 """
@@ -35,11 +42,13 @@ from cleaners.custom import compile_rules
 from cleaners.errors import ConfigError
 from cleaners.options import CleanOptions
 from cleaners.runner import RunConfig
+from cleaners.writers import OutputOptions
 from dedupe import DedupeConfig
 
 CLEAN_KEYS = {f.name for f in fields(CleanOptions)} - {"disabled_rules", "custom_rules"}
 CLEAN_RUN_KEYS = {"split_on", "text_field", "title_field", "strict"}
 DEDUPE_KEYS = {f.name for f in fields(DedupeConfig)}
+OUTPUT_KEYS = {f.name for f in fields(OutputOptions)}
 RUN_KEYS = {
     "jobs",
     "keep_duplicates",
@@ -80,15 +89,17 @@ def config_from_dict(data: dict[str, Any], base: RunConfig | None = None) -> Run
     2
     """
     config = base or RunConfig()
-    _check_keys("top level", data, {"clean", "dedupe", "run"})
+    _check_keys("top level", data, {"clean", "dedupe", "run", "output"})
     clean = dict(data.get("clean", {}))
     dedupe = dict(data.get("dedupe", {}))
     run = dict(data.get("run", {}))
+    output = dict(data.get("output", {}))
     rules = clean.pop("rules", [])
     disable = clean.pop("disable", [])
     _check_keys("clean", clean, CLEAN_KEYS | CLEAN_RUN_KEYS)
     _check_keys("dedupe", dedupe, DEDUPE_KEYS)
     _check_keys("run", run, RUN_KEYS)
+    _check_keys("output", output, OUTPUT_KEYS)
     if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
         raise ConfigError("[clean] disable must be a list of rule names")
     custom = []
@@ -111,6 +122,15 @@ def config_from_dict(data: dict[str, Any], base: RunConfig | None = None) -> Run
         jobs = run.pop("jobs", config.jobs)
         if jobs == 0:
             jobs = os.cpu_count() or 1
-        return replace(config, clean=options, dedupe=dedupe_config, jobs=jobs, **run, **run_fields)
+        output_options = replace(config.output, **output)
+        return replace(
+            config,
+            clean=options,
+            dedupe=dedupe_config,
+            jobs=jobs,
+            output=output_options,
+            **run,
+            **run_fields,
+        )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"invalid configuration: {exc}") from exc

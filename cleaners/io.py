@@ -23,11 +23,12 @@ from typing import Any, BinaryIO
 
 from cleaners.document import Document, stable_id
 from cleaners.errors import InputError, OutputError
+from cleaners.writers import decompress
 
 log = logging.getLogger(__name__)
 
-DUMP_SUFFIXES = (".txt", ".txt.gz", ".text")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".json.gz")
+DUMP_SUFFIXES = (".txt", ".txt.gz", ".txt.zst", ".text")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.zst", ".ndjson", ".json.gz")
 PARQUET_SUFFIXES = (".parquet",)
 ALL_SUFFIXES = DUMP_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES
 STDIN = "-"
@@ -106,7 +107,7 @@ def resolve_inputs(paths: Sequence[str], *, default_kind: str = "dump") -> list[
 
 
 def read_bytes(source: InputFile) -> bytes:
-    """All bytes of an input, gunzipped when gzip-compressed (by magic number, not name)."""
+    """All bytes of an input, decompressed when gzip or zstd (by magic number, not name)."""
     try:
         if source.path == STDIN:
             data = sys.stdin.buffer.read()
@@ -127,7 +128,7 @@ def read_bytes(source: InputFile) -> bytes:
                 f"{source.display}: gzip data is truncated or corrupt ({exc}); "
                 "re-download or re-compress the file"
             ) from exc
-    return data
+    return decompress(data, source.display)  # zstd, by its magic number too
 
 
 def decode(data: bytes, name: str) -> DecodedText:
@@ -214,7 +215,7 @@ def iter_jsonl(
         if not isinstance(record, dict):
             yield BadRecord(source.display, number, "record is not a JSON object")
             continue
-        yield from _record_document(record, source.display, number, text_field, title_field)
+        yield from record_document(record, source.display, number, text_field, title_field)
 
 
 def iter_parquet(
@@ -235,10 +236,10 @@ def iter_parquet(
     for batch in parquet.iter_batches(batch_size=4096):
         for record in batch.to_pylist():
             row += 1
-            yield from _record_document(record, source.display, row, text_field, title_field)
+            yield from record_document(record, source.display, row, text_field, title_field)
 
 
-def _record_document(
+def record_document(
     record: dict[str, Any], source: str, number: int, text_field: str, title_field: str
 ) -> Iterator[Document | BadRecord]:
     text = record.get(text_field)

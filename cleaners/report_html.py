@@ -54,12 +54,13 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cleaners.errors import InputError, OutputError
+from cleaners.writers import iter_output_records
 
 log = logging.getLogger(__name__)
 
@@ -131,23 +132,6 @@ def _read_json(path: Path, default: Any) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path} is not readable JSON ({exc}); run `winnow clean` again") from exc
-
-
-def _iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    """Records of a JSONL file; a malformed line is logged and skipped, never fatal."""
-    if not path.exists():
-        return
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                log.warning("%s:%d skipped: %s", path, number, exc)
-                continue
-            if isinstance(record, dict):
-                yield record
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -378,7 +362,7 @@ def _load(out_dir: Path) -> _Run:
     )
     needed = {m for c in _detail_clusters(run.report) for m in _detail_members(c)}
     per_reason: Counter[str] = Counter()
-    for order, record in enumerate(_iter_jsonl(out_dir / "articles.jsonl")):
+    for order, record in enumerate(iter_output_records(out_dir, "articles")):
         run.articles_read += 1
         if record.get("id") in needed:
             run.texts[str(record["id"])] = record
@@ -393,7 +377,7 @@ def _load(out_dir: Path) -> _Run:
         if ranks:
             per_reason.update(reasons)
             run.samples.append((min(ranks), order, record))
-    for record in _iter_jsonl(out_dir / "duplicates.jsonl"):
+    for record in iter_output_records(out_dir, "duplicates"):
         if record.get("id") in needed and str(record["id"]) not in run.texts:
             run.texts[str(record["id"])] = record
     return run

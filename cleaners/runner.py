@@ -35,6 +35,7 @@ from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_document, document_steps, remove_recurring
 from cleaners.report_html import render_report
 from cleaners.split import split_dump
+from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.index import check_index, dedupe_against_index
 
@@ -63,6 +64,7 @@ class RunConfig:
     index_mode: str = "update"  # "update": the CLI adds kept articles after writing; "check": not
     engine: str = "local"  # "local" (this process and --jobs workers) or "ray" (Ray Data)
     ray_address: str | None = None  # for engine "ray": None starts a local Ray; "auto"; ray://
+    output: OutputOptions = field(default_factory=OutputOptions)  # format, compression, shards
 
     def __post_init__(self) -> None:
         if self.split_on is not None:
@@ -147,7 +149,33 @@ def run(
         raw_docs.extend(docs)
         notify("read", number, len(inputs))
     timings["read+split"] = time.perf_counter() - started
+    return _clean_and_dedupe(raw_docs, config, notify, reports, bad_records, timings)
 
+
+def run_documents(
+    docs: Iterable[Document],
+    config: RunConfig | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Clean and deduplicate documents a caller already holds (the library path of `run`).
+
+    Runs on the local engine whatever `config.engine` says: the documents are in this process.
+    """
+    config = config or RunConfig()
+    if config.index is not None:
+        check_index(config.index, config.index_mode, config.dedupe)
+    notify = progress or (lambda stage, done, total: None)
+    return _clean_and_dedupe(list(docs), config, notify, [], [], {})
+
+
+def _clean_and_dedupe(
+    raw_docs: list[Document],
+    config: RunConfig,
+    notify: Progress,
+    reports: list[InputReport],
+    bad_records: list[BadRecord],
+    timings: dict[str, float],
+) -> RunResult:
     started = time.perf_counter()
     cleaned = _clean_all(raw_docs, config, notify)
     cleaned = remove_recurring(cleaned, config.clean)
@@ -347,25 +375,49 @@ def slug(title: str, limit: int = 60) -> str:
 
 
 def write_run(result: RunResult, out: Path) -> dict[str, int]:
-    """Write the whole output folder atomically; returns file counts per kind."""
+    """Write the whole output folder atomically; returns record counts per file kind."""
+    config = result.config
+    options = config.output
+    suffix = JSONL_SUFFIX[options.compression]
+    docs = (
+        [doc for doc in result.documents if not is_emptied(doc)]
+        if config.keep_duplicates
+        else result.dedupe.kept
+    )
     with AtomicOutputDir(out) as target:
-        counts = {
-            "articles.jsonl": target.write_jsonl("articles.jsonl", article_records(result)),
-            "duplicates.jsonl": target.write_jsonl("duplicates.jsonl", duplicate_records(result)),
-            "removed.jsonl": target.write_jsonl("removed.jsonl", removal_records(result)),
-        }
-        docs = (
-            [doc for doc in result.documents if not is_emptied(doc)]
-            if result.config.keep_duplicates
-            else result.dedupe.kept
+        articles = article_records(result)
+        names = write_articles(
+            target.path("."),
+            articles,
+            len(articles),
+            options,
+            config.text_field,
+            config.title_field,
         )
-        for number, doc in enumerate(docs, start=1):
-            body = f"{doc.title}\n\n{doc.text}\n" if doc.title else f"{doc.text}\n"
-            target.write_text(f"{number:04d}-{slug(doc.title)}.txt", body)
-        counts["txt"] = len(docs)
+        counts = {
+            "articles": len(articles),
+            "duplicates": write_jsonl(
+                target.path(f"duplicates{suffix}"), duplicate_records(result), options.compression
+            ),
+            "removed": write_jsonl(
+                target.path(f"removed{suffix}"), removal_records(result), options.compression
+            ),
+            "txt": 0,
+        }
+        if options.txt_files:
+            for number, doc in enumerate(docs, start=1):
+                body = f"{doc.title}\n\n{doc.text}\n" if doc.title else f"{doc.text}\n"
+                target.write_text(f"{number:04d}-{slug(doc.title)}.txt", body)
+            counts["txt"] = len(docs)
+        report = build_report(result)
+        report["output"] = {
+            **options.as_dict(),
+            "text_field": config.text_field,
+            "title_field": config.title_field,
+            "articles_files": names,
+        }
         target.write_text(
-            "report.json",
-            json.dumps(build_report(result), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            "report.json", json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         )
         target.write_text(
             "timings.json", json.dumps(result.timings, indent=2, sort_keys=True) + "\n"
@@ -383,5 +435,6 @@ __all__ = [
     "RunResult",
     "build_report",
     "run",
+    "run_documents",
     "write_run",
 ]
