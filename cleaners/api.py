@@ -1,0 +1,169 @@
+"""The library surface: Winnow as one step inside another project's pipeline.
+
+Plain records in, plain records out, streaming. `clean` takes a dump's text, or any iterable of
+`Document`s, dicts (a JSONL/Parquet record: any text field, other fields carried through) or
+strings (one article each), and yields cleaned `Document`s lazily, batch by batch. `Pipeline`
+adds deduplication and output with the same `RunConfig` the CLI builds from its flags and
+`winnow.toml`, so a library caller gets exactly the reasons and clusters the CLI reports.
+
+Deduplication needs to see every article it compares, so `Pipeline.run` holds one collection;
+`Pipeline.stream` holds one batch at a time and, given a dedupe index (`RunConfig.index`),
+deduplicates each batch against every batch before it through that index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from cleaners.document import Document
+from cleaners.errors import InputError
+from cleaners.io import BadRecord, record_document
+from cleaners.options import CleanOptions
+from cleaners.pipeline import clean_documents
+from cleaners.runner import RunConfig, RunResult, article_records, run_documents, write_run
+from cleaners.split import split_dump
+from cleaners.writers import input_schema_record
+
+Item = Document | dict[str, Any] | str
+BATCH = 10_000  # documents per batch: recurring-line learning sees this many at once
+
+
+def to_documents(
+    items: str | Iterable[Item],
+    *,
+    source: str = "<records>",
+    text_field: str = "text",
+    title_field: str = "title",
+    split_on: str | None = None,
+) -> Iterator[Document]:
+    """`Document`s from a dump's text or from records, lazily.
+
+    A dict without a usable text field raises `InputError` naming the record: a library caller
+    decides what to skip, Winnow does not drop it silently.
+
+    >>> [d.text for d in to_documents([{"body": "One.", "url": "u"}], text_field="body")]
+    ['One.']
+    """
+    if isinstance(items, str):
+        yield from split_dump(items, source, split_on=split_on)
+        return
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Document):
+            yield item
+            continue
+        record = {text_field: item} if isinstance(item, str) else item
+        if not isinstance(record, dict):
+            raise InputError(f"{source} item {number}: expected a Document, dict or str")
+        for made in record_document(record, source, number, text_field, title_field):
+            if isinstance(made, BadRecord):
+                raise InputError(str(made))
+            yield made
+
+
+def clean(
+    items: str | Iterable[Item],
+    options: CleanOptions | None = None,
+    *,
+    batch_size: int = BATCH,
+    **fields: Any,
+) -> Iterator[Document]:
+    """Cleaned `Document`s, in input order, one batch in memory at a time.
+
+    `fields` go to `to_documents` (`source`, `text_field`, `title_field`, `split_on`).
+
+    >>> docs = clean([{"text": "Rain is due on Friday.\\n\\nShare this article"}])
+    >>> [(d.text, [r.reason for r in d.removed]) for d in docs]
+    [('Rain is due on Friday.', ['share/subscribe/navigation line'])]
+    """
+    documents = to_documents(items, **fields)
+    while batch := list(islice(documents, batch_size)):
+        yield from clean_documents(batch, options)
+
+
+class Pipeline:
+    """Clean, deduplicate and write, configured as the CLI is.
+
+    >>> from dedupe import DedupeConfig
+    >>> pipe = Pipeline(RunConfig(dedupe=DedupeConfig(story_threshold=0.5)))
+    >>> text = "Ferry service resumes after a week of storms along the northern coast."
+    >>> result = pipe.run([{"id": "a", "text": text}, {"id": "b", "text": text}])
+    >>> [d.id for d in result.dedupe.kept], [(d.doc.id, d.tier) for d in result.dedupe.duplicates]
+    (['a'], [('b', 'exact')])
+    """
+
+    def __init__(self, config: RunConfig | None = None) -> None:
+        self.config = config or RunConfig()
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Pipeline:
+        """A pipeline configured by a `winnow.toml` (the file `winnow clean --config` reads)."""
+        from cleaners.config import load_config
+
+        return cls(load_config(Path(path)))
+
+    def documents(
+        self, items: str | Iterable[Item], source: str = "<records>"
+    ) -> Iterator[Document]:
+        """Items as `Document`s with this pipeline's field names and split pattern."""
+        return to_documents(
+            items,
+            source=source,
+            text_field=self.config.text_field,
+            title_field=self.config.title_field,
+            split_on=self.config.split_on,
+        )
+
+    def clean(self, items: str | Iterable[Item], batch_size: int = BATCH) -> Iterator[Document]:
+        """Cleaned documents, lazily (no deduplication)."""
+        documents = self.documents(items)
+        while batch := list(islice(documents, batch_size)):
+            yield from clean_documents(batch, self.config.clean)
+
+    def run(self, items: str | Iterable[Item]) -> RunResult:
+        """Clean and deduplicate one collection: the `RunResult` the CLI renders and writes."""
+        return run_documents(self.documents(items), self.config)
+
+    def records(self, result: RunResult, schema: str | None = None) -> Iterator[dict[str, Any]]:
+        """The kept articles as output records (`schema`: "winnow" or "input"; default config's)."""
+        shape = schema or self.config.output.schema
+        for record in article_records(result):
+            yield (
+                input_schema_record(record, self.config.text_field, self.config.title_field)
+                if shape == "input"
+                else record
+            )
+
+    def write(self, result: RunResult, out: str | Path) -> dict[str, int]:
+        """Write the output folder the CLI writes (atomically); returns record counts."""
+        return write_run(result, Path(out))
+
+    def stream(
+        self, items: str | Iterable[Item], batch_size: int = BATCH
+    ) -> Iterator[dict[str, Any]]:
+        """Kept articles as output records, one batch in memory at a time.
+
+        Each batch is deduplicated within itself and, when `config.index` is set, against every
+        article indexed before (earlier batches included: each batch's kept articles are added
+        to the index once its records are yielded). Without an index, a duplicate in another
+        batch is not seen; say `RunConfig(index=Path(...))` to dedupe across the whole stream.
+        """
+        from dedupe.index import update_index
+
+        config = self.config
+        documents = self.documents(items)
+        while batch := list(islice(documents, batch_size)):
+            result = run_documents(batch, config)
+            yield from self.records(result)
+            if config.index is not None and config.index_mode == "update":
+                update_index(config.index, result.dedupe.kept, ["<stream>"], config.dedupe)
+
+    def with_options(self, **changes: Any) -> Pipeline:
+        """A copy with some `RunConfig` fields changed."""
+        return Pipeline(replace(self.config, **changes))
+
+
+__all__ = ["Pipeline", "clean", "to_documents"]
