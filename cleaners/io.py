@@ -279,11 +279,13 @@ OUTPUT_README = """\
 `winnow clean` writes its output here (git-ignored apart from this README):
 
 - `articles.jsonl`: one record per kept article (`id`, `title`, `text`, `meta`, `source`, `lines`,
-  `removed`, `cluster`)
+  `removed`, `cluster`); with `--schema input`, each input record's own fields (text cleaned)
+  plus a `winnow` field; `--output-format parquet`, `--compression gzip|zstd` and
+  `--shard-size N` (`articles-00000.jsonl`, ...) change the file's form, not its records
 - `duplicates.jsonl`: one record per dropped duplicate, with `duplicate_of`, `tier`, `similarity`
 - `removed.jsonl`: every removed line or span, with its reason and rule
-- `NNNN-slug.txt`: one file per kept article (title, blank line, body)
-- `report.json`: counts per stage and per removal reason, clusters
+- `NNNN-slug.txt`: one file per kept article (title, blank line, body; not with `--no-txt`)
+- `report.json`: counts per stage and per removal reason, clusters, the output settings
 - `timings.json`: seconds per stage (apart, so that the other files are identical between runs)
 - `report.html`: the same, to look at: removed lines struck through by reason, clusters side by side
 
