@@ -6,6 +6,8 @@ Articles are written for these tests; none comes from the seed dump.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ import pytest
 
 from cleaners import CleanOptions, Document, Pipeline, RunConfig, clean, to_documents
 from cleaners.errors import InputError
-from tests.helpers import run_cli
+from tests.helpers import REPO, run_cli
 
 STORIES = [
     "The regional water board raised tariffs by four percent, citing repairs to ageing pipes "
@@ -133,3 +135,13 @@ def test_pipeline_write_gives_the_cli_output_folder(tmp_path: Path) -> None:
     counts = pipe.write(pipe.run(_records()), tmp_path / "out")
     assert counts["articles"] == 3
     assert (tmp_path / "out" / "report.html").exists()
+
+
+@pytest.mark.parametrize("first", ["dedupe", "cleaners", "cleaners.document", "dedupe.index"])
+def test_packages_import_in_any_order(first: str) -> None:
+    """Ray workers import `dedupe` before `cleaners`: no order may be a circular import."""
+    code = f"import {first}; import dedupe; from cleaners import Pipeline, clean; print('ok')"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.strip() == "ok", done.stderr
