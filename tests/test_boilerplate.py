@@ -8,14 +8,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.boilerplate import (
+    _truncated,
     article_span,
+    author_bio,
     byline,
     editor_credit,
     is_page,
     link_like,
     make_step,
+    newsletter_prompt,
     page_furniture,
     sign_off,
+    site_notice,
     timestamp,
 )
 from cleaners.document import Document
@@ -430,3 +434,139 @@ def test_site_notice(line: str, hit: bool) -> None:
 )
 def test_related_and_comment_furniture(line: str, hit: bool) -> None:
     assert page_furniture(line) is hit
+
+
+# --- newsletter prompts, author biographies, footer small print -------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("Get the evening briefing delivered to your inbox.", True),
+        ("Sign up for email alerts on the harbour works", True),
+        ("Subscribe to our weekly newsletter for the best of the week.", True),
+        ("Thanks for signing up!", True),
+        ("We respect your privacy: unsubscribe at any time.", True),
+        ("Join our newsletter", True),
+        ("The parish newsletter first reported the roof repairs in March.", False),
+        ("Residents can subscribe to the new tram pass for 30 euros a month.", False),
+        ("Her inbox filled with complaints after the vote, she said.", False),
+    ],
+)
+def test_newsletter_prompt(line: str, hit: bool) -> None:
+    assert newsletter_prompt(line) is hit
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("Tomas Berg is a staff writer at the Valley Courier covering energy.", True),
+        ("Priya Nair is a correspondent for the Coast Ledger based in Pune.", True),
+        ("Omar Haddad has been a freelance photographer with the agency since 2015.", True),
+        ("Tomas Berg is a farmer who grows wheat near the river.", False),
+        ("The mayor is a former reporter for the local paper.", False),
+        ("Tomas Berg, a reporter for the Courier, asked the first question.", False),
+    ],
+)
+def test_author_bio(line: str, hit: bool) -> None:
+    assert author_bio(line) is hit
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("Harbour Radio and the wave logo are registered trademarks of Harbour Media Ltd.", True),
+        ("This site is protected by reCAPTCHA and its privacy policy applies.", True),
+        ("The brewery lost its fight over the trademark in the appeal court.", False),
+    ],
+)
+def test_footer_small_print(line: str, hit: bool) -> None:
+    assert site_notice(line) is hit
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("Ferry operator doubles summer sailings to the islands...", True),
+        ("Ferry operator doubles summer sailings to the islands …", True),
+        ("The board approved the plan. The mayor said in a statement…", False),
+        ("Fares will rise by 3% in May.", False),
+    ],
+)
+def test_truncated_teaser(line: str, hit: bool) -> None:
+    assert _truncated(line) is hit
+
+
+# --- the article body against teaser lists, repeated copies and footer prose --------------------
+
+ARTICLE = [
+    "The harbour board approved the new ferry terminal on Monday after a long debate.",
+    "Work on the terminal will start in May and should take two years, officials said.",
+    "Residents near the quay have asked for a noise study before the piling begins.",
+    "The board said the study would be published before the first contract is signed.",
+]
+# Teasers after the article: title, author, date and one summary sentence, four times over.
+TEASER_LIST = [
+    line
+    for n, topic in enumerate(["tram", "bridge", "school", "market"])
+    for line in (
+        f"Council weighs new {topic} plan",
+        "Mia Storm",
+        f"March {n + 3}, 2024",
+        f"The council will decide on the {topic} plan next week after a long public "
+        "consultation that drew hundreds of letters from residents of the old town.",
+    )
+]
+
+
+def test_article_span_ends_before_a_teaser_list() -> None:
+    lines = [*MENU, *ARTICLE, "More stories", *TEASER_LIST]
+    first, last = article_span(lines) or (0, 0)
+    assert lines[first : last + 1] == ARTICLE
+
+
+def test_article_span_drops_a_second_copy_of_the_article() -> None:
+    lines = [*MENU, *ARTICLE, "Share", "Tags", "Ferries", *ARTICLE, "Contact", "Privacy"]
+    first, last = article_span(lines) or (0, 0)
+    assert (first, last) == (len(MENU), len(MENU) + len(ARTICLE) - 1)
+
+
+def test_article_span_does_not_reach_over_footer_prose_a_rule_removes() -> None:
+    notice = (
+        "This website uses cookies to improve your experience while you navigate through the "
+        "website, and some of them are stored in your browser as they are necessary."
+    )
+    lines = [*ARTICLE, "Popular", "Tram fares frozen", "Schools reopen", notice, notice]
+    first, last = article_span(lines, site_notice) or (0, 0)
+    assert lines[first : last + 1] == ARTICLE
+
+
+def test_article_span_keeps_paragraphs_between_subheadings() -> None:
+    # an ordinary article with a subheading over every second paragraph stays whole
+    lines = [
+        *MENU,
+        ARTICLE[0],
+        ARTICLE[1],
+        "The noise study",
+        ARTICLE[2],
+        ARTICLE[3],
+        "What happens next",
+        "The first contract is due in April, and the ferries keep sailing during the works.",
+        "A second public meeting is planned for the autumn, the board's chair said.",
+        "Share",
+    ]
+    first, last = article_span(lines) or (0, 0)
+    assert (first, last) == (len(MENU), len(lines) - 2)
+
+
+def test_step_removes_prompts_and_bios_and_keeps_the_article() -> None:
+    text = "\n\n".join(
+        [
+            *ARTICLE,
+            "Get our morning briefing delivered to your inbox.",
+            "Tomas Berg is a staff writer at the Valley Courier covering energy.",
+        ]
+    )
+    out = make_step(CleanOptions())(_doc(text))
+    assert out.text == "\n\n".join(ARTICLE)
+    assert [r.rule for r in out.removed] == ["boilerplate.newsletter", "boilerplate.author_bio"]
