@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 
-from cleaners import boilerplate, captions, custom, footers, headlines, unicode
+from cleaners import boilerplate, captions, custom, footers, headlines, homoglyphs, unicode
 from cleaners.document import Document
 from cleaners.options import CleanOptions, Step
 from cleaners.split import split_dump
@@ -23,6 +23,8 @@ def document_steps(options: CleanOptions) -> list[tuple[str, Step]]:
     steps: list[tuple[str, Step]] = []
     if options.fix_unicode:
         steps.append(("unicode", unicode.make_step(options)))
+        if "unicode.homoglyphs" not in options.disabled_rules:
+            steps.append(("homoglyphs", homoglyphs.make_step(options)))
     if options.headlines:
         steps.append(("headlines", headlines.make_step(options)))
     if options.captions:
