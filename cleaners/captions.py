@@ -112,5 +112,23 @@ def describes_picture(line: str) -> bool:
     return len(line.split()) <= 60 and DESCRIBES_PICTURE.search(line) is not None
 
 
+# A slideshow's counter: "2 of 7" alone, or glued to the caption it numbers ("2of7Crowds ...").
+GALLERY_COUNTER = re.compile(r"^\d{1,3} ?of ?\d{1,3}(?:$|(?=\p{Lu}))")
+
+
+@RULES.line_rule("captions.gallery_counter", reason="photo caption")
+def gallery_counter(line: str) -> bool:
+    """A slideshow counter, alone or glued to the caption of the picture it numbers.
+
+    >>> gallery_counter("3of12Crowds line the quay as the first ferry docks.")
+    True
+    >>> gallery_counter("3 of 12")
+    True
+    >>> gallery_counter("3 of 12 ferries were late on Monday.")
+    False
+    """
+    return GALLERY_COUNTER.match(line) is not None
+
+
 def make_step(options: CleanOptions) -> Step:
     return RULES.step(options.disabled_rules)

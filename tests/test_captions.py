@@ -12,6 +12,7 @@ from cleaners.captions import (
     agency_credit,
     describes_picture,
     file_photo,
+    gallery_counter,
     make_step,
     photo_credit,
 )
@@ -33,6 +34,8 @@ PROSE = [
     "Picture this: a town with no cars at all.",
     "File photos show the bridge was already cracked, engineers said.",
     "Images of the flood spread quickly online.",
+    "3 of 12 ferries were late on Monday, the operator said.",
+    "2 of 5 Residents' Association members voted against the plan.",
 ]
 
 
@@ -211,3 +214,17 @@ def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> N
 @given(PROPERTY_TEXT)
 def test_property_idempotent(text: str) -> None:
     check_idempotent(make_step(CleanOptions()), text)
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("2of9Traders pack up their stalls as the rain sets in on Friday.", True),
+        ("2 of 9", True),
+        ("12of40", True),
+        ("2 of 9 traders packed up early, the market manager said.", False),
+        ("Chapter 2 of the report deals with the harbour.", False),
+    ],
+)
+def test_gallery_counter(line: str, hit: bool) -> None:
+    assert gallery_counter(line) is hit
