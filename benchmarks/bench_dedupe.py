@@ -3,7 +3,8 @@
 Every method gets the same articles (cut from a `generate.py` dump by its index, so no splitter
 is involved), the same settings (128 permutations, word 5-grams, LSH threshold 0.8, i.e.
 datasketch's optimal 9 bands x 13 rows) and is timed from article texts to candidate pairs,
-shingling included. All but datatrove use the same word 5-gram shingles (`dedupe.shingles`);
+shingling included. All but datatrove use the same word 5-gram shingles (`dedupe.shingles`;
+Winnow hashes them from word hashes and never builds the 5-gram strings the peers need);
 datatrove tokenises and normalises with its own code, as it does in real use.
 
 Recall: a ground-truth pair counts as found when both articles end up in one connected component
@@ -45,8 +46,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from dedupe.lsh import candidate_pairs, optimal_params  # noqa: E402
-from dedupe.minhash import minhash  # noqa: E402
-from dedupe.shingles import hash_tokens, word_shingles  # noqa: E402
+from dedupe.minhash import minhash_batch  # noqa: E402
+from dedupe.shingles import shingle_hashes_batch, word_shingles  # noqa: E402
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -99,13 +100,17 @@ def shingle_all(texts: Sequence[str]) -> list[list[str]]:
 
 # ------------------------------------------------------------------------------------ methods
 def winnow_stage(texts: Sequence[str]) -> Pairs:
-    """Winnow's near tier: xxhash shingles, numpy MinHash, band buckets by sorting."""
-    sigs = np.stack(
-        [
-            minhash(np.unique(hash_tokens(word_shingles(t, SHINGLE), SEED)), NUM_PERM, SEED)
-            for t in texts
-        ]
-    )
+    """Winnow's near tier: word hashes combined into 5-gram hashes, batch MinHash, sorted bands.
+
+    The calls `dedupe.core` makes, in batches of `SIGNATURE_BATCH` documents, as it does.
+    """
+    from dedupe.core import SIGNATURE_BATCH
+
+    parts = []
+    for lo in range(0, len(texts), SIGNATURE_BATCH):
+        flat, offsets = shingle_hashes_batch(texts[lo : lo + SIGNATURE_BATCH], SHINGLE, SEED)
+        parts.append(minhash_batch(flat, offsets, NUM_PERM, SEED))
+    sigs = np.concatenate(parts)
     bands, rows = optimal_params(THRESHOLD, NUM_PERM)
     return {(int(a), int(b)) for a, b in candidate_pairs(sigs, bands, rows)}
 
@@ -307,6 +312,7 @@ def machine() -> dict[str, str]:
     except OSError:
         pass
     return {
+        "load average (1/5/15 min)": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
         "nproc": str(os.cpu_count()),
         "cpu": model,
         "python": platform.python_version(),
@@ -341,8 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
     )
     texts = corpus.texts
-    # Warm-up, untimed: imports (datasketch pulls in scipy, ~1 s, and Winnow's optimal_params
-    # imports datasketch) and numpy's first calls, so no row pays another row's start-up.
+    load_avg = machine()["load average (1/5/15 min)"]
+    print(f"machine at start: load average {load_avg}", file=sys.stderr)
+    # Warm-up, untimed: imports (datasketch pulls in scipy, ~1 s) and numpy's first calls, so no
+    # row pays another row's start-up.
     warm = texts[:20]
     winnow_stage(warm)
     for module in ("datasketch", "rensa"):

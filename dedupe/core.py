@@ -30,8 +30,8 @@ import numpy.typing as npt
 from cleaners.document import Document
 from dedupe.clusters import Check, Group, build_groups
 from dedupe.lsh import bucket_collisions, optimal_params, top_k_per_item
-from dedupe.minhash import minhash, weighted_minhash
-from dedupe.shingles import content_words, exact_key, hash_tokens, word_shingles
+from dedupe.minhash import minhash_batch, weighted_minhash
+from dedupe.shingles import content_words, exact_key, hash_tokens, shingle_hashes_batch
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,8 @@ STORY_MAX_BUCKET = 50
 STORY_TOP_K = 20
 # Near-tier buckets larger than this are starred to their first member instead of all pairs.
 NEAR_MAX_BUCKET = 100
+# Documents per `minhash_batch` call: about 1 M shingles of news articles, 8 MB of hashes.
+SIGNATURE_BATCH = 4096
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ def _text(doc: Document) -> str:
 
 
 def _features(texts: Sequence[str], seed: int) -> _Features:
-    shingles = [np.unique(hash_tokens(word_shingles(t, SHINGLE_SIZE), seed)) for t in texts]
+    flat, offsets = shingle_hashes_batch(texts, SHINGLE_SIZE, seed)
+    shingles = [np.unique(flat[offsets[i] : offsets[i + 1]]) for i in range(len(texts))]
     story_keys = [np.unique(hash_tokens(content_words(t), seed)) for t in texts]
     n = len(texts)
     everything = np.concatenate(story_keys) if story_keys else np.empty(0, dtype=np.uint64)
@@ -242,6 +245,21 @@ class _Checker:
         return Check(None, near)
 
 
+def near_signatures(shingles: Sequence[U64], config: DedupeConfig) -> npt.NDArray[np.uint32]:
+    """MinHash signatures (uint32) of many shingle-hash arrays, `SIGNATURE_BATCH` documents per
+    `minhash_batch` call, so the concatenated hashes stay small whatever the corpus size."""
+    parts = []
+    for lo in range(0, len(shingles), SIGNATURE_BATCH):
+        chunk = shingles[lo : lo + SIGNATURE_BATCH]
+        offsets = np.zeros(len(chunk) + 1, dtype=np.int64)
+        np.cumsum([k.size for k in chunk], out=offsets[1:])
+        flat = np.concatenate(chunk) if chunk else np.empty(0, dtype=np.uint64)
+        parts.append(minhash_batch(flat, offsets, config.num_perm, config.seed))
+    if not parts:
+        return np.empty((0, config.num_perm), dtype=np.uint32)
+    return np.concatenate(parts)
+
+
 def _signatures(keys: list[U64], make: Callable[[int], U64]) -> tuple[U64, I64]:
     usable = np.array([i for i, k in enumerate(keys) if k.size], dtype=np.int64)
     if usable.size < 2:
@@ -269,13 +287,11 @@ def candidates(features: _Features, config: DedupeConfig) -> tuple[list[tuple[in
                 first[key] = i
         stats["candidates_exact"] = len(pairs)
     if config.near:
-        sigs, usable = _signatures(
-            features.shingles,
-            lambda i: minhash(features.shingles[i], config.num_perm, config.seed),
-        )
+        usable = np.array([i for i, k in enumerate(features.shingles) if k.size], dtype=np.int64)
         if usable.size >= 2:
+            near_sigs = near_signatures([features.shingles[i] for i in usable], config)
             bands, rows = optimal_params(config.near_threshold, config.num_perm)
-            found = bucket_collisions(sigs, bands, rows, config.near_max_bucket, "star")
+            found = bucket_collisions(near_sigs, bands, rows, config.near_max_bucket, "star")
             near = {(int(usable[a]), int(usable[b])) for a, b in found.pairs}
             stats["candidates_near"] = len(near)
             stats["near_buckets_starred"] = found.oversized

@@ -3,7 +3,8 @@ article indexed by earlier runs without recomputing their signatures.
 
 What is stored, per indexed article: its id, source, title and the run that added it; the
 exact-tier key (`dedupe.shingles.exact_key`); the near-tier MinHash signature (word 5-grams,
-`DedupeConfig.num_perm` permutations and `seed`) as raw little-endian uint64 bytes; and one LSH
+`DedupeConfig.num_perm` permutations and `seed`, datasketch's affine32 scheme over
+`dedupe.hashing.hash64` shingle hashes) as raw little-endian uint64 bytes; and one LSH
 band key per band of that signature (an indexed column), with `(bands, rows)` chosen for the near
 threshold the index was created with (`dedupe.lsh.optimal_params`).
 
@@ -22,7 +23,9 @@ run it works as before.
 
 Ties go to the earliest indexed article (lowest row), so results do not depend on SQLite's
 scan order. `add` runs in one transaction: an exception (or Ctrl-C) inside it leaves the file as
-it was. The schema is versioned in a `meta` table; a file written by a newer Winnow is refused.
+it was. The schema is versioned in a `meta` table; a file written by a newer Winnow is refused,
+and so is a schema 1 file: its signatures used the shingle hash and permutation scheme Winnow
+had before (xxh3 of the 5-gram string, datasketch's "legacy" scheme), which no longer compare.
 """
 
 from __future__ import annotations
@@ -45,13 +48,14 @@ from cleaners.errors import WinnowError
 from dedupe.core import SHINGLE_SIZE, DedupeConfig, DedupeResult, Duplicate, _text
 from dedupe.lsh import optimal_params
 from dedupe.minhash import minhash
-from dedupe.shingles import exact_key, hash_tokens, word_shingles
+from dedupe.shingles import exact_key, shingle_hashes
 
 logger = logging.getLogger(__name__)
 
 U64 = npt.NDArray[np.uint64]
 
-SCHEMA_VERSION = 1
+# 2: signatures from `dedupe.hashing.hash64` shingle hashes and the affine32 permutations
+SCHEMA_VERSION = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # SQLite's default limit on bound parameters was 999 before 3.32; stay under it everywhere.
 MAX_PARAMS = 900
@@ -223,6 +227,12 @@ class DedupeIndex:
             )
         if version < 1:
             raise DedupeIndexError(f"{self.path}: not a Winnow dedupe index (no schema version)")
+        if version < SCHEMA_VERSION and self._config is not None:  # `stats` can still read it
+            raise DedupeIndexError(
+                f"{self.path}: index schema version {version} holds signatures an older Winnow "
+                "computed another way, which would not compare with this run's; remove it "
+                "(winnow index rm) and index the earlier dumps again"
+            )
         for name in ("num_perm", "seed"):
             if self._config is None:
                 break
@@ -239,7 +249,7 @@ class DedupeIndex:
     def _features(self, doc: Document) -> _Features:
         text = _text(doc)
         seed = self.config.seed
-        shingles = np.unique(hash_tokens(word_shingles(text, SHINGLE_SIZE), seed))
+        shingles = np.unique(shingle_hashes(text, SHINGLE_SIZE, seed))
         signature = minhash(shingles, self.config.num_perm, seed) if shingles.size else None
         return _Features(exact_key(text, seed), signature)
 

@@ -4,10 +4,13 @@ The signature matrix (documents x num_perm) is cut into `b` bands of `r` rows (I
 1998; Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*, ch. 3). Two documents are a
 candidate pair when all `r` rows of some band agree. `(b, r)` is the pair datasketch's
 `MinHashLSH` would choose for the threshold (`datasketch.lsh._optimal_param`, equal weights on
-false positives and false negatives).
+false positives and false negatives), computed here with Gauss-Legendre quadrature in numpy:
+importing datasketch's LSH module imports scipy, about 1.2 s at the start of every process.
 
-Each band is bucketed with one `np.unique(..., axis=0)` (a sort) and the pairs of every bucket
-are generated with array arithmetic, not a Python loop per bucket.
+Each band's `r` values are combined into one 64-bit band key (`band_keys`), the keys are sorted
+with one `np.argsort`, and the pairs of every bucket are generated with array arithmetic, not a
+Python loop per bucket. Two different bands share a key with chance about 2^-64 per pair, far
+below the LSH's own false positives, which verification removes anyway.
 
 Staying near-linear. A bucket of `s` documents yields `s(s-1)/2` pairs, so one value shared by a
 large share of the collection (a common word sampled by a weighted MinHash, a template shared by
@@ -32,21 +35,42 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.hashing import COMBINE, splitmix64
+
 Pairs = npt.NDArray[np.int64]  # shape (n_pairs, 2), i < j, sorted, unique
 I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
 
 
 @lru_cache(maxsize=64)
 def optimal_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) minimising false positive + false negative probability, as datasketch does.
 
+    datasketch integrates with scipy's adaptive `quad`; the integrands are polynomials of degree
+    `b * r <= num_perm`, so Gauss-Legendre with `num_perm // 2 + 1` nodes (capped at 256) is exact
+    up to rounding, and the first (b, r) reaching the minimum wins, as in datasketch's loop.
+
     >>> optimal_params(0.8, 128)
     (9, 13)
     """
-    from datasketch.lsh import _optimal_param
+    nodes, weights = np.polynomial.legendre.leggauss(min(num_perm // 2 + 1, 256))
 
-    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
-    return int(bands), int(rows)
+    def integral(lo: float, hi: float, f: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        result: npt.NDArray[np.float64] = f @ weights * ((hi - lo) / 2)
+        return result
+
+    s_fp = (nodes + 1) * (threshold / 2)  # nodes mapped onto [0, threshold]
+    s_fn = threshold + (nodes + 1) * ((1 - threshold) / 2)  # onto [threshold, 1]
+    best, opt = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        r = np.arange(1, num_perm // b + 1, dtype=np.float64).reshape(-1, 1)
+        fp = integral(0.0, threshold, 1 - (1 - s_fp**r) ** b)
+        fn = integral(threshold, 1.0, (1 - s_fn**r) ** b)
+        error = fp * 0.5 + fn * 0.5
+        at = int(np.argmin(error))
+        if error[at] < best:
+            best, opt = float(error[at]), (b, at + 1)
+    return opt
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +80,21 @@ class Collisions:
     pairs: Pairs  # (m, 2), i < j, sorted, unique
     bands: I64  # (m,) number of bands in which the pair shares a bucket
     oversized: int  # buckets larger than max_bucket (starred or skipped)
+
+
+def band_keys(signatures: npt.NDArray[np.unsignedinteger], band: int, rows: int) -> U64:
+    """One 64-bit key per document for band `band`: equal rows give equal keys.
+
+    >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
+    >>> k = band_keys(sigs, 0, 2); bool(k[0] == k[1]), bool(band_keys(sigs, 1, 2)[0] == k[0])
+    (True, False)
+    """
+    block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
+    acc = np.full(signatures.shape[0], np.uint64(band), dtype=np.uint64)
+    for column in range(block.shape[1]):
+        acc *= np.uint64(COMBINE)
+        acc += block[:, column]
+    return splitmix64(acc)
 
 
 def _bucket_pairs(order: I64, starts: I64, ends: I64) -> tuple[I64, I64]:
@@ -78,7 +117,7 @@ def _bucket_pairs(order: I64, starts: I64, ends: I64) -> tuple[I64, I64]:
 
 
 def bucket_collisions(
-    signatures: npt.NDArray[np.uint64],
+    signatures: npt.NDArray[np.unsignedinteger],
     bands: int,
     rows: int,
     max_bucket: int | None = None,
@@ -100,9 +139,7 @@ def bucket_collisions(
     rights: list[I64] = []
     cut = 0
     for band in range(bands):
-        block = signatures[:, band * rows : (band + 1) * rows]
-        _, bucket = np.unique(block, axis=0, return_inverse=True)
-        bucket = bucket.reshape(-1)
+        bucket = band_keys(signatures, band, rows)
         order = np.argsort(bucket, kind="stable").astype(np.int64)  # members sorted by index
         sorted_buckets = bucket[order]
         starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
@@ -155,7 +192,7 @@ def top_k_per_item(pairs: Pairs, scores: I64, k: int) -> Pairs:
     return result
 
 
-def candidate_pairs(signatures: npt.NDArray[np.uint64], bands: int, rows: int) -> Pairs:
+def candidate_pairs(signatures: npt.NDArray[np.unsignedinteger], bands: int, rows: int) -> Pairs:
     """Index pairs (i < j) that share at least one whole band of their signatures (no caps).
 
     Rows of empty documents (identical all-max signatures) would all collide: leave them out.

@@ -6,19 +6,24 @@ import itertools
 
 import numpy as np
 import pytest
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import dedupe.minhash
+from dedupe.hashing import hash32
 from dedupe.lsh import candidate_pairs, optimal_params
 from dedupe.minhash import (
-    hash32,
+    MAX_HASH,
+    SCHEME,
     jaccard_estimate,
-    legacy_scheme,
     minhash,
+    minhash_batch,
     permutations,
     to_datasketch,
     weighted_minhash,
 )
-from dedupe.shingles import hash_tokens, word_shingles
+from dedupe.shingles import shingle_hashes, word_shingles
 
 TEXT_A = (
     "The harbour authority said on Tuesday that the northern pier would stay closed for repairs "
@@ -27,32 +32,72 @@ TEXT_A = (
 TEXT_B = TEXT_A.replace("Tuesday", "Wednesday").replace("two", "three")
 
 
+# Since the vectorised shingle hashing, signatures equal datasketch's *default* MinHash (scheme
+# "affine32" since datasketch 2.0) given Winnow's documented hash (`dedupe.hashing.hash32`) as
+# `hashfunc`; before, they equalled datasketch's "legacy" scheme with xxh3 of the shingle string.
 @pytest.mark.parametrize("seed", [1, 7])
 def test_signature_equals_datasketch_minhash(seed: int) -> None:
     shingles = word_shingles(TEXT_A)
-    ours = minhash(hash_tokens(shingles, seed), num_perm=128, seed=seed)
-    theirs = MinHash(num_perm=128, seed=seed, hashfunc=lambda b: hash32(b, seed), **legacy_scheme())
+    ours = minhash(shingle_hashes(TEXT_A, 5, seed), num_perm=128, seed=seed)
+    theirs = MinHash(num_perm=128, seed=seed, hashfunc=lambda b: hash32(b, seed))
     theirs.update_batch(s.encode("utf-8") for s in shingles)
+    assert theirs.scheme == SCHEME
     assert ours.tolist() == theirs.hashvalues.tolist()
 
 
 def test_permutations_match_datasketch() -> None:
     a, b = permutations(64, 3)
-    expected = MinHash(num_perm=64, seed=3, **legacy_scheme()).permutations
+    expected = MinHash(num_perm=64, seed=3).permutations
     assert a.tolist() == expected[0].tolist()
     assert b.tolist() == expected[1].tolist()
 
 
-def test_to_datasketch_keeps_jaccard_estimate() -> None:
-    sig_a = minhash(hash_tokens(word_shingles(TEXT_A), 1), 128, 1)
-    sig_b = minhash(hash_tokens(word_shingles(TEXT_B), 1), 128, 1)
-    lean_a, lean_b = to_datasketch(sig_a), to_datasketch(sig_b)
-    assert lean_a.jaccard(lean_b) == pytest.approx(jaccard_estimate(sig_a, sig_b))  # type: ignore[attr-defined]
+def test_signatures_load_into_datasketch_and_keep_jaccard_estimate() -> None:
+    sig_a = minhash(shingle_hashes(TEXT_A, 5, 1), 128, 1)
+    sig_b = minhash(shingle_hashes(TEXT_B, 5, 1), 128, 1)
+    lean_a = LeanMinHash(seed=1, hashvalues=sig_a, scheme=SCHEME)
+    full_b = MinHash(seed=1, hashvalues=sig_b, scheme=SCHEME)
+    theirs = {}
+    for name, text in (("a", TEXT_A), ("b", TEXT_B)):
+        theirs[name] = MinHash(num_perm=128, seed=1, hashfunc=hash32)
+        theirs[name].update_batch(s.encode("utf-8") for s in word_shingles(text))
+    estimate = jaccard_estimate(sig_a, sig_b)
+    assert 0.0 < estimate < 1.0
+    assert lean_a.jaccard(full_b) == pytest.approx(estimate)
+    assert theirs["a"].jaccard(theirs["b"]) == pytest.approx(estimate)
+    assert to_datasketch(sig_a).jaccard(to_datasketch(sig_b)) == pytest.approx(estimate)  # type: ignore[attr-defined]
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    lsh.insert("a", lean_a)
+    assert lsh.query(theirs["a"]) == ["a"]
 
 
 def test_empty_document_signature_is_all_max() -> None:
     sig = minhash(np.empty(0, dtype=np.uint64), 16, 1)
     assert (sig == np.uint64(2**32 - 1)).all()
+    assert sig.tolist() == MinHash(num_perm=16, seed=1).hashvalues.tolist()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2**64 - 1), max_size=12), max_size=8))
+def test_minhash_batch_equals_one_document_at_a_time(docs: list[list[int]]) -> None:
+    arrays = [np.array(d, dtype=np.uint64) for d in docs]
+    offsets = np.concatenate([[0], np.cumsum([a.size for a in arrays])]).astype(np.int64)
+    flat = np.concatenate(arrays) if arrays else np.empty(0, dtype=np.uint64)
+    batch = minhash_batch(flat, offsets, 16, 3)
+    assert batch.shape == (len(docs), 16)
+    for row, a in zip(batch, arrays, strict=True):
+        assert row.tolist() == minhash(a, 16, 3).tolist()
+
+
+def test_minhash_batch_blocks_give_the_same_signatures(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(2)
+    sizes = [0, 5, 1, 0, 9, 3, 12, 0]
+    flat = rng.integers(0, 2**63, sum(sizes), dtype=np.uint64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    whole = minhash_batch(flat, offsets, 32, 1)
+    monkeypatch.setattr(dedupe.minhash, "BLOCK", 4)  # smaller than some documents
+    assert (minhash_batch(flat, offsets, 32, 1) == whole).all()
+    assert (whole[[0, 3, 7]] == MAX_HASH).all()
 
 
 def test_weighted_minhash_estimates_weighted_jaccard() -> None:
@@ -73,10 +118,13 @@ def test_weighted_minhash_disjoint_sets_never_agree() -> None:
     assert jaccard_estimate(a, b) == 0.0
 
 
-def test_optimal_params_as_datasketch() -> None:
+@pytest.mark.parametrize("num_perm", [16, 64, 128, 256])
+def test_optimal_params_as_datasketch(num_perm: int) -> None:
     from datasketch.lsh import _optimal_param
 
-    assert optimal_params(0.5, 128) == _optimal_param(0.5, 128, 0.5, 0.5)
+    for threshold in (0.05, 0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95):
+        expected = _optimal_param(threshold, num_perm, 0.5, 0.5)
+        assert optimal_params(threshold, num_perm) == expected, threshold
 
 
 def test_candidate_pairs_equal_brute_force_band_matches() -> None:

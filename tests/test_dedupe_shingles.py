@@ -6,7 +6,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe.shingles import content_words, exact_key, normalise, word_shingles
+import dedupe.shingles
+from dedupe.hashing import hash64
+from dedupe.shingles import (
+    WORD,
+    content_words,
+    exact_key,
+    hash_tokens,
+    normalise,
+    shingle_hashes,
+    shingle_hashes_batch,
+    word_shingles,
+    words,
+)
+
+# Words, apostrophes, digits, and characters where `re` and `regex` disagree (superscripts,
+# fractions, Bengali currency numerators, Turkish dotted I, combining marks).
+WORDISH = st.text(
+    alphabet=st.sampled_from(list("ab Zé'’-.\n2½²\u09f4İ\u0345ß日本")) | st.characters(),
+    max_size=60,
+)
 
 
 @pytest.mark.parametrize(
@@ -45,3 +64,38 @@ def test_content_words_keep_word_that_only_looks_like_stopword() -> None:
 @given(st.text())
 def test_normalise_is_idempotent(text: str) -> None:
     assert normalise(normalise(text)) == normalise(text)
+
+
+@given(WORDISH)
+def test_words_equal_the_unicode_regex(text: str) -> None:
+    """The fast `re` path gives exactly what the full-Unicode WORD pattern gives."""
+    expected = [m.group().casefold().replace("’", "'") for m in WORD.finditer(text)]
+    assert words(text) == expected
+
+
+def test_words_fast_path_is_taken_for_plain_news_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "“Quoted,” said Zoë Smith – it’s 2024."
+    assert dedupe.shingles._fast_path_unsafe().search(text) is None
+    assert words(text) == ["quoted", "said", "zoë", "smith", "it's", "2024"]
+
+
+@given(WORDISH, st.integers(1, 6))
+def test_shingle_hashes_equal_hashing_the_shingle_strings(text: str, k: int) -> None:
+    expected = hash_tokens(word_shingles(text, k), 7)
+    assert shingle_hashes(text, k, 7).tolist() == expected.tolist()
+    assert [hash64(s.encode(), 7) for s in word_shingles(text, k)] == expected.tolist()
+
+
+@given(st.lists(WORDISH, max_size=6), st.integers(1, 6))
+def test_shingle_hashes_batch_equals_one_text_at_a_time(texts: list[str], k: int) -> None:
+    flat, offsets = shingle_hashes_batch(texts, k, 1)
+    assert offsets.tolist()[0] == 0 and len(offsets) == len(texts) + 1
+    for i, text in enumerate(texts):
+        assert flat[offsets[i] : offsets[i + 1]].tolist() == shingle_hashes(text, k, 1).tolist()
+
+
+def test_shingle_hash_depends_on_word_order_and_seed() -> None:
+    a = shingle_hashes("one two three four five", 5, 1)
+    b = shingle_hashes("two one three four five", 5, 1)
+    assert a.size == b.size == 1 and a[0] != b[0]
+    assert shingle_hashes("one two three four five", 5, 2)[0] != a[0]

@@ -173,6 +173,18 @@ def test_sqlite_file_that_is_not_an_index_and_newer_schema(tmp_path: Path) -> No
     assert done.returncode == 2 and "newer Winnow" in done.stderr
 
 
+def test_older_schema_with_other_signatures_is_refused_but_removable(tmp_path: Path) -> None:
+    older = tmp_path / "older.sqlite"
+    DedupeIndex.open(older, DedupeConfig(), create=True).close()
+    with sqlite3.connect(older) as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(DedupeIndexError, match=r"index schema version 1 .*winnow index rm"):
+        DedupeIndex.open(older, DedupeConfig())
+    assert run_cli("index", "stats", str(older)).returncode == 0
+    assert run_cli("index", "rm", str(older)).returncode == 0 and not older.exists()
+
+
 def test_other_num_perm_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "i.sqlite"
     DedupeIndex.open(path, DedupeConfig(num_perm=64), create=True).close()
