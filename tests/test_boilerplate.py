@@ -570,3 +570,19 @@ def test_step_removes_prompts_and_bios_and_keeps_the_article() -> None:
     out = make_step(CleanOptions())(_doc(text))
     assert out.text == "\n\n".join(ARTICLE)
     assert [r.rule for r in out.removed] == ["boilerplate.newsletter", "boilerplate.author_bio"]
+
+
+def test_article_span_keeps_a_body_of_one_line_data_entries() -> None:
+    # a results page: each entry is a heading and one line of figures, not a teaser list
+    entries = [
+        line
+        for home, away in [("North", "South"), ("East", "West"), ("Hill", "Vale"), ("Bay", "Fen")]
+        for line in (
+            f"{home} d. {away} 3-1",
+            f"{home} (4-1): Lee 2 goals, Park 1 goal, Kim 3 saves, Cho 1 assist.",
+        )
+    ]
+    lines = [*MENU, "BOYS SOCCER", *entries, "Terms of Service", "Privacy Notice"]
+    first, last = article_span(lines) or (0, 0)
+    # from the first line of figures to the last: every entry but the first heading stays
+    assert lines[first : last + 1] == entries[1:]
