@@ -117,8 +117,10 @@ SITE_NOTICE = re.compile(
     r"save my name, email,? and website|by submitting this form you agree|"
     r"community (?:rules|guidelines|standards) apply|be mindful of our community standards|"
     # legal small print of the page's footer
-    r"(?:is|are) (?:a |the )?(?:registered )?trademarks? of|"
-    r"this site is protected by recaptcha)\b",
+    r"(?:is|are) (?:a |the )?registered trademarks? of|"
+    r"this site is protected by recaptcha|"
+    # consent small print of sign-up and comment forms
+    r"(?:revoke|withdraw) (?:this|your) consent at any time)\b",
     re.IGNORECASE,
 )
 # Newsletter and alert sign-up prompts: an object (newsletter, inbox, alerts) and a sign-up verb

@@ -73,16 +73,29 @@ def appeared_first(line: str) -> bool:
     return bool(POST_APPEARED.match(line) or ORIGINALLY_PUBLISHED.match(line))
 
 
+COPYRIGHT_MAX_WORDS = 100
+COPYRIGHT_LINKS_MAX_WORDS = 25
+
+
 @RULES.line_rule("footers.copyright", reason="copyright notice")
 def copyright_notice(line: str) -> bool:
     """Copyright lines.
 
     >>> copyright_notice("© 2024 Harbour Times. All rights reserved.")
     True
+    >>> copyright_notice("About us Contact Privacy Policy © Harbour Times 2024")
+    True
     >>> copyright_notice("The copyright case reached the court on Monday.")
     False
     """
-    return len(line) <= 200 and COPYRIGHT.match(line) is not None
+    if len(line) <= 200 and COPYRIGHT.match(line) is not None:
+        return True
+    # A footer line that opens with the sign runs on into trademark small print; a short line of
+    # footer links carries the sign in its middle. Prose has no use for the sign itself.
+    words = len(line.split())
+    return (line.startswith("©") and words <= COPYRIGHT_MAX_WORDS) or (
+        "©" in line and words <= COPYRIGHT_LINKS_MAX_WORDS
+    )
 
 
 # --- learned from the run -----------------------------------------------------------------------

@@ -478,6 +478,9 @@ def test_author_bio(line: str, hit: bool) -> None:
         ("Harbour Radio and the wave logo are registered trademarks of Harbour Media Ltd.", True),
         ("This site is protected by reCAPTCHA and its privacy policy applies.", True),
         ("The brewery lost its fight over the trademark in the appeal court.", False),
+        ("The name is a trademark of the brewery, its lawyer told the court.", False),
+        ("You may withdraw your consent at any time by writing to us.", True),
+        ("Patients can withdraw their consent to the trial, the hospital said.", False),
     ],
 )
 def test_footer_small_print(line: str, hit: bool) -> None:

@@ -82,7 +82,23 @@ def test_appeared_first_prose_near_misses(line: str) -> None:
         ("Copyright 2023 The Associated Press. All rights reserved.", True),
         ("(c) Coastal Media Ltd 2022", True),
         ("All rights reserved.", True),
+        # a long footer opening with the sign, and a line of footer links carrying it
+        (
+            "© 2024 Harbour Media Ltd. All rights reserved. Harbour Radio and the wave logo are "
+            "trademarks of Harbour Media Ltd and may not be used without permission. Other names "
+            "and logos on this site belong to their owners and are used here for identification "
+            "only, with no endorsement implied.",
+            True,
+        ),
+        ("About us Contact Terms Privacy © Harbour Times 2024", True),
         ("The copyright case reached the court on Monday.", False),
+        (
+            "The label's lawyers argued for weeks over a song credited as © 1971 to a company "
+            "that no longer existed, and the judge said the matter of who owned the recording "
+            "would have to wait for the next hearing in the spring, when both sides could bring "
+            "their witnesses.",
+            False,
+        ),
         (
             "He said all rights reserved by the treaty remained in force for the coastal towns.",
             False,
