@@ -101,7 +101,7 @@ def build_groups(
     n: int,
     edges: dict[tuple[int, int], Check],
     check: Callable[[int, int], Check],
-    story_score: Callable[[int, int], float],
+    story_mean: Callable[[Sequence[int], Sequence[int]], float],
     length: Sequence[int],
     story_threshold: float,
     link_guard: float,
@@ -110,11 +110,11 @@ def build_groups(
     """Clusters from verified `edges` (i < j, index = rank), each drop checked against its keeper.
 
     Edges are taken strongest first (tier, then similarity, then rank): an exact or near edge
-    always joins its two groups; a story edge joins them only when the mean `story_score` over
-    every cross pair of the two groups is at least `link_guard * story_threshold` and the joined
-    group stays within `max_cluster_size`. `check(i, j)` compares two documents directly (for
-    member-vs-keeper pairs that were not candidates). Groups come out ordered by keeper rank,
-    with counts of refused joins.
+    always joins its two groups; a story edge joins them only when the mean story score over
+    every cross pair of the two groups (`story_mean`) is at least `link_guard * story_threshold`
+    and the joined group stays within `max_cluster_size`. `check(i, j)` compares two documents
+    directly (for member-vs-keeper pairs that were not candidates). Groups come out ordered by
+    keeper rank, with counts of refused joins.
     """
     uf = UnionFind(n)
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
@@ -133,8 +133,7 @@ def build_groups(
             if len(members[ra]) + len(members[rb]) > max_cluster_size:
                 stats["story_joins_refused_by_size"] += 1
                 continue
-            cross = [story_score(x, y) for x in members[ra] for y in members[rb]]
-            if sum(cross) / len(cross) < link_guard * story_threshold:
+            if story_mean(members[ra], members[rb]) < link_guard * story_threshold:
                 stats["story_joins_refused_by_guard"] += 1
                 continue
         uf.union(ra, rb)

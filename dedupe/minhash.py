@@ -28,6 +28,7 @@ same numbers on every run and the vocabulary never has to be materialised.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -46,6 +47,7 @@ __all__ = [
     "splitmix64",
     "to_datasketch",
     "weighted_minhash",
+    "weighted_minhash_batch",
 ]
 
 U32 = npt.NDArray[np.uint32]
@@ -160,6 +162,28 @@ def _uniform(bits: U64) -> F64:
     return result
 
 
+def _icws_randoms(keys: U64, num_perm: int, seed: int) -> tuple[F64, F64, F64]:
+    """ICWS's random numbers for each (key, permutation): r, log c (both Gamma(2, 1)) and beta."""
+    offset = np.uint64((seed * int(_MIX1)) % 2**64)
+    perm_keys = splitmix64(np.arange(num_perm, dtype=np.uint64) + offset)
+    base = keys.reshape(-1, 1) ^ perm_keys.reshape(1, -1)
+    streams = [_uniform(splitmix64(base + np.uint64((j * int(_MIX2)) % 2**64))) for j in range(5)]
+    r = -np.log(streams[0]) - np.log(streams[1])  # Gamma(2, 1)
+    log_c = np.log(-np.log(streams[2]) - np.log(streams[3]))  # log of Gamma(2, 1)
+    beta = streams[4]  # Uniform(0, 1)
+    return r, log_c, beta
+
+
+def _icws_pick(keys: U64, weights: F64, r: F64, log_c: F64, beta: F64) -> U64:
+    """The sampled (key, level) per permutation, hashed, from the rows of random numbers."""
+    t = np.floor(np.log(weights).reshape(-1, 1) / r + beta)
+    log_a = log_c - r * (t - beta) - r
+    best = np.argmin(log_a, axis=0)
+    columns = np.arange(r.shape[1])
+    level = t[best, columns].astype(np.int64).astype(np.uint64)
+    return splitmix64(keys[best] ^ splitmix64(level))
+
+
 def weighted_minhash(keys: U64, weights: F64, num_perm: int, seed: int) -> U64:
     """ICWS signature of a weighted set: `keys` are feature hashes, `weights` positive floats.
 
@@ -173,16 +197,38 @@ def weighted_minhash(keys: U64, weights: F64, num_perm: int, seed: int) -> U64:
     """
     if keys.size == 0:
         return np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    offset = np.uint64((seed * int(_MIX1)) % 2**64)
-    perm_keys = splitmix64(np.arange(num_perm, dtype=np.uint64) + offset)
-    base = keys.reshape(-1, 1) ^ perm_keys.reshape(1, -1)
-    streams = [_uniform(splitmix64(base + np.uint64((j * int(_MIX2)) % 2**64))) for j in range(5)]
-    r = -np.log(streams[0]) - np.log(streams[1])  # Gamma(2, 1)
-    log_c = np.log(-np.log(streams[2]) - np.log(streams[3]))  # log of Gamma(2, 1)
-    beta = streams[4]  # Uniform(0, 1)
-    t = np.floor(np.log(weights).reshape(-1, 1) / r + beta)
-    log_a = log_c - r * (t - beta) - r
-    best = np.argmin(log_a, axis=0)
-    columns = np.arange(num_perm)
-    level = t[best, columns].astype(np.int64).astype(np.uint64)
-    return splitmix64(keys[best] ^ splitmix64(level))
+    return _icws_pick(keys, weights, *_icws_randoms(keys, num_perm, seed))
+
+
+# Documents per shared draw in `weighted_minhash_batch`: enough for common words to repeat,
+# few enough that the three (distinct keys x num_perm) float tables stay near 30 MB.
+WEIGHTED_BATCH = 64
+
+
+def weighted_minhash_batch(
+    keys: Sequence[U64], weights: Sequence[F64], num_perm: int, seed: int
+) -> U64:
+    """`weighted_minhash` of many documents (rows), equal to calling it on each.
+
+    A key's random numbers depend only on the key, so they are drawn once per distinct key of
+    each `WEIGHTED_BATCH` documents and gathered for each document: words that recur across
+    documents (most of a collection's content words) are not drawn again. The draws were most
+    of the story tier's signature time.
+    """
+    out = np.empty((len(keys), num_perm), dtype=np.uint64)
+    for lo in range(0, len(keys), WEIGHTED_BATCH):
+        chunk = range(lo, min(lo + WEIGHTED_BATCH, len(keys)))
+        present = [i for i in chunk if keys[i].size]
+        for i in chunk:
+            if not keys[i].size:
+                out[i] = np.iinfo(np.uint64).max
+        if not present:
+            continue
+        distinct, at = np.unique(np.concatenate([keys[i] for i in present]), return_inverse=True)
+        r, log_c, beta = _icws_randoms(distinct, num_perm, seed)
+        start = 0
+        for i in present:
+            rows = at[start : start + keys[i].size]
+            start += keys[i].size
+            out[i] = _icws_pick(keys[i], weights[i], r[rows], log_c[rows], beta[rows])
+    return out

@@ -159,7 +159,56 @@ def hash_tokens(tokens: Iterable[str], seed: int) -> U64:
     A one-word token hashes to its seeded xxh3-64; a shingle (words joined by spaces) to the
     combination of its words' hashes, so `hash_tokens(word_shingles(t))` equals `shingle_hashes`.
     """
-    return np.fromiter((hash64(t.encode("utf-8"), seed) for t in tokens), dtype=np.uint64)
+    encoded = [t.encode("utf-8") for t in tokens]
+    if any(b" " in e for e in encoded):
+        return np.fromiter((hash64(e, seed) for e in encoded), dtype=np.uint64, count=len(encoded))
+    return np.fromiter(
+        map(xxhash.xxh3_64_intdigest, encoded, repeat(seed)), dtype=np.uint64, count=len(encoded)
+    )
+
+
+@lru_cache(maxsize=16)
+def _stopword_hashes(seed: int) -> U64:
+    """Sorted `hash64` of every stopword: stopwords are dropped by hash, without a str per word."""
+    return np.unique(hash_tokens(sorted(STOPWORDS), seed))
+
+
+def document_hashes(text: str, k: int, seed: int) -> tuple[U64, U64]:
+    """Word k-gram hashes and content-word hashes of one text, from one tokenisation.
+
+    Equal to `(shingle_hashes(text, k, seed), hash_tokens(content_words(text), seed))`, but the
+    content-word rules run on the UTF-8 bytes of all words at once with numpy: a possessive "'s"
+    is two bytes at a word's end, a word's length in characters is its bytes minus its UTF-8
+    continuation bytes, and a stopword is a word whose hash is a stopword's hash.
+
+    >>> shingles, content = document_hashes("Mayor Lind's office said it's closed.", 5, 1)
+    >>> content.tolist() == hash_tokens(["mayor", "lind", "office", "closed"], 1).tolist()
+    True
+    """
+    folded = _folded(text)
+    if not folded:
+        empty = np.empty(0, dtype=np.uint64)
+        return empty, empty.copy()
+    data = folded.encode("utf-8")
+    parts = data.split(b"\0")
+    n = len(parts)
+    hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, parts, repeat(seed)), np.uint64, n)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.append(np.flatnonzero(raw == 0), raw.size)  # one past each word's last byte
+    starts = np.append(0, ends[:-1] + 1)
+    continuation = np.append(0, np.cumsum((raw & 0xC0) == 0x80))
+    chars = (ends - starts) - (continuation[ends] - continuation[starts])
+    two = (ends - starts) >= 2
+    last, before = raw[np.maximum(ends - 1, 0)], raw[np.maximum(ends - 2, 0)]
+    possessive = np.flatnonzero(two & (last == ord("s")) & (before == ord("'")))
+    tokens = hashes.copy()
+    for i in possessive.tolist():
+        tokens[i] = xxhash.xxh3_64_intdigest(parts[i][:-2], seed)
+    chars[possessive] -= 2
+    stop = _stopword_hashes(seed)
+    at = np.minimum(np.searchsorted(stop, tokens), stop.size - 1)
+    keep = (chars >= 2) & (stop[at] != tokens)  # np.isin, without its per-call set-up
+    return combine_windows(hashes, k), tokens[keep]
 
 
 def shingle_hashes(text: str, k: int, seed: int) -> U64:

@@ -22,6 +22,7 @@ from dedupe.minhash import (
     permutations,
     to_datasketch,
     weighted_minhash,
+    weighted_minhash_batch,
 )
 from dedupe.shingles import shingle_hashes, word_shingles
 
@@ -110,6 +111,19 @@ def test_weighted_minhash_estimates_weighted_jaccard() -> None:
     sig_a = weighted_minhash(keys, wa, 1024, 1)
     sig_b = weighted_minhash(keys, wb, 1024, 1)
     assert jaccard_estimate(sig_a, sig_b) == pytest.approx(exact, abs=0.06)
+
+
+def test_weighted_minhash_batch_equals_one_document_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(4)
+    vocab = rng.integers(0, 2**64, 30, dtype=np.uint64)  # small: keys recur across documents
+    keys = [np.unique(rng.choice(vocab, size)) for size in (5, 0, 12, 1, 9, 0, 20)]
+    weights = [rng.uniform(0.05, 3.0, k.size) for k in keys]
+    monkeypatch.setattr(dedupe.minhash, "WEIGHTED_BATCH", 3)  # several batches
+    batch = weighted_minhash_batch(keys, weights, 32, 5)
+    for row, k, w in zip(batch, keys, weights, strict=True):
+        assert row.tolist() == weighted_minhash(k, w, 32, 5).tolist()
 
 
 def test_weighted_minhash_disjoint_sets_never_agree() -> None:

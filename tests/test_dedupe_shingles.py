@@ -11,6 +11,7 @@ from dedupe.hashing import hash64
 from dedupe.shingles import (
     WORD,
     content_words,
+    document_hashes,
     exact_key,
     hash_tokens,
     normalise,
@@ -99,3 +100,10 @@ def test_shingle_hash_depends_on_word_order_and_seed() -> None:
     b = shingle_hashes("two one three four five", 5, 1)
     assert a.size == b.size == 1 and a[0] != b[0]
     assert shingle_hashes("one two three four five", 5, 2)[0] != a[0]
+
+
+@given(WORDISH | st.sampled_from(["It's Lind's day", "s's a'b 'tis x's Zoë's ab's"]))
+def test_document_hashes_equal_the_string_functions(text: str) -> None:
+    near, content = document_hashes(text, 5, 3)
+    assert near.tolist() == shingle_hashes(text, 5, 3).tolist()
+    assert content.tolist() == hash_tokens(content_words(text), 3).tolist()
