@@ -40,6 +40,8 @@ INVISIBLE = re.compile(
     r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+"
 )
 SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000 ]+")
+# What SPACES would change: any space but a lone ASCII one.
+ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]|  ")
 QUOTES = str.maketrans(
     {
         "‘": "'",
@@ -89,10 +91,33 @@ def fix_line(line: str, ascii_quotes: bool = False, strip_invisible: bool = True
     return line
 
 
+def needs_only_strip(text: str) -> bool:
+    """True when `fix_line` would only strip each line of `text` (without `ascii_quotes`).
+
+    Four scans of the whole text in C instead of six regex calls and a normalisation per line
+    (cleaning 10 MB of generated news spent a quarter of its time in `fix_line`). A line is left
+    alone by every part of `fix_line` when the text has no invisible character, nothing ftfy is
+    called for, no space `SPACES` would change, and is NFC: a newline never composes with its
+    neighbours, so each line of an NFC text is NFC.
+
+    >>> needs_only_strip("Plain “quoted” café text "), needs_only_strip("a  b")
+    (True, False)
+    """
+    return (
+        INVISIBLE.search(text) is None
+        and MAY_NEED_FTFY.search(text) is None
+        and ODD_SPACES.search(text) is None
+        and unicodedata.is_normalized("NFC", text)
+    )
+
+
 def make_step(options: CleanOptions) -> Step:
     controls_on = "unicode.controls" not in options.disabled_rules
 
     def fix_unicode(doc: Document) -> Document:
+        if not options.ascii_quotes and needs_only_strip(doc.text):
+            stripped = [(number, line.strip()) for number, line in doc.numbered_lines()]
+            return doc.with_lines(stripped, [], meta=dict(doc.meta))
         numbered: list[tuple[int, str]] = []
         removed: list[Removal] = []
         changed = 0

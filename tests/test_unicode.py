@@ -179,3 +179,30 @@ def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> N
 @given(PROPERTY_TEXT)
 def test_property_idempotent(text: str) -> None:
     check_idempotent(make_step(CleanOptions()), text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"ab é\u0301\n\t\u00a0“”’\u200b\u0085\r\u2028Ã©\ufffd&;#x1", "&amp;"]),
+        max_size=40,
+    ).map("".join)
+)
+def test_step_whole_text_shortcut_equals_fixing_every_line(text: str) -> None:
+    """`needs_only_strip` lets the step skip `fix_line`; the output must not change."""
+    import cleaners.unicode as unicode_module
+
+    doc = _doc(text)
+    fast = make_step(CleanOptions())(doc)
+    original = unicode_module.needs_only_strip
+    try:
+        unicode_module.needs_only_strip = lambda text: False
+        slow = make_step(CleanOptions())(doc)
+    finally:
+        unicode_module.needs_only_strip = original
+    assert (fast.text, fast.line_numbers, fast.removed, fast.meta) == (
+        slow.text,
+        slow.line_numbers,
+        slow.removed,
+        slow.meta,
+    )
