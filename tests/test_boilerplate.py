@@ -589,3 +589,17 @@ def test_article_span_keeps_a_body_of_one_line_data_entries() -> None:
     first, last = article_span(lines) or (0, 0)
     # from the first line of figures to the last: every entry but the first heading stays
     assert lines[first : last + 1] == entries[1:]
+
+
+def test_article_span_keeps_paragraphs_parted_by_advert_lines() -> None:
+    # an advert line between every pair of paragraphs does not make each paragraph a lone one
+    # (which would leave the body lighter than the two-paragraph promotion further down)
+    body = [line for paragraph in ARTICLE for line in (paragraph, "Advertisement")][:-1]
+    titles = [f"Council weighs a new {topic} plan for the old town" for topic in MENU]
+    promotion = [
+        "Our weekend magazine brings you the best stories of the week every Saturday morning.",
+        "Readers in the region can also find the magazine in shops and at every library.",
+    ]
+    lines = [*MENU, *body, *titles, *titles, *promotion]
+    first, last = article_span(lines, page_furniture) or (0, 0)
+    assert lines[first : last + 1] == body
