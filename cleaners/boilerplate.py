@@ -162,6 +162,9 @@ def _stamp_words_left(line: str) -> list[str]:
     return left.split()
 
 
+DATE_OR_TIME = re.compile(rf"{DATE}|(?:{TIME})")
+
+
 @RULES.line_rule("boilerplate.timestamp", reason="timestamp")
 def timestamp(line: str) -> bool:
     """A date/time line, bare or with a label.
@@ -179,7 +182,7 @@ def timestamp(line: str) -> bool:
     """
     if len(line) > 120:
         return False
-    has_date = re.search(rf"{DATE}|(?:{TIME})", line) is not None or AGO.search(line) is not None
+    has_date = DATE_OR_TIME.search(line) is not None or AGO.search(line) is not None
     if not has_date:
         return False
     if STAMP_LABEL.match(line) and len(line.split()) <= 12:

@@ -86,6 +86,9 @@ def agency_credit(line: str) -> bool:
     )
 
 
+FILE_PHOTO = re.compile(r"(?:FILE PHOTO|File photo|File Photo)\s*(?::|[–—-])")
+
+
 @RULES.line_rule("captions.file_photo", reason="photo caption")
 def file_photo(line: str) -> bool:
     """A line opening with a file-photo label.
@@ -95,7 +98,7 @@ def file_photo(line: str) -> bool:
     >>> file_photo("File photos show the bridge was already cracked, engineers said.")
     False
     """
-    return re.match(r"(?:FILE PHOTO|File photo|File Photo)\s*(?::|[–—-])", line) is not None
+    return FILE_PHOTO.match(line) is not None
 
 
 @RULES.line_rule("captions.describes_picture", reason="photo caption")

@@ -59,8 +59,11 @@ def respelled(word: str) -> str | None:
     return word.translate(TWIN_TABLE)
 
 
+LATIN = re.compile(r"\p{Latin}")
+
+
 def _is_latin(char: str) -> bool:
-    return re.match(r"\p{Latin}", char) is not None
+    return LATIN.match(char) is not None
 
 
 @RULES.line_rule("unicode.homoglyphs", reason=REASON)
