@@ -138,6 +138,9 @@ def run_once(dump: Path, jobs: int | None, timeout: float, extra: Sequence[str])
             "jobs": jobs,
             "options": " ".join(extra),
             "seconds": seconds,
+            # CPU time of the run and its reaped workers: on a shared machine wall time moves
+            # with the other load, CPU time much less; MB per CPU second is "MB/s per core"
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
             "exit": proc.returncode,
             "main_maxrss_mb": usage.ru_maxrss / 1024,  # Linux reports KiB
             "tree_peak_rss_mb": peak[0] / 1e6 if peak[0] else None,
@@ -152,6 +155,11 @@ def run_once(dump: Path, jobs: int | None, timeout: float, extra: Sequence[str])
         return record
 
 
+def load_average() -> str:
+    """The machine's 1/5/15-minute load average: the runs share the CPUs with other work."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dumps", nargs="+", type=Path, help="dumps written by generate.py")
@@ -161,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
 
+    print(f"load average at start: {load_average()}", file=sys.stderr)
     jobs_list: list[int | None] = list(args.jobs or [1, 2])
     if not has_jobs_option():
         print("winnow clean has no --jobs option yet: one run per dump", file=sys.stderr)
@@ -168,10 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     variants: list[list[str]] = [[]] + ([["--no-dedupe"]] if args.no_dedupe else [])
     results: list[dict[str, Any]] = []
     print(
-        "| dump | options | jobs | seconds | MB/s | docs/s | peak RSS main / all (MB) "
-        "| recall exact / near / story | dropped (true copies) |"
+        "| dump | options | jobs | seconds | MB/s | docs/s | CPU s | MB per CPU s "
+        "| peak RSS main / all (MB) | recall exact / near / story | dropped (true copies) |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for dump in args.dumps:
         n_docs = sum(1 for _ in dump.with_name(dump.name + ".index.jsonl").open())
         for extra in variants:
@@ -194,11 +203,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(
                     f"| {dump.name} | {r['options'] or 'default'} | {jobs or '-'} "
                     f"| {r['seconds']:.1f} | {f(r['mb_per_s'], '{:.2f}')} "
-                    f"| {f(r['docs_per_s'], '{:.0f}')} | {r['main_maxrss_mb']:.0f} / {tree} "
+                    f"| {f(r['docs_per_s'], '{:.0f}')} | {r['cpu_seconds']:.1f} "
+                    f"| {r['mb'] / r['cpu_seconds']:.2f} | {r['main_maxrss_mb']:.0f} / {tree} "
                     f"| {rec if ok else r['note']} | {r.get('dropped', '-')} "
                     f"({r.get('true_copies', '-')}) |",
                     flush=True,
                 )
+    print(f"load average at end: {load_average()}", file=sys.stderr)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
