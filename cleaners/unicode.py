@@ -12,6 +12,7 @@ Heuristics, in order:
 
 from __future__ import annotations
 
+import re as stdlib_re
 import unicodedata
 
 import ftfy
@@ -42,6 +43,12 @@ INVISIBLE = re.compile(
 SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000 ]+")
 # What SPACES would change: any space but a lone ASCII one.
 ODD_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]|  ")
+# The whole-text scans of `needs_only_strip`, with the standard library's `re`: these patterns are
+# plain code-point ranges and literals, which both modules read alike, and `re` scans a long text
+# 2-3x faster (10 MB of news: 0.7 s against 1.7 s of CPU for the three).
+_WHOLE_TEXT_SCANS = tuple(
+    stdlib_re.compile(p.pattern) for p in (INVISIBLE, MAY_NEED_FTFY, ODD_SPACES)
+)
 QUOTES = str.maketrans(
     {
         "‘": "'",
@@ -103,11 +110,8 @@ def needs_only_strip(text: str) -> bool:
     >>> needs_only_strip("Plain “quoted” café text "), needs_only_strip("a  b")
     (True, False)
     """
-    return (
-        INVISIBLE.search(text) is None
-        and MAY_NEED_FTFY.search(text) is None
-        and ODD_SPACES.search(text) is None
-        and unicodedata.is_normalized("NFC", text)
+    return all(scan.search(text) is None for scan in _WHOLE_TEXT_SCANS) and (
+        unicodedata.is_normalized("NFC", text)
     )
 
 

@@ -200,20 +200,24 @@ def document_hashes(text: str, k: int, seed: int) -> tuple[U64, U64]:
         empty = np.empty(0, dtype=np.uint64)
         return empty, empty.copy()
     data = folded.encode("utf-8")
+    del folded
     parts = data.split(b"\0")
     n = len(parts)
     hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, parts, repeat(seed)), np.uint64, n)
+    del parts  # one bytes object per word: not kept while the per-word arrays are built
     raw = np.frombuffer(data, dtype=np.uint8)
     ends = np.append(np.flatnonzero(raw == 0), raw.size)  # one past each word's last byte
     starts = np.append(0, ends[:-1] + 1)
-    continuation = np.append(0, np.cumsum((raw & 0xC0) == 0x80))
-    chars = (ends - starts) - (continuation[ends] - continuation[starts])
+    # UTF-8 continuation bytes counted per word (reduceat), not as a running int64 count per
+    # byte: on a 50 MB one-line "article" that count alone was 400 MB (docs/reliability.md)
+    continuation = np.add.reduceat((raw & 0xC0) == 0x80, starts, dtype=np.int64)
+    chars = (ends - starts) - continuation
     two = (ends - starts) >= 2
     last, before = raw[np.maximum(ends - 1, 0)], raw[np.maximum(ends - 2, 0)]
     possessive = np.flatnonzero(two & (last == ord("s")) & (before == ord("'")))
     tokens = hashes.copy()
     for i in possessive.tolist():
-        tokens[i] = xxhash.xxh3_64_intdigest(parts[i][:-2], seed)
+        tokens[i] = xxhash.xxh3_64_intdigest(data[starts[i] : ends[i] - 2], seed)
     chars[possessive] -= 2
     stop = _stopword_hashes(seed)
     at = np.minimum(np.searchsorted(stop, tokens), stop.size - 1)

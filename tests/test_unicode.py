@@ -206,3 +206,17 @@ def test_step_whole_text_shortcut_equals_fixing_every_line(text: str) -> None:
         slow.removed,
         slow.meta,
     )
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [*"aé\u0080\u009f\ufffd\ufb01\u00c3\u00a9\u2019\\u0041&#x;\t\u00a0 \u200b"]
+        )
+    )
+)
+def test_whole_text_scans_find_what_the_regex_patterns_find(text: str) -> None:
+    from cleaners.unicode import _WHOLE_TEXT_SCANS, MAY_NEED_FTFY, ODD_SPACES
+
+    for fast, full in zip(_WHOLE_TEXT_SCANS, (INVISIBLE, MAY_NEED_FTFY, ODD_SPACES), strict=True):
+        assert (fast.search(text) is None) == (full.search(text) is None)
