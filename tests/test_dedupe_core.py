@@ -165,6 +165,7 @@ def test_chain_a_b_c_keeps_the_end_not_verified_against_keeper() -> None:
         ({"link_guard": 3.0}, "between 0 and 2"),
         ({"story_top_k": 1}, "at least 2"),
         ({"story_max_bucket": 0}, "at least 2"),
+        ({"story_min_shared": -1}, "0 or more"),
     ],
 )
 def test_config_checks_arguments(kwargs: dict[str, float], message: str) -> None:
@@ -268,3 +269,46 @@ def test_exact_and_near_verbatim_copies_get_their_tiers() -> None:
     # near-miss: another story about the same harbour is not a near copy
     other = doc("other", ORCHESTRA.replace("botanical garden", "harbour"), 4)
     assert all(d.tier != "near" for d in find_duplicates([doc("o", HARBOUR), other]).duplicates)
+
+
+# Short notices cut from one template: each reports a different company's event.
+NOTICE = (
+    "{firm} said its board declared a quarterly dividend of {cents} cents a share, up from "
+    "{prior} cents, payable {month} {day} to shareholders of record {month} {record}."
+)
+FIRMS = (
+    "Orrin Mills Inc",
+    "Calder Freight Corp",
+    "Pellam Foods Co",
+    "Vantry Paper Ltd",
+    "Husk Valley Bancorp",
+    "Norland Tool Works",
+    "Brisco Retail Group",
+    "Tamsin Energy Corp",
+)
+
+
+def test_template_notices_of_different_firms_are_not_one_story() -> None:
+    months = ("March", "April", "May", "June", "July", "August", "September", "October")
+    notices = [
+        doc(
+            f"notice-{n}",
+            NOTICE.format(firm=firm, cents=10 + n, prior=8 + n, month=months[n], day=n + 1,
+                          record=n + 15),
+            line=n * 5 + 1,
+        )
+        for n, firm in enumerate(FIRMS)
+    ]  # fmt: skip
+    unguarded = find_duplicates(notices, DedupeConfig(story_min_shared=0))
+    assert unguarded.duplicates, "the notices should look alike to the cosine alone"
+    result = find_duplicates(notices)
+    assert result.duplicates == []
+    assert len(result.kept) == len(FIRMS)
+
+
+def test_a_retold_story_shares_enough_words_to_pass_the_gate() -> None:
+    result = find_duplicates([doc("a", STORY_A, 1), doc("b", STORY_B, 10)])
+    assert [(d.doc.id, d.tier) for d in result.duplicates] == [("b", "story")]
+    strict = find_duplicates([doc("a", STORY_A, 1), doc("b", STORY_B, 10)],
+                             DedupeConfig(story_min_shared=40))  # fmt: skip
+    assert strict.duplicates == []
