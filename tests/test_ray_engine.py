@@ -68,14 +68,20 @@ def corpus(folder: Path) -> list[InputFile]:
         "Oxbury and Kenbury that its new timetable, costing 47 million, runs the last service "
         "after midnight from next month.\n\n"
         "Commuters who had campaigned for later trains welcomed the change, though some said "
-        "fares were still too high."
+        "fares were still too high.\n\n"
+        "Departures at 23:40 and 00:15 from Oxbury will call at Kenbury, Hale Cross and Morrow "
+        "Bay, the operator said, with half-hourly weekend trains through the summer season and "
+        "extra carriages on match days at the Kenbury stadium."
     )
     original_title = "Railway announces new coastal line timetable"
     original_body = (
         "The railway operator announced a new timetable for the coastal line through Oxbury and "
         "Kenbury on Tuesday, with a last service after midnight, at a cost of 47 million.\n\n"
         "Commuters welcomed the later trains, which campaigners in both towns had sought for "
-        "years, but warned fares remained high."
+        "years, but warned fares remained high.\n\n"
+        "The 23:40 and 00:15 departures from Oxbury stop at Kenbury, Hale Cross and Morrow Bay. "
+        "Weekend trains will run every half hour during the summer season, and match days at "
+        "the Kenbury stadium get extra carriages, the operator said."
     )
     first = [*stories[:12], (original_title, original_body), (exact_title, exact_body)]
     dump = "\n\n-----\n\n".join(f"{t}\n\n{b}" for t, b in first) + "\n"
