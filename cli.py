@@ -8,6 +8,10 @@ A thin shell over the library: each command builds a config from its options, ca
 
 from __future__ import annotations
 
+# isort: off
+import cleaners.interrupt  # noqa: F401  first: a Ctrl-C during the imports below exits cleanly
+
+# isort: on
 import json
 import logging
 import os

@@ -101,3 +101,18 @@ def test_ctrl_c_stops_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in stderr
     assert "Interrupted" in stderr
     assert not out.exists()
+
+
+def test_ctrl_c_while_starting_is_one_line_and_130() -> None:
+    """A Ctrl-C that lands in the CLI's imports (before its own handler runs)."""
+    code = "import cleaners.interrupt\nimport json\nraise KeyboardInterrupt"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 130
+    assert done.stderr == "Interrupted while starting; nothing was read or written.\n"
