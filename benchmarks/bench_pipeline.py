@@ -110,15 +110,14 @@ def recall(dump: Path, out: Path) -> dict[str, Any]:
     return result
 
 
-def run_once(dump: Path, jobs: int | None, timeout: float, extra: Sequence[str]) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="winnow-bench-") as tmp:
-        out = Path(tmp) / "out"
-        cmd = [sys.executable, str(ROOT / "cli.py"), "clean", str(dump), "--out", str(out)]
-        cmd += ["--quiet", *extra]
-        if jobs is not None:
-            cmd += ["--jobs", str(jobs)]
+def measure(cmd: Sequence[str], cwd: Path, timeout: float) -> dict[str, Any]:
+    """Run `cmd` to its end (or kill it at `timeout`): exit code, wall and CPU time, memory.
+
+    stderr goes to a file, so a chatty run never blocks on a full pipe.
+    """
+    with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
         peak = [0]
         stop = threading.Event()
         poller = threading.Thread(target=peak_tree_rss, args=(proc.pid, stop, peak), daemon=True)
@@ -130,25 +129,46 @@ def run_once(dump: Path, jobs: int | None, timeout: float, extra: Sequence[str])
         timer.cancel()
         stop.set()
         poller.join()
-        stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
         proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    return {
+        "exit": proc.returncode,
+        "seconds": seconds,
+        # CPU time of the run and its reaped workers: on a shared machine wall time moves with
+        # the other load, CPU time much less; MB per CPU second is "MB/s per core"
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "timed_out": proc.returncode < 0 or seconds >= timeout,
+        "main_maxrss_mb": usage.ru_maxrss / 1024,  # Linux reports KiB
+        "tree_peak_rss_mb": peak[0] / 1e6 if peak[0] else None,
+        "stderr": stderr,
+    }
+
+
+def run_once(dump: Path, jobs: int | None, timeout: float, extra: Sequence[str]) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="winnow-bench-") as tmp:
+        out = Path(tmp) / "out"
+        cmd = [sys.executable, str(ROOT / "cli.py"), "clean", str(dump), "--out", str(out)]
+        cmd += ["--quiet", *extra]
+        if jobs is not None:
+            cmd += ["--jobs", str(jobs)]
+        measured = measure(cmd, ROOT, timeout)
+        stderr = measured.pop("stderr")
         record: dict[str, Any] = {
             "dump": dump.name,
             "mb": dump.stat().st_size / 1e6,
             "jobs": jobs,
             "options": " ".join(extra),
-            "seconds": seconds,
-            # CPU time of the run and its reaped workers: on a shared machine wall time moves
-            # with the other load, CPU time much less; MB per CPU second is "MB/s per core"
-            "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "exit": proc.returncode,
-            "main_maxrss_mb": usage.ru_maxrss / 1024,  # Linux reports KiB
-            "tree_peak_rss_mb": peak[0] / 1e6 if peak[0] else None,
+            "seconds": measured["seconds"],
+            "cpu_seconds": measured["cpu_seconds"],
+            "exit": measured["exit"],
+            "main_maxrss_mb": measured["main_maxrss_mb"],
+            "tree_peak_rss_mb": measured["tree_peak_rss_mb"],
         }
-        if proc.returncode < 0 or seconds >= timeout:
+        if measured["timed_out"]:
             record["note"] = f"killed after {timeout:.0f} s timeout"
             return record
-        if proc.returncode not in (0, 1):
+        if measured["exit"] not in (0, 1):
             record["note"] = "failed: " + (stderr.strip().splitlines() or ["?"])[-1]
             return record
         record.update(recall(dump, out))

@@ -22,19 +22,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_pipeline import peak_tree_rss
+from bench_pipeline import measure
 from generate import generate, parse_size
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,32 +95,7 @@ def run_cli(folder: Path, jobs: int | None, timeout: float) -> dict[str, Any]:
     cmd += ["--out", str(folder / "clean"), "--quiet"]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
-    with open(folder / "stderr.txt", "w+b") as err:  # a file, so a chatty run never blocks
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
-        peak = [0]
-        stop = threading.Event()
-        poller = threading.Thread(target=peak_tree_rss, args=(proc.pid, stop, peak), daemon=True)
-        poller.start()
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-        timer.cancel()
-        stop.set()
-        poller.join()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        stderr = err.read().decode("utf-8", "replace")
-    return {
-        "exit": proc.returncode,
-        "seconds": seconds,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,  # the CLI and its workers
-        "timed_out": seconds >= timeout,
-        "main_maxrss_mb": usage.ru_maxrss / 1024,  # Linux reports KiB
-        "tree_peak_rss_mb": peak[0] / 1e6 if peak[0] else None,
-        "stderr": stderr,
-    }
+    return measure(cmd, REPO, timeout)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
