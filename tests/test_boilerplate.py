@@ -603,3 +603,30 @@ def test_article_span_keeps_paragraphs_parted_by_advert_lines() -> None:
     lines = [*MENU, *body, *titles, *titles, *promotion]
     first, last = article_span(lines, page_furniture) or (0, 0)
     assert lines[first : last + 1] == body
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "This site uses cookies.",
+        "The player uses cookies to improve playback.",
+        "Strictly necessary cookies are always on.",
+        "Read our privacy and cookies policy.",
+        "Accept all cookies",
+        "Cookie settings",
+        "Use of this website constitutes acceptance of our terms.",
+        "Material on this site may not be reproduced without permission.",
+        "Your email address will not be published.",
+        "Required fields are marked *",
+        "Save my name, email, and website in this browser for the next time I comment.",
+        "By submitting this form you agree to our terms.",
+        "Community guidelines apply to all comments.",
+        "Please be mindful of our community standards.",
+        "Acme and Widgets are registered trademarks of Acme Holdings.",
+        "This site is protected by reCAPTCHA and the Google Privacy Policy applies.",
+        "You can withdraw your consent at any time.",
+    ],
+)
+def test_site_notice_prefilter_keeps_every_branch(notice: str) -> None:
+    """One example per branch of SITE_NOTICE: the keyword prefilter lets each through."""
+    assert site_notice(notice)
