@@ -37,6 +37,7 @@ from cleaners.report_html import render_report
 from cleaners.split import split_dump
 from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
+from dedupe.core import DocumentFeatures, document_features
 from dedupe.index import check_index, dedupe_against_index
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ def _clean_and_dedupe(
     timings: dict[str, float],
 ) -> RunResult:
     started = time.perf_counter()
-    cleaned = _clean_all(raw_docs, config, notify)
+    cleaned, computed = _clean_all(raw_docs, config, notify)
     cleaned = remove_recurring(cleaned, config.clean)
     timings["clean"] = time.perf_counter() - started
 
@@ -186,7 +187,10 @@ def _clean_and_dedupe(
     substantive = [doc for doc in cleaned if not is_emptied(doc)]
     started = time.perf_counter()
     if config.deduplicate:
-        result = find_duplicates(substantive, config.dedupe)
+        # features the workers computed, for the articles recurring-line removal left as they
+        # were (the same objects); any other article's are computed by find_duplicates
+        features = [computed.get(id(doc)) for doc in substantive]
+        result = find_duplicates(substantive, config.dedupe, features)
         if config.index is not None:
             result = dedupe_against_index(result, config.index, config.dedupe)
     else:
@@ -204,25 +208,47 @@ def is_emptied(doc: Document) -> bool:
 CHUNK = 256  # articles per worker task: large enough to amortise pickling, small for progress
 
 
-def _clean_all(docs: list[Document], config: RunConfig, notify: Progress) -> list[Document]:
-    """Clean every document, in worker processes when `config.jobs` > 1, in input order."""
+def _clean_all(
+    docs: list[Document], config: RunConfig, notify: Progress
+) -> tuple[list[Document], dict[int, DocumentFeatures]]:
+    """Clean every document, in worker processes when `config.jobs` > 1, in input order.
+
+    Workers also compute each cleaned article's dedupe features (the per-document part of
+    `find_duplicates`), so that work runs in parallel too; returned by `id()` of the article.
+    """
     chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
     cleaned: list[Document] = []
+    computed: dict[int, DocumentFeatures] = {}
     if config.jobs == 1 or len(chunks) < 2:
         for chunk in chunks:
             cleaned.extend(_clean_chunk(chunk, config.clean))
             notify("clean", len(cleaned), len(docs))
-        return cleaned
+        return cleaned, computed
+    seed = config.dedupe.seed if config.deduplicate else None
     with ProcessPoolExecutor(max_workers=config.jobs) as pool:
-        for result in pool.map(_clean_chunk, chunks, [config.clean] * len(chunks)):
-            cleaned.extend(result)
+        for done, features in pool.map(
+            _clean_chunk_with_features, chunks, [config.clean] * len(chunks), [seed] * len(chunks)
+        ):
+            computed.update(
+                (id(doc), feat) for doc, feat in zip(done, features, strict=True) if feat
+            )
+            cleaned.extend(done)
             notify("clean", len(cleaned), len(docs))
-    return cleaned
+    return cleaned, computed
 
 
 def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
     steps = document_steps(options)
     return [clean_document(doc, steps) for doc in docs]
+
+
+def _clean_chunk_with_features(
+    docs: list[Document], options: CleanOptions, seed: int | None
+) -> tuple[list[Document], list[DocumentFeatures | None]]:
+    cleaned = _clean_chunk(docs, options)
+    if seed is None:
+        return cleaned, [None] * len(cleaned)
+    return cleaned, [None if is_emptied(doc) else document_features(doc, seed) for doc in cleaned]
 
 
 def _read_documents(

@@ -180,14 +180,26 @@ def _text(doc: Document) -> str:
     return f"{doc.title}\n{doc.text}" if doc.title else doc.text
 
 
-def _features(texts: Sequence[str], seed: int) -> _Features:
-    shingles: list[U64] = []
-    story_keys: list[U64] = []
-    for text in texts:
-        near, story = document_hashes(text, SHINGLE_SIZE, seed)
-        shingles.append(np.unique(near))
-        story_keys.append(np.unique(story))
-    n = len(texts)
+# What one document contributes, computable apart from the others (in a worker process): its
+# exact key, its sorted unique word-shingle hashes and its sorted unique content-word hashes.
+DocumentFeatures = tuple[int, U64, U64]
+
+
+def document_features(doc: Document, seed: int) -> DocumentFeatures:
+    """The per-document part of `find_duplicates`' features (the IDF needs the collection).
+
+    The runner computes these in its cleaning workers and hands them to `find_duplicates`,
+    which then only does the collection-wide part; the values are the same either way.
+    """
+    text = _text(doc)
+    near, story = document_hashes(text, SHINGLE_SIZE, seed)
+    return exact_key(text, seed), np.unique(near), np.unique(story)
+
+
+def _features(parts: Sequence[DocumentFeatures]) -> _Features:
+    shingles = [part[1] for part in parts]
+    story_keys = [part[2] for part in parts]
+    n = len(parts)
     everything = np.concatenate(story_keys) if story_keys else np.empty(0, dtype=np.uint64)
     vocab, df = np.unique(everything, return_counts=True)
     # binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in one
@@ -198,7 +210,7 @@ def _features(texts: Sequence[str], seed: int) -> _Features:
         weights = idf[np.searchsorted(vocab, keys)].astype(np.float64)
         norm = float(np.linalg.norm(weights))
         story_weights.append(weights / norm if norm else weights)
-    return _Features([exact_key(t, seed) for t in texts], shingles, story_keys, story_weights)
+    return _Features([part[0] for part in parts], shingles, story_keys, story_weights)
 
 
 def _common(a: U64, b: U64) -> tuple[I64, I64]:
@@ -382,9 +394,14 @@ def _cluster_id(member_ids: list[str]) -> str:
 
 
 def find_duplicates(
-    docs: Sequence[Document], config: DedupeConfig = DedupeConfig()
+    docs: Sequence[Document],
+    config: DedupeConfig = DedupeConfig(),
+    features: Sequence[DocumentFeatures | None] | None = None,
 ) -> DedupeResult:
     """Find exact, near and same-story duplicates; keep one document per cluster.
+
+    `features[i]`, where given, must be `document_features(docs[i], config.seed)`, computed
+    earlier (in parallel); a None entry, or no list, is computed here.
 
     >>> a = Document("a", "The council voted to close the old bridge on Monday.", "x", (1, 1))
     >>> b = Document("b", "the council voted to close the old bridge on monday", "x", (3, 3))
@@ -396,10 +413,13 @@ def find_duplicates(
         range(len(docs)), key=lambda i: (docs[i].source, docs[i].lines[0], docs[i].id, i)
     )
     ranked = [docs[i] for i in order]
-    texts = [_text(d) for d in ranked]
-    features = _features(texts, config.seed)
-    pairs, stats = candidates(features, config)
-    return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
+    given = features or [None] * len(docs)
+    if len(given) != len(docs):
+        raise ValueError(f"features has {len(given)} entries for {len(docs)} documents")
+    parts = [given[i] or document_features(docs[i], config.seed) for i in order]
+    collection = _features(parts)
+    pairs, stats = candidates(collection, config)
+    return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config)
 
 
 def verify_and_cluster(

@@ -1,0 +1,71 @@
+"""`--jobs` changes where the work runs, never the result.
+
+With more than one job, worker processes clean the articles and compute their dedupe features;
+articles that recurring-line removal changes afterwards get theirs recomputed. The corpus here
+spans several worker chunks, has a footer line recurring in every third article (so that
+removal changes those and leaves the rest as the workers returned them), and exact and near
+copies.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from cleaners.document import Document
+from cleaners.runner import CHUNK, RunConfig, RunResult, run_documents
+from dedupe import core
+
+
+def word(rng: random.Random) -> str:
+    """A made-up word: unrelated articles share few words, as unrelated news does."""
+    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+
+def article(rng: random.Random, number: int) -> str:
+    sentences = [
+        f"The {' '.join(word(rng) for _ in range(9))} report {number} said on day {n}."
+        for n in range(8)
+    ]
+    body = "\n\n".join(" ".join(sentences[i : i + 2]) for i in range(0, 8, 2))
+    if number % 3:
+        return body
+    return f"{body}\n\nRead more local stories from the Valley Courier every morning."
+
+
+def corpus() -> list[Document]:
+    rng = random.Random(4)
+    texts = [article(rng, n) for n in range(CHUNK * 2 + 40)]
+    texts[10] = texts[3]  # exact
+    texts[300] = texts[250].replace("report 250", "report 250 again", 1)  # near
+    texts = [
+        t if n % 97 else t.replace("Valley Courier", "the Courier") for n, t in enumerate(texts)
+    ]
+    return [
+        Document(id=f"a{n}", text=t, source="j.txt", lines=(n * 20 + 1, n * 20 + 19))
+        for n, t in enumerate(texts)
+    ]
+
+
+def outcome(result: RunResult) -> tuple[object, ...]:
+    return (
+        [(d.id, d.text, [r.to_dict() for r in d.removed]) for d in result.documents],
+        [d.id for d in result.dedupe.kept],
+        [(d.doc.id, d.duplicate_of, d.tier, d.similarity) for d in result.dedupe.duplicates],
+        [(c.id, c.members, c.tier) for c in result.dedupe.clusters],
+    )
+
+
+def test_two_jobs_give_the_same_result_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    one = run_documents(corpus(), RunConfig(jobs=1))
+    calls = []
+    real = core.document_features
+    monkeypatch.setattr(core, "document_features", lambda d, s: calls.append(d.id) or real(d, s))
+    two = run_documents(corpus(), RunConfig(jobs=2))
+    assert outcome(one) == outcome(two)
+    # here only the articles the footer was removed from: the workers computed the rest
+    footed = sum(1 for d in two.documents if any(r.rule == "footers.recurring" for r in d.removed))
+    assert 0 < len(calls) == footed < len(two.documents)
+    assert {d.tier for d in one.dedupe.duplicates} >= {"exact", "near"}
+    assert any(r.rule == "footers.recurring" for d in one.documents for r in d.removed)
