@@ -49,14 +49,12 @@ from cleaners.runner import (
 from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
     IDF_POWER,
-    SHINGLE_SIZE,
     _Features,
-    _text,
+    document_features,
     verify_and_cluster,
 )
 from dedupe.lsh import optimal_params, top_k_per_item
 from dedupe.minhash import minhash, weighted_minhash
-from dedupe.shingles import content_words, exact_key, hash_tokens, word_shingles
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -294,7 +292,7 @@ def _recurring_and_features(ray: Any, ds: Dataset, config: RunConfig) -> list[di
                 for key in ("exact", "shingles", "keys", "near_sig"):
                     out[key].append(b"")
                 continue
-            exact, shingles, keys = _document_features(_text(doc), dedupe_config.seed)
+            exact, shingles, keys = document_features(doc, dedupe_config.seed)
             out["exact"].append(exact.to_bytes(8, "big"))
             out["shingles"].append(shingles.tobytes())
             out["keys"].append(keys.tobytes())
@@ -311,13 +309,6 @@ def _recurring_and_features(ray: Any, ds: Dataset, config: RunConfig) -> list[di
 
     rows = list(ds.map_batches(finish, batch_size=BATCH, batch_format="numpy").iter_rows())
     return sorted(rows, key=lambda row: int(row["pos"]))
-
-
-def _document_features(text: str, seed: int) -> tuple[int, U64, U64]:
-    """Exact key, sorted unique shingle hashes, sorted unique content-word hashes (as core)."""
-    shingles = np.unique(hash_tokens(word_shingles(text, SHINGLE_SIZE), seed))
-    keys = np.unique(hash_tokens(content_words(text), seed))
-    return exact_key(text, seed), shingles, keys
 
 
 def _u64(raw: bytes) -> U64:
