@@ -9,7 +9,8 @@ A thin shell over the library: each command builds a config from its options, ca
 from __future__ import annotations
 
 # isort: off
-import cleaners.interrupt  # noqa: F401  first: a Ctrl-C during the imports below exits cleanly
+import cleaners.interrupt  # first: a Ctrl-C during the imports below exits cleanly
+import cleaners.dependencies  # noqa: F401  then: a missing package is named, not a traceback
 
 # isort: on
 import json

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from cleaners.dependencies import REQUIRED
 from cli import main
 from tests.helpers import REPO, SEED, run_cli
 
@@ -148,3 +153,35 @@ def test_an_article_emptied_by_cleaning_is_reported_not_lost(tmp_path: Path) -> 
     assert len((out / "articles.jsonl").read_text().splitlines()) == 2
     removed = [json.loads(x)["text"] for x in (out / "removed.jsonl").read_text().splitlines()]
     assert "Share this article" in removed and "Advertisement" in removed
+
+
+def _without_site_packages(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -S cli.py ARGS`: a Python that has none of Winnow's packages installed."""
+    return subprocess.run(
+        [sys.executable, "-S", str(REPO / "cli.py"), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_help_answers_even_before_the_packages_are_installed() -> None:
+    done = _without_site_packages("--help")
+    assert done.returncode == 0
+    assert "Usage: cli.py" in done.stdout
+    assert "pip install -e ." in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_command_without_the_packages_is_a_usage_error() -> None:
+    done = _without_site_packages("clean")
+    assert done.returncode == 2
+    assert "missing" in done.stderr and "pip install -e ." in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_dependency_check_names_every_project_dependency() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {re.split(r"[<>=\[ ]", dep, maxsplit=1)[0] for dep in project["dependencies"]}
+    assert set(REQUIRED) == names
