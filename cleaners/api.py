@@ -14,7 +14,6 @@ deduplicates each batch against every batch before it through that index.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -119,9 +118,7 @@ class Pipeline:
 
     def clean(self, items: str | Iterable[Item], batch_size: int = BATCH) -> Iterator[Document]:
         """Cleaned documents, lazily (no deduplication)."""
-        documents = self.documents(items)
-        while batch := list(islice(documents, batch_size)):
-            yield from clean_documents(batch, self.config.clean)
+        return clean(self.documents(items), self.config.clean, batch_size=batch_size)
 
     def run(self, items: str | Iterable[Item]) -> RunResult:
         """Clean and deduplicate one collection: the `RunResult` the CLI renders and writes."""
@@ -160,10 +157,6 @@ class Pipeline:
             yield from self.records(result)
             if config.index is not None and config.index_mode == "update":
                 update_index(config.index, result.dedupe.kept, ["<stream>"], config.dedupe)
-
-    def with_options(self, **changes: Any) -> Pipeline:
-        """A copy with some `RunConfig` fields changed."""
-        return Pipeline(replace(self.config, **changes))
 
 
 __all__ = ["Pipeline", "clean", "to_documents"]

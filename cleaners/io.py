@@ -8,14 +8,12 @@ half a file.
 from __future__ import annotations
 
 import codecs
-import gzip
 import json
 import logging
 import os
 import shutil
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,15 +118,7 @@ def read_bytes(source: InputFile) -> bytes:
         raise InputError(f"{source.display}: permission denied (check the file's mode)") from exc
     except OSError as exc:
         raise InputError(f"{source.display}: cannot read ({exc.strerror})") from exc
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise InputError(
-                f"{source.display}: gzip data is truncated or corrupt ({exc}); "
-                "re-download or re-compress the file"
-            ) from exc
-    return decompress(data, source.display)  # zstd, by its magic number too
+    return decompress(data, source.display)
 
 
 def decode(data: bytes, name: str) -> DecodedText:

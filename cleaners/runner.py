@@ -229,9 +229,8 @@ def _clean_all(
         for done, features in pool.map(
             _clean_chunk_with_features, chunks, [config.clean] * len(chunks), [seed] * len(chunks)
         ):
-            computed.update(
-                (id(doc), feat) for doc, feat in zip(done, features, strict=True) if feat
-            )
+            pairs = zip(done, features, strict=True)
+            computed.update((id(doc), feat) for doc, feat in pairs if feat is not None)
             cleaned.extend(done)
             notify("clean", len(cleaned), len(docs))
     return cleaned, computed

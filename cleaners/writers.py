@@ -6,8 +6,8 @@ the cleaned text and title) plus one `winnow` field holding Winnow's additions, 
 fed Winnow records gets the same records back and can ignore or use the additions.
 
 Every writer here is deterministic (gzip without a timestamp, fixed Parquet column types), so two
-identical runs give byte-identical files, and streams its records so sharded output never holds a
-whole shard's text twice.
+identical runs give byte-identical files. JSONL is written as the records stream past; a Parquet
+file is built from one shard's records at a time.
 """
 
 from __future__ import annotations
@@ -218,7 +218,10 @@ def decompress(data: bytes, name: str) -> bytes:
         try:
             return gzip.decompress(data)
         except (EOFError, OSError, zlib.error) as exc:
-            raise InputError(f"{name}: gzip data is truncated or corrupt ({exc})") from exc
+            raise InputError(
+                f"{name}: gzip data is truncated or corrupt ({exc}); "
+                "re-download or re-compress the file"
+            ) from exc
     if data[:4] == _ZSTD_MAGIC:
         zstd = zstd_module()
         parts: list[bytes] = []
@@ -231,7 +234,10 @@ def decompress(data: bytes, name: str) -> bytes:
                     raise zstd.ZstdError("the last frame ends early")
                 rest = frame.unused_data
         except zstd.ZstdError as exc:
-            raise InputError(f"{name}: zstd data is truncated or corrupt ({exc})") from exc
+            raise InputError(
+                f"{name}: zstd data is truncated or corrupt ({exc}); "
+                "re-download or re-compress the file"
+            ) from exc
         return b"".join(parts)
     return data
 
