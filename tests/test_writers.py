@@ -276,3 +276,14 @@ def test_same_run_twice_gives_byte_identical_parquet(tmp_path: Path) -> None:
     for path in sorted((tmp_path / "a").iterdir()):
         if path.name != "timings.json":
             assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_zstd_compressed_dump_is_read(tmp_path: Path) -> None:
+    paragraphs = [p for p in BODY.split("\n\n") if not p.startswith("Photograph")]
+    dump = "Harbour board approves the dredging contract\n\n" + "\n\n".join(paragraphs)
+    source = tmp_path / "dump.txt.zst"
+    source.write_bytes(zstandard.ZstdCompressor().compress(dump.encode("utf-8")))
+    done = run_cli("clean", str(source), "--out", str(tmp_path / "out"), "-q", "--no-dedupe")
+    assert done.returncode == 0, done.stderr
+    rows = _read_jsonl(tmp_path / "out" / "articles.jsonl")
+    assert [r["title"] for r in rows] == ["Harbour board approves the dredging contract"]
