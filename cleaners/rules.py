@@ -48,6 +48,9 @@ class RuleSet:
 
     category: str
     rules: list[LineRule] = field(default_factory=list)
+    _active: dict[tuple[frozenset[str], frozenset[str], int], tuple[LineRule, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def line_rule(
         self, name: str, *, reason: str, scope: str = "any"
@@ -73,13 +76,35 @@ class RuleSet:
         stripped = line.strip()
         if not stripped:
             return None
-        for rule in self.rules:
-            if rule.scope in scopes and rule.name not in disabled and rule.predicate(stripped):
+        for rule in self.active(disabled, scopes):
+            if rule.predicate(stripped):
                 return rule
         return None
 
+    def active(self, disabled: frozenset[str], scopes: frozenset[str]) -> tuple[LineRule, ...]:
+        """The rules that may fire in `scopes` and are not `disabled`, in registration order.
+
+        Cached per (disabled, scopes, rule count): a step asks this for every line, and
+        filtering all rules by scope and name each time was a fifth of the cleaning time.
+        """
+        key = (disabled, scopes, len(self.rules))
+        found = self._active.get(key)
+        if found is None:
+            found = tuple(r for r in self.rules if r.scope in scopes and r.name not in disabled)
+            self._active[key] = found
+        return found
+
     def step(self, disabled: frozenset[str] = frozenset()) -> Callable[[Document], Document]:
         """A pipeline step that drops every line one of these rules matches where it may fire."""
+        # the rules for each place a line can stand: (among the top lines, the last line)
+        by_place = {
+            (top, last): self.active(
+                disabled,
+                frozenset({"any"} | ({"top"} if top else set()) | ({"last"} if last else set())),
+            )
+            for top in (False, True)
+            for last in (False, True)
+        }
 
         def apply(doc: Document) -> Document:
             lines = doc.text_lines()
@@ -91,13 +116,12 @@ class RuleSet:
 
             def match(line: str) -> LineRule | None:
                 i = next(position)
-                scopes = {"any"}
-                if i in top:
-                    scopes.add("top")
-                if i == last:
-                    scopes.add("last")
-                found = self.first_match(line, disabled, frozenset(scopes))
-                return found if found is not None else in_runs.get(i)
+                stripped = line.strip()
+                if stripped:
+                    for rule in by_place[(i in top, i == last)]:
+                        if rule.predicate(stripped):
+                            return rule
+                return in_runs.get(i)
 
             return drop_matching(doc, match)
 
