@@ -62,9 +62,7 @@ def remove_recurring(docs: list[Document], options: CleanOptions) -> list[Docume
     """Drop line shapes that recur across many articles of the collection (templates, footers)."""
     if not (options.footers and options.learn_recurring) or len(docs) < options.recurring_min_docs:
         return docs
-    recurring = footers.learn_recurring(docs, options)
-    step = footers.make_step(options, recurring)
-    return [step(doc) for doc in docs]
+    return footers.remove_learned(docs, options)
 
 
 def clean(

@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import pickle
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -241,30 +240,22 @@ def _clean_all(ray: Any, docs: list[Document], config: RunConfig) -> Dataset:
     return materialized
 
 
-def _recurring_shapes(ds: Dataset, n: int, options: Any) -> frozenset[str] | None:
-    """`footers.learn_recurring` as a Ray aggregation: shapes per batch, summed by `groupby`."""
+def _recurring_keys(ds: Dataset, n: int, options: Any) -> frozenset[int] | None:
+    """`footers.learn_recurring` as a Ray aggregation: shape keys per batch, summed by `groupby`."""
     if not (options.footers and options.learn_recurring) or n < options.recurring_min_docs:
         return None
 
-    def shapes(batch: Batch) -> Batch:
-        counts: Counter[str] = Counter()
-        for raw in batch["doc"]:
-            doc: Document = pickle.loads(raw)
-            counts.update(
-                {
-                    footers.shape(line)
-                    for line in doc.text_lines()
-                    if len(line.split()) >= footers.MIN_RECURRING_WORDS
-                }
-            )
-        keys = sorted(counts)
-        return {"shape": np.array(keys, dtype=object), "n": np.array([counts[k] for k in keys])}
+    def keys(batch: Batch) -> Batch:
+        per_doc = [footers.line_keys(pickle.loads(raw)) for raw in batch["doc"]]
+        flat = np.concatenate(per_doc) if per_doc else np.empty(0, dtype=np.uint64)
+        found, counts = np.unique(flat, return_counts=True)
+        return {"key": found, "n": counts}
 
-    counted = ds.map_batches(shapes, batch_size=BATCH, batch_format="numpy")
+    counted = ds.map_batches(keys, batch_size=BATCH, batch_format="numpy")
     needed = max(options.recurring_min_docs, options.recurring_min_share * n)
     return frozenset(
-        str(row["shape"])
-        for row in counted.groupby("shape", num_partitions=_partitions(20 * n)).sum("n").iter_rows()
+        int(row["key"])
+        for row in counted.groupby("key", num_partitions=_partitions(20 * n)).sum("n").iter_rows()
         if row["sum(n)"] >= needed
     )
 
@@ -272,10 +263,10 @@ def _recurring_shapes(ds: Dataset, n: int, options: Any) -> frozenset[str] | Non
 def _recurring_and_features(ray: Any, ds: Dataset, config: RunConfig) -> list[dict[str, Any]]:
     """Recurring lines dropped and dedupe features computed (none for an emptied article)."""
     n = ds.count()
-    shapes = _recurring_shapes(ds, n, config.clean)
+    learned = _recurring_keys(ds, n, config.clean)
     step: Callable[[Document], Document] | None = None
-    if shapes is not None:
-        step = footers.make_step(config.clean, footers.RecurringLines(shapes))
+    if learned is not None:
+        step = footers.make_step(config.clean, footers.RecurringLines(learned))
     dedupe_config = config.dedupe
     want_features = config.deduplicate
 
