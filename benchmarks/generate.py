@@ -3,16 +3,29 @@
 Why: Winnow's speed targets are about megabytes to gigabytes of dumps, and recall has to be
 checked at that scale too, but real labelled corpora are small and cannot be committed. This
 script writes prose built from the bundled vocabulary (`benchmarks/vocab.txt`, written for this
-project) in the dump format Winnow reads: a headline line, a blank line, then paragraphs separated
-by blank lines; some articles carry a republisher headline ("headline | author | outlet"), a
-byline, a timestamp, a dateline, photo captions or a "first published" footer.
+project) and a fixed lexicon of made-up words, in the dump format Winnow reads: a headline line,
+a blank line, then paragraphs separated by blank lines; some articles carry a republisher
+headline ("headline | author | outlet"), a byline, a timestamp, a dateline, photo captions or a
+"first published" footer.
+
+Unrelated articles overlap about as much as real unrelated news does (measured with
+`benchmarks/realism.py` against real labelled news: the story tier's cosine and shared content
+words, and word 5-gram Jaccard). Each story is one of ten topics and is written from its own
+slice of the vocabulary: a few concepts of each word section (the commoner ones likelier), a few
+of the 24 sentence forms and time phrases, its people, places, organisation and numbers, and
+10-22 made-up terms from its topic's share of the lexicon (Zipf-weighted, so stories of one topic
+sometimes share a term); half of the term slots and second speakers are passing mentions from
+outside the story. Two unrelated stories therefore share mainly the commonest words, not a whole
+template vocabulary.
 
 Three kinds of duplicate are injected, each a copy of an earlier original:
 
 * ``exact``: the article again, byte for byte;
 * ``near``: a few words replaced, deleted or inserted (about one edit per 100 words);
-* ``story``: the same event retold: sentences shuffled and some dropped or added, synonyms
-  swapped, a new headline and byline, the same names, places and numbers.
+* ``story``: the same event retold by another writer: about a quarter of the original's
+  sentences kept (shuffled, synonyms swapped) and new ones in the writer's own words and forms,
+  with the same people (plus one), places and numbers and some of the same terms, a new headline
+  and byline. Short originals give retellings that share fewer than Winnow's 20 content words.
 
 Beside ``OUT`` it writes ``OUT.pairs.jsonl`` (one ground-truth pair per line: the original ``a``,
 the copy ``b``, ``kind``, their headline line numbers and the exact word 5-gram Jaccard of the two
@@ -34,7 +47,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 
@@ -61,6 +74,40 @@ ONSETS = ("b", "br", "c", "d", "dr", "f", "g", "gr", "h", "k", "l", "m", "n", "p
           "s", "st", "t", "tr", "v", "w", "z", "sh", "ch", "")  # fmt: skip
 VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "io", "ou")
 CODAS = ("", "", "n", "r", "l", "s", "t", "m", "nd", "rt", "x")
+
+# How many concepts of each word section one story draws its prose from (fewest, most), and the
+# weight offset of that draw: concept n of a section is picked with weight 1 / (n + offset), so
+# the first lines of a section (the commonest words) turn up in many stories and the rest in few.
+SLICES: dict[str, tuple[int, int]] = {
+    "noun_general": (3, 6),
+    "verb_past": (3, 6),
+    "adjective": (2, 5),
+    "adverb": (1, 3),
+    "role_noun": (2, 4),
+    "topic": (3, 6),
+    "verb_say": (1, 3),
+    "connector": (2, 4),
+    "quote_open": (1, 3),
+}
+SLICE_OFFSET = 4
+N_FORMS = 24  # sentence forms in Generator.sentence
+FORMS_PER_STORY = (8, 14)
+TIMES_PER_STORY = (2, 4)  # time phrases ("last week", "on Tuesday") one story uses
+# Made-up terms per story, drawn from its topic's share of the lexicon (every TOPICS-th word),
+# Zipf-weighted by rank inside that share: same-topic stories sometimes share a term, like
+# real reports sharing the name of a scheme or a body.
+KEYWORDS_PER_STORY = (10, 22)
+KEYWORD_OFFSET = 30
+PASSING_TERM = 0.5  # share of term slots that name a term from outside the story's own
+PASSING_PERSON = 0.5  # share of second speakers quoted once, from outside the story's people
+SYNONYM_RATE = 0.3  # share of words written in another spelling of their concept
+# A same-story retelling keeps each sentence of the original with this probability (shuffled,
+# words swapped for synonyms), adds this share (of the original's count) of new sentences in
+# its writer's own words and forms, and keeps each of the story's terms in those with this
+# probability (the others become terms of the writer's own). Tuned with benchmarks/realism.py.
+RETOLD_KEEP = 0.25
+RETOLD_ADDED = 0.8
+RETOLD_SAME_TERM = 0.4
 
 # A sentence is a list of pieces: a literal string, or an int `concept * 16 + variant` so a
 # same-story rewrite can swap the variant for a synonym.
@@ -142,6 +189,12 @@ class Story:
     month: str
     year: int
     keywords: list[str]
+    # The story's own slice of each word section (pieces) and of the sentence forms: one
+    # report reuses a few words and turns of phrase, and two reports of unrelated events
+    # share only the commonest of them (see SLICES).
+    words: dict[str, list[int]]
+    forms: list[int]
+    times: list[str]  # time phrases, "{day}" and "{month}" filled in
 
 
 @dataclass
@@ -178,6 +231,10 @@ class Generator:
         self.lexicon = lexicon()
         # Zipf over the lexicon: rank n drawn with weight 1 / (n + 100).
         self.lexicon_cum = list(accumulate(1.0 / (n + 100) for n in range(len(self.lexicon))))
+        self.topic_terms = {t: self.lexicon[i :: len(TOPICS)] for i, t in enumerate(TOPICS)}
+        share = min(map(len, self.topic_terms.values()))
+        self.term_cum = list(accumulate(1.0 / (n + KEYWORD_OFFSET) for n in range(share)))
+        self.slice_cum = list(accumulate(1.0 / (n + SLICE_OFFSET) for n in range(64)))
 
     # ----------------------------------------------------------------- entities
     def place(self) -> str:
@@ -215,93 +272,157 @@ class Generator:
     def story(self) -> Story:
         rng, v = self.rng, self.v
         places = [self.place() for _ in range(rng.randrange(1, 3))]
+        topic = rng.randrange(len(TOPICS))
+        share = self.topic_terms[TOPICS[topic]]
+        day, month = v.word(rng, "day"), v.word(rng, "month")
         return Story(
-            topic=rng.choice(TOPICS),
+            topic=TOPICS[topic],
             people=[self.person() for _ in range(rng.randrange(2, 5))],
             places=places,
             org=f"{places[0].split()[0]} {v.word(rng, 'org_kind')}",
             numbers=[self.number() for _ in range(rng.randrange(3, 7))],
-            day=v.word(rng, "day"),
-            month=v.word(rng, "month"),
+            day=day,
+            month=month,
             year=rng.randrange(2015, 2025),
-            keywords=rng.choices(
-                self.lexicon, cum_weights=self.lexicon_cum, k=rng.randrange(4, 11)
+            keywords=list(
+                dict.fromkeys(
+                    rng.choices(
+                        share, cum_weights=self.term_cum, k=rng.randint(*KEYWORDS_PER_STORY)
+                    )
+                )
             ),
+            words=self.slices(TOPICS[topic]),
+            forms=rng.sample(range(N_FORMS), rng.randint(*FORMS_PER_STORY)),
+            times=[
+                phrase.replace("{day}", day).replace("{month}", month)
+                for phrase in rng.sample(v.flat["time_phrase"], rng.randint(*TIMES_PER_STORY))
+            ],
         )
+
+    def term(self, topic: str) -> str:
+        """A made-up term from `topic`'s share of the lexicon, Zipf-weighted by rank there."""
+        (word,) = self.rng.choices(self.topic_terms[topic], cum_weights=self.term_cum)
+        return word
+
+    def slices(self, topic: str) -> dict[str, list[int]]:
+        """One writer's words for one story: a few concepts of each section (see SLICES)."""
+        return {
+            name: self.story_words(
+                f"topic_{topic}" if name == "topic" else name, self.rng.randint(*k)
+            )
+            for name, k in SLICES.items()
+        }
+
+    def story_words(self, section: str, k: int) -> list[int]:
+        """`k` distinct concepts of `section` (as pieces), the commoner ones likelier."""
+        ids = self.v.sections[section]
+        cum = self.slice_cum[: len(ids)]
+        chosen: dict[int, None] = {}
+        while len(chosen) < min(k, len(ids)):
+            (cid,) = self.rng.choices(ids, cum_weights=cum)
+            chosen.setdefault(cid * 16, None)
+        return list(chosen)
 
     # ---------------------------------------------------------------- sentences
     def time_phrase(self, s: Story) -> str:
-        phrase = self.v.word(self.rng, "time_phrase")
-        return phrase.replace("{day}", s.day).replace("{month}", s.month)
+        return self.rng.choice(s.times)
 
     def sentence(self, s: Story) -> Sentence:
+        """One sentence in one of the story's forms, from the story's own words."""
         rng, v = self.rng, self.v
-        c = v.concept
-        topic = f"topic_{s.topic}"
+        w = s.words
+
+        def c(section: str) -> int:
+            piece = rng.choice(w[section])
+            return v.synonym(rng, piece) if rng.random() < SYNONYM_RATE else piece
+
         who = rng.choice(s.people)
         where = rng.choice(s.places)
         num = rng.choice(s.numbers)
-        kw = rng.choice(s.keywords)
-        form = rng.randrange(15)
-        if form == 12:
-            return [f"The {kw}", c(rng, "noun_general"), "was", c(rng, "verb_past"), "by the",
-                    s.org, self.time_phrase(s)]  # fmt: skip
-        if form == 13:
-            kw_a, kw_b = rng.sample(s.keywords, 2)
-            return [who.full, c(rng, "verb_say"), "the", kw_a, "and", kw_b,
-                    c(rng, "noun_general"), "had", c(rng, "adverb"), c(rng, "verb_past"),
-                    "the", c(rng, topic), "in", where]  # fmt: skip
-        if form == 14:
-            return [c(rng, "connector"), "the", c(rng, "adjective"), kw.capitalize(),
-                    "group", c(rng, "verb_past"), "the", c(rng, topic), "with", num]  # fmt: skip
+        # mostly the story's own terms; now and then a passing mention of another
+        kw = rng.choice(s.keywords) if rng.random() >= PASSING_TERM else self.term(s.topic)
+        form = rng.choice(s.forms)
         if form == 0:
-            return [f"{who.full}, the {who.title} of the {s.org},", c(rng, "verb_say"),
-                    self.time_phrase(s), "that the", c(rng, "adjective"), c(rng, topic),
-                    "would be", c(rng, "verb_past"), self.time_phrase(s)]  # fmt: skip
+            return [f"{who.full}, the {who.title} of the {s.org},", c("verb_say"),
+                    self.time_phrase(s), "that the", c("adjective"), c("topic"),
+                    "would be", c("verb_past"), self.time_phrase(s)]  # fmt: skip
         if form == 1:
-            return [f"The {s.org}", c(rng, "verb_past"), "the", kw,
-                    c(rng, "noun_general"), "on", c(rng, topic), f"{self.time_phrase(s)},",
-                    who.surname, c(rng, "verb_say")]  # fmt: skip
+            return [f"The {s.org}", c("verb_past"), "the", kw, c("noun_general"), "on",
+                    c("topic"), f"{self.time_phrase(s)},", who.surname, c("verb_say")]  # fmt: skip
         if form == 2:
-            return [num, c(rng, "role_noun"), "in", where, "were affected by the",
-                    c(rng, topic), "according to figures from the", s.org]  # fmt: skip
+            return [num, c("role_noun"), "in", where, "were affected by the", c("topic"),
+                    "according to figures from the", s.org]  # fmt: skip
         if form == 3:
-            return [f"“{v.render(c(rng, 'quote_open'))}", c(rng, topic), "in", f"{where},”",
-                    who.surname, c(rng, "verb_say")]  # fmt: skip
+            return [f"“{v.render(c('quote_open'))}", c("topic"), "in", f"{where},”",
+                    who.surname, c("verb_say")]  # fmt: skip
         if form == 4:
-            return [c(rng, "connector"), "the", c(rng, topic), c(rng, "adverb"),
-                    c(rng, "verb_past"), "the", c(rng, "adjective"),
-                    c(rng, "noun_general")]  # fmt: skip
+            return [c("connector"), "the", kw, c("topic"), c("adverb"), c("verb_past"), "the",
+                    c("adjective"), c("noun_general")]  # fmt: skip
         if form == 5:
-            return [c(rng, "role_noun"), "in", where, c(rng, "verb_past"), "the",
-                    c(rng, "noun_general"), f"{self.time_phrase(s)},", "with", num,
-                    "more than a year earlier"]  # fmt: skip
+            return [c("role_noun"), "in", where, c("verb_past"), "the", kw, c("noun_general"),
+                    f"{self.time_phrase(s)},", "with", num, "more than a year earlier"]  # fmt: skip
         if form == 6:
-            return ["The", c(rng, "noun_general"), "on", c(rng, topic), "would cost about",
-                    f"{num},", who.full, c(rng, "verb_say"), "in a statement"]  # fmt: skip
+            return ["The", kw, c("noun_general"), "would cost about", f"{num},", who.full,
+                    c("verb_say"), "in a statement"]  # fmt: skip
         if form == 7:
-            return [f"Speaking in {where},", who.surname, c(rng, "verb_say"), "the",
-                    c(rng, topic), "was", c(rng, "adverb"), "a matter for the", s.org,
-                    "and its", c(rng, "role_noun")]  # fmt: skip
+            return [f"Speaking in {where},", who.surname, c("verb_say"), "the", c("topic"),
+                    "was", c("adverb"), "a matter for the", s.org, "and its",
+                    c("role_noun")]  # fmt: skip
         if form == 8:
-            return ["The", c(rng, "adjective"), c(rng, "noun_general"), "follows",
-                    c(rng, "noun_general"), "over", c(rng, topic),
-                    "that", c(rng, "role_noun"), "in", where, "have raised since",
-                    str(s.year)]  # fmt: skip
+            return ["The", c("adjective"), kw, c("noun_general"), "follows", c("noun_general"),
+                    "over", c("topic"), "that", c("role_noun"), "in", where,
+                    "have raised since", str(s.year)]  # fmt: skip
         if form == 9:
-            other = rng.choice(s.people)
-            return [f"{other.full}, a {other.title} who has", c(rng, "verb_past"), "the",
-                    c(rng, "noun_general"), "before,", c(rng, "verb_say"), "the", s.org,
-                    "had", c(rng, "adverb"), c(rng, "verb_past"), "the", c(rng, topic)]  # fmt: skip
+            other = self.person() if rng.random() < PASSING_PERSON else rng.choice(s.people)
+            return [f"{other.full}, a {other.title} who has", c("verb_past"), "the", kw,
+                    c("noun_general"), "before,", c("verb_say"), "the", s.org, "had",
+                    c("adverb"), c("verb_past"), "the", c("topic")]  # fmt: skip
         if form == 10:
-            return ["At least", num, c(rng, "role_noun"), "have", c(rng, "verb_past"), "the",
-                    c(rng, "adjective"), c(rng, topic), "since", f"{s.month} {s.year}"]  # fmt: skip
-        first, second = c(rng, "role_noun"), c(rng, "role_noun")
-        while second == first:
-            second = c(rng, "role_noun")
-        return [c(rng, "connector"), first, "and", second, "in",
-                where, c(rng, "adverb"), c(rng, "verb_past"), "the", c(rng, "adjective"),
-                c(rng, "noun_general"), self.time_phrase(s)]  # fmt: skip
+            return ["At least", num, c("role_noun"), "have", c("verb_past"), "the",
+                    c("adjective"), c("topic"), "since", f"{s.month} {s.year}"]  # fmt: skip
+        if form == 11:
+            return [c("connector"), c("role_noun"), "in", where, c("adverb"), c("verb_past"),
+                    "the", c("adjective"), kw, c("noun_general"), self.time_phrase(s)]  # fmt: skip
+        if form == 12:
+            return [f"The {kw}", c("noun_general"), "was", c("verb_past"), "by the", s.org,
+                    self.time_phrase(s)]  # fmt: skip
+        if form == 13:
+            kw_b = rng.choice(s.keywords)
+            kw_b = self.term(s.topic) if kw_b == kw else kw_b
+            return [who.full, c("verb_say"), "the", kw, "and", kw_b, c("noun_general"), "had",
+                    c("adverb"), c("verb_past"), "the", c("topic"), "in", where]  # fmt: skip
+        if form == 14:
+            return [c("connector"), "the", c("adjective"), kw.capitalize(), "group",
+                    c("verb_past"), "the", c("topic"), "with", num]  # fmt: skip
+        if form == 15:
+            return [kw.capitalize(), "is the", c("adjective"), c("noun_general"), "at the heart of",
+                    "the", c("topic"), "dispute in", where]  # fmt: skip
+        if form == 16:
+            return [who.full, "has", c("verb_past"), "the", kw, c("noun_general"), "for", num,
+                    c("role_noun")]  # fmt: skip
+        if form == 17:
+            return ["Critics of the", kw, c("noun_general"), c("verb_say"), "the", s.org, "had",
+                    c("verb_past"), "it", self.time_phrase(s)]  # fmt: skip
+        if form == 18:
+            return ["Under the", kw, c("noun_general"), c("role_noun"), "in", where,
+                    "would receive", num]  # fmt: skip
+        if form == 19:
+            return ["The", s.org, "expects the", c("topic"), "to stay", c("adjective"), "until",
+                    f"{s.month} {s.year + 1}"]  # fmt: skip
+        if form == 20:
+            return [f"{who.surname}, who", c("verb_past"), "the", c("adjective"), kw,
+                    c("noun_general"), "in", str(s.year) + ",", c("verb_say"), "the",
+                    c("role_noun"), "deserved", c("adjective"), "answers"]  # fmt: skip
+        if form == 21:
+            return [f"{where} has", c("adverb"), c("verb_past"), "its", kw, c("topic"),
+                    c("noun_general")]  # fmt: skip
+        if form == 22:
+            return ["A", c("adjective"), c("noun_general"), "from the", s.org, c("verb_past"),
+                    num, "for the", kw, c("topic")]  # fmt: skip
+        first, second = c("role_noun"), c("role_noun")
+        return [c("connector"), first, "and", "other" if first == second else second,
+                "in", where, c("verb_past"), "the", kw, c("noun_general"),
+                self.time_phrase(s)]  # fmt: skip
 
     def render(self, sentence: Sentence) -> str:
         text = " ".join(map(self.v.render, sentence))
@@ -309,10 +430,25 @@ class Generator:
 
     def headline(self, s: Story) -> str:
         rng, v = self.rng, self.v
-        c = v.concept
-        pieces: Sentence = [rng.choice(s.places), c(rng, f"topic_{s.topic}"),
-                            c(rng, "verb_past"), "as", c(rng, "role_noun"), "face",
-                            c(rng, "adjective"), c(rng, "noun_general")]  # fmt: skip
+        w = s.words
+
+        def c(section: str) -> int:
+            return rng.choice(w[section])
+
+        form = rng.randrange(4)
+        kw = rng.choice(s.keywords)
+        pieces: Sentence
+        if form == 0:
+            pieces = [rng.choice(s.places), c("topic"), c("verb_past"), "as", c("role_noun"),
+                      "face", c("adjective"), c("noun_general")]  # fmt: skip
+        elif form == 1:
+            pieces = [kw.capitalize(), c("noun_general"), c("verb_past"), "in",
+                      rng.choice(s.places)]  # fmt: skip
+        elif form == 2:
+            pieces = [s.org, c("verb_past"), c("adjective"), kw, c("topic")]
+        else:
+            pieces = [f"{rng.choice(s.people).surname}:", c("quote_open"), kw,
+                      c("noun_general")]  # fmt: skip
         text = " ".join(map(v.render, pieces))
         return text[0].upper() + text[1:]
 
@@ -385,8 +521,20 @@ class Generator:
         """The same event in other words: same entities, new order, synonyms, new headline."""
         rng, v = self.rng, self.v
         s = source.story
-        kept = [x for x in source.sentences if rng.random() < 0.85]
-        kept += [self.sentence(s) for _ in range(max(1, len(source.sentences) // 6))]
+        kept = [x for x in source.sentences if rng.random() < RETOLD_KEEP]
+        # The new sentences come from another writer: the same people, places and numbers, some
+        # of the same terms, one more person, and the writer's own words and turns of phrase.
+        writer = replace(
+            s,
+            people=[*s.people, self.person()],
+            words=self.slices(s.topic),
+            forms=self.rng.sample(range(N_FORMS), len(s.forms)),
+            keywords=[
+                k if rng.random() < RETOLD_SAME_TERM else self.term(s.topic) for k in s.keywords
+            ],
+        )
+        added = max(1, round(len(source.sentences) * RETOLD_ADDED))
+        kept += [self.sentence(writer) for _ in range(added)]
         rng.shuffle(kept)
         reworded = [
             [v.synonym(rng, p) if isinstance(p, int) and rng.random() < 0.6 else p for p in x]

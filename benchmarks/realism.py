@@ -217,10 +217,12 @@ def analyse(corpus: Corpus, count: int, seed: int) -> dict[str, Any]:
     }
 
 
-def _pct(x: float | None) -> str:
+def _pct(x: float | None, n: int) -> str:
+    """A share as a percentage, with the number of pairs it is."""
     if x is None:
         return "-"
-    return f"{100 * x:.2f} %" if x < 0.01 else f"{100 * x:.1f} %"
+    share = f"{100 * x:.2f} %" if x < 0.01 else f"{100 * x:.1f} %"
+    return f"{share} ({round(x * n)})"
 
 
 def print_tables(results: Sequence[dict[str, Any]]) -> None:
@@ -236,8 +238,9 @@ def print_tables(results: Sequence[dict[str, Any]]) -> None:
         for group, row in r["groups"].items():
             print(
                 f"| {r['corpus']} | {r['articles']} | {r['content_words_median']:.0f} "
-                f"| {group} ({row['pairs']}) | {_pct(row['story_pass'])} "
-                f"| {_pct(row['cosine_pass'])} | {_pct(row['near_pass'])} |"
+                f"| {group} ({row['pairs']}) | {_pct(row['story_pass'], row['pairs'])} "
+                f"| {_pct(row['cosine_pass'], row['pairs'])} "
+                f"| {_pct(row['near_pass'], row['pairs'])} |"
             )
     for m in MEASURES:
         fmt = "{:.0f}" if m == "shared" else "{:.3f}"
