@@ -135,8 +135,13 @@ def bucket_collisions(
         raise ValueError(f"bands * rows must be at most num_perm={num_perm}, got {bands}*{rows}")
     if max_bucket is not None and max_bucket < 2:
         raise ValueError(f"max_bucket must be at least 2 (or None for no cap), got {max_bucket}")
-    lefts: list[I64] = []
-    rights: list[I64] = []
+    # Pair codes (i * n + j) per band, merged into running sorted unique codes and counts every
+    # MERGE_AT codes: all bands' collisions together (each pair once per band it shares) were
+    # the largest array of a run; the running arrays hold each pair once.
+    codes: I64 = np.empty(0, dtype=np.int64)
+    counts: I64 = np.empty(0, dtype=np.int64)
+    pending: list[I64] = []
+    waiting = 0
     cut = 0
     for band in range(bands):
         bucket = band_keys(signatures, band, rows)
@@ -149,20 +154,53 @@ def bucket_collisions(
             cut += int(big.sum())
             if oversized == "star":
                 for s, e in zip(starts[big], ends[big], strict=True):
-                    lefts.append(np.full(e - s - 1, order[s], dtype=np.int64))
-                    rights.append(order[s + 1 : e])
+                    pending.append(_codes(np.full(e - s - 1, order[s]), order[s + 1 : e], n))
             starts, ends = starts[~big], ends[~big]
         left, right = _bucket_pairs(order, starts, ends)
-        lefts.append(left)
-        rights.append(right)
-    if not lefts or sum(a.size for a in lefts) == 0:
+        pending.append(_codes(left, right, n))
+        del left, right
+        waiting += pending[-1].size
+        if waiting >= max(MERGE_AT, codes.size // 2):
+            codes, counts = _merge_counts(codes, counts, pending)
+            pending, waiting = [], 0
+    codes, counts = _merge_counts(codes, counts, pending)
+    if codes.size == 0:
         empty = np.empty((0, 2), dtype=np.int64)
         return Collisions(empty, np.empty(0, dtype=np.int64), cut)
-    left, right = np.concatenate(lefts), np.concatenate(rights)
-    codes = np.minimum(left, right) * n + np.maximum(left, right)
-    unique, counts = np.unique(codes, return_counts=True)
-    pairs = np.stack([unique // n, unique % n], axis=1).astype(np.int64)
-    return Collisions(pairs, counts.astype(np.int64), cut)
+    pairs = np.empty((codes.size, 2), dtype=np.int64)
+    np.floor_divide(codes, n, out=pairs[:, 0])
+    np.remainder(codes, n, out=pairs[:, 1])
+    return Collisions(pairs, counts, cut)
+
+
+# Pending band codes merged into the running counts at this many (8 bytes each: 32 MB), or at
+# half the running size when that is larger, so the merges stay few whatever the corpus size.
+MERGE_AT = 1 << 22
+
+
+def _codes(left: I64, right: I64, n: int) -> I64:
+    """One int64 code `i * n + j` (i < j) per pair: sorting codes sorts pairs by (i, j)."""
+    low = np.minimum(left, right)
+    low *= n
+    low += np.maximum(left, right)
+    return low
+
+
+def _merge_counts(codes: I64, counts: I64, pending: list[I64]) -> tuple[I64, I64]:
+    """Sorted unique `codes` with their `counts`, plus every code in `pending` counted once."""
+    if not pending:
+        return codes, counts
+    new, new_counts = np.unique(np.concatenate(pending), return_counts=True)
+    pending.clear()
+    if codes.size == 0:
+        return new, new_counts.astype(np.int64)
+    at = np.searchsorted(codes, new)
+    seen = at < codes.size
+    seen[seen] = codes[at[seen]] == new[seen]
+    counts[at[seen]] += new_counts[seen]  # positions are unique: both arrays are
+    fresh = ~seen
+    where = at[fresh]
+    return np.insert(codes, where, new[fresh]), np.insert(counts, where, new_counts[fresh])
 
 
 def top_k_per_item(pairs: Pairs, scores: I64, k: int) -> Pairs:
@@ -177,6 +215,55 @@ def top_k_per_item(pairs: Pairs, scores: I64, k: int) -> Pairs:
     """
     if pairs.shape[0] == 0:
         return pairs
+    n = int(pairs.max()) + 1
+    levels = int(scores.max()) + 1 if scores.size else 1
+    if levels * n * n >= 2**62 or int(scores.min()) < 0 or not _sorted_pairs(pairs, n):
+        return _top_k_lexsort(pairs, scores, k)
+    # Each pair twice, (item, partner) both ways, as one int64 key ordered by item, then score
+    # descending, then partner: a sort of one array instead of a lexsort of three and their
+    # index arrays, the largest arrays of the story tier.
+    keys = np.empty(2 * pairs.shape[0], dtype=np.int64)
+    for half, (item, partner) in enumerate(
+        ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0]))
+    ):
+        out = keys[half * pairs.shape[0] : (half + 1) * pairs.shape[0]]
+        np.multiply(item, levels, out=out)
+        out += levels - 1
+        out -= scores
+        out *= n
+        out += partner
+    keys.sort()
+    step = levels * n  # keys of one item lie in [item * step, (item + 1) * step)
+    chosen: list[I64] = []
+    for lo in range(0, keys.size, TOP_K_CHUNK):
+        chunk = keys[lo : lo + TOP_K_CHUNK]
+        item = chunk // step
+        rank = np.arange(lo, lo + chunk.size) - np.searchsorted(keys, item * step)
+        picked = chunk[rank < k]
+        item = picked // step
+        partner = picked % n
+        chosen.append(_codes(item, partner, n))
+    del keys
+    codes = np.unique(np.concatenate(chosen))
+    result: Pairs = np.stack([codes // n, codes % n], axis=1).astype(pairs.dtype, copy=False)
+    return result
+
+
+def _sorted_pairs(pairs: Pairs, n: int) -> bool:
+    """True when every pair is (i < j) and the pairs are sorted and unique, as collisions are:
+    then the kept pairs in code order are the kept rows in input order."""
+    if not bool(np.all(pairs[:, 0] < pairs[:, 1])):
+        return False
+    codes = _codes(pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64), n)
+    return bool(np.all(codes[1:] > codes[:-1]))
+
+
+# Sorted keys ranked per slice of this many in `top_k_per_item` (8 MB of int64 a slice).
+TOP_K_CHUNK = 1 << 20
+
+
+def _top_k_lexsort(pairs: Pairs, scores: I64, k: int) -> Pairs:
+    """`top_k_per_item` for indices or scores too large for one int64 sort key."""
     m = pairs.shape[0]
     item = np.concatenate([pairs[:, 0], pairs[:, 1]])
     partner = np.concatenate([pairs[:, 1], pairs[:, 0]])

@@ -1,0 +1,52 @@
+"""The memory-bounded LSH paths give the same pairs as the straightforward ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dedupe import lsh
+
+
+def _reference_collisions(sigs: np.ndarray, bands: int, rows: int) -> dict[tuple[int, int], int]:
+    """Bands shared per pair, pair by pair in Python (no caps)."""
+    shared: dict[tuple[int, int], int] = {}
+    n = sigs.shape[0]
+    for band in range(bands):
+        part = sigs[:, band * rows : (band + 1) * rows]
+        for i in range(n):
+            for j in range(i + 1, n):
+                if (part[i] == part[j]).all():
+                    shared[(i, j)] = shared.get((i, j), 0) + 1
+    return shared
+
+
+@pytest.mark.parametrize("merge_at", [1, 5, 1 << 22])
+def test_bucket_collisions_counts_do_not_depend_on_merge_size(
+    monkeypatch: pytest.MonkeyPatch, merge_at: int
+) -> None:
+    rng = np.random.default_rng(merge_at)
+    sigs = rng.integers(0, 3, size=(60, 16)).astype(np.uint32)
+    monkeypatch.setattr(lsh, "MERGE_AT", merge_at)
+    found = lsh.bucket_collisions(sigs, bands=8, rows=2)
+    expected = _reference_collisions(sigs, 8, 2)
+    assert [tuple(p) for p in found.pairs.tolist()] == sorted(expected)
+    assert found.bands.tolist() == [expected[p] for p in sorted(expected)]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 20])
+def test_top_k_single_key_sort_equals_lexsort(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    rng = np.random.default_rng(chunk)
+    sigs = rng.integers(0, 4, size=(80, 32)).astype(np.uint32)
+    found = lsh.bucket_collisions(sigs, bands=32, rows=1, max_bucket=30, oversized="skip")
+    monkeypatch.setattr(lsh, "TOP_K_CHUNK", chunk)
+    for k in (1, 2, 5, 50):
+        fast = lsh.top_k_per_item(found.pairs, found.bands, k)
+        slow = lsh._top_k_lexsort(found.pairs, found.bands, k)
+        assert fast.tolist() == slow.tolist()
+
+
+def test_top_k_unsorted_pairs_keep_input_order() -> None:
+    pairs = np.array([[1, 2], [0, 3], [0, 1]])
+    scores = np.array([4, 1, 3])
+    assert lsh.top_k_per_item(pairs, scores, 1).tolist() == [[1, 2], [0, 3], [0, 1]]
