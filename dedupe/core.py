@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 U64 = npt.NDArray[np.uint64]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
+Pairs = npt.NDArray[np.int64]  # (m, 2) document positions, i < j
 Stats = dict[str, int]
 
 SHINGLE_SIZE = 5  # word 5-grams: the common near-duplicate unit (datasketch/text-dedup defaults)
@@ -71,6 +72,8 @@ STORY_MAX_BUCKET = 50
 STORY_TOP_K = 20
 # Near-tier buckets larger than this are starred to their first member instead of all pairs.
 NEAR_MAX_BUCKET = 100
+# Candidate pairs turned into Python ints at a time for verification.
+VERIFY_CHUNK = 1 << 16
 # Documents per `minhash_batch` call: about 1 M shingles of news articles, 8 MB of hashes.
 SIGNATURE_BATCH = 4096
 
@@ -251,20 +254,41 @@ def cosine(keys_a: U64, weights_a: F64, keys_b: U64, weights_b: F64) -> float:
 
 
 class _Checker:
-    """Direct, exact comparison of two documents under every enabled tier."""
+    """Direct, exact comparison of two documents under every enabled tier.
 
-    def __init__(self, features: _Features, config: DedupeConfig) -> None:
+    Candidate pairs are checked once each (`verify`) and not kept: a result is a pure function
+    of the features, so a later call for the same pair recomputes it rather than every
+    candidate's result being held in a dict (about 200 bytes a pair, the largest Python
+    structure of the dedupe stage). Only checks of pairs that were not candidates are counted
+    and remembered, so `checks` counts each distinct pair once, as before.
+    """
+
+    def __init__(self, features: _Features, config: DedupeConfig, candidates: I64) -> None:
         self.f = features
         self.config = config
-        self.cache: dict[tuple[int, int], Check] = {}
+        self.n = len(features.exact)
+        self.candidates = candidates  # sorted codes i * n + j of the candidate pairs
+        self.cache: dict[tuple[int, int], Check] = {}  # checks of non-candidate pairs
         self.checks = 0  # exact comparisons run (candidates plus keeper checks)
+
+    def verify(self, i: int, j: int) -> Check:
+        """Check candidate pair (i < j); each candidate is verified once."""
+        self.checks += 1
+        return self._check(i, j)
 
     def __call__(self, i: int, j: int) -> Check:
         key = (min(i, j), max(i, j))
+        if self._is_candidate(*key):
+            return self._check(*key)
         if key not in self.cache:
             self.checks += 1
             self.cache[key] = self._check(*key)
         return self.cache[key]
+
+    def _is_candidate(self, i: int, j: int) -> bool:
+        code = i * self.n + j
+        at = int(np.searchsorted(self.candidates, code))
+        return at < self.candidates.size and int(self.candidates[at]) == code
 
     def story_mean(self, group_a: Sequence[int], group_b: Sequence[int]) -> float:
         """Mean story cosine over every cross pair of two groups (for the link guard).
@@ -333,35 +357,40 @@ def near_signatures(shingles: Sequence[U64], config: DedupeConfig) -> npt.NDArra
     return np.concatenate(parts)
 
 
-def candidates(features: _Features, config: DedupeConfig) -> tuple[list[tuple[int, int]], Stats]:
-    """Pairs (i < j) worth an exact check, sorted, and counts of how they were found.
+def candidates(features: _Features, config: DedupeConfig) -> tuple[Pairs, Stats]:
+    """Pairs (i < j) worth an exact check, sorted, as an (m, 2) array, and counts of how they
+    were found.
 
     Exact copies are starred to their first copy. Near candidates come from word-shingle MinHash
     LSH with datasketch's (bands, rows) for `near_threshold`. Story candidates come from weighted
     MinHash with one row per band, common buckets skipped and each document's `story_top_k`
     partners sharing the most bands kept (see `dedupe.lsh`), so they number at most
-    `story_top_k * n`.
+    `story_top_k * n`. Pairs are gathered as int64 codes `i * n + j`, not as a set of tuples.
     """
     stats: Stats = {}
-    pairs: set[tuple[int, int]] = set()
+    n = len(features.exact)
+    codes: list[I64] = []
     if config.exact:
         first: dict[int, int] = {}
+        exact: list[int] = []
         for i, key in enumerate(features.exact):
             if key in first:
-                pairs.add((first[key], i))  # a star to the first copy: exact matching is transitive
+                exact.append(first[key] * n + i)  # a star to the first copy: exact is transitive
             else:
                 first[key] = i
-        stats["candidates_exact"] = len(pairs)
+        del first
+        codes.append(np.array(exact, dtype=np.int64))
+        stats["candidates_exact"] = len(exact)
     if config.near:
         usable = np.array([i for i, k in enumerate(features.shingles) if k.size], dtype=np.int64)
         if usable.size >= 2:
             near_sigs = near_signatures([features.shingles[i] for i in usable], config)
             bands, rows = optimal_params(config.near_threshold, config.num_perm)
             found = bucket_collisions(near_sigs, bands, rows, config.near_max_bucket, "star")
-            near = {(int(usable[a]), int(usable[b])) for a, b in found.pairs}
-            stats["candidates_near"] = len(near)
+            del near_sigs
+            codes.append(_pair_codes(usable, found.pairs, n))
+            stats["candidates_near"] = int(found.pairs.shape[0])
             stats["near_buckets_starred"] = found.oversized
-            pairs |= near
     if config.story:
         usable = np.array([i for i, k in enumerate(features.story_keys) if k.size], dtype=np.int64)
         sigs = weighted_minhash_batch(
@@ -372,20 +401,31 @@ def candidates(features: _Features, config: DedupeConfig) -> tuple[list[tuple[in
         )
         if usable.size >= 2:
             found = bucket_collisions(sigs, config.num_perm, 1, config.story_max_bucket, "skip")
+            del sigs
             kept = top_k_per_item(found.pairs, found.bands, config.story_top_k)
-            story = {(int(usable[a]), int(usable[b])) for a, b in kept}
             stats["story_collisions"] = int(found.pairs.shape[0])
-            stats["candidates_story"] = len(story)
-            stats["story_buckets_skipped"] = found.oversized
-            if found.oversized:
+            oversized = found.oversized
+            del found  # every collision with its band count: not needed past the top k
+            codes.append(_pair_codes(usable, kept, n))
+            stats["candidates_story"] = int(kept.shape[0])
+            stats["story_buckets_skipped"] = oversized
+            if oversized:
                 logger.warning(
                     "dedupe: %d story LSH buckets held more than %d documents and were skipped "
                     "(words too common to mark one story)",
-                    found.oversized,
+                    oversized,
                     config.story_max_bucket,
                 )
-            pairs |= story
-    return sorted(pairs), stats
+    unique = np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+    pairs: Pairs = np.stack([unique // max(n, 1), unique % max(n, 1)], axis=1)
+    return pairs, stats
+
+
+def _pair_codes(usable: I64, pairs: Pairs, n: int) -> I64:
+    """Codes `i * n + j` of `pairs` given as positions in `usable` (increasing, so i < j)."""
+    codes: I64 = usable[pairs[:, 0]] * n
+    codes += usable[pairs[:, 1]]
+    return codes
 
 
 def _cluster_id(member_ids: list[str]) -> str:
@@ -427,25 +467,32 @@ def verify_and_cluster(
     ranked: Sequence[Document],
     order: Sequence[int],
     features: _Features,
-    pairs: Sequence[tuple[int, int]],
+    pairs: Sequence[tuple[int, int]] | Pairs,
     stats: dict[str, int],
     config: DedupeConfig,
 ) -> DedupeResult:
     """Check every candidate pair exactly, build keeper-verified clusters, and report.
 
     The one place where candidates become duplicates, whichever engine found the candidates
-    (this process, or Ray's band-key groupbys), so both give the same result.
+    (this process, or Ray's band-key groupbys), so both give the same result. `pairs` are
+    sorted and unique, as (i, j) tuples or an (m, 2) array.
     """
-    checker = _Checker(features, config)
+    array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    n = len(features.exact)
+    checker = _Checker(features, config, array[:, 0] * n + array[:, 1])
     edges: dict[tuple[int, int], Check] = {}
-    for i, j in pairs:
-        found = checker(i, j)
-        if found.tier is not None:
-            edges[(i, j)] = found
-    stats["candidates"] = len(pairs)
+    for lo in range(0, array.shape[0], VERIFY_CHUNK):  # Python ints, a slice at a time
+        for i, j in array[lo : lo + VERIFY_CHUNK].tolist():
+            found = checker.verify(i, j)
+            if found.tier is not None:
+                edges[(i, j)] = found
+    stats["candidates"] = int(array.shape[0])
     stats["verified"] = len(edges)
     logger.info(
-        "dedupe: %d documents, %d candidate pairs, %d verified", len(docs), len(pairs), len(edges)
+        "dedupe: %d documents, %d candidate pairs, %d verified",
+        len(docs),
+        array.shape[0],
+        len(edges),
     )
     groups, group_stats = build_groups(
         len(ranked),
