@@ -13,9 +13,10 @@ import re
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,7 @@ def _clean_and_dedupe(
         # features the workers computed, for the articles recurring-line removal left as they
         # were (the same objects); any other article's are computed by find_duplicates
         features = [computed.get(id(doc)) for doc in substantive]
+        computed.clear()  # what is left are stale features of articles recurring lines changed
         result = find_duplicates(substantive, config.dedupe, features)
         if config.index is not None:
             result = dedupe_against_index(result, config.index, config.dedupe)
@@ -213,27 +215,38 @@ def _clean_all(
 ) -> tuple[list[Document], dict[int, DocumentFeatures]]:
     """Clean every document, in worker processes when `config.jobs` > 1, in input order.
 
-    Workers also compute each cleaned article's dedupe features (the per-document part of
-    `find_duplicates`), so that work runs in parallel too; returned by `id()` of the article.
+    `docs` is emptied as it is cleaned: a raw article is let go once its chunk is handed out,
+    so the run never holds the whole corpus both raw and cleaned (the raw copies were a third
+    of a run's traced memory). Workers also compute each cleaned article's dedupe features (the
+    per-document part of `find_duplicates`), so that work runs in parallel too; returned by
+    `id()` of the article.
     """
-    chunks = [docs[i : i + CHUNK] for i in range(0, len(docs), CHUNK)]
+    total = len(docs)
     cleaned: list[Document] = []
     computed: dict[int, DocumentFeatures] = {}
-    if config.jobs == 1 or len(chunks) < 2:
-        for chunk in chunks:
+    if config.jobs == 1 or total <= CHUNK:
+        for chunk in _take_chunks(docs, CHUNK):
             cleaned.extend(_clean_chunk(chunk, config.clean))
-            notify("clean", len(cleaned), len(docs))
+            notify("clean", len(cleaned), total)
         return cleaned, computed
     seed = config.dedupe.seed if config.deduplicate else None
     with ProcessPoolExecutor(max_workers=config.jobs) as pool:
+        chunks = _take_chunks(docs, CHUNK)
         for done, features in pool.map(
-            _clean_chunk_with_features, chunks, [config.clean] * len(chunks), [seed] * len(chunks)
+            _clean_chunk_with_features, chunks, repeat(config.clean), repeat(seed)
         ):
             pairs = zip(done, features, strict=True)
             computed.update((id(doc), feat) for doc, feat in pairs if feat is not None)
             cleaned.extend(done)
-            notify("clean", len(cleaned), len(docs))
+            notify("clean", len(cleaned), total)
     return cleaned, computed
+
+
+def _take_chunks(docs: list[Document], size: int) -> Iterator[list[Document]]:
+    """`docs` in order, `size` at a time, each taken out of the list as it is yielded."""
+    docs.reverse()  # pop() from the end is O(1)
+    while docs:
+        yield [docs.pop() for _ in range(min(size, len(docs)))]
 
 
 def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
@@ -274,17 +287,26 @@ def _read_documents(
 # --- output -------------------------------------------------------------------------------------
 
 
+def _written_documents(result: RunResult) -> list[Document]:
+    """The articles articles.jsonl holds: kept ones, or with --keep-duplicates every
+    non-empty one."""
+    if result.config.keep_duplicates:
+        return [doc for doc in result.documents if not is_emptied(doc)]
+    return result.dedupe.kept
+
+
 def article_records(result: RunResult) -> list[dict[str, Any]]:
     """articles.jsonl: kept articles (and, with --keep-duplicates, the duplicates annotated)."""
+    return list(iter_article_records(result))
+
+
+def iter_article_records(
+    result: RunResult, docs: Sequence[Document] | None = None
+) -> Iterator[dict[str, Any]]:
+    """`article_records` one at a time, so writing them never holds a dict per article."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
     dropped = {d.doc.id: d for d in result.dedupe.duplicates}
-    docs = (
-        [doc for doc in result.documents if not is_emptied(doc)]
-        if result.config.keep_duplicates
-        else result.dedupe.kept
-    )
-    records = []
-    for doc in docs:
+    for doc in _written_documents(result) if docs is None else docs:
         record = doc.to_dict()
         record["cluster"] = cluster_of.get(doc.id)
         duplicate = dropped.get(doc.id)
@@ -292,15 +314,19 @@ def article_records(result: RunResult) -> list[dict[str, Any]]:
             record["duplicate_of"] = duplicate.duplicate_of
             record["tier"] = duplicate.tier
             record["similarity"] = round(duplicate.similarity, 4)
-        records.append(record)
-    return records
+        yield record
 
 
 def duplicate_records(result: RunResult) -> list[dict[str, Any]]:
+    return list(iter_duplicate_records(result))
+
+
+def iter_duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
+    """duplicates.jsonl, one record at a time."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
     titles = {doc.id: doc.title for doc in result.documents}
-    return [
-        {
+    for d in result.dedupe.duplicates:
+        yield {
             "id": d.doc.id,
             "title": d.doc.title,
             "meta": d.doc.meta,
@@ -322,16 +348,22 @@ def duplicate_records(result: RunResult) -> list[dict[str, Any]]:
             "cluster": cluster_of.get(d.doc.id),
             "text": d.doc.text,
         }
-        for d in result.dedupe.duplicates
-    ]
 
 
 def removal_records(result: RunResult) -> list[dict[str, Any]]:
-    return [
-        {"id": doc.id, "source": doc.source, **removal.to_dict(), "category": removal.category}
-        for doc in result.documents
-        for removal in doc.removed
-    ]
+    return list(iter_removal_records(result))
+
+
+def iter_removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
+    """removed.jsonl, one record at a time."""
+    for doc in result.documents:
+        for removal in doc.removed:
+            yield {
+                "id": doc.id,
+                "source": doc.source,
+                **removal.to_dict(),
+                "category": removal.category,
+            }
 
 
 def build_report(result: RunResult) -> dict[str, Any]:
@@ -404,28 +436,27 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
     config = result.config
     options = config.output
     suffix = JSONL_SUFFIX[options.compression]
-    docs = (
-        [doc for doc in result.documents if not is_emptied(doc)]
-        if config.keep_duplicates
-        else result.dedupe.kept
-    )
+    docs = _written_documents(result)
     with AtomicOutputDir(out) as target:
-        articles = article_records(result)
+        # records are built as the writers take them: a dict per article, duplicate or removed
+        # line is never held for the whole corpus at once
         names = write_articles(
             target.path("."),
-            articles,
-            len(articles),
+            iter_article_records(result, docs),
+            len(docs),
             options,
             config.text_field,
             config.title_field,
         )
         counts = {
-            "articles": len(articles),
+            "articles": len(docs),
             "duplicates": write_jsonl(
-                target.path(f"duplicates{suffix}"), duplicate_records(result), options.compression
+                target.path(f"duplicates{suffix}"),
+                iter_duplicate_records(result),
+                options.compression,
             ),
             "removed": write_jsonl(
-                target.path(f"removed{suffix}"), removal_records(result), options.compression
+                target.path(f"removed{suffix}"), iter_removal_records(result), options.compression
             ),
             "txt": 0,
         }
