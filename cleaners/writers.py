@@ -13,6 +13,7 @@ file is built from one shard's records at a time.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import logging
 import zlib
@@ -349,17 +350,33 @@ def recorded_text_field(directory: Path) -> str:
 
 
 def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
-    data = decompress(path.read_bytes(), str(path))
-    for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            log.warning("%s:%d skipped: %s", path, number, exc)
-            continue
-        if isinstance(record, dict):
-            yield record
+    """Records of a JSONL file, read a line at a time (an output file can be as large as the
+    corpus, and is read back for the HTML report while the run still holds its articles)."""
+    number = 0
+    with _lines(path) as lines:
+        for raw in lines:
+            # splitlines() of each "\n" line: the same pieces as of the whole decoded text
+            for line in raw.decode("utf-8", errors="replace").splitlines():
+                number += 1
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    log.warning("%s:%d skipped: %s", path, number, exc)
+                    continue
+                if isinstance(record, dict):
+                    yield record
+
+
+def _lines(path: Path) -> Any:
+    """The file's lines as bytes: streamed from disk when stored plain, from the decompressed
+    bytes in memory when gzip or zstd."""
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic[:2] == _GZIP_MAGIC or magic == _ZSTD_MAGIC:
+        return io.BytesIO(decompress(path.read_bytes(), str(path)))
+    return open(path, "rb")
 
 
 def _parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
