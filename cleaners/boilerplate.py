@@ -142,10 +142,11 @@ NEWSLETTER_FORM = re.compile(
 NEWSLETTER_MAX_WORDS = 40  # a prompt is a sentence or two; longer text is an article about one
 # The author's biography a page prints under the article: a name, "is a" and a newsroom role
 # followed by where or what the person covers.
-ROLE = (
-    r"(?:reporter|writer|correspondent|editor|journalist|columnist|contributor|producer|"
-    r"photographer|critic|blogger|freelancer)"
-)
+ROLE_WORDS = (
+    "reporter", "writer", "correspondent", "editor", "journalist", "columnist", "contributor",
+    "producer", "photographer", "critic", "blogger", "freelancer",
+)  # fmt: skip
+ROLE = "(?:" + "|".join(ROLE_WORDS) + ")"
 AUTHOR_BIO = re.compile(
     rf"^{NAME} (?:is|has been) an? (?:[\p{{L}}-]+ ){{0,4}}(?i:{ROLE})s? "
     r"(?:at|for|with|covering|based in|who covers)\b"
@@ -248,7 +249,8 @@ def page_furniture(line: str) -> bool:
 
 
 # Every branch of SITE_NOTICE holds one of these words (tests/test_boilerplate.py checks one
-# example per branch): a line with none of them cannot match, and most lines have none.
+# example per branch): a line with none of them cannot match, and most lines have none. They are
+# the rule's `needs` (see cleaners.rules.LineRule), checked on the casefolded line.
 SITE_NOTICE_WORDS = (
     "cookie",
     "site",
@@ -264,7 +266,9 @@ SITE_NOTICE_WORDS = (
 SITE_NOTICE_MAX_WORDS = 150
 
 
-@RULES.line_rule("boilerplate.site_notice", reason="cookie/terms/comment-form notice")
+@RULES.line_rule(
+    "boilerplate.site_notice", reason="cookie/terms/comment-form notice", needs=SITE_NOTICE_WORDS
+)
 def site_notice(line: str) -> bool:
     """Site-wide notices: cookie banners, terms of use, comment-form fine print.
 
@@ -275,13 +279,17 @@ def site_notice(line: str) -> bool:
     >>> site_notice("The bakery uses cookies from an old family recipe, the owner said.")
     False
     """
-    lowered = line.lower()
-    if not any(word in lowered for word in SITE_NOTICE_WORDS):
-        return False  # most lines: a few substring scans instead of the whole alternation
     return len(line.split()) <= SITE_NOTICE_MAX_WORDS and SITE_NOTICE.search(line) is not None
 
 
-@RULES.line_rule("boilerplate.newsletter", reason="newsletter/alert sign-up prompt")
+# A sign-up form's messages all hold "subscri" or "signing up", and every NEWSLETTER_OBJECT one
+# of the other four.
+NEWSLETTER_WORDS = ("subscri", "signing up", "newsletter", "inbox", "alerts", "updates")
+
+
+@RULES.line_rule(
+    "boilerplate.newsletter", reason="newsletter/alert sign-up prompt", needs=NEWSLETTER_WORDS
+)
 def newsletter_prompt(line: str) -> bool:
     """A newsletter or alert sign-up prompt, or the sign-up form's own messages.
 
@@ -301,7 +309,7 @@ def newsletter_prompt(line: str) -> bool:
     return bool(NEWSLETTER_OBJECT.search(line) and NEWSLETTER_VERB.search(line))
 
 
-@RULES.line_rule("boilerplate.author_bio", reason="author biography")
+@RULES.line_rule("boilerplate.author_bio", reason="author biography", needs=ROLE_WORDS)
 def author_bio(line: str) -> bool:
     """The short biography of the author printed under an article.
 

@@ -46,7 +46,18 @@ COPYRIGHT = re.compile(
 )
 
 
-@RULES.line_rule("footers.republisher_template", reason="republisher footer")
+# One phrase of each REPUBLISHER_TEMPLATE branch.
+TEMPLATE_PHRASES = (
+    "details of the news",
+    "we hope that we have succeeded",
+    "original news has been published",
+    "has confirmed it and it has been modified",
+)
+
+
+@RULES.line_rule(
+    "footers.republisher_template", reason="republisher footer", needs=TEMPLATE_PHRASES
+)
 def republisher_template(line: str) -> bool:
     """The closing template of auto-republishing sites.
 
@@ -79,7 +90,11 @@ COPYRIGHT_MAX_WORDS = 100
 COPYRIGHT_LINKS_MAX_WORDS = 25
 
 
-@RULES.line_rule("footers.copyright", reason="copyright notice")
+@RULES.line_rule(
+    "footers.copyright",
+    reason="copyright notice",
+    needs=("©", "(c)", "copyright", "all rights reserved"),
+)
 def copyright_notice(line: str) -> bool:
     """Copyright lines.
 

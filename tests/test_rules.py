@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import string
+from functools import cache
+from pathlib import Path
+
 import pytest
+import regex
 from hypothesis import given
 from hypothesis import strategies as st
 
+import cleaners.pipeline  # noqa: F401  (registers every category's rules)
 from cleaners.document import Document, Removal
-from cleaners.rules import RuleSet, drop_indices, drop_lines
+from cleaners.rules import LineRule, RuleSet, drop_indices, drop_lines, iter_rules
 
 
 def make_doc(lines: list[str], first: int = 10) -> Document:
@@ -74,3 +81,72 @@ def test_kept_plus_removed_account_for_every_nonblank_line(lines: list[str]) -> 
     assert sorted(kept + removed) == sorted(original)
     if out.text:  # an emptied document has no lines to map
         assert len(out.line_numbers) == len(out.text_lines())
+
+
+# --- `needs`: the keyword gate a step checks before a rule's predicate --------------------------
+
+GATED = [rule for rule in iter_rules() if rule.needs]
+REPO = Path(__file__).resolve().parents[1]
+
+
+@cache
+def _example_lines() -> list[str]:
+    """Lines the rules are known to meet: every doctest example and string literal of the rule
+    modules and their tests, and every line of the bundled seed dump."""
+    lines: set[str] = set()
+    sources = [*REPO.glob("cleaners/*.py"), *REPO.glob("tests/test_*.py")]
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                lines.update(node.value.splitlines())
+    for dump in REPO.glob("corpus/raw/*.txt"):
+        lines.update(dump.read_text(encoding="utf-8").splitlines())
+    return sorted(line.strip() for line in lines if line.strip())
+
+
+def test_some_rules_are_gated() -> None:
+    assert {"boilerplate.newsletter", "footers.copyright"} <= {rule.name for rule in GATED}
+
+
+@cache
+def _fired(rule: LineRule) -> list[str]:
+    return [line for line in _example_lines() if rule.predicate(line)]
+
+
+@pytest.mark.parametrize("rule", GATED, ids=lambda rule: rule.name)
+def test_needs_never_hides_a_line_the_rule_removes(rule: LineRule) -> None:
+    fired = _fired(rule)
+    assert fired, f"no example line of {rule.name} to check its needs on"
+    assert [line for line in fired if not rule.may_fire(line.casefold())] == []
+
+
+@given(st.data())
+def test_needs_hold_whatever_the_letter_case(data: st.DataObject) -> None:
+    """A line a rule removes, its letters' case changed at random, still passes the gate if the
+    (case-insensitive) rule still removes it."""
+    rule = data.draw(st.sampled_from(GATED))
+    line = data.draw(st.sampled_from(_fired(rule)))
+    flips = data.draw(st.lists(st.booleans(), min_size=len(line), max_size=len(line)))
+    changed = "".join(c.swapcase() if flip else c for c, flip in zip(line, flips, strict=True))
+    if rule.predicate(changed):
+        assert rule.may_fire(changed.casefold())
+
+
+def test_casefold_keeps_every_letter_an_ignorecase_pattern_matches() -> None:
+    """Why the gate may test the casefolded line: any character that a case-insensitive
+    `regex` literal letter matches (the Kelvin sign matches "k", the long s matches "s")
+    casefolds to a string holding that letter, so a gate word is never missed for case."""
+    any_letter = regex.compile("[a-z]", regex.IGNORECASE)
+    matching = [
+        chr(code)
+        for code in range(0x110000)
+        if not 0xD800 <= code <= 0xDFFF and any_letter.fullmatch(chr(code))
+    ]
+    assert "\u212a" in matching  # the Kelvin sign: the gate must see it as "k"
+    missed = [
+        (x, c)
+        for c in matching
+        for x in string.ascii_lowercase
+        if regex.fullmatch(x, c, regex.IGNORECASE) and x not in c.casefold()
+    ]
+    assert missed == []
