@@ -149,6 +149,7 @@ def run(
             continue
         report.articles = len(docs)
         raw_docs.extend(docs)
+        del docs  # else the last input's articles outlive their cleaning (see `_clean_all`)
         notify("read", number, len(inputs))
     timings["read+split"] = time.perf_counter() - started
     return _clean_and_dedupe(raw_docs, config, notify, reports, bad_records, timings)
