@@ -235,9 +235,7 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
     [((1, 3), 'The first story is here'), ((5, 7), 'The second story is here')]
     """
     user_separator = std_re.compile(split_on) if split_on else None
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     current: list[tuple[int, str]] = []
     heads: list[str] = []  # the article's leading headline lines so far
     has_body = False
@@ -247,7 +245,7 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
         if doc is not None:
             yield doc
 
-    for index, raw in enumerate(lines):
+    for index, (previous, raw, following) in enumerate(_neighbours(_lines(text))):
         number = index + 1
         line = raw
         if "\f" in line:
@@ -266,8 +264,6 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
             yield from flush()
             current, heads, has_body = [], [], False
             continue
-        previous = lines[index - 1] if index > 0 else ""
-        following = lines[index + 1] if index + 1 < len(lines) else ""
         standalone = not previous.strip() and not following.strip()
         is_headline = standalone and headline_like(stripped)
         is_wire = wire_headline(line, following)
@@ -285,6 +281,33 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
         elif not (heads and _fragment(stripped)):
             has_body = True  # a byline or a nav label under the headline is not the body yet
     yield from flush()
+
+
+def _lines(text: str) -> Iterator[str]:
+    """`text.split("\\n")` without its final empty piece, one line at a time: a list of every
+    line of a dump held as much memory again as the dump while it was split."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start:stop]
+        start = stop + 1
+
+
+def _neighbours(lines: Iterator[str]) -> Iterator[tuple[str, str, str]]:
+    """(previous, line, following) for each line; "" before the first and after the last.
+
+    >>> list(_neighbours(iter(["a", "b"])))
+    [('', 'a', 'b'), ('a', 'b', '')]
+    """
+    previous = ""
+    current = next(lines, None)
+    while current is not None:
+        following = next(lines, None)
+        yield previous, current, following if following is not None else ""
+        previous, current = current, following
 
 
 def _make_document(numbered: list[tuple[int, str]], source: str, headlines: int) -> Document | None:
