@@ -160,7 +160,10 @@ class RecurringLines:
         return shape_key(line) in self.keys
 
 
-def line_keys(doc: Document) -> npt.NDArray[np.uint64]:
+LineKeys = npt.NDArray[np.uint64]
+
+
+def line_keys(doc: Document) -> LineKeys:
     """The sorted unique shape keys of the article's lines of at least `MIN_RECURRING_WORDS`."""
     keys = np.fromiter(
         (shape_key(line) for line in doc.text_lines() if len(line.split()) >= MIN_RECURRING_WORDS),
@@ -169,9 +172,7 @@ def line_keys(doc: Document) -> npt.NDArray[np.uint64]:
     return np.unique(keys)
 
 
-def recurring_keys(
-    per_doc: Sequence[npt.NDArray[np.uint64]], options: CleanOptions
-) -> RecurringLines:
+def recurring_keys(per_doc: Sequence[LineKeys], options: CleanOptions) -> RecurringLines:
     """The keys found in enough of the articles (each article counted once per key)."""
     if not per_doc:
         return RecurringLines(frozenset())
@@ -185,13 +186,19 @@ def learn_recurring(docs: Sequence[Document], options: CleanOptions) -> Recurrin
     return recurring_keys([line_keys(doc) for doc in docs], options)
 
 
-def remove_learned(docs: list[Document], options: CleanOptions) -> list[Document]:
+def remove_learned(
+    docs: list[Document], options: CleanOptions, per_doc: Sequence[LineKeys] | None = None
+) -> list[Document]:
     """Learn the recurring shapes of `docs` and drop them, visiting only the articles holding one.
 
     Most articles hold no template line; their keys, computed once for learning, say so, and
     they are returned as they are instead of having every line's shape computed again.
+    `per_doc[i]`, where given, must be `line_keys(docs[i])` (the runner's workers compute them).
     """
-    per_doc = [line_keys(doc) for doc in docs]
+    if per_doc is None:
+        per_doc = [line_keys(doc) for doc in docs]
+    elif len(per_doc) != len(docs):
+        raise ValueError(f"{len(per_doc)} line key arrays for {len(docs)} documents")
     recurring = recurring_keys(per_doc, options)
     step = make_step(options, recurring)
     if not recurring.keys:

@@ -58,11 +58,18 @@ def clean_documents(
     return remove_recurring(cleaned, options)
 
 
-def remove_recurring(docs: list[Document], options: CleanOptions) -> list[Document]:
-    """Drop line shapes that recur across many articles of the collection (templates, footers)."""
+def remove_recurring(
+    docs: list[Document],
+    options: CleanOptions,
+    line_keys: Sequence[footers.LineKeys] | None = None,
+) -> list[Document]:
+    """Drop line shapes that recur across many articles of the collection (templates, footers).
+
+    `line_keys[i]`, where given, must be `footers.line_keys(docs[i])` (computed in parallel).
+    """
     if not (options.footers and options.learn_recurring) or len(docs) < options.recurring_min_docs:
         return docs
-    return footers.remove_learned(docs, options)
+    return footers.remove_learned(docs, options, line_keys)
 
 
 def clean(

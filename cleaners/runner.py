@@ -20,8 +20,10 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
+from cleaners import footers
 from cleaners.document import Document
 from cleaners.errors import ConfigError, InputError, WinnowError
+from cleaners.footers import LineKeys
 from cleaners.io import (
     OUTPUT_README,
     STDIN,
@@ -180,8 +182,9 @@ def _clean_and_dedupe(
     timings: dict[str, float],
 ) -> RunResult:
     started = time.perf_counter()
-    cleaned, computed = _clean_all(raw_docs, config, notify)
-    cleaned = remove_recurring(cleaned, config.clean)
+    cleaned, computed, line_keys = _clean_all(raw_docs, config, notify)
+    cleaned = remove_recurring(cleaned, config.clean, line_keys)
+    del line_keys
     timings["clean"] = time.perf_counter() - started
 
     # An article whose every line was removed is not written, but its removals still are
@@ -213,14 +216,15 @@ CHUNK = 256  # articles per worker task: large enough to amortise pickling, smal
 
 def _clean_all(
     docs: list[Document], config: RunConfig, notify: Progress
-) -> tuple[list[Document], dict[int, DocumentFeatures]]:
+) -> tuple[list[Document], dict[int, DocumentFeatures], list[LineKeys] | None]:
     """Clean every document, in worker processes when `config.jobs` > 1, in input order.
 
     `docs` is emptied as it is cleaned: a raw article is let go once its chunk is handed out,
     so the run never holds the whole corpus both raw and cleaned (the raw copies were a third
     of a run's traced memory). Workers also compute each cleaned article's dedupe features (the
     per-document part of `find_duplicates`), so that work runs in parallel too; returned by
-    `id()` of the article.
+    `id()` of the article. With workers, they also compute each article's line shape keys for
+    recurring-line learning (`footers.line_keys`), returned in article order; None otherwise.
     """
     total = len(docs)
     cleaned: list[Document] = []
@@ -229,18 +233,20 @@ def _clean_all(
         for chunk in _take_chunks(docs, CHUNK):
             cleaned.extend(_clean_chunk(chunk, config.clean))
             notify("clean", len(cleaned), total)
-        return cleaned, computed
+        return cleaned, computed, None
     seed = config.dedupe.seed if config.deduplicate else None
+    line_keys: list[LineKeys] = []
     with ProcessPoolExecutor(max_workers=config.jobs) as pool:
         chunks = _take_chunks(docs, CHUNK)
-        for done, features in pool.map(
+        for done, features, keys in pool.map(
             _clean_chunk_with_features, chunks, repeat(config.clean), repeat(seed)
         ):
             pairs = zip(done, features, strict=True)
             computed.update((id(doc), feat) for doc, feat in pairs if feat is not None)
             cleaned.extend(done)
+            line_keys.extend(keys)
             notify("clean", len(cleaned), total)
-    return cleaned, computed
+    return cleaned, computed, line_keys
 
 
 def _take_chunks(docs: list[Document], size: int) -> Iterator[list[Document]]:
@@ -257,11 +263,15 @@ def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
 
 def _clean_chunk_with_features(
     docs: list[Document], options: CleanOptions, seed: int | None
-) -> tuple[list[Document], list[DocumentFeatures | None]]:
+) -> tuple[list[Document], list[DocumentFeatures | None], list[LineKeys]]:
+    """A worker's task: clean a chunk, then the per-article parts of the later, whole-run steps
+    (dedupe features unless `seed` is None, recurring-line keys), so they too run in parallel."""
     cleaned = _clean_chunk(docs, options)
+    keys = [footers.line_keys(doc) for doc in cleaned]
     if seed is None:
-        return cleaned, [None] * len(cleaned)
-    return cleaned, [None if is_emptied(doc) else document_features(doc, seed) for doc in cleaned]
+        return cleaned, [None] * len(cleaned), keys
+    features = [None if is_emptied(doc) else document_features(doc, seed) for doc in cleaned]
+    return cleaned, features, keys
 
 
 def _read_documents(
