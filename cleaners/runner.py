@@ -12,13 +12,12 @@ import logging
 import re
 import time
 import unicodedata
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cleaners import footers
 from cleaners.document import Document
@@ -212,6 +211,8 @@ def is_emptied(doc: Document) -> bool:
 
 
 CHUNK = 256  # articles per worker task: large enough to amortise pickling, small for progress
+IN_FLIGHT_PER_JOB = 3  # chunks submitted ahead per worker: it never waits, memory stays bounded
+T = TypeVar("T")
 
 
 def _clean_all(
@@ -238,15 +239,30 @@ def _clean_all(
     line_keys: list[LineKeys] = []
     with ProcessPoolExecutor(max_workers=config.jobs) as pool:
         chunks = _take_chunks(docs, CHUNK)
-        for done, features, keys in pool.map(
-            _clean_chunk_with_features, chunks, repeat(config.clean), repeat(seed)
-        ):
+        tasks = (pool.submit(_clean_chunk_with_features, c, config.clean, seed) for c in chunks)
+        for done, features, keys in _in_order(tasks, ahead=IN_FLIGHT_PER_JOB * config.jobs):
             pairs = zip(done, features, strict=True)
             computed.update((id(doc), feat) for doc, feat in pairs if feat is not None)
             cleaned.extend(done)
             line_keys.extend(keys)
             notify("clean", len(cleaned), total)
     return cleaned, computed, line_keys
+
+
+def _in_order(tasks: Iterator[Future[T]], ahead: int) -> Iterator[T]:
+    """The tasks' results in submission order, submitting at most `ahead` tasks before the
+    oldest one's result is taken.
+
+    `Executor.map` submits every task at once, so with workers every raw chunk (and its pickled
+    copy) was alive from the start; this keeps a few chunks per worker in flight instead.
+    """
+    pending: deque[Future[T]] = deque()
+    for task in tasks:
+        pending.append(task)
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def _take_chunks(docs: list[Document], size: int) -> Iterator[list[Document]]:
