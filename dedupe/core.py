@@ -52,6 +52,8 @@ STORY_THRESHOLD = 0.15
 # vocabulary. 1.25 beat 1.0 and 1.5 on the dev sets' worst F1 over a +/-0.03 threshold window, and
 # it widens the seed's gap between its retold pair (0.235) and its next-best pair (0.149).
 IDF_POWER = 1.25
+# Group story sums the link guard keeps (`_Checker._summed`): a few hundred big groups' worth.
+SUMS_KEPT = 512
 # A story link joins two groups only if their mean cross-pair cosine reaches this share of the
 # threshold (see dedupe.clusters). 0.9 was the most stable value of 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
@@ -270,6 +272,8 @@ class _Checker:
         self.candidates = candidates  # sorted codes i * n + j of the candidate pairs
         self.cache: dict[tuple[int, int], Check] = {}  # checks of non-candidate pairs
         self.checks = 0  # exact comparisons run (candidates plus keeper checks)
+        # summed story vectors of groups (members, sorted), see `_summed`
+        self.sums: dict[tuple[int, ...], tuple[U64, F64]] = {}
 
     def verify(self, i: int, j: int) -> Check:
         """Check candidate pair (i < j); each candidate is verified once."""
@@ -303,9 +307,26 @@ class _Checker:
         return cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
 
     def _summed(self, group: Sequence[int]) -> tuple[U64, F64]:
+        """The group's summed story vector, remembered until `SUMS_KEPT` groups are held.
+
+        A group stays the same until it joins another, and every story edge between two groups
+        asks for both sums: on a large corpus whose story edges crowd into a few big groups,
+        recomputing them for each edge made the link guard the longest stage of a run.
+        """
         f = self.f
         if len(group) == 1:
             return f.story_keys[group[0]], f.story_weights[group[0]]
+        key = tuple(group)
+        found = self.sums.get(key)
+        if found is None:
+            found = self._sum(group)
+            if len(self.sums) >= SUMS_KEPT:
+                self.sums.clear()
+            self.sums[key] = found
+        return found
+
+    def _sum(self, group: Sequence[int]) -> tuple[U64, F64]:
+        f = self.f
         keys: U64
         keys, at = np.unique(np.concatenate([f.story_keys[i] for i in group]), return_inverse=True)
         summed = np.bincount(at, np.concatenate([f.story_weights[i] for i in group]))
