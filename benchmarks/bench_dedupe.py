@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dedupe.clusters import UnionFind  # noqa: E402
 from dedupe.lsh import candidate_pairs, optimal_params  # noqa: E402
 from dedupe.minhash import minhash_batch  # noqa: E402
 from dedupe.shingles import shingle_hashes_batch, word_shingles  # noqa: E402
@@ -213,19 +214,11 @@ def winnow_find_duplicates(texts: Sequence[str], story: bool) -> tuple[Pairs, di
 
 # ---------------------------------------------------------------------------------- scoring
 def components(n: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """A component number per item 0..n-1: equal numbers share a component of `pairs`."""
+    uf = UnionFind(n)
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(i) for i in range(n)]
+        uf.union(a, b)
+    return [uf.find(i) for i in range(n)]
 
 
 def score(corpus: Corpus, pairs: Pairs) -> dict[str, Any]:

@@ -180,6 +180,14 @@ def load_average() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
 
 
+def write_json(path: Path | None, data: Any) -> None:
+    """`data` as indented JSON in `path` (its folder made first); nothing when `path` is None."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dumps", nargs="+", type=Path, help="dumps written by generate.py")
@@ -230,9 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     flush=True,
                 )
     print(f"load average at end: {load_average()}", file=sys.stderr)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, results)
     return 0
 
 

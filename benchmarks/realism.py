@@ -50,8 +50,12 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "benchmarks"):  # Winnow's packages, and bench_dedupe beside this
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from bench_dedupe import components  # noqa: E402
+from bench_pipeline import write_json  # noqa: E402
 
 from cleaners.document import Document  # noqa: E402
 from dedupe.core import (  # noqa: E402
@@ -86,17 +90,7 @@ def _doc(doc_id: str, title: str, text: str, n: int) -> Document:
 
 def _families(n: int, related: Sequence[tuple[int, int]]) -> list[int]:
     """Connected components of `related` over n articles, as one number per article."""
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in related:
-        parent[find(a)] = find(b)
-    return [find(i) for i in range(n)]
+    return components(n, related)
 
 
 def read_generated(dump: Path) -> Corpus:
@@ -271,9 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give at least one --generated, --labelled or --dump")
     results = [analyse(c, args.pairs, args.seed) for c in corpora]
     print_tables(results)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, results)
     return 0
 
 
