@@ -369,7 +369,7 @@ def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
                     yield record
 
 
-def _lines(path: Path) -> Any:
+def _lines(path: Path) -> BinaryIO:
     """The file's lines as bytes: streamed from disk when stored plain, from the decompressed
     bytes in memory when gzip or zstd."""
     with open(path, "rb") as handle:
