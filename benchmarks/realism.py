@@ -61,9 +61,9 @@ from cleaners.document import Document  # noqa: E402
 from dedupe.core import (  # noqa: E402
     STORY_MIN_SHARED,
     STORY_THRESHOLD,
-    _common,
     _Features,
     _features,
+    cosine_and_shared,
     document_features,
     jaccard,
 )
@@ -173,9 +173,9 @@ def measure(features: _Features, pairs: Sequence[tuple[int, int]]) -> dict[str, 
     out: dict[str, list[float]] = {m: [] for m in MEASURES}
     keys, weights, shingles = features.story_keys, features.story_weights, features.shingles
     for i, j in pairs:
-        ia, ib = _common(keys[i], keys[j])
-        out["cosine"].append(float(np.dot(weights[i][ia], weights[j][ib])))
-        out["shared"].append(float(ia.size))
+        story, shared = cosine_and_shared(keys[i], weights[i], keys[j], weights[j])
+        out["cosine"].append(story)
+        out["shared"].append(float(shared))
         out["jaccard5"].append(jaccard(shingles[i], shingles[j]))
     return {m: np.asarray(v, dtype=np.float64) for m, v in out.items()}
 

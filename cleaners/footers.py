@@ -200,9 +200,9 @@ def remove_learned(
     elif len(per_doc) != len(docs):
         raise ValueError(f"{len(per_doc)} line key arrays for {len(docs)} documents")
     recurring = recurring_keys(per_doc, options)
-    step = make_step(options, recurring)
     if not recurring.keys:
         return docs
+    step = make_step(options, recurring)
     wanted = np.fromiter(sorted(recurring.keys), dtype=np.uint64, count=len(recurring.keys))
     return [
         step(doc) if np.isin(keys, wanted, assume_unique=True).any() else doc

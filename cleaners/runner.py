@@ -322,15 +322,11 @@ def _written_documents(result: RunResult) -> list[Document]:
     return result.dedupe.kept
 
 
-def article_records(result: RunResult) -> list[dict[str, Any]]:
-    """articles.jsonl: kept articles (and, with --keep-duplicates, the duplicates annotated)."""
-    return list(iter_article_records(result))
-
-
-def iter_article_records(
+def article_records(
     result: RunResult, docs: Sequence[Document] | None = None
 ) -> Iterator[dict[str, Any]]:
-    """`article_records` one at a time, so writing them never holds a dict per article."""
+    """articles.jsonl: kept articles (and, with --keep-duplicates, the duplicates annotated),
+    one record at a time, so writing them never holds a dict per article."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
     dropped = {d.doc.id: d for d in result.dedupe.duplicates}
     for doc in _written_documents(result) if docs is None else docs:
@@ -344,11 +340,7 @@ def iter_article_records(
         yield record
 
 
-def duplicate_records(result: RunResult) -> list[dict[str, Any]]:
-    return list(iter_duplicate_records(result))
-
-
-def iter_duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
+def duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
     """duplicates.jsonl, one record at a time."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
     titles = {doc.id: doc.title for doc in result.documents}
@@ -377,11 +369,7 @@ def iter_duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
         }
 
 
-def removal_records(result: RunResult) -> list[dict[str, Any]]:
-    return list(iter_removal_records(result))
-
-
-def iter_removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
+def removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
     """removed.jsonl, one record at a time."""
     for doc in result.documents:
         for removal in doc.removed:
@@ -469,7 +457,7 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
         # line is never held for the whole corpus at once
         names = write_articles(
             target.path("."),
-            iter_article_records(result, docs),
+            article_records(result, docs),
             len(docs),
             options,
             config.text_field,
@@ -479,11 +467,11 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
             "articles": len(docs),
             "duplicates": write_jsonl(
                 target.path(f"duplicates{suffix}"),
-                iter_duplicate_records(result),
+                duplicate_records(result),
                 options.compression,
             ),
             "removed": write_jsonl(
-                target.path(f"removed{suffix}"), iter_removal_records(result), options.compression
+                target.path(f"removed{suffix}"), removal_records(result), options.compression
             ),
             "txt": 0,
         }

@@ -251,8 +251,15 @@ def jaccard(a: U64, b: U64) -> float:
 
 def cosine(keys_a: U64, weights_a: F64, keys_b: U64, weights_b: F64) -> float:
     """Cosine of two unit-length sparse vectors given as sorted keys and aligned weights."""
+    return cosine_and_shared(keys_a, weights_a, keys_b, weights_b)[0]
+
+
+def cosine_and_shared(
+    keys_a: U64, weights_a: F64, keys_b: U64, weights_b: F64
+) -> tuple[float, int]:
+    """`cosine`, and how many keys the two vectors share (the story tier asks for both)."""
     ia, ib = _common(keys_a, keys_b)
-    return float(np.dot(weights_a[ia], weights_b[ib]))
+    return float(np.dot(weights_a[ia], weights_b[ib])), int(ia.size)
 
 
 class _Checker:
@@ -344,9 +351,10 @@ class _Checker:
         if config.near and near >= config.near_threshold:
             return Check("near", near)
         if config.story:
-            ia, ib = _common(f.story_keys[i], f.story_keys[j])
-            story = float(np.dot(f.story_weights[i][ia], f.story_weights[j][ib]))
-            if story >= config.story_threshold and ia.size >= config.story_min_shared:
+            story, shared = cosine_and_shared(
+                f.story_keys[i], f.story_weights[i], f.story_keys[j], f.story_weights[j]
+            )
+            if story >= config.story_threshold and shared >= config.story_min_shared:
                 return Check("story", story)
             return Check(None, story)
         return Check(None, near)
