@@ -99,7 +99,7 @@ class RuleSet:
         """The rules that may fire in `scopes` and are not `disabled`, in registration order.
 
         Cached per (disabled, scopes, rule count): a step asks this for every line, and
-        filtering all rules by scope and name each time was a fifth of the cleaning time.
+        filtering all rules by scope and name each time was about a tenth of a profiled clean.
         """
         key = (disabled, scopes, len(self.rules))
         found = self._active.get(key)
