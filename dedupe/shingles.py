@@ -105,14 +105,67 @@ def _folded(text: str) -> str:
     return "\0".join(found).casefold().replace("’", "'")
 
 
+# The ASCII fast path (`_word_bytes`): every byte that can be part of an ASCII word, lowercased
+# (ASCII casefolding is lowercasing); every other byte becomes a space, where the text splits.
+_ASCII_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789'"
+_ASCII_FOLD = bytes(
+    (c | 0x20) if 65 <= c <= 90 else c if c in _ASCII_WORD_BYTES else 32 for c in range(256)
+)
+_ASCII_WORD = re.compile(rb"[a-z0-9]+(?:'[a-z]+)*")
+# Typographic punctuation most English news holds, as UTF-8: never part of a word (WORD sees
+# \p{P} or whitespace), except the right single quote, which WORD reads as an apostrophe.
+_TYPOGRAPHIC = (
+    ("\u2019".encode(), b"'"),
+    *((c.encode(), b" ") for c in "\u201c\u201d\u2018\u2013\u2014\u2026\u00a0"),
+)
+
+
+def _ascii_word_bytes(text: str) -> list[bytes] | None:
+    """`_folded(text)`'s words as UTF-8 bytes, or None when the text needs the Unicode path.
+
+    Why: `re` spent about 390 ns per word finding words, and the Unicode path walks each token
+    in Python. For ASCII, a 256-byte `bytes.translate` table lowercases and blanks every non-word
+    byte, and `bytes.split` cuts the words, both in C; only tokens holding an apostrophe (which
+    is part of a word only between a letter or digit and letters) need the regex. Text whose
+    only non-ASCII characters are typographic quotes and dashes takes this path too. 10 MB of
+    generated news: 1.07 s down to 0.40 s, the same hashes.
+    """
+    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate is not ASCII: Unicode path
+    if not data.isascii():
+        for typographic, plain in _TYPOGRAPHIC:
+            if typographic in data:
+                data = data.replace(typographic, plain)
+        if not data.isascii():
+            return None
+    tokens = data.translate(_ASCII_FOLD).split()
+    if b"'" not in data:
+        return tokens
+    found: list[bytes] = []
+    for token in tokens:
+        if b"'" in token:
+            found.extend(_ASCII_WORD.findall(token))
+        else:
+            found.append(token)
+    return found
+
+
+def _word_bytes(text: str) -> list[bytes]:
+    """The casefolded words of `text` (as `words`) in UTF-8, by the fastest path that applies."""
+    fast = _ascii_word_bytes(text)
+    if fast is not None:
+        return fast
+    folded = _folded(text)
+    return folded.encode("utf-8").split(b"\0") if folded else []
+
+
 def words(text: str) -> list[str]:
     """Casefolded word tokens (letters and digits, inner apostrophes kept).
 
     >>> words("Don't stop: it's 2024!")
     ["don't", 'stop', "it's", '2024']
     """
-    folded = _folded(text)
-    return folded.split("\0") if folded else []
+    found = _word_bytes(text)
+    return b"\0".join(found).decode("utf-8").split("\0") if found else []
 
 
 def word_hashes(text: str, seed: int) -> U64:
@@ -121,10 +174,7 @@ def word_hashes(text: str, seed: int) -> U64:
     >>> word_hashes("Rain, rain", 1).tolist() == [xxhash.xxh3_64_intdigest(b"rain", 1)] * 2
     True
     """
-    folded = _folded(text)
-    if not folded:
-        return np.empty(0, dtype=np.uint64)
-    parts = folded.encode("utf-8").split(b"\0")
+    parts = _word_bytes(text)
     return np.fromiter(
         map(xxhash.xxh3_64_intdigest, parts, repeat(seed)), dtype=np.uint64, count=len(parts)
     )
@@ -195,13 +245,11 @@ def document_hashes(text: str, k: int, seed: int) -> tuple[U64, U64]:
     >>> content.tolist() == hash_tokens(["mayor", "lind", "office", "closed"], 1).tolist()
     True
     """
-    folded = _folded(text)
-    if not folded:
+    parts = _word_bytes(text)
+    if not parts:
         empty = np.empty(0, dtype=np.uint64)
         return empty, empty.copy()
-    data = folded.encode("utf-8")
-    del folded
-    parts = data.split(b"\0")
+    data = b"\0".join(parts)
     n = len(parts)
     hashes = np.fromiter(map(xxhash.xxh3_64_intdigest, parts, repeat(seed)), np.uint64, n)
     del parts  # one bytes object per word: not kept while the per-word arrays are built

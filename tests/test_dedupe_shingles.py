@@ -27,6 +27,12 @@ WORDISH = st.text(
     alphabet=st.sampled_from(list("ab Zé'’-.\n2½²\u09f4İ\u0345ß日本")) | st.characters(),
     max_size=60,
 )
+# Text for the ASCII fast path: every ASCII character (controls, NUL, apostrophes next to digits)
+# and the typographic punctuation that path maps, plus a letter that sends text off it.
+ASCIIISH = st.text(
+    alphabet=st.characters(max_codepoint=127) | st.sampled_from(list("'’‘“”–—…\u00a0 aZ9é")),
+    max_size=80,
+)
 
 
 @pytest.mark.parametrize(
@@ -72,6 +78,29 @@ def test_words_equal_the_unicode_regex(text: str) -> None:
     """The fast `re` path gives exactly what the full-Unicode WORD pattern gives."""
     expected = [m.group().casefold().replace("’", "'") for m in WORD.finditer(text)]
     assert words(text) == expected
+
+
+@given(ASCIIISH | WORDISH)
+def test_word_bytes_equal_the_unicode_regex(text: str) -> None:
+    """The bytes fast path gives the words WORD finds, casefolded, whichever path it takes."""
+    expected = [m.group().casefold().replace("’", "'").encode() for m in WORD.finditer(text)]
+    assert dedupe.shingles._word_bytes(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It's 1990's rock'n'roll, ’tis 'quoted' x'9 it's9", None),
+        ("“Don’t,” she said – twice… then\u00a0LEFT.", None),
+        ("Zoë said", "unicode"),
+    ],
+)
+def test_ascii_path_is_taken_and_agrees(text: str, expected: str | None) -> None:
+    fast = dedupe.shingles._ascii_word_bytes(text)
+    if expected == "unicode":
+        assert fast is None
+    else:
+        assert fast == [w.encode() for w in words(text)]
 
 
 def test_words_fast_path_is_taken_for_plain_news_text(monkeypatch: pytest.MonkeyPatch) -> None:
