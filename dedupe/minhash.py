@@ -174,14 +174,19 @@ def _icws_randoms(keys: U64, num_perm: int, seed: int) -> tuple[F64, F64, F64]:
     return r, log_c, beta
 
 
-def _icws_pick(keys: U64, weights: F64, r: F64, log_c: F64, beta: F64) -> U64:
-    """The sampled (key, level) per permutation, hashed, from the rows of random numbers."""
+def _icws_sample(keys: U64, weights: F64, r: F64, log_c: F64, beta: F64) -> tuple[U64, U64]:
+    """The sampled key and level per permutation, from the rows of random numbers."""
     t = np.floor(np.log(weights).reshape(-1, 1) / r + beta)
     log_a = log_c - r * (t - beta) - r
     best = np.argmin(log_a, axis=0)
     columns = np.arange(r.shape[1])
-    level = t[best, columns].astype(np.int64).astype(np.uint64)
-    return splitmix64(keys[best] ^ splitmix64(level))
+    level: U64 = t[best, columns].astype(np.int64).astype(np.uint64)
+    return keys[best], level
+
+
+def _icws_hash(keys: U64, levels: U64) -> U64:
+    """One signature value per sampled (key, level), any array shape."""
+    return splitmix64(keys ^ splitmix64(levels))
 
 
 def weighted_minhash(keys: U64, weights: F64, num_perm: int, seed: int) -> U64:
@@ -197,12 +202,55 @@ def weighted_minhash(keys: U64, weights: F64, num_perm: int, seed: int) -> U64:
     """
     if keys.size == 0:
         return np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    return _icws_pick(keys, weights, *_icws_randoms(keys, num_perm, seed))
+    return _icws_hash(*_icws_sample(keys, weights, *_icws_randoms(keys, num_perm, seed)))
 
 
 # Documents per shared draw in `weighted_minhash_batch`: enough for common words to repeat,
 # few enough that the three (distinct keys x num_perm) float tables stay near 30 MB.
 WEIGHTED_BATCH = 64
+# Keys whose random numbers `weighted_minhash_batch` draws once for the whole call: the most
+# frequent ones (in at least two documents), at most this many (3 x 8 bytes x num_perm each:
+# 50 MB at 128 permutations).
+SHARED_KEYS = 1 << 14
+
+
+class _SharedDraws:
+    """ICWS random numbers of a collection's most frequent keys, drawn once per call.
+
+    Why: each `WEIGHTED_BATCH` of documents drew its distinct keys' numbers again, and common
+    words are in nearly every batch: 10 MB of news drew about seven times its vocabulary, most
+    of the story tier's signature time. A key's numbers depend only on the key, so drawing them
+    once changes no value.
+    """
+
+    def __init__(self, keys: Sequence[U64], num_perm: int, seed: int) -> None:
+        self.num_perm, self.seed = num_perm, seed
+        present = [k for k in keys if k.size]
+        if present:
+            vocab, df = np.unique(np.concatenate(present), return_counts=True)
+            frequent = np.flatnonzero(df >= 2)
+            if frequent.size > SHARED_KEYS:  # the most frequent; ties by key, so deterministic
+                frequent = np.sort(frequent[np.argsort(-df[frequent], kind="stable")[:SHARED_KEYS]])
+            self.keys: U64 = vocab[frequent]
+        else:
+            self.keys = np.empty(0, dtype=np.uint64)
+        self.r, self.log_c, self.beta = _icws_randoms(self.keys, num_perm, seed)
+
+    def draws(self, distinct: U64) -> tuple[F64, F64, F64]:
+        """r, log c and beta for sorted unique `distinct`: shared rows gathered, others drawn."""
+        at = np.minimum(np.searchsorted(self.keys, distinct), max(self.keys.size - 1, 0))
+        shared = (self.keys[at] == distinct) if self.keys.size else np.zeros(distinct.size, bool)
+        if shared.all():
+            return self.r[at], self.log_c[at], self.beta[at]
+        fresh = np.flatnonzero(~shared)
+        drawn = _icws_randoms(distinct[fresh], self.num_perm, self.seed)
+        out = []
+        for table, new in zip((self.r, self.log_c, self.beta), drawn, strict=True):
+            rows = np.empty((distinct.size, self.num_perm), dtype=np.float64)
+            rows[shared] = table[at[shared]]
+            rows[fresh] = new
+            out.append(rows)
+        return out[0], out[1], out[2]
 
 
 def weighted_minhash_batch(
@@ -210,25 +258,26 @@ def weighted_minhash_batch(
 ) -> U64:
     """`weighted_minhash` of many documents (rows), equal to calling it on each.
 
-    A key's random numbers depend only on the key, so they are drawn once per distinct key of
-    each `WEIGHTED_BATCH` documents and gathered for each document: words that recur across
-    documents (most of a collection's content words) are not drawn again. The draws were most
-    of the story tier's signature time.
+    A key's random numbers depend only on the key, so those of the collection's most frequent
+    keys are drawn once (`_SharedDraws`), the rest once per distinct key of each
+    `WEIGHTED_BATCH` documents, and gathered for each document.
     """
-    out = np.empty((len(keys), num_perm), dtype=np.uint64)
+    out = np.full((len(keys), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    shared = _SharedDraws(keys, num_perm, seed)
     for lo in range(0, len(keys), WEIGHTED_BATCH):
-        chunk = range(lo, min(lo + WEIGHTED_BATCH, len(keys)))
-        present = [i for i in chunk if keys[i].size]
-        for i in chunk:
-            if not keys[i].size:
-                out[i] = np.iinfo(np.uint64).max
+        present = [i for i in range(lo, min(lo + WEIGHTED_BATCH, len(keys))) if keys[i].size]
         if not present:
             continue
         distinct, at = np.unique(np.concatenate([keys[i] for i in present]), return_inverse=True)
-        r, log_c, beta = _icws_randoms(distinct, num_perm, seed)
+        r, log_c, beta = shared.draws(distinct)
+        sampled = np.empty((len(present), num_perm), dtype=np.uint64)
+        levels = np.empty((len(present), num_perm), dtype=np.uint64)
         start = 0
-        for i in present:
+        for row, i in enumerate(present):
             rows = at[start : start + keys[i].size]
             start += keys[i].size
-            out[i] = _icws_pick(keys[i], weights[i], r[rows], log_c[rows], beta[rows])
+            sampled[row], levels[row] = _icws_sample(
+                keys[i], weights[i], r[rows], log_c[rows], beta[rows]
+            )
+        out[present] = _icws_hash(sampled, levels)  # hashed for the batch at once
     return out

@@ -113,14 +113,16 @@ def test_weighted_minhash_estimates_weighted_jaccard() -> None:
     assert jaccard_estimate(sig_a, sig_b) == pytest.approx(exact, abs=0.06)
 
 
+@pytest.mark.parametrize("shared_keys", [0, 4, 1 << 14])  # none, a few, every recurring key
 def test_weighted_minhash_batch_equals_one_document_at_a_time(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, shared_keys: int
 ) -> None:
     rng = np.random.default_rng(4)
     vocab = rng.integers(0, 2**64, 30, dtype=np.uint64)  # small: keys recur across documents
     keys = [np.unique(rng.choice(vocab, size)) for size in (5, 0, 12, 1, 9, 0, 20)]
     weights = [rng.uniform(0.05, 3.0, k.size) for k in keys]
     monkeypatch.setattr(dedupe.minhash, "WEIGHTED_BATCH", 3)  # several batches
+    monkeypatch.setattr(dedupe.minhash, "SHARED_KEYS", shared_keys)  # drawn once per call
     batch = weighted_minhash_batch(keys, weights, 32, 5)
     for row, k, w in zip(batch, keys, weights, strict=True):
         assert row.tolist() == weighted_minhash(k, w, 32, 5).tolist()
