@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from cleaners.document import Document
 from dedupe.clusters import Check, Group, build_groups
-from dedupe.lsh import bucket_collisions, optimal_params, top_k_per_item
+from dedupe.lsh import bucket_collisions, optimal_params, top_k_collisions
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
 from dedupe.shingles import document_hashes, exact_key
 
@@ -429,15 +429,14 @@ def candidates(features: _Features, config: DedupeConfig) -> tuple[Pairs, Stats]
             config.seed,
         )
         if usable.size >= 2:
-            found = bucket_collisions(sigs, config.num_perm, 1, config.story_max_bucket, "skip")
+            top = top_k_collisions(
+                sigs, config.num_perm, 1, config.story_max_bucket, config.story_top_k
+            )
             del sigs
-            kept = top_k_per_item(found.pairs, found.bands, config.story_top_k)
-            stats["story_collisions"] = int(found.pairs.shape[0])
-            oversized = found.oversized
-            del found  # every collision with its band count: not needed past the top k
-            codes.append(_pair_codes(usable, kept, n))
-            stats["candidates_story"] = int(kept.shape[0])
-            stats["story_buckets_skipped"] = oversized
+            codes.append(_pair_codes(usable, top.pairs, n))
+            stats["story_collisions"] = top.collisions
+            stats["candidates_story"] = int(top.pairs.shape[0])
+            stats["story_buckets_skipped"] = oversized = top.oversized
             if oversized:
                 logger.warning(
                     "dedupe: %d story LSH buckets held more than %d documents and were skipped "

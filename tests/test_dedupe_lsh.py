@@ -50,3 +50,27 @@ def test_top_k_unsorted_pairs_keep_input_order() -> None:
     pairs = np.array([[1, 2], [0, 3], [0, 1]])
     scores = np.array([4, 1, 3])
     assert lsh.top_k_per_item(pairs, scores, 1).tolist() == [[1, 2], [0, 3], [0, 1]]
+
+
+@pytest.mark.parametrize("pass_entries", [1, 40, 1 << 24])  # one document a pass .. one pass
+def test_top_k_collisions_in_passes_equal_the_whole_computation(pass_entries: int) -> None:
+    rng = np.random.default_rng(pass_entries)
+    sigs = rng.integers(0, 5, size=(90, 24)).astype(np.uint32)
+    sigs[:10] = 7  # ten documents equal in every band: buckets past max_bucket are skipped
+    found = lsh.bucket_collisions(sigs, bands=24, rows=1, max_bucket=8, oversized="skip")
+    for k in (1, 3, 20):
+        got = lsh.top_k_collisions(sigs, 24, 1, max_bucket=8, k=k, pass_entries=pass_entries)
+        assert got.pairs.tolist() == lsh.top_k_per_item(found.pairs, found.bands, k).tolist()
+        assert (got.collisions, got.oversized) == (found.pairs.shape[0], found.oversized)
+        assert (got.passes == 1) is (pass_entries == 1 << 24)
+
+
+def test_top_k_collisions_of_too_few_documents() -> None:
+    got = lsh.top_k_collisions(np.zeros((1, 8), dtype=np.uint32), 8, 1, max_bucket=5, k=3)
+    assert got.pairs.shape == (0, 2) and got.collisions == 0
+
+
+def test_ranges_within_budget_cover_every_document_once() -> None:
+    entries = np.array([5, 0, 9, 1, 1, 30, 2], dtype=np.int64)
+    ranges = lsh._ranges_within(entries, budget=10)
+    assert ranges == [(0, 2), (2, 4), (4, 5), (5, 6), (6, 7)]  # one over budget stands alone
