@@ -195,7 +195,7 @@ def _clean_and_dedupe(
         # were (the same objects); any other article's are computed by find_duplicates
         features = [computed.get(id(doc)) for doc in substantive]
         computed.clear()  # what is left are stale features of articles recurring lines changed
-        result = find_duplicates(substantive, config.dedupe, features)
+        result = find_duplicates(substantive, config.dedupe, features, config.jobs)
         if config.index is not None:
             result = dedupe_against_index(result, config.index, config.dedupe)
     else:

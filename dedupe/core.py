@@ -31,6 +31,7 @@ from cleaners.document import Document
 from dedupe.clusters import Check, Group, build_groups
 from dedupe.lsh import bucket_collisions, optimal_params, top_k_collisions
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
+from dedupe.parallel import fork_map
 from dedupe.shingles import document_hashes, exact_key
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,9 @@ NEAR_MAX_BUCKET = 100
 VERIFY_CHUNK = 1 << 16
 # Documents per `minhash_batch` call: about 1 M shingles of news articles, 8 MB of hashes.
 SIGNATURE_BATCH = 4096
+# Items (documents, candidate pairs) per job below which a loop stays in this process: forking
+# and collecting answers costs tens of milliseconds.
+PARALLEL_LEAST = 2000
 
 
 @dataclass(frozen=True)
@@ -386,7 +390,7 @@ def near_signatures(shingles: Sequence[U64], config: DedupeConfig) -> npt.NDArra
     return np.concatenate(parts)
 
 
-def candidates(features: _Features, config: DedupeConfig) -> tuple[Pairs, Stats]:
+def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tuple[Pairs, Stats]:
     """Pairs (i < j) worth an exact check, sorted, as an (m, 2) array, and counts of how they
     were found.
 
@@ -422,12 +426,14 @@ def candidates(features: _Features, config: DedupeConfig) -> tuple[Pairs, Stats]
             stats["near_buckets_starred"] = found.oversized
     if config.story:
         usable = np.array([i for i, k in enumerate(features.story_keys) if k.size], dtype=np.int64)
-        sigs = weighted_minhash_batch(
-            [features.story_keys[i] for i in usable],
-            [features.story_weights[i] for i in usable],
-            config.num_perm,
-            config.seed,
-        )
+        keys = [features.story_keys[i] for i in usable]
+        weights = [features.story_weights[i] for i in usable]
+
+        def story_signatures(lo: int, hi: int) -> npt.NDArray[np.uint64]:
+            return weighted_minhash_batch(keys[lo:hi], weights[lo:hi], config.num_perm, config.seed)
+
+        sigs = np.concatenate(fork_map(story_signatures, len(keys), jobs, least=PARALLEL_LEAST))
+        del keys, weights
         if usable.size >= 2:
             top = top_k_collisions(
                 sigs, config.num_perm, 1, config.story_max_bucket, config.story_top_k
@@ -465,11 +471,14 @@ def find_duplicates(
     docs: Sequence[Document],
     config: DedupeConfig = DedupeConfig(),
     features: Sequence[DocumentFeatures | None] | None = None,
+    jobs: int = 1,
 ) -> DedupeResult:
     """Find exact, near and same-story duplicates; keep one document per cluster.
 
     `features[i]`, where given, must be `document_features(docs[i], config.seed)`, computed
-    earlier (in parallel); a None entry, or no list, is computed here.
+    earlier (in parallel); a None entry, or no list, is computed here. `jobs` > 1 draws the
+    story signatures and checks the candidate pairs in that many forked processes
+    (`dedupe.parallel`); the result does not depend on it.
 
     >>> a = Document("a", "The council voted to close the old bridge on Monday.", "x", (1, 1))
     >>> b = Document("b", "the council voted to close the old bridge on monday", "x", (3, 3))
@@ -486,8 +495,8 @@ def find_duplicates(
         raise ValueError(f"features has {len(given)} entries for {len(docs)} documents")
     parts = [given[i] or document_features(docs[i], config.seed) for i in order]
     collection = _features(parts)
-    pairs, stats = candidates(collection, config)
-    return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config)
+    pairs, stats = candidates(collection, config, jobs)
+    return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config, jobs)
 
 
 def verify_and_cluster(
@@ -498,6 +507,7 @@ def verify_and_cluster(
     pairs: Sequence[tuple[int, int]] | Pairs,
     stats: dict[str, int],
     config: DedupeConfig,
+    jobs: int = 1,
 ) -> DedupeResult:
     """Check every candidate pair exactly, build keeper-verified clusters, and report.
 
@@ -508,12 +518,20 @@ def verify_and_cluster(
     array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n = len(features.exact)
     checker = _Checker(features, config, array[:, 0] * n + array[:, 1])
+
+    def verified(lo: int, hi: int) -> list[tuple[int, int, Check]]:
+        found = []
+        for start in range(lo, hi, VERIFY_CHUNK):  # Python ints, a slice at a time
+            for i, j in array[start : min(start + VERIFY_CHUNK, hi)].tolist():
+                check = checker.verify(i, j)
+                if check.tier is not None:
+                    found.append((i, j, check))
+        return found
+
     edges: dict[tuple[int, int], Check] = {}
-    for lo in range(0, array.shape[0], VERIFY_CHUNK):  # Python ints, a slice at a time
-        for i, j in array[lo : lo + VERIFY_CHUNK].tolist():
-            found = checker.verify(i, j)
-            if found.tier is not None:
-                edges[(i, j)] = found
+    for part in fork_map(verified, int(array.shape[0]), jobs, least=PARALLEL_LEAST):
+        edges.update(((i, j), check) for i, j, check in part)
+    checker.checks = int(array.shape[0])  # one check per candidate, wherever it ran
     stats["candidates"] = int(array.shape[0])
     stats["verified"] = len(edges)
     logger.info(

@@ -69,3 +69,28 @@ def test_two_jobs_give_the_same_result_as_one(monkeypatch: pytest.MonkeyPatch) -
     assert 0 < len(calls) == footed < len(two.documents)
     assert {d.tier for d in one.dedupe.duplicates} >= {"exact", "near"}
     assert any(r.rule == "footers.recurring" for d in one.documents for r in d.removed)
+
+
+def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The story signatures and pair checks run in forked children with jobs > 1 (here on
+    every slice, however small), and the duplicates, clusters and counts are those of one job."""
+    docs = corpus()
+    one = core.find_duplicates(docs, core.DedupeConfig(), jobs=1)
+    monkeypatch.setattr(core, "PARALLEL_LEAST", 1)
+    forked: list[int] = []
+    real_fork_map = core.fork_map
+    monkeypatch.setattr(
+        core,
+        "fork_map",
+        lambda task, total, jobs, least: (
+            forked.append(jobs) or real_fork_map(task, total, jobs, least)
+        ),
+    )
+    two = core.find_duplicates(docs, core.DedupeConfig(), jobs=2)
+    assert forked == [2, 2]  # story signatures, then the candidate checks
+    assert [d.id for d in two.kept] == [d.id for d in one.kept]
+    assert [(d.doc.id, d.duplicate_of, d.tier, d.similarity) for d in two.duplicates] == [
+        (d.doc.id, d.duplicate_of, d.tier, d.similarity) for d in one.duplicates
+    ]
+    assert [(c.id, c.members) for c in two.clusters] == [(c.id, c.members) for c in one.clusters]
+    assert two.stats == one.stats and one.stats["checks"] >= one.stats["candidates"] > 0

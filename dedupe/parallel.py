@@ -1,0 +1,78 @@
+"""Run the dedupe stage's independent loops on several cores, with the same result as one.
+
+Why fork: the loops (checking candidate pairs, drawing story signatures) read the whole
+collection's features, which are built in this process once the cleaning workers are done.
+Sending them to a pool would copy hundreds of megabytes per worker; a forked child sees them
+as they are, shares their memory pages with the parent and returns only its small answer.
+Where the operating system cannot fork (Windows; macOS, where fork is unsafe), or with one job,
+the loop runs here, one slice, and gives the same result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+# The task the forked children run; set only while a pool is open (children inherit it).
+_TASK: Callable[[int, int], object] | None = None
+
+
+def _run_slice(bounds: tuple[int, int]) -> object:
+    assert _TASK is not None, "fork_map's task is set before its pool forks"
+    return _TASK(*bounds)
+
+
+def _ignore_interrupts() -> None:
+    """In each child: Ctrl-C is the parent's to handle (it stops the pool), so a child never
+    dies half-way through a slice and leaves the pool waiting for an answer."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def can_fork() -> bool:
+    """True where `fork_map` forks: Linux and other Unix systems, not macOS or Windows."""
+    return sys.platform != "darwin" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def slices(total: int, parts: int) -> list[tuple[int, int]]:
+    """`range(total)` cut into at most `parts` consecutive, nearly equal, non-empty slices.
+
+    >>> slices(10, 3)
+    [(0, 4), (4, 7), (7, 10)]
+    >>> slices(2, 4)
+    [(0, 1), (1, 2)]
+    """
+    parts = max(1, min(parts, total))
+    base, extra = divmod(total, parts)
+    bounds, lo = [], 0
+    for part in range(parts):
+        hi = lo + base + (1 if part < extra else 0)
+        bounds.append((lo, hi))
+        lo = hi
+    return bounds
+
+
+def fork_map(task: Callable[[int, int], T], total: int, jobs: int, least: int = 1) -> list[T]:
+    """`task(lo, hi)` over consecutive slices of `range(total)`, one per job, in forked children;
+    the answers in slice order.
+
+    One slice in this process when `jobs` is 1, when there are fewer than `least` items per
+    job, or where `can_fork()` is False. `task` must be a pure function of its slice: the
+    children's changes to anything else are lost.
+    """
+    global _TASK
+    parts = slices(total, jobs if total >= least * jobs else 1)
+    if len(parts) <= 1 or not can_fork():
+        return [task(0, total)]
+    _TASK = task
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(len(parts), initializer=_ignore_interrupts) as pool:
+            answers: list[T] = pool.map(_run_slice, parts, chunksize=1)  # type: ignore[arg-type]
+    finally:
+        _TASK = None
+    return answers

@@ -1,0 +1,55 @@
+"""`dedupe.parallel.fork_map`: slices in forked children, answers in order, same as one slice."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from dedupe import parallel
+
+
+def test_slices_cover_the_range_in_order() -> None:
+    for total in range(0, 30):
+        for parts in range(1, 6):
+            bounds = parallel.slices(total, parts)
+            covered = [i for lo, hi in bounds for i in range(lo, hi)]
+            assert covered == list(range(total))
+            assert all(hi > lo for lo, hi in bounds) or total == 0
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="this system does not fork")
+def test_fork_map_runs_slices_in_children_and_keeps_their_order() -> None:
+    data = list(range(1000))
+    answers = parallel.fork_map(lambda lo, hi: (os.getpid(), sum(data[lo:hi])), 1000, 3)
+    assert [total for _, total in answers] == [
+        sum(range(0, 334)),
+        sum(range(334, 667)),
+        sum(range(667, 1000)),
+    ]
+    assert os.getpid() not in {pid for pid, _ in answers}
+    assert parallel._TASK is None  # not left behind for a later fork
+
+
+def test_fork_map_runs_here_when_it_cannot_fork_or_has_little(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def task(lo: int, hi: int) -> tuple[int, int, int]:
+        return os.getpid(), lo, hi
+
+    assert parallel.fork_map(task, 10, 4, least=5) == [(os.getpid(), 0, 10)]  # too few items
+    assert parallel.fork_map(task, 10, 1) == [(os.getpid(), 0, 10)]
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert parallel.fork_map(task, 10_000, 4) == [(os.getpid(), 0, 10_000)]
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="this system does not fork")
+def test_an_error_in_a_child_reaches_the_caller() -> None:
+    def task(lo: int, hi: int) -> int:
+        if lo:
+            raise ValueError(f"slice {lo}")
+        return hi
+
+    with pytest.raises(ValueError, match="slice 5"):
+        parallel.fork_map(task, 10, 2)
+    assert parallel._TASK is None
