@@ -306,6 +306,10 @@ def _u64(raw: bytes) -> U64:
     return np.frombuffer(raw, dtype=np.uint64).copy()
 
 
+def _u32(raw: bytes) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(raw, dtype=np.uint32).copy()
+
+
 # --- dedupe -------------------------------------------------------------------------------------
 
 
@@ -318,7 +322,7 @@ def _dedupe(
     )
     ranked = [docs[i] for i in order]
     by_rank = [rows[i] for i in order]
-    shingles = [_u64(row["shingles"]) for row in by_rank]
+    shingles = [_u32(row["shingles"]) for row in by_rank]
     story_keys = [_u64(row["keys"]) for row in by_rank]
     exact = [int.from_bytes(row["exact"], "big") for row in by_rank]
     items = [

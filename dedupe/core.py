@@ -37,6 +37,7 @@ from dedupe.shingles import document_hashes, exact_key
 logger = logging.getLogger(__name__)
 
 U64 = npt.NDArray[np.uint64]
+U32 = npt.NDArray[np.uint32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 Pairs = npt.NDArray[np.int64]  # (m, 2) document positions, i < j
@@ -180,7 +181,7 @@ class _Features:
     """Everything the tiers compare, per document, in canonical order."""
 
     exact: list[int]
-    shingles: list[U64]  # sorted unique shingle hashes
+    shingles: list[U32]  # sorted unique shingle hashes, low 32 bits (see `document_features`)
     story_keys: list[U64]  # sorted unique content-word hashes
     story_weights: list[F64]  # unit-length TF-IDF weights aligned with story_keys
 
@@ -190,8 +191,9 @@ def _text(doc: Document) -> str:
 
 
 # What one document contributes, computable apart from the others (in a worker process): its
-# exact key, its sorted unique word-shingle hashes and its sorted unique content-word hashes.
-DocumentFeatures = tuple[int, U64, U64]
+# exact key, its sorted unique word-shingle hashes (low 32 bits) and its sorted unique
+# content-word hashes.
+DocumentFeatures = tuple[int, U32, U64]
 
 
 def document_features(doc: Document, seed: int) -> DocumentFeatures:
@@ -199,10 +201,17 @@ def document_features(doc: Document, seed: int) -> DocumentFeatures:
 
     The runner computes these in its cleaning workers and hands them to `find_duplicates`,
     which then only does the collection-wide part; the values are the same either way.
+
+    Shingle hashes are kept to their low 32 bits, the bits MinHash uses (as datasketch's
+    `MinHash` does), so the near tier's exact Jaccard is of 32-bit hashes. Why: they were the
+    largest per-document feature (about 1.1 bytes per byte of input as uint64), held for the
+    whole dedupe stage. Two different shingles then match with chance 2^-32: for two
+    1,000-shingle articles about 2e-4 false shared shingles expected, far below the 0.0001
+    the reported similarity is rounded to.
     """
     text = _text(doc)
     near, story = document_hashes(text, SHINGLE_SIZE, seed)
-    return exact_key(text, seed), np.unique(near), np.unique(story)
+    return exact_key(text, seed), np.unique(near.astype(np.uint32)), np.unique(story)
 
 
 def _features(parts: Sequence[DocumentFeatures]) -> _Features:
@@ -222,7 +231,7 @@ def _features(parts: Sequence[DocumentFeatures]) -> _Features:
     return _Features([part[0] for part in parts], shingles, story_keys, story_weights)
 
 
-def _common(a: U64, b: U64) -> tuple[I64, I64]:
+def _common(a: U64 | U32, b: U64 | U32) -> tuple[I64, I64]:
     """Positions in `a` and in `b` of the values both sorted unique arrays hold, in sorted order.
 
     The same result as `np.intersect1d(a, b, assume_unique=True, return_indices=True)`, by one
@@ -241,7 +250,7 @@ def _common(a: U64, b: U64) -> tuple[I64, I64]:
     return np.flatnonzero(hit), pos[hit]
 
 
-def jaccard(a: U64, b: U64) -> float:
+def jaccard(a: U64 | U32, b: U64 | U32) -> float:
     """Exact Jaccard of two sorted unique hash arrays.
 
     >>> jaccard(np.array([1, 2, 3], dtype=np.uint64), np.array([2, 3, 4], dtype=np.uint64))
@@ -364,7 +373,7 @@ class _Checker:
         return Check(None, near)
 
 
-def _cannot_reach(a: U64, b: U64, config: DedupeConfig) -> bool:
+def _cannot_reach(a: U64 | U32, b: U64 | U32, config: DedupeConfig) -> bool:
     """True when sizes alone keep the Jaccard of `a` and `b` below `near_threshold`.
 
     Jaccard is at most min(|a|, |b|) / max(|a|, |b|). With the story tier on, a near value below
@@ -375,7 +384,7 @@ def _cannot_reach(a: U64, b: U64, config: DedupeConfig) -> bool:
     return large > 0 and small / large < config.near_threshold
 
 
-def near_signatures(shingles: Sequence[U64], config: DedupeConfig) -> npt.NDArray[np.uint32]:
+def near_signatures(shingles: Sequence[U32], config: DedupeConfig) -> U32:
     """MinHash signatures (uint32) of many shingle-hash arrays, `SIGNATURE_BATCH` documents per
     `minhash_batch` call, so the concatenated hashes stay small whatever the corpus size."""
     parts = []

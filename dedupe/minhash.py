@@ -83,9 +83,9 @@ def fmix32(h: U32) -> U32:
     return result
 
 
-def minhash_batch(hashes: U64, offsets: I64, num_perm: int, seed: int) -> U32:
+def minhash_batch(hashes: U64 | U32, offsets: I64, num_perm: int, seed: int) -> U32:
     """Signatures (documents x num_perm, uint32) of the documents whose shingle hashes are
-    `hashes[offsets[i]:offsets[i + 1]]` (any uint64; the low 32 bits are used).
+    `hashes[offsets[i]:offsets[i + 1]]` (uint64, of which the low 32 bits are used, or uint32).
 
     A document without shingles gets the all-`MAX_HASH` signature of an empty datasketch MinHash.
 
@@ -98,7 +98,7 @@ def minhash_batch(hashes: U64, offsets: I64, num_perm: int, seed: int) -> U32:
     a, b = permutations(num_perm, seed)
     out = np.full((num_perm, n_docs), MAX_HASH, dtype=np.uint32)
     sizes = np.diff(offsets)
-    mixed = fmix32((hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    mixed = fmix32(hashes.astype(np.uint32, copy=False))  # uint64 to uint32 keeps the low bits
     doc = 0
     while doc < n_docs:
         # documents [doc, stop) with shingles inside one block (at least one document per block)
@@ -120,8 +120,9 @@ def minhash_batch(hashes: U64, offsets: I64, num_perm: int, seed: int) -> U32:
     return result
 
 
-def minhash(hashes: U64, num_perm: int, seed: int) -> U64:
-    """MinHash signature of one document from its shingle hashes (any uint64; low 32 bits used).
+def minhash(hashes: U64 | U32, num_perm: int, seed: int) -> U64:
+    """MinHash signature of one document from its shingle hashes (uint64, low 32 bits used; or
+    uint32).
 
     An empty document gets the all-max signature datasketch gives an empty MinHash.
 
