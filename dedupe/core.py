@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from cleaners.document import Document
 from dedupe.clusters import Check, Group, build_groups
-from dedupe.lsh import bucket_collisions, optimal_params, top_k_collisions
+from dedupe.lsh import bucket_collisions, optimal_params, small_buckets, top_k_of_buckets
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
 from dedupe.parallel import fork_map
 from dedupe.shingles import document_hashes, exact_key
@@ -444,10 +444,10 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
         sigs = np.concatenate(fork_map(story_signatures, len(keys), jobs, least=PARALLEL_LEAST))
         del keys, weights
         if usable.size >= 2:
-            top = top_k_collisions(
-                sigs, config.num_perm, 1, config.story_max_bucket, config.story_top_k
-            )
-            del sigs
+            buckets = small_buckets(sigs, config.num_perm, 1, config.story_max_bucket)
+            del sigs  # 1 KB a document; the buckets hold what ranking needs
+            top = top_k_of_buckets(buckets, config.story_top_k)
+            del buckets
             codes.append(_pair_codes(usable, top.pairs, n))
             stats["story_collisions"] = top.collisions
             stats["candidates_story"] = int(top.pairs.shape[0])

@@ -317,31 +317,24 @@ class _BandBuckets:
     ends: npt.NDArray[np.int32]
 
 
-def top_k_collisions(
-    signatures: npt.NDArray[np.unsignedinteger],
-    bands: int,
-    rows: int,
-    max_bucket: int,
-    k: int,
-    pass_entries: int | None = None,
-) -> TopCollisions:
-    """`top_k_per_item(bucket_collisions(..., max_bucket, "skip"))`, in bounded memory.
+@dataclass(frozen=True, slots=True)
+class SmallBuckets:
+    """Every band's buckets of 2 to `max_bucket` documents, sorted once (`small_buckets`)."""
 
-    Why: the story tier collides each document with a few hundred others before keeping its
-    top k, and holding every collision with its count (and the sort keys to rank them) was the
-    largest memory of a run: about 5 bytes per byte of input at 100 MB, more than the cleaned
-    articles. A document's top k needs only the pairs that contain it, so the documents are cut
-    into ranges whose members' bucket sizes sum to at most `pass_entries`, and each range's
-    pairs are gathered, counted and ranked on their own, from buckets sorted once (4 bytes a
-    document and band). The result is the same pairs (tested).
-    """
+    n: int  # documents
+    bands: list[_BandBuckets]
+    entries: I64  # per document: its pair entries summed over the bands (bucket size - 1 each)
+    oversized: int  # buckets larger than max_bucket, skipped (counted once per band)
+
+
+def small_buckets(
+    signatures: npt.NDArray[np.unsignedinteger], bands: int, rows: int, max_bucket: int
+) -> SmallBuckets:
+    """The band buckets `top_k_of_buckets` ranks, as int32 members (4 bytes a document and
+    band at most): once they are built the caller can let the signatures go."""
     n = signatures.shape[0]
-    budget = PASS_ENTRIES if pass_entries is None else pass_entries
-    if n < 2:
-        return TopCollisions(np.empty((0, 2), dtype=np.int64), 0, 0, 0)
     if n >= 2**31:
         raise ValueError(f"{n} documents are more than one int32 index can name")
-    # how many pair entries each document brings (upper bounds, bands counted apart)
     entries = np.zeros(n, dtype=np.int64)
     cut = 0
     buckets: list[_BandBuckets] = []
@@ -362,17 +355,50 @@ def top_k_collisions(
             )
         )
         del order, keep
-    ranges = _ranges_within(entries, budget)
+    return SmallBuckets(n, buckets, entries, cut)
+
+
+def top_k_collisions(
+    signatures: npt.NDArray[np.unsignedinteger],
+    bands: int,
+    rows: int,
+    max_bucket: int,
+    k: int,
+    pass_entries: int | None = None,
+) -> TopCollisions:
+    """`top_k_per_item(bucket_collisions(..., max_bucket, "skip"))`, in bounded memory:
+    `top_k_of_buckets(small_buckets(...))`."""
+    return top_k_of_buckets(small_buckets(signatures, bands, rows, max_bucket), k, pass_entries)
+
+
+def top_k_of_buckets(
+    buckets: SmallBuckets, k: int, pass_entries: int | None = None
+) -> TopCollisions:
+    """Each document's `k` partners sharing the most bands (ties to the lower index), as
+    `top_k_per_item` over every collision, gathered one range of documents at a time.
+
+    Why: the story tier collides each document with a few hundred others before keeping its
+    top k, and holding every collision with its count (and the sort keys to rank them) was the
+    largest memory of a run: about 5 bytes per byte of input at 100 MB, more than the cleaned
+    articles. A document's top k needs only the pairs that contain it, so the documents are cut
+    into ranges whose pair entries sum to at most `pass_entries`, and each range's pairs are
+    gathered, counted and ranked on their own. The result is the same pairs (tested).
+    """
+    n = buckets.n
+    budget = PASS_ENTRIES if pass_entries is None else pass_entries
+    if n < 2:
+        return TopCollisions(np.empty((0, 2), dtype=np.int64), 0, buckets.oversized, 0)
+    ranges = _ranges_within(buckets.entries, budget)
     chosen: list[I64] = []
     collisions = 0
     for lo, hi in ranges:
-        codes, counts = _range_collisions(buckets, n, lo, hi)
+        codes, counts = _range_collisions(buckets.bands, n, lo, hi)
         collisions += int(np.count_nonzero((codes // n >= lo) & (codes // n < hi)))
         chosen.append(_top_k_of_range(codes, counts, n, k, lo, hi))
         del codes, counts
     kept = np.unique(np.concatenate(chosen))
     pairs: Pairs = np.stack([kept // n, kept % n], axis=1)
-    return TopCollisions(pairs, collisions, cut, len(ranges))
+    return TopCollisions(pairs, collisions, buckets.oversized, len(ranges))
 
 
 def _ranges_within(entries: I64, budget: int) -> list[tuple[int, int]]:
