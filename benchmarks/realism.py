@@ -171,9 +171,9 @@ def random_pairs(corpus: Corpus, count: int, seed: int) -> list[tuple[int, int]]
 def measure(features: _Features, pairs: Sequence[tuple[int, int]]) -> dict[str, np.ndarray]:
     """Story cosine, shared content words and word 5-gram Jaccard of each pair."""
     out: dict[str, list[float]] = {m: [] for m in MEASURES}
-    keys, weights, shingles = features.story_keys, features.story_weights, features.shingles
+    terms, weights, shingles = features.story_terms, features.story_weights, features.shingles
     for i, j in pairs:
-        story, shared = cosine_and_shared(keys[i], weights[i], keys[j], weights[j])
+        story, shared = cosine_and_shared(terms[i], weights(i), terms[j], weights(j))
         out["cosine"].append(story)
         out["shared"].append(float(shared))
         out["jaccard5"].append(jaccard(shingles[i], shingles[j]))
@@ -198,7 +198,7 @@ def analyse(corpus: Corpus, count: int, seed: int) -> dict[str, Any]:
     """Features over the whole corpus (its own IDF), then the unrelated and labelled groups."""
     parts = [document_features(d, SEED) for d in corpus.docs]
     features = _features(parts)
-    content = np.array([k.size for k in features.story_keys])
+    content = np.array([t.size for t in features.story_terms])
     groups: dict[str, dict[str, Any]] = {}
     groups["random unrelated"] = summarise(measure(features, random_pairs(corpus, count, seed)))
     for kind, pairs in sorted(corpus.labelled.items()):

@@ -50,6 +50,7 @@ from dedupe.core import (
     IDF_POWER,
     _Features,
     document_features,
+    story_terms,
     verify_and_cluster,
 )
 from dedupe.lsh import optimal_params, top_k_per_item
@@ -332,17 +333,19 @@ def _dedupe(
     blocks = max(1, min(len(items) // BATCH + 1, 200))
     ds = ray.data.from_items(items, override_num_blocks=blocks).materialize()
 
-    story_weights, story_sigs = _story_vectors(ds, len(ranked), config)
-    features = _Features(
-        exact, shingles, story_keys, [story_weights[i] for i in range(len(ranked))]
-    )
+    vocab, idf, story_sigs = _story_vectors(ds, len(ranked), config)
+    terms, norms = story_terms(story_keys, vocab, idf)
+    del story_keys
+    features = _Features(exact, shingles, terms, vocab, idf, norms)
     pairs, stats = _candidates(ds, story_sigs, features, config)
     return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
 
 
-def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[dict[int, F64], Any]:
-    """Document frequencies by a Ray `groupby` sum, then each story vector and its weighted
-    MinHash in `map_batches`; the same arithmetic as `dedupe.core._features`, per article."""
+def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[U64, F64, Any]:
+    """Document frequencies by a Ray `groupby` sum, then each story vector's weighted MinHash in
+    `map_batches`; the same arithmetic as `dedupe.core._features`, per article. Returns the
+    vocabulary, its IDF (the driver derives each article's vector from them, as the local
+    engine does) and the signatures."""
 
     def frequencies(batch: Batch) -> Batch:
         everything = [_u64(raw) for raw in batch["keys"]]
@@ -363,35 +366,26 @@ def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[dict[int,
         table = table.sort_values("key")
         vocab = table["key"].to_numpy(dtype=np.uint64)
         df = table["sum(df)"].to_numpy(dtype=np.int64)
-    idf = (np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER
+    idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
     num_perm, seed, story = config.num_perm, config.seed, config.story
 
     def vectors(batch: Batch) -> Batch:
-        weights_out: list[bytes] = []
         sigs_out: list[bytes] = []
         for raw in batch["keys"]:
             keys = _u64(raw)
             weights = idf[np.searchsorted(vocab, keys)].astype(np.float64)
             norm = float(np.linalg.norm(weights))
             weights = weights / norm if norm else weights
-            weights_out.append(weights.tobytes())
             sig = (
                 weighted_minhash(keys, weights, num_perm, seed)
                 if story and keys.size
                 else np.empty(0, dtype=np.uint64)
             )
             sigs_out.append(sig.tobytes())
-        return {
-            "rank": batch["rank"],
-            "weights": _objects(weights_out),
-            "story_sig": _objects(sigs_out),
-        }
+        return {"rank": batch["rank"], "story_sig": _objects(sigs_out)}
 
     with_vectors = ds.map_batches(vectors, batch_size=BATCH, batch_format="numpy").materialize()
-    weights: dict[int, F64] = {}
-    for row in with_vectors.select_columns(["rank", "weights"]).iter_rows():
-        weights[int(row["rank"])] = np.frombuffer(row["weights"], dtype=np.float64).copy()
-    return weights, with_vectors.select_columns(["rank", "story_sig"])
+    return vocab, idf, with_vectors.select_columns(["rank", "story_sig"])
 
 
 # Band rows: tier 0 exact (one band, every bucket a star to its first copy), 1 near, 2 story.
@@ -465,7 +459,7 @@ def _candidates(
     if config.exact:
         parts.append(_band_rows(ds, "exact", EXACT, 1, 8))
     near_usable = sum(1 for s in features.shingles if s.size)
-    story_usable = sum(1 for k in features.story_keys if k.size)
+    story_usable = sum(1 for t in features.story_terms if t.size)
     if config.near and near_usable >= 2:
         bands, rows = optimal_params(config.near_threshold, config.num_perm)
         parts.append(_band_rows(ds, "near_sig", NEAR, bands, rows))

@@ -178,12 +178,43 @@ class DedupeResult:
 
 @dataclass(slots=True)
 class _Features:
-    """Everything the tiers compare, per document, in canonical order."""
+    """Everything the tiers compare, per document, in canonical order.
+
+    A story vector is held as the document's word indices into the collection's vocabulary
+    (uint32) and the length of its IDF vector; its keys and unit-length weights are derived
+    when asked for (`story_keys`, `story_weights`), the same floats as stored ones would be.
+    Why: 4 bytes a word instead of 16 (a uint64 key and a float64 weight), a third of the
+    dedupe features' memory.
+    """
 
     exact: list[int]
     shingles: list[U32]  # sorted unique shingle hashes, low 32 bits (see `document_features`)
-    story_keys: list[U64]  # sorted unique content-word hashes
-    story_weights: list[F64]  # unit-length TF-IDF weights aligned with story_keys
+    story_terms: list[U32]  # sorted indices into story_vocab of each document's content words
+    story_vocab: U64  # sorted unique content-word hashes of the collection
+    story_idf: F64  # smoothed IDF ** IDF_POWER of each vocabulary word
+    story_norms: F64  # each document's IDF vector length (0.0 when it has no content words)
+
+    def story_keys(self, i: int) -> U64:
+        """Document `i`'s sorted unique content-word hashes."""
+        keys: U64 = self.story_vocab[self.story_terms[i]]
+        return keys
+
+    def story_weights(self, i: int) -> F64:
+        """Document `i`'s unit-length TF-IDF weights, aligned with its terms."""
+        weights: F64 = self.story_idf[self.story_terms[i]]
+        norm = float(self.story_norms[i])
+        return weights / norm if norm else weights
+
+
+def story_terms(keys: Sequence[U64], vocab: U64, idf: F64) -> tuple[list[U32], F64]:
+    """Each document's word indices into `vocab` and the length of its IDF vector."""
+    if vocab.size >= 2**32:
+        raise ValueError(f"{vocab.size} distinct content words are more than uint32 can index")
+    terms = [np.searchsorted(vocab, k).astype(np.uint32) for k in keys]
+    norms = np.fromiter(
+        (float(np.linalg.norm(idf[t])) for t in terms), dtype=np.float64, count=len(terms)
+    )
+    return terms, norms
 
 
 def _text(doc: Document) -> str:
@@ -222,13 +253,9 @@ def _features(parts: Sequence[DocumentFeatures]) -> _Features:
     vocab, df = np.unique(everything, return_counts=True)
     # binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in one
     # story says no more about which event it covers than once; see STORY_THRESHOLD
-    idf = (np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER
-    story_weights: list[F64] = []
-    for keys in story_keys:
-        weights = idf[np.searchsorted(vocab, keys)].astype(np.float64)
-        norm = float(np.linalg.norm(weights))
-        story_weights.append(weights / norm if norm else weights)
-    return _Features([part[0] for part in parts], shingles, story_keys, story_weights)
+    idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
+    terms, norms = story_terms(story_keys, vocab, idf)
+    return _Features([part[0] for part in parts], shingles, terms, vocab, idf, norms)
 
 
 def _common(a: U64 | U32, b: U64 | U32) -> tuple[I64, I64]:
@@ -262,13 +289,13 @@ def jaccard(a: U64 | U32, b: U64 | U32) -> float:
     return shared / (a.size + b.size - shared)
 
 
-def cosine(keys_a: U64, weights_a: F64, keys_b: U64, weights_b: F64) -> float:
+def cosine(keys_a: U64 | U32, weights_a: F64, keys_b: U64 | U32, weights_b: F64) -> float:
     """Cosine of two unit-length sparse vectors given as sorted keys and aligned weights."""
     return cosine_and_shared(keys_a, weights_a, keys_b, weights_b)[0]
 
 
 def cosine_and_shared(
-    keys_a: U64, weights_a: F64, keys_b: U64, weights_b: F64
+    keys_a: U64 | U32, weights_a: F64, keys_b: U64 | U32, weights_b: F64
 ) -> tuple[float, int]:
     """`cosine`, and how many keys the two vectors share (the story tier asks for both)."""
     ia, ib = _common(keys_a, keys_b)
@@ -293,7 +320,7 @@ class _Checker:
         self.cache: dict[tuple[int, int], Check] = {}  # checks of non-candidate pairs
         self.checks = 0  # exact comparisons run (candidates plus keeper checks)
         # summed story vectors of groups (members, sorted), see `_summed`
-        self.sums: dict[tuple[int, ...], tuple[U64, F64]] = {}
+        self.sums: dict[tuple[int, ...], tuple[U32, F64]] = {}
 
     def verify(self, i: int, j: int) -> Check:
         """Check candidate pair (i < j); each candidate is verified once."""
@@ -326,7 +353,7 @@ class _Checker:
         keys_b, weights_b = self._summed(group_b)
         return cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
 
-    def _summed(self, group: Sequence[int]) -> tuple[U64, F64]:
+    def _summed(self, group: Sequence[int]) -> tuple[U32, F64]:
         """The group's summed story vector, remembered until `SUMS_KEPT` groups are held.
 
         A group stays the same until it joins another, and every story edge between two groups
@@ -335,7 +362,7 @@ class _Checker:
         """
         f = self.f
         if len(group) == 1:
-            return f.story_keys[group[0]], f.story_weights[group[0]]
+            return f.story_terms[group[0]], f.story_weights(group[0])
         key = tuple(group)
         found = self.sums.get(key)
         if found is None:
@@ -345,11 +372,11 @@ class _Checker:
             self.sums[key] = found
         return found
 
-    def _sum(self, group: Sequence[int]) -> tuple[U64, F64]:
+    def _sum(self, group: Sequence[int]) -> tuple[U32, F64]:
         f = self.f
-        keys: U64
-        keys, at = np.unique(np.concatenate([f.story_keys[i] for i in group]), return_inverse=True)
-        summed = np.bincount(at, np.concatenate([f.story_weights[i] for i in group]))
+        keys: U32
+        keys, at = np.unique(np.concatenate([f.story_terms[i] for i in group]), return_inverse=True)
+        summed = np.bincount(at, np.concatenate([f.story_weights(i) for i in group]))
         weights: F64 = summed.astype(np.float64, copy=False)
         return keys, weights
 
@@ -365,7 +392,7 @@ class _Checker:
             return Check("near", near)
         if config.story:
             story, shared = cosine_and_shared(
-                f.story_keys[i], f.story_weights[i], f.story_keys[j], f.story_weights[j]
+                f.story_terms[i], f.story_weights(i), f.story_terms[j], f.story_weights(j)
             )
             if story >= config.story_threshold and shared >= config.story_min_shared:
                 return Check("story", story)
@@ -434,15 +461,15 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
             stats["candidates_near"] = int(found.pairs.shape[0])
             stats["near_buckets_starred"] = found.oversized
     if config.story:
-        usable = np.array([i for i, k in enumerate(features.story_keys) if k.size], dtype=np.int64)
-        keys = [features.story_keys[i] for i in usable]
-        weights = [features.story_weights[i] for i in usable]
+        usable = np.array([i for i, t in enumerate(features.story_terms) if t.size], np.int64)
 
         def story_signatures(lo: int, hi: int) -> npt.NDArray[np.uint64]:
-            return weighted_minhash_batch(keys[lo:hi], weights[lo:hi], config.num_perm, config.seed)
+            rows = usable[lo:hi].tolist()
+            keys = [features.story_keys(i) for i in rows]
+            weights = [features.story_weights(i) for i in rows]
+            return weighted_minhash_batch(keys, weights, config.num_perm, config.seed)
 
-        sigs = np.concatenate(fork_map(story_signatures, len(keys), jobs, least=PARALLEL_LEAST))
-        del keys, weights
+        sigs = np.concatenate(fork_map(story_signatures, usable.size, jobs, least=PARALLEL_LEAST))
         if usable.size >= 2:
             buckets = small_buckets(sigs, config.num_perm, 1, config.story_max_bucket)
             del sigs  # 1 KB a document; the buckets hold what ranking needs
@@ -485,7 +512,8 @@ def find_duplicates(
     """Find exact, near and same-story duplicates; keep one document per cluster.
 
     `features[i]`, where given, must be `document_features(docs[i], config.seed)`, computed
-    earlier (in parallel); a None entry, or no list, is computed here. `jobs` > 1 draws the
+    earlier (in parallel); a None entry, or no list, is computed here. A list given is emptied
+    as it is consumed, so its hashes are not held twice over the run. `jobs` > 1 draws the
     story signatures and checks the candidate pairs in that many forked processes
     (`dedupe.parallel`); the result does not depend on it.
 
@@ -503,7 +531,11 @@ def find_duplicates(
     if len(given) != len(docs):
         raise ValueError(f"features has {len(given)} entries for {len(docs)} documents")
     parts = [given[i] or document_features(docs[i], config.seed) for i in order]
+    if isinstance(features, list):
+        features.clear()  # consumed: the content-word hashes are not held past `_features`
+    del given
     collection = _features(parts)
+    del parts
     pairs, stats = candidates(collection, config, jobs)
     return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config, jobs)
 

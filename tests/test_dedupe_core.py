@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cleaners.document import Document
 from dedupe import Cluster, DedupeConfig, DedupeResult, find_duplicates
+from dedupe.core import DocumentFeatures, document_features
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
 
@@ -88,6 +89,15 @@ def test_tiers_on_hand_made_pool() -> None:
     assert "orchestra" in [d.id for d in result.kept]
     assert "story-c" in [d.id for d in result.kept]
     assert cluster_of(result, "story-c") is None  # near-miss: same county, other event
+
+
+def test_features_given_give_the_same_result_and_are_consumed() -> None:
+    docs = pool()
+    features: list[DocumentFeatures | None] = [document_features(d, 1) for d in docs]
+    features[2] = None  # computed inside, like an article recurring-line removal changed
+    given = find_duplicates(docs, DedupeConfig(), features)
+    assert summary(given) == summary(find_duplicates(docs))
+    assert features == []  # emptied: the hashes are not held twice
 
 
 def test_keeper_is_longest_text_and_cluster_lists_it_first() -> None:
