@@ -32,7 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def peak_tree_rss(pid: int, stop: threading.Event, out: list[int]) -> None:
-    """Poll the summed RSS of `pid` and its children until `stop` is set."""
+    """Poll the summed RSS and PSS of `pid` and its children until `stop` is set; the peaks go
+    to `out[0]` (RSS) and `out[1]` (PSS, 0 where the system does not report it).
+
+    Why both: a forked child's RSS counts every page it shares with its parent, so summed RSS
+    counts the parent's memory once per child (`--jobs` forks the dedupe stage's loops). PSS
+    splits each shared page among the processes sharing it: its sum is the memory in use.
+    """
     try:
         import psutil
     except ImportError:
@@ -40,11 +46,14 @@ def peak_tree_rss(pid: int, stop: threading.Event, out: list[int]) -> None:
     try:
         proc = psutil.Process(pid)
         while not stop.is_set():
-            total = 0
+            rss = pss = 0
             for p in [proc, *proc.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
-                    total += p.memory_info().rss
-            out[0] = max(out[0], total)
+                    full = p.memory_full_info()
+                    rss += full.rss
+                    pss += getattr(full, "pss", 0)
+            out[0] = max(out[0], rss)
+            out[1] = max(out[1], pss)
             stop.wait(0.2)
     except psutil.Error:
         return
@@ -118,7 +127,7 @@ def measure(cmd: Sequence[str], cwd: Path, timeout: float) -> dict[str, Any]:
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        peak = [0]
+        peak = [0, 0]
         stop = threading.Event()
         poller = threading.Thread(target=peak_tree_rss, args=(proc.pid, stop, peak), daemon=True)
         poller.start()
@@ -141,6 +150,7 @@ def measure(cmd: Sequence[str], cwd: Path, timeout: float) -> dict[str, Any]:
         "timed_out": proc.returncode < 0 or seconds >= timeout,
         "main_maxrss_mb": usage.ru_maxrss / 1024,  # Linux reports KiB
         "tree_peak_rss_mb": peak[0] / 1e6 if peak[0] else None,
+        "tree_peak_pss_mb": peak[1] / 1e6 if peak[1] else None,
         "stderr": stderr,
     }
 
@@ -164,6 +174,7 @@ def run_once(dump: Path, jobs: int | None, timeout: float, extra: Sequence[str])
             "exit": measured["exit"],
             "main_maxrss_mb": measured["main_maxrss_mb"],
             "tree_peak_rss_mb": measured["tree_peak_rss_mb"],
+            "tree_peak_pss_mb": measured["tree_peak_pss_mb"],
         }
         if measured["timed_out"]:
             record["note"] = f"killed after {timeout:.0f} s timeout"
@@ -206,7 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     print(
         "| dump | options | jobs | seconds | MB/s | docs/s | CPU s | MB per CPU s "
-        "| peak RSS main / all (MB) | recall exact / near / story | dropped (true copies) |"
+        "| peak RSS main / summed / PSS all (MB) | recall exact / near / story "
+        "| dropped (true copies) |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     for dump in args.dumps:
@@ -228,11 +240,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f(r.get(f"recall_{k}"), "{:.2f}") for k in ("exact", "near", "story")
                 )
                 tree = f(r["tree_peak_rss_mb"], "{:.0f}")
+                pss = f(r["tree_peak_pss_mb"], "{:.0f}")
                 print(
                     f"| {dump.name} | {r['options'] or 'default'} | {jobs or '-'} "
                     f"| {r['seconds']:.1f} | {f(r['mb_per_s'], '{:.2f}')} "
                     f"| {f(r['docs_per_s'], '{:.0f}')} | {r['cpu_seconds']:.1f} "
-                    f"| {r['mb'] / r['cpu_seconds']:.2f} | {r['main_maxrss_mb']:.0f} / {tree} "
+                    f"| {r['mb'] / r['cpu_seconds']:.2f} "
+                    f"| {r['main_maxrss_mb']:.0f} / {tree} / {pss} "
                     f"| {rec if ok else r['note']} | {r.get('dropped', '-')} "
                     f"({r.get('true_copies', '-')}) |",
                     flush=True,

@@ -196,12 +196,13 @@ def main() -> int:
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
-    tree = run["tree_peak_rss_mb"]
+    tree, pss = run["tree_peak_rss_mb"], run["tree_peak_pss_mb"]
     print(
         f"winnow clean: exit {run['exit']}, {run['seconds']:.0f} s"
         f" ({run['cpu_seconds']:.0f} s CPU),"
         f" peak RSS {run['main_maxrss_mb']:.0f} MB main"
-        + (f" / {tree:.0f} MB with workers" if tree else "")
+        + (f" / {tree:.0f} MB summed with workers" if tree else "")
+        + (f", peak PSS {pss:.0f} MB with workers (shared pages once)" if pss else "")
     )
     if summary:
         print(
