@@ -236,9 +236,9 @@ def document_features(doc: Document, seed: int) -> DocumentFeatures:
     Shingle hashes are kept to their low 32 bits, the bits MinHash uses (as datasketch's
     `MinHash` does), so the near tier's exact Jaccard is of 32-bit hashes. Why: they were the
     largest per-document feature (about 1.1 bytes per byte of input as uint64), held for the
-    whole dedupe stage. Two different shingles then match with chance 2^-32: for two
-    1,000-shingle articles about 2e-4 false shared shingles expected, far below the 0.0001
-    the reported similarity is rounded to.
+    whole dedupe stage. Two different shingles then match with chance 2^-32: two 1,000-shingle
+    articles share about 2e-4 false shingles on average, which moves their Jaccard by about
+    1e-7, far below the 0.0001 the reported similarity is rounded to.
     """
     text = _text(doc)
     near, story = document_hashes(text, SHINGLE_SIZE, seed)

@@ -20,7 +20,8 @@ right for near-copies, where every member resembles every other) or nothing (`ov
 right for the same-story tier, where a value that common carries no information about the story,
 as its IDF already says). `top_k_per_item` then keeps, for each document, only its `k` partners
 that share the most bands (the MinHash estimate of their similarity), so the pairs to verify are
-at most `k * n` whatever the data.
+at most `k * n` whatever the data. `top_k_collisions` gives the same pairs without holding every
+collision at once: it ranks one range of documents at a time.
 
 Candidates are approximate in both directions: callers must verify every pair with an exact
 similarity, as datasketch's `MinHashLSH.query` docstring asks.
@@ -291,7 +292,7 @@ def _top_k_lexsort(pairs: Pairs, scores: I64, k: int) -> Pairs:
     return result
 
 
-# Pair entries (pairs counted once per band and per member) one pass of `top_k_collisions`
+# Pair entries (pairs counted once per band and per member) one pass of `top_k_of_buckets`
 # gathers: its memory is about 40 bytes an entry at most, so a pass stays near 150 MB whatever
 # the collection size (100 MB of news: 7 passes, the same time as one).
 PASS_ENTRIES = 1 << 22
