@@ -88,11 +88,6 @@ def _doc(doc_id: str, title: str, text: str, n: int) -> Document:
     return Document(doc_id, text, "corpus", (n, n), title=title)
 
 
-def _families(n: int, related: Sequence[tuple[int, int]]) -> list[int]:
-    """Connected components of `related` over n articles, as one number per article."""
-    return components(n, related)
-
-
 def read_generated(dump: Path) -> Corpus:
     """A `generate.py` dump: articles from its index, labelled pairs from its pairs file."""
     lines = dump.read_text(encoding="utf-8").split("\n")
@@ -111,7 +106,7 @@ def read_generated(dump: Path) -> Corpus:
             rec = json.loads(raw)
             labelled.setdefault(rec["kind"], []).append((at[rec["a"]], at[rec["b"]]))
     related = [p for pairs in labelled.values() for p in pairs]
-    return Corpus(f"generated {dump.name}", docs, labelled, _families(len(docs), related))
+    return Corpus(f"generated {dump.name}", docs, labelled, components(len(docs), related))
 
 
 def read_labelled(folder: Path) -> Corpus:
@@ -138,7 +133,7 @@ def read_labelled(folder: Path) -> Corpus:
         for raw in clusters.read_text(encoding="utf-8").splitlines():
             ids = [at[i] for i in json.loads(raw)["ids"] if i in at]
             related += [(ids[0], other) for other in ids[1:]]
-    return Corpus(f"labelled {folder.name}", docs, labelled, _families(len(docs), related))
+    return Corpus(f"labelled {folder.name}", docs, labelled, components(len(docs), related))
 
 
 def read_dump(folder: Path) -> Corpus:

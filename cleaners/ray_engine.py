@@ -51,6 +51,7 @@ from dedupe.core import (
     _Features,
     document_features,
     story_terms,
+    unit_weights,
     verify_and_cluster,
 )
 from dedupe.lsh import optimal_params, top_k_per_item
@@ -371,11 +372,10 @@ def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[U64, F64,
 
     def vectors(batch: Batch) -> Batch:
         sigs_out: list[bytes] = []
-        for raw in batch["keys"]:
-            keys = _u64(raw)
-            weights = idf[np.searchsorted(vocab, keys)].astype(np.float64)
-            norm = float(np.linalg.norm(weights))
-            weights = weights / norm if norm else weights
+        all_keys = [_u64(raw) for raw in batch["keys"]]
+        terms, norms = story_terms(all_keys, vocab, idf)
+        for keys, words, norm in zip(all_keys, terms, norms, strict=True):
+            weights = unit_weights(idf, words, float(norm))
             sig = (
                 weighted_minhash(keys, weights, num_perm, seed)
                 if story and keys.size

@@ -201,9 +201,14 @@ class _Features:
 
     def story_weights(self, i: int) -> F64:
         """Document `i`'s unit-length TF-IDF weights, aligned with its terms."""
-        weights: F64 = self.story_idf[self.story_terms[i]]
-        norm = float(self.story_norms[i])
-        return weights / norm if norm else weights
+        return unit_weights(self.story_idf, self.story_terms[i], float(self.story_norms[i]))
+
+
+def unit_weights(idf: F64, terms: U32, norm: float) -> F64:
+    """A story vector's weights: its words' IDF over the vector's length (left as they are when
+    the length is 0); `norm` is the length `story_terms` gives."""
+    weights: F64 = idf[terms]
+    return weights / norm if norm else weights
 
 
 def story_terms(keys: Sequence[U64], vocab: U64, idf: F64) -> tuple[list[U32], F64]:

@@ -232,33 +232,9 @@ def top_k_per_item(pairs: Pairs, scores: I64, k: int) -> Pairs:
     levels = int(scores.max()) + 1 if scores.size else 1
     if levels * n * n >= 2**62 or int(scores.min()) < 0 or not _sorted_pairs(pairs, n):
         return _top_k_lexsort(pairs, scores, k)
-    # Each pair twice, (item, partner) both ways, as one int64 key ordered by item, then score
-    # descending, then partner: a sort of one array instead of a lexsort of three and their
-    # index arrays, the largest arrays of the story tier.
-    keys = np.empty(2 * pairs.shape[0], dtype=np.int64)
-    for half, (item, partner) in enumerate(
-        ((pairs[:, 0], pairs[:, 1]), (pairs[:, 1], pairs[:, 0]))
-    ):
-        out = keys[half * pairs.shape[0] : (half + 1) * pairs.shape[0]]
-        np.multiply(item, levels, out=out)
-        out += levels - 1
-        out -= scores
-        out *= n
-        out += partner
-    keys.sort()
-    step = levels * n  # keys of one item lie in [item * step, (item + 1) * step)
-    chosen: list[I64] = []
-    for lo in range(0, keys.size, TOP_K_CHUNK):
-        chunk = keys[lo : lo + TOP_K_CHUNK]
-        item = chunk // step
-        rank = np.arange(lo, lo + chunk.size) - np.searchsorted(keys, item * step)
-        picked = chunk[rank < k]
-        item = picked // step
-        partner = picked % n
-        chosen.append(_codes(item, partner, n))
-    del keys
-    codes = np.unique(np.concatenate(chosen))
-    result: Pairs = np.stack([codes // n, codes % n], axis=1).astype(pairs.dtype, copy=False)
+    codes = _codes(pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64), n)
+    kept = np.unique(_top_k_of_range(codes, scores.astype(np.int64), n, k, 0, n))
+    result: Pairs = np.stack([kept // n, kept % n], axis=1).astype(pairs.dtype, copy=False)
     return result
 
 
@@ -271,7 +247,7 @@ def _sorted_pairs(pairs: Pairs, n: int) -> bool:
     return bool(np.all(codes[1:] > codes[:-1]))
 
 
-# Sorted keys ranked per slice of this many in `top_k_per_item` (8 MB of int64 a slice).
+# Sorted keys ranked per slice of this many in `_top_k_of_range` (8 MB of int64 a slice).
 TOP_K_CHUNK = 1 << 20
 
 
@@ -444,7 +420,12 @@ def _range_collisions(buckets: list[_BandBuckets], n: int, lo: int, hi: int) -> 
 
 def _top_k_of_range(codes: I64, counts: I64, n: int, k: int, lo: int, hi: int) -> I64:
     """Codes of the pairs among the `k` best-counted of a document in [lo, hi), ties to the
-    lower partner (as `top_k_per_item`); `codes` must hold every pair of those documents."""
+    lower partner (as `top_k_per_item`); `codes` must hold every pair of those documents.
+
+    Each pair enters once per member in the range, as one int64 key ordered by document, then
+    count descending, then partner: a sort of one array instead of a lexsort of three and their
+    index arrays, the largest arrays of the story tier.
+    """
     if codes.size == 0:
         return codes
     levels = int(counts.max()) + 1
@@ -470,7 +451,7 @@ def _top_k_of_range(codes: I64, counts: I64, n: int, k: int, lo: int, hi: int) -
     keys.sort()
     step = levels * n  # keys of one document lie in [item * step, (item + 1) * step)
     chosen: list[I64] = []
-    for at in range(0, keys.size, TOP_K_CHUNK):  # ranked a slice at a time, as top_k_per_item
+    for at in range(0, keys.size, TOP_K_CHUNK):  # ranked a slice at a time
         chunk = keys[at : at + TOP_K_CHUNK]
         rank = np.arange(at, at + chunk.size) - np.searchsorted(keys, chunk // step * step)
         picked = chunk[rank < k]
