@@ -8,20 +8,23 @@ half a file.
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
 import json
 import logging
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from cleaners.document import Document, stable_id
 from cleaners.errors import InputError, OutputError
-from cleaners.writers import decompress
+from cleaners.writers import GZIP_MAGIC, ZSTD_MAGIC, decompress
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +174,107 @@ def read_dump(source: InputFile) -> DecodedText:
         decoded.notes.append(f"{source.display}: CR/CRLF line ends normalised")
     decoded.text = text
     return decoded
+
+
+READ_BLOCK = 1 << 24  # bytes read at a time when checking a dump before streaming it
+
+
+class DumpStream:
+    """A dump's lines, read from disk while they are split instead of decoded whole first.
+
+    Why: holding a 1 GB dump whole cost its bytes, then its decoded text (two bytes a character
+    once one curly quote is in it) and then its split articles, 4 bytes per input byte at once.
+    A plain or gzip file that is valid UTF-8 (nearly every dump) is checked in one pass of
+    blocks and then streamed; anything else (stdin, zstd, UTF-16, cp1252, a binary file) goes
+    through `read_dump`, with the same fallbacks, notes and errors. `notes` is complete once
+    `lines()` is exhausted (the CR/CRLF note is known only then).
+    """
+
+    def __init__(self, source: InputFile) -> None:
+        self.source = source
+        self.encoding = "utf-8"
+        self.notes: list[str] = []
+        self._open = _byte_opener(source)
+        self._text: str | None = None
+        if self._open is None or not _plain_utf8(self._open):
+            self._open = None
+            decoded = read_dump(source)
+            self.encoding, self._text = decoded.encoding, decoded.text
+            self.notes.extend(decoded.notes)
+
+    def lines(self) -> Iterator[str]:
+        """The dump's lines without their line ends; CRLF and a lone CR end a line too."""
+        if self._text is not None:
+            yield from iter_lines(self._text)
+            return
+        assert self._open is not None
+        name = self.source.display
+        try:
+            with io.TextIOWrapper(self._open(), encoding="utf-8-sig", newline=None) as text:
+                for line in text:
+                    yield line[:-1] if line.endswith("\n") else line
+                if text.newlines not in (None, "\n"):
+                    self.notes.append(f"{name}: CR/CRLF line ends normalised")
+        except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"{name}: changed or became unreadable while it was read ({exc}); run again"
+            ) from exc
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """`text.split("\\n")` without its final empty piece, one line at a time: a list of every
+    line of a dump held as much memory again as the dump while it was split."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start:stop]
+        start = stop + 1
+
+
+def _byte_opener(source: InputFile) -> Callable[[], BinaryIO] | None:
+    """How to open a dump's bytes again for a second pass, or None where that is not possible
+    cheaply (stdin is read once; zstd goes through `decompress` whole)."""
+    if source.path == STDIN:
+        return None
+    path = source.path
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(4)
+    except OSError:
+        return None  # read_dump says what is wrong, in the words it always has
+    if magic[:2] == GZIP_MAGIC:
+        return lambda: gzip.open(path, "rb")  # type: ignore[return-value]
+    if magic.startswith(ZSTD_MAGIC):
+        return None
+    return lambda: open(path, "rb")
+
+
+def _plain_utf8(opener: Callable[[], BinaryIO]) -> bool:
+    """True when the bytes are valid UTF-8 text, not blank, without a UTF-16 mark or a NUL.
+
+    Anything else goes through `read_dump`, which raises or notes what it finds exactly as it
+    does for a whole file; so a truncated gzip stream or a read error also just says False.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    content = False
+    try:
+        with opener() as handle:
+            first = True
+            while block := handle.read(READ_BLOCK):
+                if first and block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    return False
+                first = False
+                if _NUL in block:
+                    return False
+                decoder.decode(block)
+                content = content or not block.isspace()
+            decoder.decode(b"", final=True)
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError):
+        return False
+    return content
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,11 +27,12 @@ republisher headline stands above the original, 0 when none was found), for
 from __future__ import annotations
 
 import re as std_re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import regex as re
 
 from cleaners.document import Document, stable_id
+from cleaners.io import iter_lines
 
 SEPARATOR = re.compile(r"[-=_*~#•·]{3,}|(?:[-=_*~#•·] ){2,}[-=_*~#•·]")
 # Sentence end followed by a capitalised word: a caption or a paragraph, not a headline
@@ -222,11 +223,15 @@ def _fragment(line: str) -> bool:
     return len(line.split()) <= MAX_FRAGMENT_WORDS and line.rstrip()[-1:] not in TERMINAL
 
 
-def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterator[Document]:
+def split_dump(
+    text: str | Iterable[str], source: str, *, split_on: str | None = None
+) -> Iterator[Document]:
     """Yield the articles of a dump in order, each with its source line span.
 
-    Line ends are normalised first (CRLF and a lone CR both end a line, as `io` counts them), so
-    `Document.lines` and `line_numbers` are 1-based lines of the input. Separator lines are
+    `text` is the whole dump, or its lines without line ends (`io.DumpStream.lines()`, so a large
+    dump is never held whole). Line ends are normalised first (CRLF and a lone CR both end a
+    line, as `io` counts them), so `Document.lines` and `line_numbers` are 1-based lines of the
+    input. Separator lines are
     dropped as separators: they belong to no article and are recorded nowhere. Every other
     non-blank line lands in exactly one article.
 
@@ -235,7 +240,8 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
     [((1, 3), 'The first story is here'), ((5, 7), 'The second story is here')]
     """
     user_separator = std_re.compile(split_on) if split_on else None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if isinstance(text, str):
+        text = iter_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
     current: list[tuple[int, str]] = []
     heads: list[str] = []  # the article's leading headline lines so far
     has_body = False
@@ -245,7 +251,7 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
         if doc is not None:
             yield doc
 
-    for index, (previous, raw, following) in enumerate(_neighbours(_lines(text))):
+    for index, (previous, raw, following) in enumerate(_neighbours(iter(text))):
         number = index + 1
         line = raw
         if "\f" in line:
@@ -281,19 +287,6 @@ def split_dump(text: str, source: str, *, split_on: str | None = None) -> Iterat
         elif not (heads and _fragment(stripped)):
             has_body = True  # a byline or a nav label under the headline is not the body yet
     yield from flush()
-
-
-def _lines(text: str) -> Iterator[str]:
-    """`text.split("\\n")` without its final empty piece, one line at a time: a list of every
-    line of a dump held as much memory again as the dump while it was split."""
-    start, end = 0, len(text)
-    while start < end:
-        stop = text.find("\n", start)
-        if stop < 0:
-            yield text[start:]
-            return
-        yield text[start:stop]
-        start = stop + 1
 
 
 def _neighbours(lines: Iterator[str]) -> Iterator[tuple[str, str, str]]:

@@ -31,8 +31,8 @@ FORMATS = ("jsonl", "parquet")
 COMPRESSIONS = ("none", "gzip", "zstd")
 SCHEMAS = ("winnow", "input")
 JSONL_SUFFIX = {"none": ".jsonl", "gzip": ".jsonl.gz", "zstd": ".jsonl.zst"}
-_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +215,7 @@ def zstd_module() -> Any:
 
 def decompress(data: bytes, name: str) -> bytes:
     """Bytes as stored, gunzipped or un-zstd'ed when their magic number says so."""
-    if data[:2] == _GZIP_MAGIC:
+    if data[:2] == GZIP_MAGIC:
         try:
             return gzip.decompress(data)
         except (EOFError, OSError, zlib.error) as exc:
@@ -223,7 +223,7 @@ def decompress(data: bytes, name: str) -> bytes:
                 f"{name}: gzip data is truncated or corrupt ({exc}); "
                 "re-download or re-compress the file"
             ) from exc
-    if data[:4] == _ZSTD_MAGIC:
+    if data[:4] == ZSTD_MAGIC:
         zstd = zstd_module()
         parts: list[bytes] = []
         rest = data
@@ -374,7 +374,7 @@ def _lines(path: Path) -> BinaryIO:
     bytes in memory when gzip or zstd."""
     with open(path, "rb") as handle:
         magic = handle.read(4)
-    if magic[:2] == _GZIP_MAGIC or magic == _ZSTD_MAGIC:
+    if magic[:2] == GZIP_MAGIC or magic == ZSTD_MAGIC:
         return io.BytesIO(decompress(path.read_bytes(), str(path)))
     return open(path, "rb")
 

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import gzip
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.errors import InputError, OutputError
 from cleaners.io import (
     OUTPUT_README,
     AtomicOutputDir,
     BadRecord,
+    DumpStream,
     InputFile,
     check_output_dir,
     decode,
@@ -20,6 +24,7 @@ from cleaners.io import (
     read_dump,
     resolve_inputs,
 )
+from cleaners.split import split_dump
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -163,3 +168,85 @@ def test_output_folder_may_not_hold_the_input(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="holds the input"):
         check_output_dir(tmp_path, inputs)
     check_output_dir(tmp_path / "clean", inputs)
+
+
+# --- DumpStream: a dump read line by line gives what the whole-file reader gives -----------------
+
+
+def stream_text(path: Path) -> tuple[str, list[str], str]:
+    stream = DumpStream(InputFile(str(path), "dump"))
+    lines = list(stream.lines())
+    return "\n".join(lines), stream.notes, stream.encoding
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"Headline\n\nBody one.\nBody two.\n",
+        b"Headline\r\n\r\nBody one.\rBody two.\r\n",
+        b"No final line end",
+        "\ufeff“Smart” quotes — and a BOM\n\n".encode(),
+        b"\n\nLeading blanks\n\n\n",
+        "Überschrift\n\nText.".encode("utf-16"),
+        "“Smart quotes” – from Word\n".encode("cp1252"),
+    ],
+)
+def test_stream_equals_whole_file_reading(tmp_path: Path, data: bytes) -> None:
+    for name, payload in (("d.txt", data), ("d.txt.gz", gzip.compress(data))):
+        path = tmp_path / name
+        path.write_bytes(payload)
+        whole = read_dump(InputFile(str(path), "dump"))
+        text, notes, encoding = stream_text(path)
+        expected = whole.text[:-1] if whole.text.endswith("\n") else whole.text
+        assert (text, notes, encoding) == (expected, whole.notes, whole.encoding)
+
+
+def test_stream_checks_the_whole_file_before_giving_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "late-nul.txt"
+    path.write_bytes(b"Fine text.\n" * 10 + b"\x00binary tail")
+    with pytest.raises(InputError, match="looks binary"):
+        DumpStream(InputFile(str(path), "dump"))
+    path.write_bytes(b" \n\t\n")
+    with pytest.raises(InputError, match="empty"):
+        DumpStream(InputFile(str(path), "dump"))
+
+
+def test_stream_of_a_file_that_shrinks_midway_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "d.txt.gz"
+    lines = "".join(f"Line {n} of text {n * 7919 % 10007}.\n" for n in range(5000))
+    path.write_bytes(gzip.compress(lines.encode()))
+    stream = DumpStream(InputFile(str(path), "dump"))
+    path.write_bytes(path.read_bytes()[:200])  # truncated between the check and the read
+    with pytest.raises(InputError, match="changed or became unreadable"):
+        list(stream.lines())
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Headline of a story here",
+                "",
+                "Body text.",
+                "\r",
+                "-----",
+                "“Quote” — dash",
+                "\f",
+                "x" * 50,
+            ]
+        ),
+        max_size=40,
+    ),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_split_of_a_stream_equals_split_of_the_text(parts: list[str], end: str) -> None:
+    data = end.join(parts).encode()
+    if not data.strip():
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "d.txt"
+        path.write_bytes(data)
+        stream = DumpStream(InputFile(str(path), "dump"))
+        streamed = list(split_dump(stream.lines(), "d.txt"))
+        assert streamed == list(split_dump(read_dump(InputFile(str(path), "dump")).text, "d.txt"))
