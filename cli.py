@@ -196,6 +196,13 @@ def main(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Also write one NNNN-slug.txt per kept article.",
 )
+@click.option(
+    "--temp-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where cleaned articles wait on disk until they are written (an unlinked temporary "
+    "file); default: the output folder's parent, not a RAM-backed /tmp.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.pass_context
 def clean(
@@ -223,6 +230,7 @@ def clean(
     shard_size: int,
     schema: str,
     txt_files: bool,
+    temp_dir: Path | None,
     quiet: bool,
 ) -> None:
     """Split, clean and deduplicate dumps into a clean corpus.
@@ -291,6 +299,7 @@ def clean(
         index=index_path if index_path is not None else config.index,
         index_mode=index_mode if given("index_mode") else config.index_mode,
         output=output,
+        temp_dir=_spill_folder(temp_dir or config.temp_dir, out),
     )
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)
@@ -316,6 +325,20 @@ def clean(
         err_console.print(f"[yellow]skipped[/] {item.error}", soft_wrap=True)
     if result.skipped or result.bad_records:
         ctx.exit(EXIT_SKIPPED)
+
+
+def _spill_folder(given: Path | None, out: Path) -> Path:
+    """Where cleaned articles wait for writing: the folder asked for, or the output folder's
+    nearest existing ancestor (the disk that must hold the output anyway; the system temp
+    folder is often RAM-backed)."""
+    if given is not None:
+        if not given.is_dir():
+            raise Failure(f"--temp-dir {given}: not an existing folder")
+        return given
+    folder = out.resolve().parent
+    while not folder.is_dir():
+        folder = folder.parent
+    return folder
 
 
 def _run_with_progress(sources: Sequence[Any], config: RunConfig, quiet: bool) -> RunResult:

@@ -57,6 +57,7 @@ RUN_KEYS = {
     "ray_address",
     "index",
     "index_mode",
+    "temp_dir",
 }
 
 
@@ -117,8 +118,9 @@ def config_from_dict(data: dict[str, Any], base: RunConfig | None = None) -> Run
             custom_rules=config.clean.custom_rules + tuple(custom),
         )
         dedupe_config = replace(config.dedupe, **dedupe)
-        if "index" in run:
-            run["index"] = Path(run["index"]) if run["index"] else None
+        for key in ("index", "temp_dir"):
+            if key in run:
+                run[key] = Path(run[key]) if run[key] else None
         jobs = run.pop("jobs", config.jobs)
         if jobs == 0:
             jobs = os.cpu_count() or 1

@@ -13,7 +13,7 @@ Heuristics:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -189,11 +189,23 @@ def learn_recurring(docs: Sequence[Document], options: CleanOptions) -> Recurrin
 def remove_learned(
     docs: list[Document], options: CleanOptions, per_doc: Sequence[LineKeys] | None = None
 ) -> list[Document]:
-    """Learn the recurring shapes of `docs` and drop them, visiting only the articles holding one.
+    """Learn the recurring shapes of `docs` and drop them (see `learned_changes`)."""
+    out = list(docs)
+    for position, changed in learned_changes(docs, options, per_doc):
+        out[position] = changed
+    return out
+
+
+def learned_changes(
+    docs: Sequence[Document], options: CleanOptions, per_doc: Sequence[LineKeys] | None = None
+) -> Iterator[tuple[int, Document]]:
+    """Learn the recurring shapes of `docs`; yield (position, new article) for each article
+    holding one, visiting only those.
 
     Most articles hold no template line; their keys, computed once for learning, say so, and
-    they are returned as they are instead of having every line's shape computed again.
-    `per_doc[i]`, where given, must be `line_keys(docs[i])` (the runner's workers compute them).
+    they are not read again (for the runner they are on disk) nor have every line's shape
+    computed again. `per_doc[i]`, where given, must be `line_keys(docs[i])` (the runner's
+    workers compute them).
     """
     if per_doc is None:
         per_doc = [line_keys(doc) for doc in docs]
@@ -201,13 +213,12 @@ def remove_learned(
         raise ValueError(f"{len(per_doc)} line key arrays for {len(docs)} documents")
     recurring = recurring_keys(per_doc, options)
     if not recurring.keys:
-        return docs
+        return
     step = make_step(options, recurring)
     wanted = np.fromiter(sorted(recurring.keys), dtype=np.uint64, count=len(recurring.keys))
-    return [
-        step(doc) if np.isin(keys, wanted, assume_unique=True).any() else doc
-        for doc, keys in zip(docs, per_doc, strict=True)
-    ]
+    for position, keys in enumerate(per_doc):
+        if np.isin(keys, wanted, assume_unique=True).any():
+            yield position, step(docs[position])
 
 
 def make_step(options: CleanOptions, recurring: RecurringLines | None = None) -> Step:

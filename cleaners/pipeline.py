@@ -8,7 +8,7 @@ recurring lines come last because learning them needs every article of the run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from cleaners import boilerplate, captions, custom, footers, headlines, homoglyphs, unicode
 from cleaners.document import Document
@@ -67,9 +67,25 @@ def remove_recurring(
 
     `line_keys[i]`, where given, must be `footers.line_keys(docs[i])` (computed in parallel).
     """
-    if not (options.footers and options.learn_recurring) or len(docs) < options.recurring_min_docs:
+    if not _learns_recurring(docs, options):
         return docs
     return footers.remove_learned(docs, options, line_keys)
+
+
+def recurring_changes(
+    docs: Sequence[Document],
+    options: CleanOptions,
+    line_keys: Sequence[footers.LineKeys] | None = None,
+) -> Iterator[tuple[int, Document]]:
+    """(position, new article) for each article that recurring-line removal changes; the
+    others need not be read again."""
+    if not _learns_recurring(docs, options):
+        return iter(())
+    return footers.learned_changes(docs, options, line_keys)
+
+
+def _learns_recurring(docs: Sequence[Document], options: CleanOptions) -> bool:
+    return options.footers and options.learn_recurring and len(docs) >= options.recurring_min_docs
 
 
 def clean(

@@ -42,8 +42,8 @@ from cleaners.runner import (
     RunConfig,
     RunResult,
     _clean_chunk,
-    _read_documents,
     is_emptied,
+    read_documents,
 )
 from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
@@ -184,7 +184,7 @@ def _read_one(
     report = InputReport(source.display, source.kind)
     bad: list[BadRecord] = []
     try:
-        docs = list(_read_documents(source, config, report, bad))
+        docs = list(read_documents(source, config, report, bad))
     except WinnowError as exc:
         report.error = str(exc)
         return report, [], bad

@@ -7,6 +7,7 @@ run: the file is skipped and named in `RunResult.skipped` (the CLI then exits 1)
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -28,15 +29,16 @@ from cleaners.io import (
     STDIN,
     AtomicOutputDir,
     BadRecord,
+    DumpStream,
     InputFile,
     iter_jsonl,
     iter_parquet,
-    read_dump,
 )
 from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_document, document_steps, remove_recurring
+from cleaners.pipeline import clean_document, document_steps, recurring_changes
 from cleaners.report_html import render_report
 from cleaners.split import split_dump
+from cleaners.store import DocumentStore, DocumentView
 from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, document_features
@@ -68,6 +70,7 @@ class RunConfig:
     engine: str = "local"  # "local" (this process and --jobs workers) or "ray" (Ray Data)
     ray_address: str | None = None  # for engine "ray": None starts a local Ray; "auto"; ray://
     output: OutputOptions = field(default_factory=OutputOptions)  # format, compression, shards
+    temp_dir: Path | None = None  # where cleaned articles wait on disk; None: the system's temp
 
     def __post_init__(self) -> None:
         if self.split_on is not None:
@@ -102,7 +105,7 @@ class InputReport:
 @dataclass(slots=True)
 class RunResult:
     inputs: list[InputReport]
-    documents: list[Document]  # every cleaned article, before dedupe, in input order
+    documents: Sequence[Document]  # every cleaned article, before dedupe, in input order
     dedupe: DedupeResult
     bad_records: list[BadRecord]
     timings: dict[str, float]
@@ -123,37 +126,85 @@ class RunResult:
 def run(
     inputs: Sequence[InputFile], config: RunConfig | None = None, progress: Progress | None = None
 ) -> RunResult:
-    """Read, split, clean and deduplicate `inputs`."""
+    """Read, split, clean and deduplicate `inputs`.
+
+    Articles stream from the readers into cleaning and from cleaning into a `DocumentStore` on
+    disk: neither the raw nor the cleaned corpus is held in memory, only what dedupe compares.
+    """
     config = config or RunConfig()
     if config.engine == "ray":  # imported here: Ray is an optional extra
         from cleaners.ray_engine import run_ray
 
         return run_ray(inputs, config, config.ray_address, progress)
     notify = progress or (lambda stage, done, total: None)
-    timings: dict[str, float] = {}
+    timings: dict[str, float] = {"read+split": 0.0}
     reports: list[InputReport] = []
     bad_records: list[BadRecord] = []
     if config.index is not None:  # a broken or missing index fails before the long part
         check_index(config.index, config.index_mode, config.dedupe)
+    raw = _timed(_raw_documents(inputs, config, reports, bad_records, notify), timings)
+    return _clean_and_dedupe(raw, config, notify, reports, bad_records, timings)
 
-    started = time.perf_counter()
-    raw_docs: list[Document] = []
+
+def _raw_documents(
+    inputs: Sequence[InputFile],
+    config: RunConfig,
+    reports: list[InputReport],
+    bad_records: list[BadRecord],
+    notify: Progress,
+) -> Iterator[Document]:
+    """Every input's articles in order, read as they are asked for.
+
+    A file that cannot be read (missing, binary, not text) is skipped and named in its report.
+    A dump is checked whole before its first article is given out (`DumpStream`), so a skipped
+    dump gave none; JSONL and Parquet files are read whole first (`read_documents`), so that a
+    bad record under `--strict` skips the file before any of its articles is cleaned.
+    """
     for number, source in enumerate(inputs, start=1):
         report = InputReport(source.display, source.kind)
         reports.append(report)
         try:
-            docs = list(_read_documents(source, config, report, bad_records))
+            docs = read_documents(source, config, report, bad_records)
         except WinnowError as exc:
             report.error = str(exc)
             log.warning("skipped %s", exc)
             notify("read", number, len(inputs))
             continue
-        report.articles = len(docs)
-        raw_docs.extend(docs)
-        del docs  # else the last input's articles outlive their cleaning (see `_clean_all`)
+        for doc in docs:
+            report.articles += 1
+            yield doc
         notify("read", number, len(inputs))
-    timings["read+split"] = time.perf_counter() - started
-    return _clean_and_dedupe(raw_docs, config, notify, reports, bad_records, timings)
+
+
+def read_documents(
+    source: InputFile, config: RunConfig, report: InputReport, bad: list[BadRecord]
+) -> Iterator[Document]:
+    """One input's articles. Raises `WinnowError` at once for an input that cannot be used; a
+    dump's articles are then split while it is read, and its notes are in `report` once they
+    are all taken."""
+    if source.kind != "dump":
+        return iter(list(_read_records(source, config, report, bad)))
+    stream = DumpStream(source)
+    report.encoding = stream.encoding
+    return _split_stream(stream, config, report)
+
+
+def _split_stream(stream: DumpStream, config: RunConfig, report: InputReport) -> Iterator[Document]:
+    yield from split_dump(stream.lines(), stream.source.display, split_on=config.split_on)
+    report.notes.extend(stream.notes)
+
+
+def _timed(items: Iterable[T], timings: dict[str, float]) -> Iterator[T]:
+    """`items`, adding the time spent producing them to `timings["read+split"]`: with reading
+    and cleaning interleaved, the only honest way to say what reading cost."""
+    iterator = iter(items)
+    while True:
+        started = time.perf_counter()
+        item = next(iterator, _END)
+        timings["read+split"] += time.perf_counter() - started
+        if item is _END:
+            return
+        yield item
 
 
 def run_documents(
@@ -169,11 +220,11 @@ def run_documents(
     if config.index is not None:
         check_index(config.index, config.index_mode, config.dedupe)
     notify = progress or (lambda stage, done, total: None)
-    return _clean_and_dedupe(list(docs), config, notify, [], [], {})
+    return _clean_and_dedupe(docs, config, notify, [], [], {})
 
 
 def _clean_and_dedupe(
-    raw_docs: list[Document],
+    raw_docs: Iterable[Document],
     config: RunConfig,
     notify: Progress,
     reports: list[InputReport],
@@ -181,25 +232,40 @@ def _clean_and_dedupe(
     timings: dict[str, float],
 ) -> RunResult:
     started = time.perf_counter()
-    cleaned, computed, line_keys = _clean_all(raw_docs, config, notify)
-    cleaned = remove_recurring(cleaned, config.clean, line_keys)
+    cleaned = DocumentStore(config.temp_dir)
+    features: list[DocumentFeatures | None] = []
+    line_keys: list[LineKeys] | None = []
+    emptied: set[int] = set()  # positions of articles cleaning removed whole
+    for doc, feature, keys in _clean_all(raw_docs, config, notify):
+        if is_emptied(doc):
+            emptied.add(len(cleaned))
+        cleaned.append(doc)
+        features.append(feature)
+        if keys is None:
+            line_keys = None
+        elif line_keys is not None:
+            line_keys.append(keys)
+    for position, changed in recurring_changes(cleaned, config.clean, line_keys):
+        cleaned[position] = changed
+        features[position] = None  # its text changed: find_duplicates computes them again
+        if is_emptied(changed):
+            emptied.add(position)
     del line_keys
-    timings["clean"] = time.perf_counter() - started
+    timings["clean"] = time.perf_counter() - started - timings.get("read+split", 0.0)
 
     # An article whose every line was removed is not written, but its removals still are
     # (removed.jsonl, the report): nothing goes unreported.
-    substantive = [doc for doc in cleaned if not is_emptied(doc)]
+    substantive = [i for i in range(len(cleaned)) if i not in emptied]
     started = time.perf_counter()
+    docs = DocumentView(cleaned, substantive)
     if config.deduplicate:
-        # features the workers computed, for the articles recurring-line removal left as they
-        # were (the same objects); any other article's are computed by find_duplicates
-        features = [computed.get(id(doc)) for doc in substantive]
-        computed.clear()  # what is left are stale features of articles recurring lines changed
-        result = find_duplicates(substantive, config.dedupe, features, config.jobs)
+        given = [features[i] for i in substantive]
+        features.clear()
+        result = find_duplicates(docs, config.dedupe, given, config.jobs)
         if config.index is not None:
             result = dedupe_against_index(result, config.index, config.dedupe)
     else:
-        result = DedupeResult(kept=list(substantive), duplicates=[], clusters=[])
+        result = DedupeResult(kept=docs, duplicates=[], clusters=[])
     notify("dedupe", len(substantive), len(substantive))
     timings["dedupe"] = time.perf_counter() - started
     return RunResult(reports, cleaned, result, bad_records, timings, config)
@@ -213,40 +279,39 @@ def is_emptied(doc: Document) -> bool:
 CHUNK = 256  # articles per worker task: large enough to amortise pickling, small for progress
 IN_FLIGHT_PER_JOB = 3  # chunks submitted ahead per worker: it never waits, memory stays bounded
 T = TypeVar("T")
+_END: Any = object()
+
+Cleaned = tuple[Document, "DocumentFeatures | None", "LineKeys | None"]
 
 
-def _clean_all(
-    docs: list[Document], config: RunConfig, notify: Progress
-) -> tuple[list[Document], dict[int, DocumentFeatures], list[LineKeys] | None]:
-    """Clean every document, in worker processes when `config.jobs` > 1, in input order.
+def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) -> Iterator[Cleaned]:
+    """Each document cleaned, in input order, by worker processes when `config.jobs` > 1.
 
-    `docs` is emptied as it is cleaned: a raw article is let go once its chunk is handed out,
-    so the run never holds the whole corpus both raw and cleaned (the raw copies were a third
-    of a run's traced memory). Workers also compute each cleaned article's dedupe features (the
-    per-document part of `find_duplicates`), so that work runs in parallel too; returned by
-    `id()` of the article. With workers, they also compute each article's line shape keys for
-    recurring-line learning (`footers.line_keys`), returned in article order; None otherwise.
+    Documents are taken from `docs` a chunk at a time, as workers are ready for them, so the
+    raw corpus is never held whole. Workers also compute each cleaned article's dedupe features
+    (the per-document part of `find_duplicates`) and its line shape keys for recurring-line
+    learning (`footers.line_keys`), so that work runs in parallel too; without workers both are
+    None (computed later, where needed).
     """
-    total = len(docs)
-    cleaned: list[Document] = []
-    computed: dict[int, DocumentFeatures] = {}
-    if config.jobs == 1 or total <= CHUNK:
-        for chunk in _take_chunks(docs, CHUNK):
-            cleaned.extend(_clean_chunk(chunk, config.clean))
-            notify("clean", len(cleaned), total)
-        return cleaned, computed, None
+    chunks = _chunks(docs, CHUNK)
+    first = next(chunks, [])
+    second = next(chunks, None)
+    done = 0
+    if config.jobs == 1 or second is None:
+        for chunk in itertools.chain([first], [second] if second else [], chunks):
+            for doc in _clean_chunk(chunk, config.clean):
+                yield doc, None, None
+            done += len(chunk)
+            notify("clean", done, 0)
+        return
     seed = config.dedupe.seed if config.deduplicate else None
-    line_keys: list[LineKeys] = []
     with ProcessPoolExecutor(max_workers=config.jobs) as pool:
-        chunks = _take_chunks(docs, CHUNK)
-        tasks = (pool.submit(_clean_chunk_with_features, c, config.clean, seed) for c in chunks)
-        for done, features, keys in _in_order(tasks, ahead=IN_FLIGHT_PER_JOB * config.jobs):
-            pairs = zip(done, features, strict=True)
-            computed.update((id(doc), feat) for doc, feat in pairs if feat is not None)
-            cleaned.extend(done)
-            line_keys.extend(keys)
-            notify("clean", len(cleaned), total)
-    return cleaned, computed, line_keys
+        everything = itertools.chain([first, second], chunks)
+        tasks = (pool.submit(_clean_chunk_with_features, c, config.clean, seed) for c in everything)
+        for cleaned, features, keys in _in_order(tasks, ahead=IN_FLIGHT_PER_JOB * config.jobs):
+            yield from zip(cleaned, features, keys, strict=True)
+            done += len(cleaned)
+            notify("clean", done, 0)
 
 
 def _in_order(tasks: Iterator[Future[T]], ahead: int) -> Iterator[T]:
@@ -265,11 +330,11 @@ def _in_order(tasks: Iterator[Future[T]], ahead: int) -> Iterator[T]:
         yield pending.popleft().result()
 
 
-def _take_chunks(docs: list[Document], size: int) -> Iterator[list[Document]]:
-    """`docs` in order, `size` at a time, each taken out of the list as it is yielded."""
-    docs.reverse()  # pop() from the end is O(1)
-    while docs:
-        yield [docs.pop() for _ in range(min(size, len(docs)))]
+def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    """`docs` in order, `size` at a time."""
+    iterator = iter(docs)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
@@ -290,15 +355,9 @@ def _clean_chunk_with_features(
     return cleaned, features, keys
 
 
-def _read_documents(
+def _read_records(
     source: InputFile, config: RunConfig, report: InputReport, bad: list[BadRecord]
-) -> Iterable[Document]:
-    if source.kind == "dump":
-        decoded = read_dump(source)
-        report.encoding = decoded.encoding
-        report.notes.extend(decoded.notes)
-        yield from split_dump(decoded.text, source.display, split_on=config.split_on)
-        return
+) -> Iterator[Document]:
     reader = iter_parquet if source.kind == "parquet" else iter_jsonl
     report.encoding = "utf-8" if source.kind == "jsonl" else "parquet"
     for item in reader(source, config.text_field, config.title_field):
@@ -314,11 +373,12 @@ def _read_documents(
 # --- output -------------------------------------------------------------------------------------
 
 
-def _written_documents(result: RunResult) -> list[Document]:
+def _written_documents(result: RunResult) -> Sequence[Document]:
     """The articles articles.jsonl holds: kept ones, or with --keep-duplicates every
     non-empty one."""
     if result.config.keep_duplicates:
-        return [doc for doc in result.documents if not is_emptied(doc)]
+        docs = result.documents
+        return DocumentView(docs, [i for i, doc in enumerate(docs) if not is_emptied(doc)])
     return result.dedupe.kept
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaners.document import Document
+from cleaners.store import DocumentView
 from dedupe.clusters import Check, Group, build_groups
 from dedupe.lsh import bucket_collisions, optimal_params, small_buckets, top_k_of_buckets
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
@@ -169,7 +170,7 @@ class Cluster:
 class DedupeResult:
     """What `find_duplicates` kept (input order), dropped (with reasons) and clustered."""
 
-    kept: list[Document]
+    kept: Sequence[Document]  # a list when the input was one; else a view of the input
     duplicates: list[Duplicate]
     clusters: list[Cluster]
     # counts for tuning and scale checks: candidates per tier, exact checks run, capped buckets
@@ -508,6 +509,14 @@ def _cluster_id(member_ids: list[str]) -> str:
     return f"c{digest}"
 
 
+def subset(docs: Sequence[Document], positions: list[int]) -> Sequence[Document]:
+    """`docs[i] for i in positions`: a list when `docs` is one (what a library caller passed
+    and expects back), else a view, so documents held on disk are not all loaded at once."""
+    if isinstance(docs, list):
+        return [docs[i] for i in positions]
+    return DocumentView(docs, positions)
+
+
 def find_duplicates(
     docs: Sequence[Document],
     config: DedupeConfig = DedupeConfig(),
@@ -528,10 +537,9 @@ def find_duplicates(
     >>> [d.doc.id for d in result.duplicates], result.duplicates[0].tier
     (['b'], 'exact')
     """
-    order = sorted(
-        range(len(docs)), key=lambda i: (docs[i].source, docs[i].lines[0], docs[i].id, i)
-    )
-    ranked = [docs[i] for i in order]
+    # one read of each document (they may be on disk: `cleaners.store`)
+    order = [i for *_, i in sorted((d.source, d.lines[0], d.id, i) for i, d in enumerate(docs))]
+    ranked = subset(docs, order)
     given = features or [None] * len(docs)
     if len(given) != len(docs):
         raise ValueError(f"features has {len(given)} entries for {len(docs)} documents")
@@ -625,6 +633,6 @@ def _result(
             dropped_at[order[i]] = Duplicate(
                 ranked[i], keeper.id, found.tier, round(found.similarity, 6)
             )
-    kept = [d for pos, d in enumerate(docs) if pos not in dropped_at]
+    kept = subset(docs, [pos for pos in range(len(docs)) if pos not in dropped_at])
     duplicates = [dropped_at[pos] for pos in sorted(dropped_at)]
     return DedupeResult(kept=kept, duplicates=duplicates, clusters=clusters)

@@ -185,3 +185,19 @@ def test_dependency_check_names_every_project_dependency() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = {re.split(r"[<>=\[ ]", dep, maxsplit=1)[0] for dep in project["dependencies"]}
     assert set(REQUIRED) == names
+
+
+def test_temp_dir_holds_nothing_after_a_run_and_must_exist(tmp_path: Path) -> None:
+    dump = tmp_path / "in" / "wire.txt"
+    dump.parent.mkdir()
+    dump.write_text(WIRE_DUMP, encoding="utf-8")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    out = tmp_path / "out"
+    done = run_cli("clean", str(dump), "--out", str(out), "--temp-dir", str(spill), "-q")
+    assert done.returncode == 0, done.stderr
+    assert list(spill.iterdir()) == []  # the waiting articles' file is unlinked from the start
+    assert len(json.loads((out / "report.json").read_text())["clusters"]) == 0
+    assert (out / "articles.jsonl").read_text().count("\n") == 2
+    done = run_cli("clean", str(dump), "--out", str(out), "--temp-dir", str(tmp_path / "no"))
+    assert_clean_error(done, 2, "not an existing folder")

@@ -1,0 +1,135 @@
+"""Cleaned articles held on disk, not as Python objects, between cleaning and writing.
+
+Why: a run keeps every cleaned article from the moment it is cleaned until the output is
+written, because dedupe decides only at the end which ones to keep. As objects they cost 2.2
+bytes per input byte (text, line numbers, removals, metadata), the largest share of a run's
+memory. Pickled one after another into a spooled temporary file they cost a few bytes of
+offsets each, and an article is rebuilt only when a stage asks for it. Small runs never reach
+the disk: the file stays in memory until it passes `SPOOL_BYTES`.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, overload
+
+from cleaners.document import Document, Removal
+
+SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
+
+_Packed = tuple[Any, ...]
+
+
+def _pack(doc: Document) -> bytes:
+    """A document as plain tuples: half the pickling time of the dataclasses themselves."""
+    removed = [(r.text, r.reason, r.rule, r.line) for r in doc.removed]
+    fields = (doc.id, doc.text, doc.source, doc.lines, doc.title, doc.meta, removed)
+    return pickle.dumps((*fields, doc.line_numbers), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(data: bytes) -> Document:
+    packed: _Packed = pickle.loads(data)
+    doc_id, text, source, lines, title, meta, removed, line_numbers = packed
+    return Document(
+        id=doc_id,
+        text=text,
+        source=source,
+        lines=lines,
+        title=title,
+        meta=meta,
+        removed=[Removal(*r) for r in removed],
+        line_numbers=line_numbers,
+    )
+
+
+class DocumentStore(Sequence[Document]):
+    """An append-only sequence of documents, pickled into a temporary file.
+
+    `store[i] = doc` replaces an article (a later step changed it): the new pickle is appended
+    and the old one is left unreachable, so earlier positions never move. The file is unlinked
+    from the start (`tempfile`), so a crash leaves nothing behind; `directory` says which disk
+    holds it (the CLI uses the output folder's, not a RAM-backed /tmp).
+    """
+
+    def __init__(self, directory: Path | None = None, spool_bytes: int = SPOOL_BYTES) -> None:
+        where = None if directory is None else str(directory)
+        # held for the store's life: closed by `close()`, or when the store is collected
+        self._file = tempfile.SpooledTemporaryFile(max_size=spool_bytes, dir=where)  # noqa: SIM115
+        self._starts = array("q")
+        self._sizes = array("q")
+        self._end = 0
+
+    def append(self, doc: Document) -> None:
+        data = _pack(doc)
+        self._starts.append(self._write(data))
+        self._sizes.append(len(data))
+
+    def extend(self, docs: Iterable[Document]) -> None:
+        for doc in docs:
+            self.append(doc)
+
+    def _write(self, data: bytes) -> int:
+        start = self._end
+        self._file.seek(start)
+        self._file.write(data)
+        self._end += len(data)
+        return start
+
+    def __setitem__(self, index: int, doc: Document) -> None:
+        position = range(len(self))[index]  # IndexError, and negative indices, as a list has
+        data = _pack(doc)
+        self._starts[position] = self._write(data)
+        self._sizes[position] = len(data)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        position = range(len(self))[index]
+        self._file.seek(self._starts[position])
+        return _unpack(self._file.read(self._sizes[position]))
+
+    def __iter__(self) -> Iterator[Document]:
+        for position in range(len(self)):
+            yield self[position]
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class DocumentView(Sequence[Document]):
+    """Some positions of a sequence of documents, in the order given, without copying them."""
+
+    def __init__(self, base: Sequence[Document], positions: Iterable[int]) -> None:
+        self._base = base
+        self._positions = array("q", positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, slice):
+            return [self._base[p] for p in self._positions[index]]
+        return self._base[self._positions[index]]
+
+    def __iter__(self) -> Iterator[Document]:
+        for position in self._positions:
+            yield self._base[position]

@@ -1,0 +1,90 @@
+"""DocumentStore: cleaned articles wait on disk and come back exactly as they went in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.document import Document, Removal
+from cleaners.store import DocumentStore, DocumentView
+
+
+def article(n: int, text: str = "Body of the article.") -> Document:
+    return Document(
+        id=f"id{n}",
+        text=text,
+        source="wire/a.txt",
+        lines=(n, n + 2),
+        title=f"Title {n} — “quoted”",
+        meta={"headlines": 1, "fields": {"url": f"https://example.org/{n}", "n": n}},
+        removed=[Removal("Photo: Jane Roe", "photo caption", "captions.photo_credit", n + 1)],
+        line_numbers=(n, n + 2),
+    )
+
+
+def test_documents_come_back_equal_in_order() -> None:
+    docs = [article(n) for n in range(50)]
+    store = DocumentStore()
+    store.extend(docs)
+    assert len(store) == 50
+    assert list(store) == docs
+    assert store[7] == docs[7] and store[-1] == docs[-1]
+    assert store[3:6] == docs[3:6]
+    with pytest.raises(IndexError):
+        store[50]
+
+
+def test_replacing_an_article_leaves_the_others(tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path, spool_bytes=0)  # straight to disk
+    store.extend(article(n) for n in range(5))
+    changed = article(2, "A shorter body.")
+    store[2] = changed
+    store[-1] = article(40)
+    assert store[2] == changed
+    assert [d.id for d in store] == ["id0", "id1", "id2", "id3", "id40"]
+    assert store[1] == article(1)
+    store.append(article(9))
+    assert store[5] == article(9) and store[2] == changed
+
+
+def test_spilled_store_writes_nothing_visible(tmp_path: Path) -> None:
+    store = DocumentStore(tmp_path, spool_bytes=1 << 10)
+    store.extend(article(n, "word " * 200) for n in range(100))  # well past the spool size
+    assert store[99] == article(99, "word " * 200)
+    assert list(tmp_path.iterdir()) == []  # the file is unlinked from the start
+    store.close()
+
+
+def test_view_reads_the_positions_given() -> None:
+    store = DocumentStore()
+    store.extend(article(n) for n in range(10))
+    view = DocumentView(store, [8, 1, 4])
+    assert [d.id for d in view] == ["id8", "id1", "id4"]
+    assert len(view) == 3 and view[-1].id == "id4" and [d.id for d in view[1:]] == ["id1", "id4"]
+    assert [d.id for d in DocumentView(view, [2, 0])] == ["id4", "id8"]
+
+
+texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(texts, texts, st.lists(texts, max_size=3)), max_size=8))
+def test_any_text_round_trips(items: list[tuple[str, str, list[str]]]) -> None:
+    docs = [
+        Document(
+            id=str(n),
+            text=text,
+            source="s",
+            lines=(1, 1),
+            title=title,
+            removed=[Removal(r, "reason", "rule.x", 1) for r in removed],
+            line_numbers=tuple(range(len(text.split("\n")))),
+        )
+        for n, (text, title, removed) in enumerate(items)
+    ]
+    store = DocumentStore(spool_bytes=256)
+    store.extend(docs)
+    assert list(store) == docs
