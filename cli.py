@@ -379,9 +379,8 @@ def render_summary(result: RunResult, out: Path | None) -> None:
     reasons.add_column("rule")
     reasons.add_column("lines", justify="right")
     rules_by_reason: dict[str, set[str]] = {}
-    for doc in result.documents:
-        for removal in doc.removed:
-            rules_by_reason.setdefault(removal.reason, set()).add(removal.rule)
+    for reason, rule in result.summary().removals:
+        rules_by_reason.setdefault(reason, set()).add(rule)
     for reason, count in sorted(report["removed_by_reason"].items(), key=lambda kv: -kv[1]):
         reasons.add_row(reason, ", ".join(sorted(rules_by_reason[reason])), str(count))
     out_console.print(reasons)

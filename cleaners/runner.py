@@ -115,12 +115,45 @@ class RunResult:
     def skipped(self) -> list[InputReport]:
         return [item for item in self.inputs if item.error]
 
+    _summary: RunSummary | None = field(default=None, init=False, repr=False, compare=False)
+
+    def summary(self) -> RunSummary:
+        """Titles and removal counts of every article, from one read of them all, kept: the
+        articles wait on disk (`cleaners.store`), and the report asks for these several times."""
+        if self._summary is None:
+            self._summary = RunSummary.of(self.documents)
+        return self._summary
+
     def removal_counts(self) -> Counter[str]:
         """Removals per rule, counted from the documents themselves (never kept twice)."""
-        return Counter(r.rule for doc in self.documents for r in doc.removed)
+        counts: Counter[str] = Counter()
+        for (_, rule), count in self.summary().removals.items():
+            counts[rule] += count
+        return counts
 
     def reason_counts(self) -> Counter[str]:
-        return Counter(r.reason for doc in self.documents for r in doc.removed)
+        counts: Counter[str] = Counter()
+        for (reason, _), count in self.summary().removals.items():
+            counts[reason] += count
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    titles: dict[str, str]  # article id -> title
+    removals: Counter[tuple[str, str]]  # (reason, rule) -> lines removed
+    emptied: int  # articles cleaning removed whole
+
+    @classmethod
+    def of(cls, docs: Iterable[Document]) -> RunSummary:
+        titles: dict[str, str] = {}
+        removals: Counter[tuple[str, str]] = Counter()
+        emptied = 0
+        for doc in docs:
+            titles[doc.id] = doc.title
+            removals.update((r.reason, r.rule) for r in doc.removed)
+            emptied += is_emptied(doc)
+        return cls(titles, removals, emptied)
 
 
 def run(
@@ -403,7 +436,7 @@ def article_records(
 def duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
     """duplicates.jsonl, one record at a time."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
-    titles = {doc.id: doc.title for doc in result.documents}
+    titles = result.summary().titles
     for d in result.dedupe.duplicates:
         yield {
             "id": d.doc.id,
@@ -443,7 +476,7 @@ def removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
 
 def build_report(result: RunResult) -> dict[str, Any]:
     """report.json: what the run did, with nothing that changes between identical runs."""
-    titles = {doc.id: doc.title for doc in result.documents}
+    titles = result.summary().titles
     by_reason: dict[str, int] = dict(sorted(result.reason_counts().items()))
     by_rule: dict[str, int] = dict(sorted(result.removal_counts().items()))
     return {
@@ -463,7 +496,7 @@ def build_report(result: RunResult) -> dict[str, Any]:
             "skipped_inputs": len(result.skipped),
             "bad_records": len(result.bad_records),
             "articles": len(result.documents),
-            "emptied_by_cleaning": sum(1 for doc in result.documents if is_emptied(doc)),
+            "emptied_by_cleaning": result.summary().emptied,
             "kept": len(result.dedupe.kept),
             "duplicates": len(result.dedupe.duplicates),
             "clusters": len(result.dedupe.clusters),
@@ -564,6 +597,7 @@ __all__ = [
     "Progress",
     "RunConfig",
     "RunResult",
+    "RunSummary",
     "build_report",
     "run",
     "run_documents",
