@@ -179,7 +179,7 @@ def read_dump(source: InputFile) -> DecodedText:
 READ_BLOCK = 1 << 24  # bytes read at a time when checking a dump before streaming it
 
 
-class DumpStream:
+class TextStream:
     """A dump's lines, read from disk while they are split instead of decoded whole first.
 
     Why: holding a 1 GB dump whole cost its bytes, then its decoded text (two bytes a character
@@ -290,26 +290,29 @@ class BadRecord:
 
 
 def iter_jsonl(
-    source: InputFile, text_field: str = "text", title_field: str = "title"
+    source: InputFile | TextStream, text_field: str = "text", title_field: str = "title"
 ) -> Iterator[Document | BadRecord]:
     """One `Document` per JSONL record (or a `BadRecord` for a line that cannot be used).
 
-    Fields other than the text are carried through untouched in `meta["fields"]` so the output
-    can keep the input's schema.
+    Read line by line (`TextStream`), a line being what ends in LF, CRLF or CR: not
+    `str.splitlines`, which also cuts at U+2028 and U+0085, characters a JSON string may hold
+    raw. Fields other than the text are carried through untouched in `meta["fields"]` so the
+    output can keep the input's schema.
     """
-    decoded = decode(read_bytes(source), source.display)
-    for number, line in enumerate(decoded.text.splitlines(), start=1):
+    stream = source if isinstance(source, TextStream) else TextStream(source)
+    name = stream.source.display
+    for number, line in enumerate(stream.lines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield BadRecord(source.display, number, f"not valid JSON ({exc.msg})")
+            yield BadRecord(name, number, f"not valid JSON ({exc.msg})")
             continue
         if not isinstance(record, dict):
-            yield BadRecord(source.display, number, "record is not a JSON object")
+            yield BadRecord(name, number, "record is not a JSON object")
             continue
-        yield from record_document(record, source.display, number, text_field, title_field)
+        yield from record_document(record, name, number, text_field, title_field)
 
 
 def iter_parquet(

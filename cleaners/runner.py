@@ -29,8 +29,8 @@ from cleaners.io import (
     STDIN,
     AtomicOutputDir,
     BadRecord,
-    DumpStream,
     InputFile,
+    TextStream,
     iter_jsonl,
     iter_parquet,
 )
@@ -189,7 +189,7 @@ def _raw_documents(
     """Every input's articles in order, read as they are asked for.
 
     A file that cannot be read (missing, binary, not text) is skipped and named in its report.
-    A dump is checked whole before its first article is given out (`DumpStream`), so a skipped
+    A dump is checked whole before its first article is given out (`TextStream`), so a skipped
     dump gave none; JSONL and Parquet files are read whole first (`read_documents`), so that a
     bad record under `--strict` skips the file before any of its articles is cleaned.
     """
@@ -212,18 +212,38 @@ def _raw_documents(
 def read_documents(
     source: InputFile, config: RunConfig, report: InputReport, bad: list[BadRecord]
 ) -> Iterator[Document]:
-    """One input's articles. Raises `WinnowError` at once for an input that cannot be used; a
-    dump's articles are then split while it is read, and its notes are in `report` once they
-    are all taken."""
-    if source.kind != "dump":
-        return iter(list(_read_records(source, config, report, bad)))
-    stream = DumpStream(source)
+    """One input's articles, read as they are taken.
+
+    Raises `WinnowError` at once for an input that cannot be used (missing, binary, not text).
+    A text input (dump, JSONL) is checked whole first (`TextStream`) and then read line by
+    line; its notes are in `report` once its articles are all taken. A Parquet file, or a JSONL
+    file under `--strict`, is read whole first instead, so that a corrupt row group or a bad
+    record skips the file before any of its articles is cleaned.
+    """
+    if source.kind == "parquet":
+        report.encoding = "parquet"
+        return iter(
+            list(_good_records(iter_parquet(source, *_fields(config)), config, report, bad))
+        )
+    stream = TextStream(source)
     report.encoding = stream.encoding
-    return _split_stream(stream, config, report)
+    if source.kind == "dump":
+        docs = split_dump(stream.lines(), source.display, split_on=config.split_on)
+    else:
+        docs = _good_records(iter_jsonl(stream, *_fields(config)), config, report, bad)
+    if config.strict:
+        return iter(list(_noting(docs, stream, report)))
+    return _noting(docs, stream, report)
 
 
-def _split_stream(stream: DumpStream, config: RunConfig, report: InputReport) -> Iterator[Document]:
-    yield from split_dump(stream.lines(), stream.source.display, split_on=config.split_on)
+def _fields(config: RunConfig) -> tuple[str, str]:
+    return config.text_field, config.title_field
+
+
+def _noting(
+    docs: Iterable[Document], stream: TextStream, report: InputReport
+) -> Iterator[Document]:
+    yield from docs
     report.notes.extend(stream.notes)
 
 
@@ -388,12 +408,14 @@ def _clean_chunk_with_features(
     return cleaned, features, keys
 
 
-def _read_records(
-    source: InputFile, config: RunConfig, report: InputReport, bad: list[BadRecord]
+def _good_records(
+    items: Iterable[Document | BadRecord],
+    config: RunConfig,
+    report: InputReport,
+    bad: list[BadRecord],
 ) -> Iterator[Document]:
-    reader = iter_parquet if source.kind == "parquet" else iter_jsonl
-    report.encoding = "utf-8" if source.kind == "jsonl" else "parquet"
-    for item in reader(source, config.text_field, config.title_field):
+    """The documents of a record reader; each bad record noted, or under `--strict` an error."""
+    for item in items:
         if isinstance(item, BadRecord):
             if config.strict:
                 raise InputError(f"{item} (--strict stops at the first bad record)")

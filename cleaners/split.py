@@ -228,7 +228,7 @@ def split_dump(
 ) -> Iterator[Document]:
     """Yield the articles of a dump in order, each with its source line span.
 
-    `text` is the whole dump, or its lines without line ends (`io.DumpStream.lines()`, so a large
+    `text` is the whole dump, or its lines without line ends (`io.TextStream.lines()`, so a large
     dump is never held whole). Line ends are normalised first (CRLF and a lone CR both end a
     line, as `io` counts them), so `Document.lines` and `line_numbers` are 1-based lines of the
     input. Separator lines are

@@ -16,14 +16,15 @@ from cleaners.io import (
     OUTPUT_README,
     AtomicOutputDir,
     BadRecord,
-    DumpStream,
     InputFile,
+    TextStream,
     check_output_dir,
     decode,
     iter_jsonl,
     read_dump,
     resolve_inputs,
 )
+from cleaners.runner import InputReport, RunConfig, read_documents
 from cleaners.split import split_dump
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,6 +138,29 @@ def test_jsonl_reports_bad_records_and_keeps_the_rest(tmp_path: Path) -> None:
     assert [d.title for d in body if not isinstance(d, BadRecord)] == ["T"]
 
 
+def test_jsonl_lines_end_only_at_line_ends(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    # U+2028 and U+0085 are legal raw in a JSON string; CRLF and CR end records
+    records = [{"id": "a", "text": "One\u2028two\x85three"}, {"id": "b", "text": "B"}]
+    data = "\r\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\r"
+    path.write_bytes((data + json.dumps({"id": "c", "text": "C"})).encode())
+    docs = list(iter_jsonl(InputFile(str(path), "jsonl")))
+    assert [(d.id, d.text, d.lines) for d in docs] == [  # type: ignore[union-attr]
+        ("a", "One\u2028two\x85three", (1, 1)),
+        ("b", "B", (2, 2)),
+        ("c", "C", (3, 3)),
+    ]
+
+
+def test_jsonl_in_cp1252_is_read_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.jsonl"
+    path.write_bytes('{"id": "a", "text": "“Quoted” – text"}\n'.encode("cp1252"))
+    report = InputReport(str(path), "jsonl")
+    docs = list(read_documents(InputFile(str(path), "jsonl"), RunConfig(), report, []))
+    assert [d.text for d in docs] == ["“Quoted” – text"]
+    assert report.encoding == "cp1252" and "decoded as cp1252" in report.notes[0]
+
+
 def test_atomic_output_replaces_whole_folder(tmp_path: Path) -> None:
     out = tmp_path / "clean"
     out.mkdir()
@@ -170,11 +194,11 @@ def test_output_folder_may_not_hold_the_input(tmp_path: Path) -> None:
     check_output_dir(tmp_path / "clean", inputs)
 
 
-# --- DumpStream: a dump read line by line gives what the whole-file reader gives -----------------
+# --- TextStream: a dump read line by line gives what the whole-file reader gives -----------------
 
 
 def stream_text(path: Path) -> tuple[str, list[str], str]:
-    stream = DumpStream(InputFile(str(path), "dump"))
+    stream = TextStream(InputFile(str(path), "dump"))
     lines = list(stream.lines())
     return "\n".join(lines), stream.notes, stream.encoding
 
@@ -205,17 +229,17 @@ def test_stream_checks_the_whole_file_before_giving_a_line(tmp_path: Path) -> No
     path = tmp_path / "late-nul.txt"
     path.write_bytes(b"Fine text.\n" * 10 + b"\x00binary tail")
     with pytest.raises(InputError, match="looks binary"):
-        DumpStream(InputFile(str(path), "dump"))
+        TextStream(InputFile(str(path), "dump"))
     path.write_bytes(b" \n\t\n")
     with pytest.raises(InputError, match="empty"):
-        DumpStream(InputFile(str(path), "dump"))
+        TextStream(InputFile(str(path), "dump"))
 
 
 def test_stream_of_a_file_that_shrinks_midway_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "d.txt.gz"
     lines = "".join(f"Line {n} of text {n * 7919 % 10007}.\n" for n in range(5000))
     path.write_bytes(gzip.compress(lines.encode()))
-    stream = DumpStream(InputFile(str(path), "dump"))
+    stream = TextStream(InputFile(str(path), "dump"))
     path.write_bytes(path.read_bytes()[:200])  # truncated between the check and the read
     with pytest.raises(InputError, match="changed or became unreadable"):
         list(stream.lines())
@@ -247,6 +271,6 @@ def test_split_of_a_stream_equals_split_of_the_text(parts: list[str], end: str) 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "d.txt"
         path.write_bytes(data)
-        stream = DumpStream(InputFile(str(path), "dump"))
+        stream = TextStream(InputFile(str(path), "dump"))
         streamed = list(split_dump(stream.lines(), "d.txt"))
         assert streamed == list(split_dump(read_dump(InputFile(str(path), "dump")).text, "d.txt"))
