@@ -38,7 +38,7 @@ from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_document, document_steps, recurring_changes
 from cleaners.report_html import render_report
 from cleaners.split import split_dump
-from cleaners.store import DocumentStore, DocumentView
+from cleaners.store import DocumentStore, DocumentView, pack, unpack
 from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, document_features
@@ -289,10 +289,10 @@ def _clean_and_dedupe(
     features: list[DocumentFeatures | None] = []
     line_keys: list[LineKeys] | None = []
     emptied: set[int] = set()  # positions of articles cleaning removed whole
-    for doc, feature, keys in _clean_all(raw_docs, config, notify):
-        if is_emptied(doc):
+    for packed, empty, feature, keys in _clean_all(raw_docs, config, notify):
+        if empty:
             emptied.add(len(cleaned))
-        cleaned.append(doc)
+        cleaned.append_packed(packed)
         features.append(feature)
         if keys is None:
             line_keys = None
@@ -334,17 +334,21 @@ IN_FLIGHT_PER_JOB = 3  # chunks submitted ahead per worker: it never waits, memo
 T = TypeVar("T")
 _END: Any = object()
 
-Cleaned = tuple[Document, "DocumentFeatures | None", "LineKeys | None"]
+# a cleaned article as the store holds it (`store.pack`), whether cleaning emptied it, and its
+# dedupe features and line shape keys where a worker computed them
+Cleaned = tuple[bytes, bool, "DocumentFeatures | None", "LineKeys | None"]
 
 
 def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) -> Iterator[Cleaned]:
     """Each document cleaned, in input order, by worker processes when `config.jobs` > 1.
 
     Documents are taken from `docs` a chunk at a time, as workers are ready for them, so the
-    raw corpus is never held whole. Workers also compute each cleaned article's dedupe features
-    (the per-document part of `find_duplicates`) and its line shape keys for recurring-line
-    learning (`footers.line_keys`), so that work runs in parallel too; without workers both are
-    None (computed later, where needed).
+    raw corpus is never held whole. Articles cross between processes packed (`store.pack`), so
+    the main process writes a worker's article to the store as it came, without rebuilding it.
+    Workers also compute each cleaned article's dedupe features (the per-document part of
+    `find_duplicates`) and its line shape keys for recurring-line learning
+    (`footers.line_keys`), so that work runs in parallel too; without workers both are None
+    (computed later, where needed).
     """
     chunks = _chunks(docs, CHUNK)
     first = next(chunks, [])
@@ -353,17 +357,20 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
     if config.jobs == 1 or second is None:
         for chunk in itertools.chain([first], [second] if second else [], chunks):
             for doc in _clean_chunk(chunk, config.clean):
-                yield doc, None, None
+                yield pack(doc), is_emptied(doc), None, None
             done += len(chunk)
             notify("clean", done, 0)
         return
     seed = config.dedupe.seed if config.deduplicate else None
     with ProcessPoolExecutor(max_workers=config.jobs) as pool:
         everything = itertools.chain([first, second], chunks)
-        tasks = (pool.submit(_clean_chunk_with_features, c, config.clean, seed) for c in everything)
-        for cleaned, features, keys in _in_order(tasks, ahead=IN_FLIGHT_PER_JOB * config.jobs):
-            yield from zip(cleaned, features, keys, strict=True)
-            done += len(cleaned)
+        tasks = (
+            pool.submit(_clean_packed, [pack(doc) for doc in chunk], config.clean, seed)
+            for chunk in everything
+        )
+        for result in _in_order(tasks, ahead=IN_FLIGHT_PER_JOB * config.jobs):
+            yield from zip(*result, strict=True)
+            done += len(result[0])
             notify("clean", done, 0)
 
 
@@ -395,17 +402,21 @@ def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
     return [clean_document(doc, steps) for doc in docs]
 
 
-def _clean_chunk_with_features(
-    docs: list[Document], options: CleanOptions, seed: int | None
-) -> tuple[list[Document], list[DocumentFeatures | None], list[LineKeys]]:
-    """A worker's task: clean a chunk, then the per-article parts of the later, whole-run steps
-    (dedupe features unless `seed` is None, recurring-line keys), so they too run in parallel."""
-    cleaned = _clean_chunk(docs, options)
+def _clean_packed(
+    raw: list[bytes], options: CleanOptions, seed: int | None
+) -> tuple[list[bytes], list[bool], list[DocumentFeatures | None], list[LineKeys]]:
+    """A worker's task: clean a chunk of packed articles, then the per-article parts of the
+    later, whole-run steps (dedupe features unless `seed` is None, recurring-line keys), so
+    they too run in parallel."""
+    cleaned = _clean_chunk([unpack(data) for data in raw], options)
     keys = [footers.line_keys(doc) for doc in cleaned]
+    empty = [is_emptied(doc) for doc in cleaned]
     if seed is None:
-        return cleaned, [None] * len(cleaned), keys
-    features = [None if is_emptied(doc) else document_features(doc, seed) for doc in cleaned]
-    return cleaned, features, keys
+        features: list[DocumentFeatures | None] = [None] * len(cleaned)
+    else:
+        pairs = zip(cleaned, empty, strict=True)
+        features = [None if gone else document_features(doc, seed) for doc, gone in pairs]
+    return [pack(doc) for doc in cleaned], empty, features, keys
 
 
 def _good_records(

@@ -24,14 +24,16 @@ SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file o
 _Packed = tuple[Any, ...]
 
 
-def _pack(doc: Document) -> bytes:
-    """A document as plain tuples: half the pickling time of the dataclasses themselves."""
+def pack(doc: Document) -> bytes:
+    """A document as pickled plain tuples: half the time of pickling the dataclasses themselves,
+    and what the store holds, so a worker process can hand over a cleaned article in this form
+    and the main process stores it without rebuilding it."""
     removed = [(r.text, r.reason, r.rule, r.line) for r in doc.removed]
     fields = (doc.id, doc.text, doc.source, doc.lines, doc.title, doc.meta, removed)
     return pickle.dumps((*fields, doc.line_numbers), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _unpack(data: bytes) -> Document:
+def unpack(data: bytes) -> Document:
     packed: _Packed = pickle.loads(data)
     doc_id, text, source, lines, title, meta, removed, line_numbers = packed
     return Document(
@@ -64,7 +66,10 @@ class DocumentStore(Sequence[Document]):
         self._end = 0
 
     def append(self, doc: Document) -> None:
-        data = _pack(doc)
+        self.append_packed(pack(doc))
+
+    def append_packed(self, data: bytes) -> None:
+        """Append a document as `pack` gave it."""
         self._starts.append(self._write(data))
         self._sizes.append(len(data))
 
@@ -81,7 +86,7 @@ class DocumentStore(Sequence[Document]):
 
     def __setitem__(self, index: int, doc: Document) -> None:
         position = range(len(self))[index]  # IndexError, and negative indices, as a list has
-        data = _pack(doc)
+        data = pack(doc)
         self._starts[position] = self._write(data)
         self._sizes[position] = len(data)
 
@@ -99,7 +104,7 @@ class DocumentStore(Sequence[Document]):
             return [self[i] for i in range(len(self))[index]]
         position = range(len(self))[index]
         self._file.seek(self._starts[position])
-        return _unpack(self._file.read(self._sizes[position]))
+        return unpack(self._file.read(self._sizes[position]))
 
     def __iter__(self) -> Iterator[Document]:
         for position in range(len(self)):
