@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from cleaners.document import Document, Removal
+from cleaners.errors import OutputError
 
 SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
 
@@ -59,6 +60,7 @@ class DocumentStore(Sequence[Document]):
 
     def __init__(self, directory: Path | None = None, spool_bytes: int = SPOOL_BYTES) -> None:
         where = None if directory is None else str(directory)
+        self._where = where or tempfile.gettempdir()
         # held for the store's life: closed by `close()`, or when the store is collected
         self._file = tempfile.SpooledTemporaryFile(max_size=spool_bytes, dir=where)  # noqa: SIM115
         self._starts = array("q")
@@ -79,8 +81,14 @@ class DocumentStore(Sequence[Document]):
 
     def _write(self, data: bytes) -> int:
         start = self._end
-        self._file.seek(start)
-        self._file.write(data)
+        try:
+            self._file.seek(start)
+            self._file.write(data)
+        except OSError as exc:  # a full disk, or a folder that cannot be written
+            raise OutputError(
+                f"cannot keep cleaned articles in {self._where} ({exc.strerror or exc}); "
+                "free space there or choose another folder with --temp-dir"
+            ) from exc
         self._end += len(data)
         return start
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.document import Document, Removal
+from cleaners.errors import OutputError
 from cleaners.store import DocumentStore, DocumentView
 
 
@@ -88,3 +90,16 @@ def test_any_text_round_trips(items: list[tuple[str, str, list[str]]]) -> None:
     store = DocumentStore(spool_bytes=256)
     store.extend(docs)
     assert list(store) == docs
+
+
+def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = DocumentStore(tmp_path, spool_bytes=0)
+    store.append(article(1))
+
+    def no_space(data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store._file, "write", no_space)
+    with pytest.raises(OutputError, match=r"No space left on device.*--temp-dir"):
+        store.append(article(2))
+    assert store[0] == article(1) and len(store) == 1
