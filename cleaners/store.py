@@ -49,7 +49,30 @@ def unpack(data: bytes) -> Document:
     )
 
 
-class DocumentStore(Sequence[Document]):
+class _ByPosition(Sequence[Document]):
+    """A sequence that builds one document at a time from its position (`_read`)."""
+
+    def _read(self, position: int) -> Document:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        positions = range(len(self))  # IndexError, negative indices and slices as a list has
+        if isinstance(index, slice):
+            return [self._read(p) for p in positions[index]]
+        return self._read(positions[index])
+
+    def __iter__(self) -> Iterator[Document]:
+        for position in range(len(self)):
+            yield self._read(position)
+
+
+class DocumentStore(_ByPosition):
     """An append-only sequence of documents, pickled into a temporary file.
 
     `store[i] = doc` replaces an article (a later step changed it): the new pickle is appended
@@ -101,28 +124,15 @@ class DocumentStore(Sequence[Document]):
     def __len__(self) -> int:
         return len(self._starts)
 
-    @overload
-    def __getitem__(self, index: int) -> Document: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Document]: ...
-
-    def __getitem__(self, index: int | slice) -> Document | list[Document]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(len(self))[index]]
-        position = range(len(self))[index]
+    def _read(self, position: int) -> Document:
         self._file.seek(self._starts[position])
         return unpack(self._file.read(self._sizes[position]))
-
-    def __iter__(self) -> Iterator[Document]:
-        for position in range(len(self)):
-            yield self[position]
 
     def close(self) -> None:
         self._file.close()
 
 
-class DocumentView(Sequence[Document]):
+class DocumentView(_ByPosition):
     """Some positions of a sequence of documents, in the order given, without copying them."""
 
     def __init__(self, base: Sequence[Document], positions: Iterable[int]) -> None:
@@ -132,17 +142,5 @@ class DocumentView(Sequence[Document]):
     def __len__(self) -> int:
         return len(self._positions)
 
-    @overload
-    def __getitem__(self, index: int) -> Document: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Document]: ...
-
-    def __getitem__(self, index: int | slice) -> Document | list[Document]:
-        if isinstance(index, slice):
-            return [self._base[p] for p in self._positions[index]]
-        return self._base[self._positions[index]]
-
-    def __iter__(self) -> Iterator[Document]:
-        for position in self._positions:
-            yield self._base[position]
+    def _read(self, position: int) -> Document:
+        return self._base[self._positions[position]]
