@@ -2,7 +2,13 @@
 
 The CLI is a thin shell over `run()` and `write_run()`; a library caller gets the same
 `RunResult`, so the counts it sees are the ones the CLI prints. Per-file problems never stop a
-run: the file is skipped and named in `RunResult.skipped` (the CLI then exits 1).
+run: the file is skipped and named in `RunResult.skipped` (the CLI then exits 1). Files are
+checked whole before their first article is read, so the one exception is a file that changes
+or fails while it is read: its first articles are already cleaned, and the run stops with an
+`InputError` (no output is written).
+
+Articles stream: reader -> splitter -> cleaning workers -> a `DocumentStore` on disk, so memory
+holds only what dedupe compares, never the raw or the cleaned corpus.
 """
 
 from __future__ import annotations
@@ -188,10 +194,8 @@ def _raw_documents(
 ) -> Iterator[Document]:
     """Every input's articles in order, read as they are asked for.
 
-    A file that cannot be read (missing, binary, not text) is skipped and named in its report.
-    A dump is checked whole before its first article is given out (`TextStream`), so a skipped
-    dump gave none; JSONL and Parquet files are read whole first (`read_documents`), so that a
-    bad record under `--strict` skips the file before any of its articles is cleaned.
+    A file that cannot be read (missing, binary, not text) is skipped and named in its report
+    before any of its articles is given out (`read_documents`).
     """
     for number, source in enumerate(inputs, start=1):
         report = InputReport(source.display, source.kind)
@@ -220,31 +224,29 @@ def read_documents(
     file under `--strict`, is read whole first instead, so that a corrupt row group or a bad
     record skips the file before any of its articles is cleaned.
     """
+    fields = (config.text_field, config.title_field)
     if source.kind == "parquet":
         report.encoding = "parquet"
-        return iter(
-            list(_good_records(iter_parquet(source, *_fields(config)), config, report, bad))
-        )
+        return iter(list(_good_records(iter_parquet(source, *fields), config, report, bad)))
     stream = TextStream(source)
     report.encoding = stream.encoding
+    report.notes.extend(stream.notes)  # how it was decoded; what reading finds comes later
     if source.kind == "dump":
         docs = split_dump(stream.lines(), source.display, split_on=config.split_on)
     else:
-        docs = _good_records(iter_jsonl(stream, *_fields(config)), config, report, bad)
+        docs = _good_records(iter_jsonl(stream, *fields), config, report, bad)
     if config.strict:
-        return iter(list(_noting(docs, stream, report)))
-    return _noting(docs, stream, report)
+        return iter(list(_then_notes(docs, stream, report)))
+    return _then_notes(docs, stream, report)
 
 
-def _fields(config: RunConfig) -> tuple[str, str]:
-    return config.text_field, config.title_field
-
-
-def _noting(
+def _then_notes(
     docs: Iterable[Document], stream: TextStream, report: InputReport
 ) -> Iterator[Document]:
+    """`docs`, then the notes the stream made while they were read (CR/CRLF line ends)."""
+    known = len(stream.notes)
     yield from docs
-    report.notes.extend(stream.notes)
+    report.notes.extend(stream.notes[known:])
 
 
 def _timed(items: Iterable[T], timings: dict[str, float]) -> Iterator[T]:
