@@ -78,7 +78,9 @@ class DocumentStore(_ByPosition):
     `store[i] = doc` replaces an article (a later step changed it): the new pickle is appended
     and the old one is left unreachable, so earlier positions never move. The file is unlinked
     from the start (`tempfile`), so a crash leaves nothing behind; `directory` says which disk
-    holds it (the CLI uses the output folder's, not a RAM-backed /tmp).
+    holds it (the CLI uses the output folder's, not a RAM-backed /tmp). One process reads it:
+    a forked child shares the file's offset with its parent, so dedupe's children are given
+    features, never the store.
     """
 
     def __init__(self, directory: Path | None = None, spool_bytes: int = SPOOL_BYTES) -> None:
