@@ -10,6 +10,7 @@ the loop runs here, one slice, and gives the same result.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import signal
 import sys
@@ -69,10 +70,16 @@ def fork_map(task: Callable[[int, int], T], total: int, jobs: int, least: int = 
     if len(parts) <= 1 or not can_fork():
         return [task(0, total)]
     _TASK = task
+    # Objects the parent holds now go to the collector's permanent generation for the
+    # children's lives: a child's collections would otherwise write to every container object
+    # it inherited and so copy each page holding one (1.5 GB of private pages over two
+    # children at 1 GB of input, on top of the parent's 2.7 GB).
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(len(parts), initializer=_ignore_interrupts) as pool:
             answers: list[T] = pool.map(_run_slice, parts, chunksize=1)  # type: ignore[arg-type]
     finally:
         _TASK = None
+        gc.unfreeze()
     return answers
