@@ -176,15 +176,16 @@ def read_dump(source: InputFile) -> DecodedText:
     return decoded
 
 
-READ_BLOCK = 1 << 24  # bytes read at a time when checking a dump before streaming it
+READ_BLOCK = 1 << 24  # bytes read at a time when checking a text input before streaming it
 
 
 class TextStream:
-    """A dump's lines, read from disk while they are split instead of decoded whole first.
+    """A text input's lines (a dump's or a JSONL file's), read from disk as they are used
+    instead of decoded whole first.
 
     Why: holding a 1 GB dump whole cost its bytes, then its decoded text (two bytes a character
     once one curly quote is in it) and then its split articles, 4 bytes per input byte at once.
-    A plain or gzip file that is valid UTF-8 (nearly every dump) is checked in one pass of
+    A plain or gzip file that is valid UTF-8 (nearly every input) is checked in one pass of
     blocks and then streamed; anything else (stdin, zstd, UTF-16, cp1252, a binary file) goes
     through `read_dump`, with the same fallbacks, notes and errors. `notes` is complete once
     `lines()` is exhausted (the CR/CRLF note is known only then).
