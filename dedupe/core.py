@@ -84,6 +84,9 @@ SIGNATURE_BATCH = 4096
 # Items (documents, candidate pairs) per job below which a loop stays in this process: forking
 # and collecting answers costs tens of milliseconds.
 PARALLEL_LEAST = 2000
+# story signatures a forked child sends back at a time (1 KB each): half a 1 GB run's in one
+# answer, built then pickled, had put about 0.9 GB more into the run's peak PSS
+SIGNATURE_SLICE = 16384
 
 
 @dataclass(frozen=True)
@@ -475,7 +478,9 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
             weights = [features.story_weights(i) for i in rows]
             return weighted_minhash_batch(keys, weights, config.num_perm, config.seed)
 
-        sigs = np.concatenate(fork_map(story_signatures, usable.size, jobs, least=PARALLEL_LEAST))
+        parts = fork_map(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
+        sigs = np.concatenate(parts)
+        del parts
         if usable.size >= 2:
             buckets = small_buckets(sigs, config.num_perm, 1, config.story_max_bucket)
             del sigs  # 1 KB a document; the buckets hold what ranking needs

@@ -57,16 +57,27 @@ def slices(total: int, parts: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def fork_map(task: Callable[[int, int], T], total: int, jobs: int, least: int = 1) -> list[T]:
-    """`task(lo, hi)` over consecutive slices of `range(total)`, one per job, in forked children;
-    the answers in slice order.
+def fork_map(
+    task: Callable[[int, int], T],
+    total: int,
+    jobs: int,
+    least: int = 1,
+    most: int | None = None,
+) -> list[T]:
+    """`task(lo, hi)` over consecutive slices of `range(total)` in `jobs` forked children; the
+    answers in slice order.
 
-    One slice in this process when `jobs` is 1, when there are fewer than `least` items per
-    job, or where `can_fork()` is False. `task` must be a pure function of its slice: the
-    children's changes to anything else are lost.
+    One slice per job, or more when a slice would hold over `most` items: a child holds its
+    slice's answer twice over (built, then pickled to the parent) until the parent has it, so a
+    large answer is better sent in pieces. One slice in this process when `jobs` is 1, when
+    there are fewer than `least` items per job, or where `can_fork()` is False. `task` must be a
+    pure function of its slice: the children's changes to anything else are lost.
     """
     global _TASK
-    parts = slices(total, jobs if total >= least * jobs else 1)
+    if total < least * jobs:
+        jobs = 1
+    pieces = jobs if most is None or jobs == 1 else max(jobs, -(-total // most))
+    parts = slices(total, pieces)
     if len(parts) <= 1 or not can_fork():
         return [task(0, total)]
     _TASK = task
@@ -77,7 +88,7 @@ def fork_map(task: Callable[[int, int], T], total: int, jobs: int, least: int = 
     gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(len(parts), initializer=_ignore_interrupts) as pool:
+        with context.Pool(min(jobs, len(parts)), initializer=_ignore_interrupts) as pool:
             answers: list[T] = pool.map(_run_slice, parts, chunksize=1)  # type: ignore[arg-type]
     finally:
         _TASK = None

@@ -31,6 +31,14 @@ def test_fork_map_runs_slices_in_children_and_keeps_their_order() -> None:
     assert parallel._TASK is None  # not left behind for a later fork
 
 
+@pytest.mark.skipif(not parallel.can_fork(), reason="this system does not fork")
+def test_fork_map_sends_large_answers_in_pieces_in_order() -> None:
+    answers = parallel.fork_map(lambda lo, hi: (lo, hi), 1000, 2, most=150)
+    assert len(answers) == 7 and answers[0] == (0, 143) and answers[-1][1] == 1000
+    assert [hi for _, hi in answers[:-1]] == [lo for lo, _ in answers[1:]]
+    assert parallel.fork_map(lambda lo, hi: (lo, hi), 1000, 1, most=150) == [(0, 1000)]
+
+
 def test_fork_map_runs_here_when_it_cannot_fork_or_has_little(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
