@@ -338,7 +338,7 @@ _END: Any = object()
 
 # a cleaned article as the store holds it (`store.pack`), whether cleaning emptied it, and its
 # dedupe features and line shape keys where a worker computed them
-Cleaned = tuple[bytes, bool, "DocumentFeatures | None", "LineKeys | None"]
+Cleaned = tuple[bytes, bool, DocumentFeatures | None, LineKeys | None]
 
 
 def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) -> Iterator[Cleaned]:
