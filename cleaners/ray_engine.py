@@ -53,6 +53,7 @@ from dedupe.core import (
     story_terms,
     unit_weights,
     verify_and_cluster,
+    warn_story_buckets_skipped,
 )
 from dedupe.lsh import optimal_params, top_k_per_item
 from dedupe.minhash import minhash, weighted_minhash
@@ -70,6 +71,7 @@ SHUFFLE_ROWS = 200_000
 MAX_PARTITIONS = 200
 Batch = dict[str, npt.NDArray[Any]]
 U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 
 
@@ -392,13 +394,18 @@ def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[U64, F64,
 EXACT, NEAR, STORY = 0, 1, 2
 
 
-def _band_rows(ds: Dataset, column: str, tier: int, bands: int, rows: int) -> Dataset:
-    """One row (tier, band, key, rank) per band of each usable signature in `column`."""
+def _band_rows(
+    ds: Dataset, column: str, tier: int, bands: int, rows: int, depth: int = 1
+) -> Dataset:
+    """One row (tier, band, key, rank, then) per band of each usable signature in `column`;
+    `then` holds the keys of the `depth - 1` bands after it, which split an oversized bucket
+    (`dedupe.lsh.small_buckets`)."""
 
     def explode(batch: Batch) -> Batch:
         tiers: list[int] = []
         band_ids: list[int] = []
         keys: list[bytes] = []
+        then: list[bytes] = []
         ranks: list[int] = []
         for rank, raw in zip(batch["rank"], batch[column], strict=True):
             if not raw:
@@ -408,11 +415,14 @@ def _band_rows(ds: Dataset, column: str, tier: int, bands: int, rows: int) -> Da
                 tiers.append(tier)
                 band_ids.append(band)
                 keys.append(sig[band * rows : (band + 1) * rows].tobytes())
+                following = ((band + extra) % bands for extra in range(1, depth))
+                then.append(b"".join(sig[b * rows : (b + 1) * rows].tobytes() for b in following))
                 ranks.append(int(rank))
         return {
             "tier": np.array(tiers, dtype=np.int64),
             "band": np.array(band_ids, dtype=np.int64),
             "key": _objects(keys),
+            "then": _objects(then),
             "rank": np.array(ranks, dtype=np.int64),
         }
 
@@ -420,28 +430,56 @@ def _band_rows(ds: Dataset, column: str, tier: int, bands: int, rows: int) -> Da
     return result
 
 
+def _story_pairs(ranks: I64, then: list[bytes], cap: int, step: int = 0) -> tuple[I64, I64]:
+    """Pairs inside one story bucket, as `dedupe.lsh.small_buckets` makes them: a bucket over
+    `cap` is split by its members' key in the next band (`then`, `step` bands on), as long as
+    there is one; one still over `cap` gives a row (-1, -1) so the driver can count it."""
+    size = ranks.size
+    if size < 2:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    if size <= cap:
+        order = np.sort(ranks)
+        a, b = np.triu_indices(size, k=1)
+        return order[a], order[b]
+    width = 8  # bytes of one band key (one uint64 row: the story tier has one row per band)
+    if (step + 1) * width > len(then[0]):
+        return np.array([-1], dtype=np.int64), np.array([-1], dtype=np.int64)
+    groups: dict[bytes, list[int]] = {}
+    for at, rest in enumerate(then):
+        groups.setdefault(rest[step * width : (step + 1) * width], []).append(at)
+    lefts: list[I64] = []
+    rights: list[I64] = []
+    for members in groups.values():
+        left, right = _story_pairs(ranks[members], [then[m] for m in members], cap, step + 1)
+        lefts.append(left)
+        rights.append(right)
+    return np.concatenate(lefts), np.concatenate(rights)
+
+
 def _bucket_pairs_fn(caps: dict[int, int]) -> Callable[[Batch], Batch]:
     """Pairs inside one bucket, as `dedupe.lsh.bucket_collisions` makes them. A bucket larger
-    than its tier's cap is starred to its first member (exact, near) or skipped (story) and
-    marked by a row (-1, -1) so the driver can count it."""
+    than its tier's cap is starred to its first member (exact, near) or split and skipped
+    (story: `_story_pairs`) and marked by a row (-1, -1) so the driver can count it."""
 
     def pairs(batch: Batch) -> Batch:
-        members = np.sort(batch["rank"].astype(np.int64))
         tier = int(batch["tier"][0])
-        size = members.size
         left: npt.NDArray[np.int64]
         right: npt.NDArray[np.int64]
+        if tier == STORY:
+            ranks = batch["rank"].astype(np.int64)
+            left, right = _story_pairs(ranks, list(batch["then"]), caps[tier])
+            return {"tier": np.full(left.size, tier, dtype=np.int64), "a": left, "b": right}
+        members = np.sort(batch["rank"].astype(np.int64))
+        size = members.size
         if size < 2:
             left = right = np.empty(0, dtype=np.int64)
         elif tier == EXACT or size > caps[tier]:
-            if tier == STORY:
-                left = right = np.array([-1], dtype=np.int64)
-            else:
-                left = np.full(size - 1, members[0], dtype=np.int64)
-                right = members[1:]
-                if tier == NEAR:
-                    left = np.r_[left, -1]
-                    right = np.r_[right, -1]
+            left = np.full(size - 1, members[0], dtype=np.int64)
+            right = members[1:]
+            if tier == NEAR:
+                left = np.r_[left, -1]
+                right = np.r_[right, -1]
         else:
             a, b = np.triu_indices(size, k=1)
             left, right = members[a], members[b]
@@ -464,7 +502,9 @@ def _candidates(
         bands, rows = optimal_params(config.near_threshold, config.num_perm)
         parts.append(_band_rows(ds, "near_sig", NEAR, bands, rows))
     if config.story and story_usable >= 2:
-        parts.append(_band_rows(story_sigs, "story_sig", STORY, config.num_perm, 1))
+        parts.append(
+            _band_rows(story_sigs, "story_sig", STORY, config.num_perm, 1, config.story_max_depth)
+        )
     counts: dict[tuple[int, int, int], int] = {}
     if parts and n >= 2:
         bands_ds = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
@@ -501,13 +541,7 @@ def _candidates(
         stats["story_collisions"] = len(found)
         stats["candidates_story"] = len(story)
         stats["story_buckets_skipped"] = skipped
-        if skipped:
-            log.warning(
-                "dedupe: %d story LSH buckets held more than %d documents and were skipped "
-                "(words too common to mark one story)",
-                skipped,
-                config.story_max_bucket,
-            )
+        warn_story_buckets_skipped(skipped, config)
         pairs |= story
     return sorted(pairs), stats
 

@@ -74,3 +74,67 @@ def test_ranges_within_budget_cover_every_document_once() -> None:
     entries = np.array([5, 0, 9, 1, 1, 30, 2], dtype=np.int64)
     ranges = lsh._ranges_within(entries, budget=10)
     assert ranges == [(0, 2), (2, 4), (4, 5), (5, 6), (6, 7)]  # one over budget stands alone
+
+
+def _reference_split(
+    sigs: np.ndarray, bands: int, max_bucket: int, depth: int
+) -> tuple[dict[tuple[int, int], int], int]:
+    """Bands shared per pair when a bucket over `max_bucket` is split by the next bands' values
+    (one row a band), in Python; and how many buckets stay too large after `depth` bands."""
+    shared: dict[tuple[int, int], int] = {}
+    too_large = 0
+    n = sigs.shape[0]
+    for band in range(bands):
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i in range(n):
+            groups.setdefault((int(sigs[i, band]),), []).append(i)
+        for extra in range(1, depth):
+            split: dict[tuple[int, ...], list[int]] = {}
+            for key, members in groups.items():
+                for i in members:
+                    longer = (*key, int(sigs[i, (band + extra) % bands]))
+                    split.setdefault(longer if len(members) > max_bucket else key, []).append(i)
+            groups = split
+        for members in groups.values():
+            if len(members) > max_bucket:
+                too_large += 1
+                continue
+            for a, i in enumerate(members):
+                for j in members[a + 1 :]:
+                    shared[(i, j)] = shared.get((i, j), 0) + 1
+    return shared, too_large
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 5])
+def test_split_buckets_equal_the_bucket_by_bucket_reference(depth: int) -> None:
+    rng = np.random.default_rng(depth)
+    # few values: most first-band buckets are over the cap, and so are some of their splits
+    sigs = rng.integers(0, 3, size=(70, 12)).astype(np.uint64)
+    sigs[:12] = 5  # twelve documents equal in every band: never small enough, at any depth
+    expected, too_large = _reference_split(sigs, 12, max_bucket=9, depth=depth)
+    for k in (2, 50):
+        got = lsh.top_k_collisions(sigs, 12, 1, max_bucket=9, k=k, depth=depth)
+        pairs = np.array(sorted(expected), dtype=np.int64).reshape(-1, 2)
+        counts = np.array([expected[tuple(p)] for p in pairs.tolist()], dtype=np.int64)
+        assert got.pairs.tolist() == lsh.top_k_per_item(pairs, counts, k).tolist()
+        assert (got.collisions, got.oversized) == (len(expected), too_large)
+
+
+def test_splitting_finds_pairs_that_one_band_skips() -> None:
+    # bands 0 and 1 each cut 40 documents into four buckets over the cap; together into
+    # sixteen of two or three; bands 2 and 3 are unique to each document
+    i = np.arange(40)
+    sigs = np.stack([i % 4, (i // 4) % 4, i + 100, i + 200], axis=1).astype(np.uint64)
+    skipped = lsh.top_k_collisions(sigs, 4, 1, max_bucket=5, k=5, depth=1)
+    split = lsh.top_k_collisions(sigs, 4, 1, max_bucket=5, k=5, depth=2)
+    assert skipped.pairs.shape[0] == 0 and skipped.oversized == 8
+    expected = [
+        [a, b] for a in range(40) for b in range(a + 1, 40) if (sigs[a, :2] == sigs[b, :2]).all()
+    ]
+    assert split.pairs.tolist() == expected and len(expected) == 32
+    assert split.oversized == 0
+
+
+def test_depth_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="depth must be at least 1"):
+        lsh.small_buckets(np.zeros((3, 4), dtype=np.uint64), 4, 1, max_bucket=2, depth=0)

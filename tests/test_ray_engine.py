@@ -19,6 +19,7 @@ import pytest
 from cleaners.errors import ConfigError, WinnowError
 from cleaners.io import InputFile
 from cleaners.runner import RunConfig, RunResult, run
+from dedupe import DedupeConfig
 
 TOWNS = ["Harlow", "Dunmere", "Castleford", "Pellingham", "Oxbury", "Trelawn", "Mistley", "Kenbury"]
 SUBJECTS = ["council", "hospital", "school", "harbour board", "library", "bus company", "museum"]
@@ -140,3 +141,16 @@ def test_missing_ray_names_the_install(monkeypatch: pytest.MonkeyPatch, tmp_path
 def test_unknown_engine_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="--engine must be one of local, ray"):
         RunConfig(engine="spark")
+
+
+@pytest.mark.parametrize("depth", [1, 3])
+def test_ray_engine_splits_story_buckets_as_local_does(
+    ray_session: None, tmp_path: Path, depth: int
+) -> None:
+    # a cap of 2 puts most story buckets of this small corpus over it, so they are split
+    dedupe = DedupeConfig(story_max_bucket=2, story_max_depth=depth)
+    inputs = corpus(tmp_path)
+    local = run(inputs, RunConfig(dedupe=dedupe))
+    distributed = run(inputs, RunConfig(engine="ray", dedupe=dedupe))
+    assert_same(local, distributed)
+    assert local.dedupe.stats["story_buckets_skipped"] > 0
