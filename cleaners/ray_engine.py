@@ -57,6 +57,7 @@ from dedupe.core import (
 )
 from dedupe.lsh import optimal_params, top_k_per_item
 from dedupe.minhash import minhash, weighted_minhash
+from dedupe.spill import ArraySpill
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -339,7 +340,7 @@ def _dedupe(
     vocab, idf, story_sigs = _story_vectors(ds, len(ranked), config)
     terms, norms = story_terms(story_keys, vocab, idf)
     del story_keys
-    features = _Features(exact, shingles, terms, vocab, idf, norms)
+    features = _Features(exact, ArraySpill.of(shingles, np.uint32), terms, vocab, idf, norms)
     pairs, stats = _candidates(ds, story_sigs, features, config)
     return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
 

@@ -47,8 +47,9 @@ from cleaners.split import split_dump
 from cleaners.store import DocumentStore, DocumentView, pack, unpack
 from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
-from dedupe.core import DocumentFeatures, document_features
+from dedupe.core import DocumentFeatures, FeatureSpill, document_features
 from dedupe.index import check_index, dedupe_against_index
+from dedupe.spill import Selection
 
 log = logging.getLogger(__name__)
 
@@ -288,7 +289,7 @@ def _clean_and_dedupe(
 ) -> RunResult:
     started = time.perf_counter()
     cleaned = DocumentStore(config.temp_dir)
-    features: list[DocumentFeatures | None] = []
+    features = FeatureSpill(config.temp_dir)  # hashes on disk past 64 MB, as the articles
     line_keys: list[LineKeys] | None = []
     emptied: set[int] = set()  # positions of articles cleaning removed whole
     for packed, empty, feature, keys in _clean_all(raw_docs, config, notify):
@@ -314,9 +315,8 @@ def _clean_and_dedupe(
     started = time.perf_counter()
     docs = DocumentView(cleaned, substantive)
     if config.deduplicate:
-        given = [features[i] for i in substantive]
-        features.clear()
-        result = find_duplicates(docs, config.dedupe, given, config.jobs)
+        given = Selection(features, substantive)
+        result = find_duplicates(docs, config.dedupe, given, config.jobs, config.temp_dir)
         if config.index is not None:
             result = dedupe_against_index(result, config.index, config.dedupe)
     else:

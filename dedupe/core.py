@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import overload
 
 import numpy as np
 import numpy.typing as npt
@@ -32,8 +35,9 @@ from cleaners.store import DocumentView
 from dedupe.clusters import Check, Group, build_groups
 from dedupe.lsh import bucket_collisions, optimal_params, small_buckets, top_k_of_buckets
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
-from dedupe.parallel import fork_map
+from dedupe.parallel import fork_imap, fork_map
 from dedupe.shingles import document_hashes, exact_key
+from dedupe.spill import ArraySpill, Selection
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +212,8 @@ class _Features:
     """
 
     exact: list[int]
-    shingles: list[U32]  # sorted unique shingle hashes, low 32 bits (see `document_features`)
+    # sorted unique shingle hashes, low 32 bits (see `document_features`), on disk past a size
+    shingles: ArraySpill[np.uint32]
     story_terms: list[U32]  # sorted indices into story_vocab of each document's content words
     story_vocab: U64  # sorted unique content-word hashes of the collection
     story_idf: F64  # smoothed IDF ** IDF_POWER of each vocabulary word
@@ -270,17 +275,114 @@ def document_features(doc: Document, seed: int) -> DocumentFeatures:
     return exact_key(text, seed), np.unique(near.astype(np.uint32)), np.unique(story)
 
 
-def _features(parts: Sequence[DocumentFeatures]) -> _Features:
-    shingles = [part[1] for part in parts]
-    story_keys = [part[2] for part in parts]
-    n = len(parts)
-    everything = np.concatenate(story_keys) if story_keys else np.empty(0, dtype=np.uint64)
-    vocab, df = np.unique(everything, return_counts=True)
+class FeatureSpill(Sequence[DocumentFeatures | None]):
+    """`document_features` of many documents, as a runner collects them while it cleans, with
+    their hashes on disk past a size (`dedupe.spill`). A None entry is computed later, by
+    `find_duplicates`. Why: held as arrays until dedupe, they were about 1.1 bytes per byte of
+    input at the end of cleaning."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self._exact = array("Q")
+        self._missing: set[int] = set()
+        self._shingles = ArraySpill(np.uint32, directory)
+        self._keys = ArraySpill(np.uint64, directory)
+
+    def append(self, feature: DocumentFeatures | None) -> None:
+        self._exact.append(0)
+        self._shingles.append(_NO_U32)
+        self._keys.append(_NO_U64)
+        self[len(self._exact) - 1] = feature
+
+    def __setitem__(self, index: int, feature: DocumentFeatures | None) -> None:
+        position = range(len(self))[index]
+        if feature is None:
+            self._missing.add(position)
+            self._shingles[position], self._keys[position] = _NO_U32, _NO_U64
+            return
+        self._missing.discard(position)
+        self._exact[position], self._shingles[position], self._keys[position] = feature
+
+    def __len__(self) -> int:
+        return len(self._exact)
+
+    @overload
+    def __getitem__(self, index: int) -> DocumentFeatures | None: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DocumentFeatures | None]: ...
+
+    def __getitem__(
+        self, index: int | slice
+    ) -> DocumentFeatures | list[DocumentFeatures | None] | None:
+        positions = range(len(self))
+        if isinstance(index, slice):
+            return [self._read(p) for p in positions[index]]
+        return self._read(positions[index])
+
+    def _read(self, position: int) -> DocumentFeatures | None:
+        if position in self._missing:
+            return None
+        return self._exact[position], self._shingles[position], self._keys[position]
+
+    def close(self) -> None:
+        self._shingles.close()
+        self._keys.close()
+
+
+_NO_U32: U32 = np.empty(0, dtype=np.uint32)
+_NO_U64: U64 = np.empty(0, dtype=np.uint64)
+
+
+class _DocumentFrequencies:
+    """The collection's vocabulary and each word's document frequency, counted as documents
+    come, merged every `MERGE_KEYS` keys: all content-word hashes at once had been a third of
+    the dedupe features' memory. The same counts as `np.unique` of them all."""
+
+    def __init__(self) -> None:
+        self.vocab: U64 = np.empty(0, dtype=np.uint64)
+        self.df: I64 = np.empty(0, dtype=np.int64)
+        self._pending: list[U64] = []
+        self._waiting = 0
+
+    def add(self, keys: U64) -> None:
+        self._pending.append(keys)
+        self._waiting += keys.size
+        if self._waiting >= MERGE_KEYS:
+            self._merge()
+
+    def _merge(self) -> None:
+        words, counts = np.unique(np.concatenate(self._pending), return_counts=True)
+        self._pending, self._waiting = [], 0
+        if self.vocab.size:
+            words, at = np.unique(np.concatenate([self.vocab, words]), return_inverse=True)
+            counts = np.bincount(at, np.concatenate([self.df, counts])).astype(np.int64)
+        self.vocab, self.df = words, counts
+
+    def result(self) -> tuple[U64, I64]:
+        if self._pending:
+            self._merge()
+        return self.vocab, self.df
+
+
+def _features(parts: Iterable[DocumentFeatures], directory: Path | None = None) -> _Features:
+    exact: list[int] = []
+    shingles = ArraySpill(np.uint32, directory)
+    story_keys = ArraySpill(np.uint64, directory)
+    frequencies = _DocumentFrequencies()
+    for key, near, story in parts:
+        exact.append(key)
+        shingles.append(near)
+        story_keys.append(story)
+        frequencies.add(story)
+    shingles.flush()  # before any fork: no child may write what is waiting
+    vocab, df = frequencies.result()
+    n = len(exact)
     # binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in one
     # story says no more about which event it covers than once; see STORY_THRESHOLD
     idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
     terms, norms = story_terms(story_keys, vocab, idf)
-    return _Features([part[0] for part in parts], shingles, terms, vocab, idf, norms)
+    story_keys.close()
+    return _Features(exact, shingles, terms, vocab, idf, norms)
 
 
 def _common(a: U64 | U32, b: U64 | U32) -> tuple[I64, I64]:
@@ -346,6 +448,8 @@ class _Checker:
         self.checks = 0  # exact comparisons run (candidates plus keeper checks)
         # summed story vectors of groups (members, sorted), see `_summed`
         self.sums: dict[tuple[int, ...], tuple[U32, F64]] = {}
+        # read only when sizes allow a near match: the hashes may be on disk (`dedupe.spill`)
+        self.shingle_sizes = features.shingles.sizes().tolist()
 
     def verify(self, i: int, j: int) -> Check:
         """Check candidate pair (i < j); each candidate is verified once."""
@@ -409,10 +513,10 @@ class _Checker:
         f, config = self.f, self.config
         if config.exact and f.exact[i] == f.exact[j]:
             return Check("exact", 1.0)
-        a, b = f.shingles[i], f.shingles[j]
         near = 0.0
-        if config.near and not (config.story and _cannot_reach(a, b, config)):
-            near = jaccard(a, b)
+        sizes = self.shingle_sizes
+        if config.near and not (config.story and _cannot_reach(sizes[i], sizes[j], config)):
+            near = jaccard(f.shingles[i], f.shingles[j])
         if config.near and near >= config.near_threshold:
             return Check("near", near)
         if config.story:
@@ -425,30 +529,30 @@ class _Checker:
         return Check(None, near)
 
 
-def _cannot_reach(a: U64 | U32, b: U64 | U32, config: DedupeConfig) -> bool:
-    """True when sizes alone keep the Jaccard of `a` and `b` below `near_threshold`.
+def _cannot_reach(size_a: int, size_b: int, config: DedupeConfig) -> bool:
+    """True when sizes alone keep the Jaccard of two shingle sets below `near_threshold`.
 
     Jaccard is at most min(|a|, |b|) / max(|a|, |b|). With the story tier on, a near value below
     the threshold is never reported (the story score is), so most story candidates, whose
     lengths differ, skip the exact set intersection.
     """
-    small, large = sorted((a.size, b.size))
+    small, large = sorted((int(size_a), int(size_b)))
     return large > 0 and small / large < config.near_threshold
 
 
 def near_signatures(shingles: Sequence[U32], config: DedupeConfig) -> U32:
     """MinHash signatures (uint32) of many shingle-hash arrays, `SIGNATURE_BATCH` documents per
     `minhash_batch` call, so the concatenated hashes stay small whatever the corpus size."""
-    parts = []
+    signatures: U32 = np.empty((len(shingles), config.num_perm), dtype=np.uint32)
     for lo in range(0, len(shingles), SIGNATURE_BATCH):
         chunk = shingles[lo : lo + SIGNATURE_BATCH]
         offsets = np.zeros(len(chunk) + 1, dtype=np.int64)
         np.cumsum([k.size for k in chunk], out=offsets[1:])
         flat = np.concatenate(chunk) if chunk else np.empty(0, dtype=np.uint64)
-        parts.append(minhash_batch(flat, offsets, config.num_perm, config.seed))
-    if not parts:
-        return np.empty((0, config.num_perm), dtype=np.uint32)
-    return np.concatenate(parts)
+        signatures[lo : lo + len(chunk)] = minhash_batch(
+            flat, offsets, config.num_perm, config.seed
+        )
+    return signatures
 
 
 def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tuple[Pairs, Stats]:
@@ -476,9 +580,9 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
         codes.append(np.array(exact, dtype=np.int64))
         stats["candidates_exact"] = len(exact)
     if config.near:
-        usable = np.array([i for i, k in enumerate(features.shingles) if k.size], dtype=np.int64)
+        usable = np.flatnonzero(features.shingles.sizes())
         if usable.size >= 2:
-            near_sigs = near_signatures([features.shingles[i] for i in usable], config)
+            near_sigs = near_signatures(Selection(features.shingles, usable.tolist()), config)
             bands, rows = optimal_params(config.near_threshold, config.num_perm)
             found = bucket_collisions(near_sigs, bands, rows, config.near_max_bucket, "star")
             del near_sigs
@@ -494,9 +598,14 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
             weights = [features.story_weights(i) for i in rows]
             return weighted_minhash_batch(keys, weights, config.num_perm, config.seed)
 
-        parts = fork_map(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
-        sigs = np.concatenate(parts)
-        del parts
+        # filled slice by slice as the children send them: all slices and their concatenation
+        # at once had been twice the signatures (1 KB a document each)
+        sigs = np.empty((usable.size, config.num_perm), dtype=np.uint64)
+        at = 0
+        for part in fork_imap(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE):
+            sigs[at : at + part.shape[0]] = part
+            at += part.shape[0]
+            del part
         if usable.size >= 2:
             buckets = small_buckets(
                 sigs, config.num_perm, 1, config.story_max_bucket, config.story_max_depth
@@ -551,6 +660,7 @@ def find_duplicates(
     config: DedupeConfig = DedupeConfig(),
     features: Sequence[DocumentFeatures | None] | None = None,
     jobs: int = 1,
+    temp_dir: Path | None = None,
 ) -> DedupeResult:
     """Find exact, near and same-story duplicates; keep one document per cluster.
 
@@ -558,7 +668,8 @@ def find_duplicates(
     earlier (in parallel); a None entry, or no list, is computed here. A list given is emptied
     as it is consumed, so its hashes are not held twice over the run. `jobs` > 1 draws the
     story signatures and checks the candidate pairs in that many forked processes
-    (`dedupe.parallel`); the result does not depend on it.
+    (`dedupe.parallel`); the result does not depend on it. Word-shingle hashes past 64 MB wait
+    in a temporary file in `temp_dir` (`dedupe.spill`; the system's temporary folder if None).
 
     >>> a = Document("a", "The council voted to close the old bridge on Monday.", "x", (1, 1))
     >>> b = Document("b", "the council voted to close the old bridge on monday", "x", (3, 3))
@@ -572,12 +683,11 @@ def find_duplicates(
     given = features or [None] * len(docs)
     if len(given) != len(docs):
         raise ValueError(f"features has {len(given)} entries for {len(docs)} documents")
-    parts = [given[i] or document_features(docs[i], config.seed) for i in order]
+    parts = (given[i] or document_features(docs[i], config.seed) for i in order)
+    collection = _features(parts, temp_dir)
     if isinstance(features, list):
         features.clear()  # consumed: the content-word hashes are not held past `_features`
     del given
-    collection = _features(parts)
-    del parts
     pairs, stats = candidates(collection, config, jobs)
     return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config, jobs)
 

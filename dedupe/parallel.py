@@ -14,7 +14,7 @@ import gc
 import multiprocessing
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -65,7 +65,19 @@ def fork_map(
     most: int | None = None,
 ) -> list[T]:
     """`task(lo, hi)` over consecutive slices of `range(total)` in `jobs` forked children; the
-    answers in slice order.
+    answers in slice order (`fork_imap`, gathered)."""
+    return list(fork_imap(task, total, jobs, least, most))
+
+
+def fork_imap(
+    task: Callable[[int, int], T],
+    total: int,
+    jobs: int,
+    least: int = 1,
+    most: int | None = None,
+) -> Iterator[T]:
+    """`task(lo, hi)` over consecutive slices of `range(total)` in `jobs` forked children,
+    yielding the answers in slice order as they come, so a caller can store each and let it go.
 
     One slice per job, or more when a slice would hold over `most` items: a child holds its
     slice's answer twice over (built, then pickled to the parent) until the parent has it, so a
@@ -79,7 +91,8 @@ def fork_map(
     pieces = jobs if most is None or jobs == 1 else max(jobs, -(-total // most))
     parts = slices(total, pieces)
     if len(parts) <= 1 or not can_fork():
-        return [task(0, total)]
+        yield task(0, total)
+        return
     _TASK = task
     # Objects the parent holds now go to the collector's permanent generation for the
     # children's lives: a child's collections would otherwise write to every container object
@@ -89,8 +102,7 @@ def fork_map(
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(min(jobs, len(parts)), initializer=_ignore_interrupts) as pool:
-            answers: list[T] = pool.map(_run_slice, parts, chunksize=1)  # type: ignore[arg-type]
+            yield from pool.imap(_run_slice, parts, chunksize=1)
     finally:
         _TASK = None
         gc.unfreeze()
-    return answers

@@ -79,14 +79,15 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(core, "PARALLEL_LEAST", 1)
     monkeypatch.setattr(core, "SIGNATURE_SLICE", 3)  # the signatures come back in many pieces
     forked: list[int] = []
-    real_fork_map = core.fork_map
-    monkeypatch.setattr(
-        core,
-        "fork_map",
-        lambda task, total, jobs, least, *most: (
-            forked.append(jobs) or real_fork_map(task, total, jobs, least, *most)
-        ),
-    )
+    for name in ("fork_map", "fork_imap"):
+        real = getattr(core, name)
+        monkeypatch.setattr(
+            core,
+            name,
+            lambda task, total, jobs, least, *most, real=real: (
+                forked.append(jobs) or real(task, total, jobs, least, *most)
+            ),
+        )
     two = core.find_duplicates(docs, core.DedupeConfig(), jobs=2)
     assert forked == [2, 2]  # story signatures, then the candidate checks
     assert [d.id for d in two.kept] == [d.id for d in one.kept]

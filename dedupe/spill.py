@@ -1,0 +1,192 @@
+"""Per-document arrays held on disk instead of in memory, read back one at a time.
+
+Why: dedupe keeps each article's word-shingle hashes from the moment the article is cleaned until
+its candidate pairs are checked, about 0.7 bytes per byte of input as uint32, and its content-word
+hashes until the collection's vocabulary is known, about 0.4 more. Held as arrays they were the
+largest share of what grows with the corpus (2.2 bytes per input byte between 100 MB and 1 GB).
+Most are read once, in order (signatures, the vocabulary); a candidate check reads two arrays it
+asks for. On disk they cost 16 bytes of offsets a document, and the operating system's page cache
+keeps them fast while memory is free. Small collections never reach the disk: the arrays stay in
+memory until they pass `SPOOL_BYTES`.
+
+Reads use `os.pread`, which takes no file offset, so forked children (`dedupe.parallel`) read the
+same file safely.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Generic, TypeVar, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from cleaners.errors import OutputError
+
+SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
+WRITE_BYTES = 4 << 20  # appended arrays are written to the file this many bytes at a time
+
+Scalar = TypeVar("Scalar", bound=np.generic)
+
+
+class ArraySpill(Sequence[npt.NDArray[Scalar]], Generic[Scalar]):
+    """An append-only sequence of 1-D arrays of one dtype, spooled to an unlinked temporary file.
+
+    `spill[i] = values` replaces an array (its new bytes are appended; positions never move).
+    Arrays read back from the file are read-only views of the bytes read.
+    """
+
+    def __init__(
+        self,
+        dtype: type[Scalar],
+        directory: Path | None = None,
+        spool_bytes: int | None = None,
+    ) -> None:
+        self._dtype = np.dtype(dtype)
+        self._directory = directory
+        self._spool_bytes = SPOOL_BYTES if spool_bytes is None else spool_bytes
+        self._held: list[npt.NDArray[Scalar]] | None = []  # None once the file holds them
+        self._held_bytes = 0
+        self._file: Any = None
+        self._starts = array("q")  # byte offsets in the file
+        self._sizes = array("q")  # items
+        self._end = 0  # bytes in the file, written or waiting in `_pending`
+        self._pending: list[bytes] = []
+        self._pending_bytes = 0
+
+    @classmethod
+    def of(cls, arrays: Iterable[npt.NDArray[Scalar]], dtype: type[Scalar]) -> ArraySpill[Scalar]:
+        """Arrays a caller already holds, kept in memory (never spooled)."""
+        spill = cls(dtype, spool_bytes=1 << 62)
+        for values in arrays:
+            spill.append(values)
+        return spill
+
+    def append(self, values: npt.NDArray[Any]) -> None:
+        self._starts.append(0)
+        self._sizes.append(0)
+        self._store(len(self._starts) - 1, values)
+
+    def __setitem__(self, index: int, values: npt.NDArray[Any]) -> None:
+        self._store(range(len(self))[index], values)
+
+    def _store(self, position: int, values: npt.NDArray[Any]) -> None:
+        values = np.ascontiguousarray(values, dtype=self._dtype)
+        self._sizes[position] = values.size
+        if self._held is not None:
+            if position == len(self._held):
+                self._held.append(values)
+            else:
+                self._held_bytes -= self._held[position].nbytes
+                self._held[position] = values
+            self._held_bytes += values.nbytes
+            if self._held_bytes > self._spool_bytes:
+                self._spool()
+            return
+        self._starts[position] = self._end
+        self._write(values.tobytes())
+
+    def _spool(self) -> None:
+        """Move the held arrays to the file."""
+        held, self._held = self._held or [], None
+        try:
+            self._file = tempfile.TemporaryFile(dir=self._directory)  # noqa: SIM115
+        except OSError as exc:
+            raise self._error(exc) from exc
+        for position, values in enumerate(held):
+            self._starts[position] = self._end
+            self._write(values.tobytes())
+
+    def _write(self, data: bytes) -> None:
+        self._pending.append(data)
+        self._pending_bytes += len(data)
+        self._end += len(data)
+        if self._pending_bytes >= WRITE_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is waiting to the file. Reads do it first; a caller about to fork must,
+        so that no child writes it again."""
+        if not self._pending:
+            return
+        data = b"".join(self._pending)
+        try:
+            os.pwrite(self._file.fileno(), data, self._end - len(data))
+        except OSError as exc:
+            raise self._error(exc) from exc
+        self._pending, self._pending_bytes = [], 0
+
+    def _error(self, exc: OSError) -> OutputError:
+        where = self._directory or tempfile.gettempdir()
+        return OutputError(
+            f"cannot keep dedupe hashes in {where} ({exc.strerror or exc}); "
+            "free space there or choose another folder with --temp-dir"
+        )
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def sizes(self) -> npt.NDArray[np.int64]:
+        """Each array's length, without reading any."""
+        return np.frombuffer(self._sizes, dtype=np.int64).copy()
+
+    @overload
+    def __getitem__(self, index: int) -> npt.NDArray[Scalar]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[npt.NDArray[Scalar]]: ...
+
+    def __getitem__(self, index: int | slice) -> npt.NDArray[Scalar] | list[npt.NDArray[Scalar]]:
+        positions = range(len(self))  # IndexError, negative indices and slices as a list has
+        if isinstance(index, slice):
+            return [self._read(p) for p in positions[index]]
+        return self._read(positions[index])
+
+    def __iter__(self) -> Iterator[npt.NDArray[Scalar]]:
+        for position in range(len(self)):
+            yield self._read(position)
+
+    def _read(self, position: int) -> npt.NDArray[Scalar]:
+        if self._held is not None:
+            return self._held[position]
+        self.flush()
+        size = self._sizes[position] * self._dtype.itemsize
+        data = os.pread(self._file.fileno(), size, self._starts[position]) if size else b""
+        values: npt.NDArray[Scalar] = np.frombuffer(data, dtype=self._dtype)
+        return values
+
+    def close(self) -> None:
+        """Let the file go (it is unlinked: closing it frees its disk space)."""
+        if self._file is not None:
+            self._file.close()
+        self._held = []
+        self._starts, self._sizes = array("q"), array("q")
+
+
+T = TypeVar("T")
+
+
+class Selection(Sequence[T]):
+    """Some positions of a sequence, in the order given, without copying the items."""
+
+    def __init__(self, base: Sequence[T], positions: Iterable[int]) -> None:
+        self._base = base
+        self._positions = array("q", positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self._base[p] for p in self._positions[index]]
+        return self._base[self._positions[index]]
