@@ -50,6 +50,7 @@ from dedupe.core import (
     IDF_POWER,
     _Features,
     document_features,
+    name_terms,
     story_terms,
     unit_weights,
     verify_and_cluster,
@@ -276,7 +277,8 @@ def _recurring_and_features(ray: Any, ds: Dataset, config: RunConfig) -> list[di
     want_features = config.deduplicate
 
     def finish(batch: Batch) -> Batch:
-        out: dict[str, list[Any]] = {k: [] for k in ("pos", "doc", "exact", "shingles", "keys")}
+        names = ("pos", "doc", "exact", "shingles", "keys", "names")
+        out: dict[str, list[Any]] = {k: [] for k in names}
         out["near_sig"] = []
         for pos, raw in zip(batch["pos"], batch["doc"], strict=True):
             doc: Document = pickle.loads(raw)
@@ -285,13 +287,14 @@ def _recurring_and_features(ray: Any, ds: Dataset, config: RunConfig) -> list[di
             out["pos"].append(int(pos))
             out["doc"].append(pickle.dumps(doc))
             if not want_features or is_emptied(doc):
-                for key in ("exact", "shingles", "keys", "near_sig"):
+                for key in ("exact", "shingles", "keys", "names", "near_sig"):
                     out[key].append(b"")
                 continue
-            exact, shingles, keys = document_features(doc, dedupe_config.seed)
+            exact, shingles, keys, named = document_features(doc, dedupe_config.seed)
             out["exact"].append(exact.to_bytes(8, "big"))
             out["shingles"].append(shingles.tobytes())
             out["keys"].append(keys.tobytes())
+            out["names"].append(named.tobytes())
             sig = (
                 minhash(shingles, dedupe_config.num_perm, dedupe_config.seed)
                 if shingles.size
@@ -340,7 +343,9 @@ def _dedupe(
     vocab, idf, story_sigs = _story_vectors(ds, len(ranked), config)
     terms, norms = story_terms(story_keys, vocab, idf)
     del story_keys
-    features = _Features(exact, ArraySpill.of(shingles, np.uint32), terms, vocab, idf, norms)
+    names = name_terms([_u64(row["names"]) for row in by_rank], vocab)
+    spilled = ArraySpill.of(shingles, np.uint32)
+    features = _Features(exact, spilled, terms, vocab, idf, norms, names)
     pairs, stats = _candidates(ds, story_sigs, features, config)
     return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
 

@@ -273,6 +273,36 @@ def document_hashes(text: str, k: int, seed: int) -> tuple[U64, U64]:
     return combine_windows(hashes, k), tokens[keep]
 
 
+# A name: a capitalised word inside a sentence, after a lowercase word, a number or a comma. Not
+# the first word of a sentence or a line (any word is capitalised there) and not a headline's
+# words (the caller passes the body), so what is left is mostly people, places and bodies.
+NAME = regex.compile(r"(?<=[\p{Ll}\p{N},;] )\p{Lu}[\p{L}\p{N}]*(?:['’]\p{L}+)*")
+# Capitalised inside a sentence, but not names: unrelated reports share them all the time.
+CALENDAR: frozenset[str] = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    june july august september october november december jan feb mar apr jun jul aug sep sept
+    oct nov dec""".split()  # noqa: SIM905
+)
+
+
+def name_hashes(text: str, seed: int) -> U64:
+    """Sorted unique content-word hashes (as `document_hashes` gives) of the names in `text`.
+
+    Why: two reports of different events on one topic can share enough topic words to pass the
+    story tier's cosine, but they name different people and places; two reports of one event
+    name the same ones (`dedupe.core.STORY_MIN_NAMES`).
+
+    >>> text = "Rain hit the town. Later, Mayor Ana Lind's office in Oslo shut on Friday."
+    >>> names = name_hashes(text, 1)
+    >>> names.tolist() == sorted(hash_tokens(["mayor", "ana", "lind", "oslo"], 1).tolist())
+    True
+    """
+    found = [name for name in NAME.findall(text) if name.casefold() not in CALENDAR]
+    if not found:
+        return np.empty(0, dtype=np.uint64)
+    return np.unique(document_hashes(" ".join(found), 1, seed)[1])
+
+
 def shingle_hashes(text: str, k: int, seed: int) -> U64:
     """Hashes of the word k-grams of `text`, equal to `hash_tokens(word_shingles(text, k), seed)`.
 

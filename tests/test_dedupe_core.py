@@ -5,12 +5,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.document import Document
-from dedupe import Cluster, DedupeConfig, DedupeResult, find_duplicates
+from dedupe import Cluster, DedupeConfig, DedupeResult, core, find_duplicates
 from dedupe.core import DocumentFeatures, document_features
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
@@ -176,6 +177,8 @@ def test_chain_a_b_c_keeps_the_end_not_verified_against_keeper() -> None:
         ({"story_top_k": 1}, "at least 2"),
         ({"story_max_bucket": 0}, "at least 2"),
         ({"story_min_shared": -1}, "0 or more"),
+        ({"story_min_names": 1.5}, "between 0 and 1"),
+        ({"story_max_depth": 0}, "between 1 and num_perm"),
     ],
 )
 def test_config_checks_arguments(kwargs: dict[str, float], message: str) -> None:
@@ -322,3 +325,44 @@ def test_a_retold_story_shares_enough_words_to_pass_the_gate() -> None:
     strict = find_duplicates([doc("a", STORY_A, 1), doc("b", STORY_B, 10)],
                              DedupeConfig(story_min_shared=40))  # fmt: skip
     assert strict.duplicates == []
+
+
+def _same_topic_other_event() -> str:
+    """STORY_A's words about another flood: other people, places and numbers."""
+    text = STORY_A
+    swaps = [
+        ("Marlow Creek", "Benton Falls"),
+        ("Tessel", "Arlo"),
+        ("Alma Prieto", "Ruth Okafor"),
+        ("Prieto", "Okafor"),
+        ("Hadley", "Wexford"),
+        ("1,200", "800"),
+    ]
+    for old, new in swaps:
+        text = text.replace(old, new)
+    return text
+
+
+def test_two_events_of_one_topic_naming_different_people_and_places_are_not_one_story() -> None:
+    pair = [doc("a", STORY_A, 1), doc("b", _same_topic_other_event(), 10)]
+    unchecked = find_duplicates(pair, DedupeConfig(story_min_names=0))
+    assert [d.tier for d in unchecked.duplicates] == ["story"]  # the words alone agree
+    assert find_duplicates(pair).duplicates == []
+    # a retelling names the same people and places: it still passes
+    retold = find_duplicates([doc("a", STORY_A, 1), doc("b", STORY_B, 10)])
+    assert [(d.doc.id, d.tier) for d in retold.duplicates] == [("b", "story")]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "least_share", "agree"),
+    [
+        ([1, 2, 3], [4, 5, 6], 0.15, False),
+        ([1, 2, 3, 4], [4, 5, 6, 7, 8, 9], 0.15, True),  # 1 of the shorter 4
+        ([1, 2, 3, 4, 5, 6, 7], [7, 8, 9, 10, 11, 12, 13], 0.15, False),  # 1 of 7 < 0.15
+        ([1, 2], [3, 4, 5], 0.15, True),  # too few names to judge
+        ([1, 2, 3], [4, 5, 6], 0.0, True),  # switched off
+    ],
+)
+def test_names_agree(a: list[int], b: list[int], least_share: float, agree: bool) -> None:
+    as_u32 = [np.array(x, dtype=np.uint32) for x in (a, b)]
+    assert core.names_agree(*as_u32, least_share) is agree

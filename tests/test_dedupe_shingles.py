@@ -14,6 +14,7 @@ from dedupe.shingles import (
     document_hashes,
     exact_key,
     hash_tokens,
+    name_hashes,
     normalise,
     shingle_hashes,
     shingle_hashes_batch,
@@ -136,3 +137,17 @@ def test_document_hashes_equal_the_string_functions(text: str) -> None:
     near, content = document_hashes(text, 5, 3)
     assert near.tolist() == shingle_hashes(text, 5, 3).tolist()
     assert content.tolist() == hash_tokens(content_words(text), 3).tolist()
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("The plant in Rivington closed, Dana Ek said.", ["rivington", "dana", "ek"]),
+        ("Storms hit. Crews worked on Tuesday in March.", []),  # first words, calendar words
+        ("Ministers met at the Élysée with Mrs Øberg's aides.", ["élysée", "øberg"]),
+        ("PARIS - talks resumed\nLater the Senate voted", ["senate"]),  # line starts are not names
+        ("", []),
+    ],
+)
+def test_name_hashes(text: str, names: list[str]) -> None:
+    assert name_hashes(text, 3).tolist() == sorted(hash_tokens(names, 3).tolist())
