@@ -83,12 +83,15 @@ def line_spans(dump: Path) -> tuple[list[int], list[str], dict[str, int]]:
 
 
 def recall(dump: Path, out: Path) -> dict[str, Any]:
-    """Ground-truth pairs whose two articles share an output cluster, per kind."""
+    """Ground-truth pairs whose two articles share an output cluster, per kind; and drop
+    precision: the share of dropped articles whose keeper is one of their true copies
+    (joined to it through the ground-truth pairs), so over-merging shows too."""
     import bisect
 
     starts, _ids, at = line_spans(dump)
     cluster: dict[int, str] = {}
-    dropped = 0
+    position: dict[str, int] = {}  # output id -> generated article
+    drops: list[tuple[int, str]] = []  # (generated article, keeper's output id)
     for name in ("articles.jsonl", "duplicates.jsonl"):
         path = out / name
         if not path.exists():
@@ -96,13 +99,25 @@ def recall(dump: Path, out: Path) -> dict[str, Any]:
         with path.open(encoding="utf-8") as f:
             for raw in f:
                 rec = json.loads(raw)
-                dropped += name == "duplicates.jsonl"
-                if rec.get("cluster") and rec.get("lines"):
-                    first = int(rec["lines"][0])
-                    pos = bisect.bisect_right(starts, first) - 1
-                    if pos >= 0:
-                        cluster[pos] = rec["cluster"]
+                if not rec.get("lines"):
+                    continue
+                pos = bisect.bisect_right(starts, int(rec["lines"][0])) - 1
+                if pos < 0:
+                    continue
+                position[rec["id"]] = pos
+                if rec.get("cluster"):
+                    cluster[pos] = rec["cluster"]
+                if name == "duplicates.jsonl":
+                    drops.append((pos, rec["duplicate_of"]))
     truth: dict[str, list[bool]] = {"exact": [], "near": [], "story": []}
+    parent = list(range(len(starts)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
     copies = 0
     with dump.with_name(dump.name + ".pairs.jsonl").open(encoding="utf-8") as f:
         for raw in f:
@@ -110,11 +125,14 @@ def recall(dump: Path, out: Path) -> dict[str, Any]:
             a, b = at[rec["a"]], at[rec["b"]]
             hit = a in cluster and cluster.get(a) == cluster.get(b)
             truth[rec["kind"]].append(hit)
+            parent[root(a)] = root(b)
             copies += 1
     result: dict[str, Any] = {
         f"recall_{k}": (sum(v) / len(v) if v else None) for k, v in truth.items()
     }
-    result["dropped"] = dropped
+    right = sum(1 for pos, k in drops if k in position and root(pos) == root(position[k]))
+    result["dropped"] = len(drops)
+    result["drop_precision"] = right / len(drops) if drops else None
     result["true_copies"] = copies
     return result
 
@@ -218,9 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         "| dump | options | jobs | seconds | MB/s | docs/s | CPU s | MB per CPU s "
         "| peak RSS main / summed / PSS all (MB) | recall exact / near / story "
-        "| dropped (true copies) |"
+        "| dropped (true copies) | drop precision |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     for dump in args.dumps:
         n_docs = sum(1 for _ in dump.with_name(dump.name + ".index.jsonl").open())
         for extra in variants:
@@ -248,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"| {r['mb'] / r['cpu_seconds']:.2f} "
                     f"| {r['main_maxrss_mb']:.0f} / {tree} / {pss} "
                     f"| {rec if ok else r['note']} | {r.get('dropped', '-')} "
-                    f"({r.get('true_copies', '-')}) |",
+                    f"({r.get('true_copies', '-')}) | {f(r.get('drop_precision'), '{:.3f}')} |",
                     flush=True,
                 )
     print(f"load average at end: {load_average()}", file=sys.stderr)
