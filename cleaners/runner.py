@@ -289,7 +289,7 @@ def _clean_and_dedupe(
 ) -> RunResult:
     started = time.perf_counter()
     cleaned = DocumentStore(config.temp_dir)
-    features = FeatureSpill(config.temp_dir)  # hashes on disk past 64 MB, as the articles
+    features = FeatureSpill(config.temp_dir)  # hashes on disk past 16 MB each
     line_keys: list[LineKeys] | None = []
     emptied: set[int] = set()  # positions of articles cleaning removed whole
     for packed, empty, feature, keys in _clean_all(raw_docs, config, notify):
@@ -321,6 +321,7 @@ def _clean_and_dedupe(
             result = dedupe_against_index(result, config.index, config.dedupe)
     else:
         result = DedupeResult(kept=docs, duplicates=[], clusters=[])
+    features.close()  # its files' disk space: dedupe keeps its own copy in its own order
     notify("dedupe", len(substantive), len(substantive))
     timings["dedupe"] = time.perf_counter() - started
     return RunResult(reports, cleaned, result, bad_records, timings, config)

@@ -725,7 +725,7 @@ def find_duplicates(
     earlier (in parallel); a None entry, or no list, is computed here. A list given is emptied
     as it is consumed, so its hashes are not held twice over the run. `jobs` > 1 draws the
     story signatures and checks the candidate pairs in that many forked processes
-    (`dedupe.parallel`); the result does not depend on it. Word-shingle hashes past 64 MB wait
+    (`dedupe.parallel`); the result does not depend on it. Word-shingle hashes past 16 MB wait
     in a temporary file in `temp_dir` (`dedupe.spill`; the system's temporary folder if None).
 
     >>> a = Document("a", "The council voted to close the old bridge on Monday.", "x", (1, 1))

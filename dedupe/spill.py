@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from cleaners.errors import OutputError
 
-SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
+SPOOL_BYTES = 16 << 20  # held in memory up to this size (about 25 MB of input), then on disk
 WRITE_BYTES = 4 << 20  # appended arrays are written to the file this many bytes at a time
 
 Scalar = TypeVar("Scalar", bound=np.generic)
