@@ -314,14 +314,18 @@ def _clean_and_dedupe(
     substantive = [i for i in range(len(cleaned)) if i not in emptied]
     started = time.perf_counter()
     docs = DocumentView(cleaned, substantive)
-    if config.deduplicate:
-        given = Selection(features, substantive)
-        result = find_duplicates(docs, config.dedupe, given, config.jobs, config.temp_dir)
-        if config.index is not None:
-            result = dedupe_against_index(result, config.index, config.dedupe)
-    else:
-        result = DedupeResult(kept=docs, duplicates=[], clusters=[])
-    features.close()  # its files' disk space: dedupe keeps its own copy in its own order
+    try:
+        if config.deduplicate:
+            # find_duplicates closes the selection, and so the features, once it has its own
+            # copy of them in its own order
+            given = Selection(features, substantive)
+            result = find_duplicates(docs, config.dedupe, given, config.jobs, config.temp_dir)
+            if config.index is not None:
+                result = dedupe_against_index(result, config.index, config.dedupe)
+        else:
+            result = DedupeResult(kept=docs, duplicates=[], clusters=[])
+    finally:
+        features.close()
     notify("dedupe", len(substantive), len(substantive))
     timings["dedupe"] = time.perf_counter() - started
     return RunResult(reports, cleaned, result, bad_records, timings, config)

@@ -397,20 +397,25 @@ def _features(parts: Iterable[DocumentFeatures], directory: Path | None = None) 
     story_keys = ArraySpill(np.uint64, directory)
     names: list[U64] = []  # a few dozen a document
     frequencies = _DocumentFrequencies()
-    for key, near, story, named in parts:
-        exact.append(key)
-        shingles.append(near)
-        story_keys.append(story)
-        names.append(named)
-        frequencies.add(story)
-    shingles.flush()  # before any fork: no child may write what is waiting
-    vocab, df = frequencies.result()
-    n = len(exact)
-    # binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in one
-    # story says no more about which event it covers than once; see STORY_THRESHOLD
-    idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
-    terms, norms = story_terms(story_keys, vocab, idf)
-    story_keys.close()
+    try:
+        for key, near, story, named in parts:
+            exact.append(key)
+            shingles.append(near)
+            story_keys.append(story)
+            names.append(named)
+            frequencies.add(story)
+        shingles.flush()  # before any fork: no child may write what is waiting
+        vocab, df = frequencies.result()
+        n = len(exact)
+        # binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in
+        # one story says no more about which event it covers than once; see STORY_THRESHOLD
+        idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
+        terms, norms = story_terms(story_keys, vocab, idf)
+    except BaseException:
+        shingles.close()
+        raise
+    finally:
+        story_keys.close()
     return _Features(exact, shingles, terms, vocab, idf, norms, name_terms(names, vocab))
 
 
@@ -684,8 +689,8 @@ def warn_story_buckets_skipped(count: int, config: DedupeConfig) -> None:
     """Say how many story buckets were too common to use, whichever engine bucketed them."""
     if count:
         logger.warning(
-            "dedupe: %d story LSH buckets held more than %d documents after splitting by %d "
-            "bands and were skipped (words too common to mark one story)",
+            "dedupe: %d story LSH buckets held more than %d documents (split by up to %d "
+            "bands) and were skipped: words too common to mark one story",
             count,
             config.story_max_bucket,
             config.story_max_depth,
@@ -742,11 +747,17 @@ def find_duplicates(
         raise ValueError(f"features has {len(given)} entries for {len(docs)} documents")
     parts = (given[i] or document_features(docs[i], config.seed) for i in order)
     collection = _features(parts, temp_dir)
+    # consumed: the hashes given are not held past `_features`
     if isinstance(features, list):
-        features.clear()  # consumed: the content-word hashes are not held past `_features`
+        features.clear()
+    elif callable(getattr(features, "close", None)):
+        features.close()  # type: ignore[union-attr]
     del given
-    pairs, stats = candidates(collection, config, jobs)
-    return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config, jobs)
+    try:
+        pairs, stats = candidates(collection, config, jobs)
+        return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config, jobs)
+    finally:
+        collection.shingles.close()
 
 
 def verify_and_cluster(

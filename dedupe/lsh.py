@@ -311,7 +311,7 @@ class TopCollisions:
 
     pairs: Pairs  # (m, 2), i < j, sorted, unique
     collisions: int  # distinct pairs sharing at least one band (before the top k)
-    oversized: int  # buckets larger than max_bucket, skipped (counted once per band)
+    oversized: int  # buckets still larger than max_bucket after splitting, skipped
     passes: int  # ranges of documents gathered one at a time
 
 
@@ -332,7 +332,7 @@ class SmallBuckets:
     n: int  # documents
     bands: list[_BandBuckets]
     entries: I64  # per document: its pair entries summed over the bands (bucket size - 1 each)
-    oversized: int  # buckets larger than max_bucket, skipped (counted once per band)
+    oversized: int  # buckets still larger than max_bucket after splitting, skipped
 
 
 def small_buckets(

@@ -78,6 +78,8 @@ def fork_imap(
 ) -> Iterator[T]:
     """`task(lo, hi)` over consecutive slices of `range(total)` in `jobs` forked children,
     yielding the answers in slice order as they come, so a caller can store each and let it go.
+    (The pool's result thread holds answers that arrive before the caller asks: a caller that
+    copies each one away, as dedupe's do, keeps that to a slice or two.)
 
     One slice per job, or more when a slice would hold over `most` items: a child holds its
     slice's answer twice over (built, then pickled to the parent) until the parent has it, so a

@@ -75,7 +75,10 @@ class ArraySpill(Sequence[npt.NDArray[Scalar]], Generic[Scalar]):
         self._store(range(len(self))[index], values)
 
     def _store(self, position: int, values: npt.NDArray[Any]) -> None:
-        values = np.ascontiguousarray(values, dtype=self._dtype)
+        # a copy, read-only: what is held in memory cannot change behind the spill's back, as
+        # what was read back from the file cannot; a value the dtype cannot hold is an error
+        values = np.asarray(values).astype(self._dtype, order="C", casting="safe", copy=True)
+        values.flags.writeable = False
         self._sizes[position] = values.size
         if self._held is not None:
             if position == len(self._held):
@@ -113,9 +116,12 @@ class ArraySpill(Sequence[npt.NDArray[Scalar]], Generic[Scalar]):
         so that no child writes it again."""
         if not self._pending:
             return
-        data = b"".join(self._pending)
+        data = memoryview(b"".join(self._pending))
+        at = self._end - len(data)
         try:
-            os.pwrite(self._file.fileno(), data, self._end - len(data))
+            while data:  # a write may take fewer bytes than it was given
+                written = os.pwrite(self._file.fileno(), data, at)
+                data, at = data[written:], at + written
         except OSError as exc:
             raise self._error(exc) from exc
         self._pending, self._pending_bytes = [], 0
@@ -156,6 +162,11 @@ class ArraySpill(Sequence[npt.NDArray[Scalar]], Generic[Scalar]):
         self.flush()
         size = self._sizes[position] * self._dtype.itemsize
         data = os.pread(self._file.fileno(), size, self._starts[position]) if size else b""
+        if len(data) != size:
+            raise OutputError(
+                f"dedupe hashes in {self._directory or tempfile.gettempdir()} were cut short "
+                f"({len(data)} of {size} bytes read back); was the disk full?"
+            )
         values: npt.NDArray[Scalar] = np.frombuffer(data, dtype=self._dtype)
         return values
 
@@ -171,7 +182,9 @@ T = TypeVar("T")
 
 
 class Selection(Sequence[T]):
-    """Some positions of a sequence, in the order given, without copying the items."""
+    """Some positions of a sequence, in the order given, without copying the items.
+    `close()` closes the sequence too, where it has a `close` (a caller done with the
+    selection is done with what it was taken from)."""
 
     def __init__(self, base: Sequence[T], positions: Iterable[int]) -> None:
         self._base = base
@@ -190,3 +203,8 @@ class Selection(Sequence[T]):
         if isinstance(index, slice):
             return [self._base[p] for p in self._positions[index]]
         return self._base[self._positions[index]]
+
+    def close(self) -> None:
+        close = getattr(self._base, "close", None)
+        if close is not None:
+            close()

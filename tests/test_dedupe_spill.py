@@ -98,3 +98,39 @@ def test_a_run_with_every_hash_on_disk_gives_the_same_result(
     spilled = run_documents(corpus(), RunConfig(jobs=jobs, temp_dir=tmp_path))
     assert outcome(spilled) == outcome(held)
     assert spilled.dedupe.stats == held.dedupe.stats
+
+
+def test_held_arrays_are_copies_and_values_must_fit() -> None:
+    stored = spill.ArraySpill(np.uint32)
+    values = np.arange(4, dtype=np.uint32)
+    stored.append(values)
+    values[0] = 99  # the caller's array changes; the spill's does not
+    assert stored[0].tolist() == [0, 1, 2, 3]
+    with pytest.raises(TypeError):
+        stored.append(np.array([2**40], dtype=np.uint64))  # would be cut to 32 bits
+
+
+def test_forked_children_read_what_was_still_waiting_to_be_written() -> None:
+    stored = spill.ArraySpill(np.uint64, spool_bytes=0)
+    for n in range(30):
+        stored.append(np.arange(n, dtype=np.uint64) + 5)
+    # no flush: a child's read writes the waiting bytes, the same bytes at the same offsets
+    sums = fork_map(lambda lo, hi: [int(stored[i].sum()) for i in range(lo, hi)], 30, 2, 1)
+    assert [s for part in sums for s in part] == [int(a.sum()) for a in stored]
+
+
+@pytest.mark.parametrize("spool_bytes", [0, 1 << 30])
+def test_feature_spill_reads_back_every_part(
+    monkeypatch: pytest.MonkeyPatch, spool_bytes: int
+) -> None:
+    monkeypatch.setattr(spill, "SPOOL_BYTES", spool_bytes)
+    docs = corpus()[:6]
+    features = [document_features(d, 1) for d in docs]
+    stored = FeatureSpill()
+    for feature in features:
+        stored.append(feature)
+    for want, have in zip(features, stored, strict=True):
+        assert have is not None and have[0] == want[0]
+        assert [a.tolist() for a in have[1:]] == [a.tolist() for a in want[1:]]
+    assert any(want[3].size for want in features)  # the names are there to compare
+    stored.close()
