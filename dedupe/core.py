@@ -727,8 +727,9 @@ def find_duplicates(
     """Find exact, near and same-story duplicates; keep one document per cluster.
 
     `features[i]`, where given, must be `document_features(docs[i], config.seed)`, computed
-    earlier (in parallel); a None entry, or no list, is computed here. A list given is emptied
-    as it is consumed, so its hashes are not held twice over the run. `jobs` > 1 draws the
+    earlier (in parallel); a None entry, or no list, is computed here. A list given is emptied,
+    and a sequence with a `close()` (`FeatureSpill`) closed, once consumed, so its hashes are
+    not held twice over the run. `jobs` > 1 draws the
     story signatures and checks the candidate pairs in that many forked processes
     (`dedupe.parallel`); the result does not depend on it. Word-shingle hashes past 16 MB wait
     in a temporary file in `temp_dir` (`dedupe.spill`; the system's temporary folder if None).
