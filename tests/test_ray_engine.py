@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cleaners.errors import ConfigError, WinnowError
@@ -143,14 +144,51 @@ def test_unknown_engine_is_a_config_error() -> None:
         RunConfig(engine="spark")
 
 
-@pytest.mark.parametrize("depth", [1, 3])
-def test_ray_engine_splits_story_buckets_as_local_does(
-    ray_session: None, tmp_path: Path, depth: int
-) -> None:
+def test_ray_engine_splits_story_buckets_as_local_does(ray_session: None, tmp_path: Path) -> None:
     # a cap of 2 puts most story buckets of this small corpus over it, so they are split
-    dedupe = DedupeConfig(story_max_bucket=2, story_max_depth=depth)
+    dedupe = DedupeConfig(story_max_bucket=2, story_max_depth=3)
     inputs = corpus(tmp_path)
     local = run(inputs, RunConfig(dedupe=dedupe))
     distributed = run(inputs, RunConfig(engine="ray", dedupe=dedupe))
     assert_same(local, distributed)
     assert local.dedupe.stats["story_buckets_skipped"] > 0
+
+
+@pytest.mark.parametrize("depth", [1, 2, 4])
+def test_ray_bucket_pairs_equal_the_local_split(depth: int) -> None:
+    """The function Ray runs on each story bucket (no Ray needed to call it) gives the local
+    engine's split buckets: the same pairs, bands shared and skipped buckets."""
+    from cleaners.ray_engine import _story_pairs
+    from dedupe import lsh
+
+    rng = np.random.default_rng(depth)
+    sigs = rng.integers(0, 3, size=(60, 10)).astype(np.uint64)
+    sigs[:9] = 4  # nine documents alike in every band: over the cap at any depth
+    bands, cap = sigs.shape[1], 6
+    shared: dict[tuple[int, int], int] = {}
+    skipped = 0
+    for band in range(bands):
+        groups: dict[int, list[int]] = {}
+        for rank in range(len(sigs)):
+            groups.setdefault(int(sigs[rank, band]), []).append(rank)
+        for members in groups.values():
+            then = [
+                b"".join(sigs[r, (band + e) % bands].tobytes() for e in range(1, depth))
+                for r in members
+            ]
+            left, right = _story_pairs(np.array(members, dtype=np.int64), then, cap)
+            for a, b in zip(left.tolist(), right.tolist(), strict=True):
+                if a < 0:
+                    skipped += 1
+                else:
+                    shared[(a, b)] = shared.get((a, b), 0) + 1
+    local = lsh.small_buckets(sigs, bands, 1, cap, depth)
+    found = lsh.top_k_of_buckets(local, k=len(sigs))
+    assert sorted(shared) == [tuple(p) for p in found.pairs.tolist()]
+    assert (len(shared), skipped) == (found.collisions, local.oversized)
+    # the bands each pair shares agree too: they decide each document's top partners
+    pairs = np.array(sorted(shared), dtype=np.int64).reshape(-1, 2)
+    counts = np.array([shared[p] for p in sorted(shared)], dtype=np.int64)
+    for k in (1, 3):
+        top = lsh.top_k_of_buckets(local, k=k).pairs.tolist()
+        assert lsh.top_k_per_item(pairs, counts, k).tolist() == top
