@@ -44,12 +44,11 @@ from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_document, document_steps, recurring_changes
 from cleaners.report_html import render_report
 from cleaners.split import split_dump
-from cleaners.store import DocumentStore, DocumentView, pack, unpack
+from cleaners.store import DocumentStore, DocumentView, Selection, pack, unpack
 from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, document_features
 from dedupe.index import check_index, dedupe_against_index
-from dedupe.spill import Selection
 
 log = logging.getLogger(__name__)
 

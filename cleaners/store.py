@@ -15,10 +15,12 @@ import tempfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from cleaners.document import Document, Removal
 from cleaners.errors import OutputError
+
+T = TypeVar("T")
 
 SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
 
@@ -49,30 +51,31 @@ def unpack(data: bytes) -> Document:
     )
 
 
-class _ByPosition(Sequence[Document]):
-    """A sequence that builds one document at a time from its position (`_read`)."""
+class ByPosition(Sequence[T]):
+    """A sequence that builds one item at a time from its position (`_read`): the articles of
+    a store, and elsewhere the dedupe hashes held on disk (`dedupe.spill`)."""
 
-    def _read(self, position: int) -> Document:
+    def _read(self, position: int) -> T:
         raise NotImplementedError
 
     @overload
-    def __getitem__(self, index: int) -> Document: ...
+    def __getitem__(self, index: int) -> T: ...
 
     @overload
-    def __getitem__(self, index: slice) -> list[Document]: ...
+    def __getitem__(self, index: slice) -> list[T]: ...
 
-    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+    def __getitem__(self, index: int | slice) -> T | list[T]:
         positions = range(len(self))  # IndexError, negative indices and slices as a list has
         if isinstance(index, slice):
             return [self._read(p) for p in positions[index]]
         return self._read(positions[index])
 
-    def __iter__(self) -> Iterator[Document]:
+    def __iter__(self) -> Iterator[T]:
         for position in range(len(self)):
             yield self._read(position)
 
 
-class DocumentStore(_ByPosition):
+class DocumentStore(ByPosition[Document]):
     """An append-only sequence of documents, pickled into a temporary file.
 
     `store[i] = doc` replaces an article (a later step changed it): the new pickle is appended
@@ -134,15 +137,28 @@ class DocumentStore(_ByPosition):
         self._file.close()
 
 
-class DocumentView(_ByPosition):
-    """Some positions of a sequence of documents, in the order given, without copying them."""
+class Selection(ByPosition[T]):
+    """Some positions of a sequence, in the order given, without copying the items.
 
-    def __init__(self, base: Sequence[Document], positions: Iterable[int]) -> None:
+    `close()` closes the sequence too, where it has a `close` (a caller done with the selection
+    is done with what it was taken from).
+    """
+
+    def __init__(self, base: Sequence[T], positions: Iterable[int]) -> None:
         self._base = base
         self._positions = array("q", positions)
 
     def __len__(self) -> int:
         return len(self._positions)
 
-    def _read(self, position: int) -> Document:
+    def _read(self, position: int) -> T:
         return self._base[self._positions[position]]
+
+    def close(self) -> None:
+        close = getattr(self._base, "close", None)
+        if close is not None:
+            close()
+
+
+class DocumentView(Selection[Document]):
+    """Some positions of a sequence of documents (a store's, most often), in the order given."""

@@ -25,19 +25,18 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 
 from cleaners.document import Document
-from cleaners.store import DocumentView
+from cleaners.store import ByPosition, DocumentView, Selection
 from dedupe.clusters import Check, Group, build_groups
 from dedupe.lsh import bucket_collisions, optimal_params, small_buckets, top_k_of_buckets
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
 from dedupe.parallel import fork_imap, fork_map
 from dedupe.shingles import document_hashes, exact_key, name_hashes
-from dedupe.spill import ArraySpill, Selection
+from dedupe.spill import ArraySpill
 
 logger = logging.getLogger(__name__)
 
@@ -292,7 +291,7 @@ def document_features(doc: Document, seed: int) -> DocumentFeatures:
     return exact_key(text, seed), np.unique(near.astype(np.uint32)), np.unique(story), names
 
 
-class FeatureSpill(Sequence[DocumentFeatures | None]):
+class FeatureSpill(ByPosition[DocumentFeatures | None]):
     """`document_features` of many documents, as a runner collects them while it cleans, with
     their hashes on disk past a size (`dedupe.spill`). A None entry is computed later, by
     `find_duplicates`. Why: held as arrays until dedupe, they were about 1.1 bytes per byte of
@@ -327,29 +326,11 @@ class FeatureSpill(Sequence[DocumentFeatures | None]):
     def __len__(self) -> int:
         return len(self._exact)
 
-    @overload
-    def __getitem__(self, index: int) -> DocumentFeatures | None: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[DocumentFeatures | None]: ...
-
-    def __getitem__(
-        self, index: int | slice
-    ) -> DocumentFeatures | list[DocumentFeatures | None] | None:
-        positions = range(len(self))
-        if isinstance(index, slice):
-            return [self._read(p) for p in positions[index]]
-        return self._read(positions[index])
-
     def _read(self, position: int) -> DocumentFeatures | None:
         if position in self._missing:
             return None
-        shingles, keys, names = (
-            self._shingles[position],
-            self._keys[position],
-            self._names[position],
-        )
-        return self._exact[position], shingles, keys, names
+        exact, shingles = self._exact[position], self._shingles[position]
+        return exact, shingles, self._keys[position], self._names[position]
 
     def close(self) -> None:
         for spill in (self._shingles, self._keys, self._names):
@@ -422,12 +403,7 @@ def _features(parts: Iterable[DocumentFeatures], directory: Path | None = None) 
 def name_terms(names: Sequence[U64], vocab: U64) -> list[U32]:
     """Each document's names as indices into `vocab`, like its `story_terms` (a name that is
     not a content word, such as a stopword, has none and is dropped)."""
-    found = []
-    for keys in names:
-        at = np.minimum(np.searchsorted(vocab, keys), max(vocab.size - 1, 0))
-        hit = vocab[at] == keys if vocab.size else np.zeros(keys.size, dtype=bool)
-        found.append(at[hit].astype(np.uint32))
-    return found
+    return [_common(keys, vocab)[1].astype(np.uint32) for keys in names]
 
 
 def _common(a: U64 | U32, b: U64 | U32) -> tuple[I64, I64]:

@@ -18,14 +18,15 @@ from __future__ import annotations
 import os
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from cleaners.errors import OutputError
+from cleaners.store import ByPosition, Selection
 
 SPOOL_BYTES = 16 << 20  # held in memory up to this size (about 25 MB of input), then on disk
 WRITE_BYTES = 4 << 20  # appended arrays are written to the file this many bytes at a time
@@ -33,7 +34,7 @@ WRITE_BYTES = 4 << 20  # appended arrays are written to the file this many bytes
 Scalar = TypeVar("Scalar", bound=np.generic)
 
 
-class ArraySpill(Sequence[npt.NDArray[Scalar]], Generic[Scalar]):
+class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
     """An append-only sequence of 1-D arrays of one dtype, spooled to an unlinked temporary file.
 
     `spill[i] = values` replaces an array (its new bytes are appended; positions never move).
@@ -140,22 +141,6 @@ class ArraySpill(Sequence[npt.NDArray[Scalar]], Generic[Scalar]):
         """Each array's length, without reading any."""
         return np.frombuffer(self._sizes, dtype=np.int64).copy()
 
-    @overload
-    def __getitem__(self, index: int) -> npt.NDArray[Scalar]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[npt.NDArray[Scalar]]: ...
-
-    def __getitem__(self, index: int | slice) -> npt.NDArray[Scalar] | list[npt.NDArray[Scalar]]:
-        positions = range(len(self))  # IndexError, negative indices and slices as a list has
-        if isinstance(index, slice):
-            return [self._read(p) for p in positions[index]]
-        return self._read(positions[index])
-
-    def __iter__(self) -> Iterator[npt.NDArray[Scalar]]:
-        for position in range(len(self)):
-            yield self._read(position)
-
     def _read(self, position: int) -> npt.NDArray[Scalar]:
         if self._held is not None:
             return self._held[position]
@@ -178,33 +163,4 @@ class ArraySpill(Sequence[npt.NDArray[Scalar]], Generic[Scalar]):
         self._starts, self._sizes = array("q"), array("q")
 
 
-T = TypeVar("T")
-
-
-class Selection(Sequence[T]):
-    """Some positions of a sequence, in the order given, without copying the items.
-    `close()` closes the sequence too, where it has a `close` (a caller done with the
-    selection is done with what it was taken from)."""
-
-    def __init__(self, base: Sequence[T], positions: Iterable[int]) -> None:
-        self._base = base
-        self._positions = array("q", positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | list[T]:
-        if isinstance(index, slice):
-            return [self._base[p] for p in self._positions[index]]
-        return self._base[self._positions[index]]
-
-    def close(self) -> None:
-        close = getattr(self._base, "close", None)
-        if close is not None:
-            close()
+__all__ = ["SPOOL_BYTES", "WRITE_BYTES", "ArraySpill", "Selection"]
