@@ -361,6 +361,17 @@ def _run_with_progress(sources: Sequence[Any], config: RunConfig, quiet: bool) -
         return run(sources, config, progress)
 
 
+# clusters listed in the terminal summary: a 1 GB run has tens of thousands, and a table of them
+# all took longer to print than some stages took to run; the output files list every one
+SUMMARY_CLUSTERS = 20
+
+
+def largest_clusters(clusters: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The `limit` clusters with the most members, in the report's order among equals."""
+    ranked = sorted(enumerate(clusters), key=lambda item: (-len(item[1]["members"]), item[0]))
+    return [cluster for _, cluster in sorted(ranked[:limit], key=lambda item: item[0])]
+
+
 def render_summary(result: RunResult, out: Path | None) -> None:
     report = build_report(result)
     counts = report["counts"]
@@ -386,12 +397,16 @@ def render_summary(result: RunResult, out: Path | None) -> None:
     out_console.print(reasons)
 
     if report["clusters"]:
-        clusters = Table(title="Duplicate clusters", title_justify="left")
+        shown = largest_clusters(report["clusters"], SUMMARY_CLUSTERS)
+        title = "Duplicate clusters"
+        if len(shown) < len(report["clusters"]):
+            title += f" (the {len(shown)} largest of {len(report['clusters'])})"
+        clusters = Table(title=title, title_justify="left")
         clusters.add_column("cluster")
         clusters.add_column("tier")
         clusters.add_column("article")
         clusters.add_column("similarity", justify="right")
-        for cluster in report["clusters"]:
+        for cluster in shown:
             for member in cluster["members"]:
                 keeper = member["id"] == cluster["keeper"]
                 clusters.add_row(
@@ -401,6 +416,14 @@ def render_summary(result: RunResult, out: Path | None) -> None:
                     "" if keeper else f"{member['similarity']:.2f}",
                 )
         out_console.print(clusters)
+        if len(shown) < len(report["clusters"]):
+            where = (
+                "duplicates.jsonl and report.html" if out is not None else "a run without --dry-run"
+            )
+            out_console.print(
+                f"{len(report['clusters']) - len(shown)} more clusters: see {where}",
+                style="dim",
+            )
     else:
         out_console.print("No duplicates found.")
     for item in result.inputs:

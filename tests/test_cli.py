@@ -201,3 +201,40 @@ def test_temp_dir_holds_nothing_after_a_run_and_must_exist(tmp_path: Path) -> No
     assert (out / "articles.jsonl").read_text().count("\n") == 2
     done = run_cli("clean", str(dump), "--out", str(out), "--temp-dir", str(tmp_path / "no"))
     assert_clean_error(done, 2, "not an existing folder")
+
+
+def test_summary_lists_only_the_largest_clusters(tmp_path: Path) -> None:
+    """A big run has thousands of clusters: the terminal gets the largest few and a pointer to
+    the files that list them all; the files still hold every one."""
+    import random
+
+    from cli import SUMMARY_CLUSTERS
+
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    words = [a + b + c for a in syllables for b in syllables[:20] for c in syllables[:10]]
+    rng = random.Random(7)
+    articles = []
+    for number in range(SUMMARY_CLUSTERS + 3):
+        body = " ".join(rng.choice(words) for _ in range(90))
+        article = f"Report number {number} on the {rng.choice(words)} plan\n\n{body}.\n"
+        articles += [article, article]  # one exact copy each: one cluster per article
+    (tmp_path / "d.txt").write_text("\n-----\n\n".join(articles), encoding="utf-8")
+    out = tmp_path / "o"
+    done = run_cli("clean", str(tmp_path / "d.txt"), "--out", str(out), "--no-txt")
+    assert done.returncode == 0, done.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert len(report["clusters"]) == SUMMARY_CLUSTERS + 3
+    assert f"the {SUMMARY_CLUSTERS} largest of {SUMMARY_CLUSTERS + 3}" in done.stdout
+    assert "3 more clusters: see duplicates.jsonl and report.html" in done.stdout
+    assert done.stdout.count("dropped: ") == SUMMARY_CLUSTERS
+
+
+def test_largest_clusters_keeps_report_order_among_equals() -> None:
+    from cli import largest_clusters
+
+    clusters = [
+        {"id": name, "members": [0] * size}
+        for name, size in [("a", 2), ("b", 3), ("c", 2), ("d", 4), ("e", 2)]
+    ]
+    assert [c["id"] for c in largest_clusters(clusters, 3)] == ["a", "b", "d"]
+    assert largest_clusters(clusters, 10) == clusters
