@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from cleaners.document import Document
 from dedupe import Cluster, DedupeConfig, DedupeResult, core, find_duplicates
-from dedupe.core import DocumentFeatures, document_features
+from dedupe.core import U32, DocumentFeatures, document_features
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
 
@@ -366,3 +367,56 @@ def test_two_events_of_one_topic_naming_different_people_and_places_are_not_one_
 def test_names_agree(a: list[int], b: list[int], least_share: float, agree: bool) -> None:
     as_u32 = [np.array(x, dtype=np.uint32) for x in (a, b)]
     assert core.names_agree(*as_u32, least_share) is agree
+
+
+SORTED_U32 = st.lists(st.integers(0, 2**32 - 1), max_size=30, unique=True).map(
+    lambda values: np.array(sorted(values), dtype=np.uint32)
+)
+
+
+@given(st.lists(st.tuples(SORTED_U32, SORTED_U32), max_size=12))
+def test_shared_by_pair_equals_each_pairs_intersection(pairs: list[tuple[U32, U32]]) -> None:
+    """The batched intersection behind `_Checker.check_pairs` finds, pair by pair, exactly the
+    values `_common` finds, at the right positions of the concatenated arrays."""
+    left, right = [a for a, _ in pairs], [b for _, b in pairs]
+    ia, ib, pair = core.shared_by_pair(left, right)
+    flat_a = np.concatenate(left or [np.empty(0, np.uint32)])
+    flat_b = np.concatenate(right or [np.empty(0, np.uint32)])
+    assert (flat_a[ia] == flat_b[ib]).all()
+    for p, (a, b) in enumerate(pairs):
+        assert flat_a[ia[pair == p]].tolist() == a[core._common(a, b)[0]].tolist()
+
+
+def test_check_pairs_equals_the_pairwise_formulas() -> None:
+    """Every tier's batched check against jaccard, cosine_and_shared and names_agree."""
+    rng = np.random.default_rng(3)
+    vocabulary = [f"w{k}" for k in range(400)]
+    docs = []
+    for k in range(60):
+        words = rng.choice(vocabulary, size=int(rng.integers(20, 120)))
+        names = " ".join(f"and {v.upper()}" for v in rng.choice(vocabulary[:30], size=4))
+        docs.append(Document(f"d{k}", " ".join(words) + f" said {names}.", "x", (k, k)))
+    docs += [replace(docs[0], id="copy"), replace(docs[1], id="near", text=docs[1].text + " ok")]
+    config = DedupeConfig(story_min_shared=3)
+    features = core._features(core.document_features(d, config.seed) for d in docs)
+    n = len(docs)
+    left, right = np.triu_indices(n, 1)
+    checker = core._Checker(features, config, np.empty(0, dtype=np.int64))
+    tiers, similarities = checker.check_pairs(left.astype(np.int64), right.astype(np.int64))
+    f = features
+    for i, j, tier, similarity in zip(left, right, tiers, similarities, strict=True):
+        if f.exact[i] == f.exact[j]:
+            assert (core.TIER_NAMES[tier], similarity) == ("exact", 1.0)
+            continue
+        near = core.jaccard(f.shingles[i], f.shingles[j])
+        story, shared = core.cosine_and_shared(
+            f.story_terms[i], f.story_weights(i), f.story_terms[j], f.story_weights(j)
+        )
+        if near >= config.near_threshold:
+            assert (core.TIER_NAMES[tier], similarity) == ("near", near)
+            continue
+        assert similarity == pytest.approx(story, abs=1e-12)
+        agree = core.names_agree(f.story_names[i], f.story_names[j], config.story_min_names)
+        passed = story >= config.story_threshold and shared >= 3 and agree
+        assert core.TIER_NAMES[tier] == ("story" if passed else None)
+    assert {core.TIER_NAMES[t] for t in tiers} == {"exact", "near", "story", None}
