@@ -16,6 +16,7 @@ numpy (`dedupe.hashing.combine_windows`), equal to `hash_tokens(word_shingles(te
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
@@ -67,7 +68,36 @@ def normalise(text: str) -> str:
 
 def exact_key(text: str, seed: int) -> int:
     """Seeded 64-bit xxhash of `normalise(text)`: equal keys mean the same words in order."""
-    return int(xxhash.xxh3_64_intdigest(normalise(text).encode("utf-8"), seed=seed))
+    folded = _ascii_normalised(text)
+    if folded is None:
+        folded = normalise(text).encode("utf-8")
+    return int(xxhash.xxh3_64_intdigest(folded, seed=seed))
+
+
+# `normalise` for ASCII bytes: A-Z lowercased, every punctuation mark and symbol (all of ASCII's
+# are \p{P} or \p{S}) blanked, every other byte kept.
+_ASCII_NORMALISE = bytes(
+    (c | 0x20) if 65 <= c <= 90 else 32 if chr(c) in string.punctuation else c for c in range(256)
+)
+
+
+def _ascii_normalised(text: str) -> bytes | None:
+    """`normalise(text)` in UTF-8, or None when the text is not ASCII once its typographic
+    quotes, dashes and no-break spaces (punctuation and White_Space: all become spaces) are.
+
+    Why: the `regex` substitution took about a third of the per-document dedupe features'
+    time. `bytes.split()` splits on exactly the ASCII characters that are Unicode White_Space,
+    as SPACE does, so the result is the same bytes (a property test checks).
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    if not data.isascii():
+        for typographic, _ in _TYPOGRAPHIC:
+            if typographic in data:
+                data = data.replace(typographic, b" ")
+        if not data.isascii():
+            return None
+    # `str.strip` also strips the separators U+001C..U+001F, which are not White_Space
+    return b" ".join(data.translate(_ASCII_NORMALISE).split()).strip(b" \x1c\x1d\x1e\x1f")
 
 
 @lru_cache(maxsize=1)

@@ -88,6 +88,28 @@ def test_word_bytes_equal_the_unicode_regex(text: str) -> None:
     assert dedupe.shingles._word_bytes(text) == expected
 
 
+@given(ASCIIISH | WORDISH)
+def test_exact_key_fast_path_equals_the_unicode_normalise(text: str) -> None:
+    """The bytes fast path of `exact_key` gives `normalise`'s bytes, and declines (None) only
+    text that is not ASCII once its typographic punctuation is."""
+    fast = dedupe.shingles._ascii_normalised(text)
+    assert fast is None or fast == normalise(text).encode("utf-8")
+    plain = text
+    for typographic in "\u2019\u201c\u201d\u2018\u2013\u2014\u2026\u00a0":
+        plain = plain.replace(typographic, " ")
+    assert (fast is not None) == plain.isascii()
+
+
+def test_exact_key_fast_path_is_taken_for_news_text() -> None:
+    text = "“Don’t,” she said – twice… then\u00a0LEFT.\tA_b|c~d\x1ce"
+    assert dedupe.shingles._ascii_normalised(text) == normalise(text).encode()
+    assert dedupe.shingles._ascii_normalised("Zoë said") is None
+    assert (
+        dedupe.shingles._ascii_normalised("\x1f a\x1fb \x1c")
+        == normalise("\x1f a\x1fb \x1c").encode()
+    )
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
