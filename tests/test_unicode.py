@@ -220,3 +220,36 @@ def test_whole_text_scans_find_what_the_regex_patterns_find(text: str) -> None:
 
     for fast, full in zip(_WHOLE_TEXT_SCANS, (INVISIBLE, MAY_NEED_FTFY, ODD_SPACES), strict=True):
         assert (fast.search(text) is None) == (full.search(text) is None)
+
+
+def _needs_only_strip_by_full_scans(text: str) -> bool:
+    """`needs_only_strip` as it was before its cheap looks: every pattern over the whole text."""
+    from cleaners.unicode import _WHOLE_TEXT_SCANS
+
+    invisible, ftfy_targets, odd_spaces = _WHOLE_TEXT_SCANS
+    if invisible.search(text) or ftfy_targets.search(text):
+        return False
+    if not unicodedata.is_normalized("NFC", text):
+        return False
+    if odd_spaces.search(text) is None:
+        return True
+    return odd_spaces.search("\n".join(line.strip() for line in text.split("\n"))) is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *"ab é\u0301\n\t\u00a0“”’\u200b\u0085\r\u2028Ã©\ufffd&;#x1\x01\x7f\u3000\ud800",
+                *("&amp;", "  ", "\\u00e9", "\u00c3\u00a9"),
+            ]
+        )
+        | st.characters(),
+        max_size=40,
+    ).map("".join)
+)
+def test_needs_only_strip_cheap_looks_change_no_answer(text: str) -> None:
+    from cleaners.unicode import needs_only_strip
+
+    assert needs_only_strip(text) == _needs_only_strip_by_full_scans(text)
