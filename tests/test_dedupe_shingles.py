@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -173,3 +174,41 @@ def test_document_hashes_equal_the_string_functions(text: str) -> None:
 )
 def test_name_hashes(text: str, names: list[str]) -> None:
     assert name_hashes(text, 3).tolist() == sorted(hash_tokens(names, 3).tolist())
+
+
+NAMEISH = st.lists(
+    st.sampled_from(
+        [
+            "a",
+            "said",
+            "Ana",
+            "Lind's",
+            "O’Neill’s",
+            "Élysée",
+            "İstanbul",
+            "Straße",
+            "And",
+            "The",
+            "Monday",
+            "X",
+            "It's",
+            "S's",
+            "2",
+            "Ab2",
+            "ǅemal",
+            ",",
+            "Zoë’s",
+        ]
+    ),
+    max_size=12,
+).map(" ".join)
+
+
+@given(WORDISH | NAMEISH)
+def test_name_hashes_are_the_content_word_hashes_of_the_names(text: str) -> None:
+    """Each name's hash is what `document_hashes` gives the names as content words."""
+    from dedupe.shingles import CALENDAR, NAME
+
+    found = [name for name in NAME.findall(text) if name.casefold() not in CALENDAR]
+    expected = np.unique(document_hashes(" ".join(found), 1, 5)[1]) if found else []
+    assert name_hashes(text, 5).tolist() == list(expected)
