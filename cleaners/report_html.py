@@ -251,57 +251,58 @@ def shared_spans(a: str, b: str) -> tuple[list[Span], list[Span]]:
     [('Heavy rain', 's'), ('flooded the coast near Lima', 'v')]
     """
     ta, tb = _tokens(a), _tokens(b)
-    grams_a, grams_b = _grams(ta), _grams(tb)
-    pairs_a, pairs_b = _content_pairs(ta), _content_pairs(tb)
+    words_a, words_b = [t[2] for t in ta], [t[2] for t in tb]
+    grams_a, grams_b = _grams(words_a), _grams(words_b)
+    places_a, places_b = _content_places(words_a), _content_places(words_b)
+    pairs_a = [(words_a[i], words_a[j]) for i, j in places_a]
+    pairs_b = [(words_b[i], words_b[j]) for i, j in places_b]
     shared_grams = set(grams_a) & set(grams_b)
     shared_pairs = set(pairs_a) & set(pairs_b)
     return (
-        _spans(ta, grams_a, pairs_a, shared_grams, shared_pairs),
-        _spans(tb, grams_b, pairs_b, shared_grams, shared_pairs),
+        _spans(ta, grams_a, places_a, pairs_a, shared_grams, shared_pairs),
+        _spans(tb, grams_b, places_b, pairs_b, shared_grams, shared_pairs),
     )
 
 
 Token = tuple[int, int, str]
+Gram = tuple[str, ...]
 
 
 def _tokens(text: str) -> list[Token]:
     return [(m.start(), m.end(), m.group().casefold()) for m in WORD.finditer(text)]
 
 
-def _grams(tokens: list[Token]) -> dict[tuple[str, ...], list[int]]:
-    """Each word 5-gram with the token positions where it starts."""
-    grams: dict[tuple[str, ...], list[int]] = {}
-    for i in range(len(tokens) - SHINGLE + 1):
-        grams.setdefault(tuple(t[2] for t in tokens[i : i + SHINGLE]), []).append(i)
-    return grams
+def _grams(words: list[str]) -> list[Gram]:
+    """The word 5-gram starting at each position (none for a text of fewer words).
+
+    Built by `zip` over shifted lists, in C: a tuple sliced out per position had been most of
+    the report's time (its side-by-side views call this a few hundred times)."""
+    return list(zip(*(words[k:] for k in range(SHINGLE)), strict=False))
 
 
-def _content_pairs(tokens: list[Token]) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    content = [i for i, t in enumerate(tokens) if t[2] not in STOPWORDS and len(t[2]) > 2]
-    pairs: dict[tuple[str, str], list[tuple[int, int]]] = {}
-    for i, j in itertools.pairwise(content):
-        pairs.setdefault((tokens[i][2], tokens[j][2]), []).append((i, j))
-    return pairs
+def _content_places(words: list[str]) -> list[tuple[int, int]]:
+    """Positions of each two consecutive content words (stopwords and short words skipped)."""
+    content = [i for i, w in enumerate(words) if w not in STOPWORDS and len(w) > 2]
+    return list(itertools.pairwise(content))
 
 
 def _spans(
     tokens: list[Token],
-    grams: dict[tuple[str, ...], list[int]],
-    pairs: dict[tuple[str, str], list[tuple[int, int]]],
-    shared_grams: set[tuple[str, ...]],
+    grams: list[Gram],
+    places: list[tuple[int, int]],
+    pairs: list[tuple[str, str]],
+    shared_grams: set[Gram],
     shared_pairs: set[tuple[str, str]],
 ) -> list[Span]:
     kind = [""] * len(tokens)
-    for gram, starts in grams.items():
+    verbatim = ["v"] * SHINGLE
+    for start, gram in enumerate(grams):
         if gram in shared_grams:
-            for start in starts:
-                for k in range(start, start + SHINGLE):
-                    kind[k] = "v"
-    for pair, places in pairs.items():
+            kind[start : start + SHINGLE] = verbatim
+    for (i, j), pair in zip(places, pairs, strict=True):
         if pair in shared_pairs:
-            for i, j in places:
-                for k in (i, j):
-                    kind[k] = kind[k] or "s"
+            kind[i] = kind[i] or "s"
+            kind[j] = kind[j] or "s"
     spans: list[Span] = []
     for k, (start, end, _) in enumerate(tokens):
         if not kind[k]:
