@@ -98,6 +98,8 @@ STORY_TOP_K = 20
 STORY_MAX_DEPTH = 2
 # Near-tier buckets larger than this are starred to their first member instead of all pairs.
 NEAR_MAX_BUCKET = 100
+# Values of the smaller array from which `_common` merges both instead of a binary search each.
+MERGE_LEAST = 1 << 14
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
 EXACT, NEAR, STORY = 1, 2, 3
@@ -424,6 +426,14 @@ def _common(a: U64 | U32, b: U64 | U32) -> tuple[I64, I64]:
     if a.size == 0:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
+    if a.size >= MERGE_LEAST and a.dtype == b.dtype:
+        # a stable sort of two sorted runs is one merge (timsort), linear; a binary search per
+        # value of `a` was 1.6x slower on a batch of pairs' keys (600,000 a side)
+        both = np.concatenate([a, b])
+        order = np.argsort(both, kind="stable")
+        merged = both[order]
+        equal = np.flatnonzero(merged[1:] == merged[:-1])
+        return order[equal], order[equal + 1] - a.size
     pos = np.searchsorted(b, a)
     pos[pos == b.size] = 0
     hit = b[pos] == a
@@ -573,9 +583,11 @@ class _Checker:
                 small, large = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
                 reach &= ~((large > 0) & (small < config.near_threshold * large))
             at = np.flatnonzero(reach)
+            # each document read once a batch: its hashes may be on disk, and one document
+            # stands in a pair with a dozen others
+            read = {i: f.shingles[i] for i in np.unique(np.append(left[at], right[at])).tolist()}
             shared = _shared_counts(
-                [f.shingles[i] for i in left[at].tolist()],
-                [f.shingles[j] for j in right[at].tolist()],
+                [read[i] for i in left[at].tolist()], [read[j] for j in right[at].tolist()]
             )
             union = sizes_a[at] + sizes_b[at] - shared
             near = np.divide(shared, union, out=np.zeros(at.size), where=union > 0)
@@ -657,7 +669,7 @@ def _pair_keys(arrays: Sequence[U32]) -> U64:
 
 
 def _sizes(arrays: Sequence[U32]) -> I64:
-    return np.fromiter((a.size for a in arrays), dtype=np.int64, count=len(arrays))
+    return np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
 
 
 def near_signatures(shingles: Sequence[U32], config: DedupeConfig) -> U32:

@@ -420,3 +420,14 @@ def test_check_pairs_equals_the_pairwise_formulas() -> None:
         passed = story >= config.story_threshold and shared >= 3 and agree
         assert core.TIER_NAMES[tier] == ("story" if passed else None)
     assert {core.TIER_NAMES[t] for t in tiers} == {"exact", "near", "story", None}
+
+
+@pytest.mark.parametrize("size", [10, core.MERGE_LEAST, 3 * core.MERGE_LEAST])
+def test_common_equals_intersect1d_by_search_and_by_merge(size: int) -> None:
+    rng = np.random.default_rng(size)
+    a = np.unique(rng.integers(0, 4 * size, size + size // 2, dtype=np.uint64))
+    b = np.unique(rng.integers(0, 4 * size, 2 * size, dtype=np.uint64))
+    _, want_a, want_b = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+    for x, y, want_x, want_y in ((a, b, want_a, want_b), (b, a, want_b, want_a)):
+        got_x, got_y = core._common(x, y)
+        assert got_x.tolist() == want_x.tolist() and got_y.tolist() == want_y.tolist()
