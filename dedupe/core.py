@@ -743,7 +743,7 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
                 sigs, config.num_perm, 1, config.story_max_bucket, config.story_max_depth
             )
             del sigs  # 1 KB a document; the buckets hold what ranking needs
-            top = top_k_of_buckets(buckets, config.story_top_k)
+            top = top_k_of_buckets(buckets, config.story_top_k, jobs=jobs)
             del buckets
             codes.append(_pair_codes(usable, top.pairs, n))
             stats["story_collisions"] = top.collisions

@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedupe.hashing import COMBINE, splitmix64
+from dedupe.parallel import fork_imap
 
 Pairs = npt.NDArray[np.int64]  # shape (n_pairs, 2), i < j, sorted, unique
 I64 = npt.NDArray[np.int64]
@@ -303,6 +304,8 @@ def _top_k_lexsort(pairs: Pairs, scores: I64, k: int) -> Pairs:
 # gathers: its memory is about 40 bytes an entry at most, so a pass stays near 150 MB whatever
 # the collection size (100 MB of news: 7 passes, the same time as one).
 PASS_ENTRIES = 1 << 22
+# Documents from which `top_k_of_buckets` ranks its ranges in forked processes when asked to.
+PARALLEL_DOCUMENTS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,7 +401,7 @@ def top_k_collisions(
 
 
 def top_k_of_buckets(
-    buckets: SmallBuckets, k: int, pass_entries: int | None = None
+    buckets: SmallBuckets, k: int, pass_entries: int | None = None, jobs: int = 1
 ) -> TopCollisions:
     """Each document's `k` partners sharing the most bands (ties to the lower index), as
     `top_k_per_item` over every collision, gathered one range of documents at a time.
@@ -409,20 +412,32 @@ def top_k_of_buckets(
     articles. A document's top k needs only the pairs that contain it, so the documents are cut
     into ranges whose pair entries sum to at most `pass_entries`, and each range's pairs are
     gathered, counted and ranked on their own. The result is the same pairs (tested).
+
+    The ranges are independent, so `jobs` > 1 ranks them in that many forked processes
+    (`dedupe.parallel`), with at least `jobs` ranges once there are `PARALLEL_DOCUMENTS`
+    documents; the pairs are the same.
     """
     n = buckets.n
     budget = PASS_ENTRIES if pass_entries is None else pass_entries
     if n < 2:
         return TopCollisions(np.empty((0, 2), dtype=np.int64), 0, buckets.oversized, 0)
+    if jobs > 1 and n >= PARALLEL_DOCUMENTS:
+        budget = min(budget, -(-int(buckets.entries.sum()) // jobs))
     ranges = _ranges_within(buckets.entries, budget)
-    chosen: list[I64] = []
-    collisions = 0
-    for lo, hi in ranges:
-        codes, counts = _range_collisions(buckets.bands, n, lo, hi)
-        collisions += int(np.count_nonzero((codes // n >= lo) & (codes // n < hi)))
-        chosen.append(_top_k_of_range(codes, counts, n, k, lo, hi))
-        del codes, counts
-    kept = np.unique(np.concatenate(chosen))
+
+    def ranked(first: int, last: int) -> tuple[I64, int]:
+        chosen: list[I64] = [np.empty(0, dtype=np.int64)]
+        collisions = 0
+        for lo, hi in ranges[first:last]:
+            codes, counts = _range_collisions(buckets.bands, n, lo, hi)
+            collisions += int(np.count_nonzero((codes // n >= lo) & (codes // n < hi)))
+            chosen.append(_top_k_of_range(codes, counts, n, k, lo, hi))
+            del codes, counts
+        return np.concatenate(chosen), collisions
+
+    parts = list(fork_imap(ranked, len(ranges), jobs))
+    collisions = sum(found for _, found in parts)
+    kept = np.unique(np.concatenate([codes for codes, _ in parts]))
     pairs: Pairs = np.stack([kept // n, kept % n], axis=1)
     return TopCollisions(pairs, collisions, buckets.oversized, len(ranges))
 

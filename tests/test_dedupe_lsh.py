@@ -138,3 +138,20 @@ def test_splitting_finds_pairs_that_one_band_skips() -> None:
 def test_depth_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="depth must be at least 1"):
         lsh.small_buckets(np.zeros((3, 4), dtype=np.uint64), 4, 1, max_bucket=2, depth=0)
+
+
+@pytest.mark.parametrize("pass_entries", [40, 1 << 24])
+def test_top_k_of_buckets_in_forked_processes_equals_one_process(
+    monkeypatch: pytest.MonkeyPatch, pass_entries: int
+) -> None:
+    """Ranges ranked by two forked children give the same pairs and counts as one process."""
+    monkeypatch.setattr(lsh, "PARALLEL_DOCUMENTS", 10)
+    monkeypatch.setattr("dedupe.parallel.can_fork", lambda: True)
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 6, size=(120, 24)).astype(np.uint32)
+    buckets = lsh.small_buckets(sigs, 24, 1, max_bucket=12, depth=2)
+    one = lsh.top_k_of_buckets(buckets, 4, pass_entries)
+    two = lsh.top_k_of_buckets(buckets, 4, pass_entries, jobs=2)
+    assert two.pairs.tolist() == one.pairs.tolist() and one.pairs.size
+    assert (two.collisions, two.oversized) == (one.collisions, one.oversized)
+    assert two.passes >= 2
