@@ -177,8 +177,15 @@ def _icws_randoms(keys: U64, num_perm: int, seed: int) -> tuple[F64, F64, F64]:
 
 def _icws_sample(keys: U64, weights: F64, r: F64, log_c: F64, beta: F64) -> tuple[U64, U64]:
     """The sampled key and level per permutation, from the rows of random numbers."""
-    t = np.floor(np.log(weights).reshape(-1, 1) / r + beta)
-    log_a = log_c - r * (t - beta) - r
+    # the formula (log c - r (t - beta)) - r, evaluated in that order, in place: the same floats
+    # with three (keys x num_perm) temporaries instead of seven
+    t = np.divide(np.log(weights).reshape(-1, 1), r)
+    t += beta
+    np.floor(t, out=t)
+    log_a = np.subtract(t, beta)
+    log_a *= r
+    np.subtract(log_c, log_a, out=log_a)
+    log_a -= r
     best = np.argmin(log_a, axis=0)
     columns = np.arange(r.shape[1])
     level: U64 = t[best, columns].astype(np.int64).astype(np.uint64)
