@@ -672,18 +672,35 @@ def _sizes(arrays: Sequence[U32]) -> I64:
     return np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
 
 
-def near_signatures(shingles: Sequence[U32], config: DedupeConfig) -> U32:
+def near_signatures(shingles: Sequence[U32], config: DedupeConfig, jobs: int = 1) -> U32:
     """MinHash signatures (uint32) of many shingle-hash arrays, `SIGNATURE_BATCH` documents per
-    `minhash_batch` call, so the concatenated hashes stay small whatever the corpus size."""
-    signatures: U32 = np.empty((len(shingles), config.num_perm), dtype=np.uint32)
-    for lo in range(0, len(shingles), SIGNATURE_BATCH):
-        chunk = shingles[lo : lo + SIGNATURE_BATCH]
-        offsets = np.zeros(len(chunk) + 1, dtype=np.int64)
-        np.cumsum([k.size for k in chunk], out=offsets[1:])
-        flat = np.concatenate(chunk) if chunk else np.empty(0, dtype=np.uint64)
-        signatures[lo : lo + len(chunk)] = minhash_batch(
-            flat, offsets, config.num_perm, config.seed
-        )
+    `minhash_batch` call, so the concatenated hashes stay small whatever the corpus size; in
+    `jobs` forked processes, their slices filled into one array as they arrive."""
+
+    def batch(lo: int, hi: int) -> U32:
+        out: U32 = np.empty((hi - lo, config.num_perm), dtype=np.uint32)
+        for start in range(lo, hi, SIGNATURE_BATCH):
+            chunk = [shingles[i] for i in range(start, min(start + SIGNATURE_BATCH, hi))]
+            offsets = np.zeros(len(chunk) + 1, dtype=np.int64)
+            np.cumsum([k.size for k in chunk], out=offsets[1:])
+            flat = np.concatenate(chunk)
+            out[start - lo : start - lo + len(chunk)] = minhash_batch(
+                flat, offsets, config.num_perm, config.seed
+            )
+        return out
+
+    total = len(shingles)
+    parts = fork_imap(batch, total, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
+    first = next(parts)
+    if first.shape[0] == total:  # one slice, in this process: already the whole array
+        return first
+    signatures: U32 = np.empty((total, config.num_perm), dtype=np.uint32)
+    signatures[: first.shape[0]] = first
+    at = first.shape[0]
+    del first
+    for part in parts:
+        signatures[at : at + part.shape[0]] = part
+        at += part.shape[0]
     return signatures
 
 
@@ -714,7 +731,7 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
     if config.near:
         usable = np.flatnonzero(features.shingles.sizes())
         if usable.size >= 2:
-            near_sigs = near_signatures(Selection(features.shingles, usable.tolist()), config)
+            near_sigs = near_signatures(Selection(features.shingles, usable.tolist()), config, jobs)
             bands, rows = optimal_params(config.near_threshold, config.num_perm)
             found = bucket_collisions(near_sigs, bands, rows, config.near_max_bucket, "star")
             del near_sigs

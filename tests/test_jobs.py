@@ -15,7 +15,7 @@ import pytest
 
 from cleaners.document import Document
 from cleaners.runner import CHUNK, RunConfig, RunResult, run_documents
-from dedupe import core
+from dedupe import core, lsh
 
 
 def word(rng: random.Random) -> str:
@@ -72,12 +72,21 @@ def test_two_jobs_give_the_same_result_as_one(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The story signatures and pair checks run in forked children with jobs > 1 (here on
-    every slice, however small), and the duplicates, clusters and counts are those of one job."""
+    """The near and story signatures, the story top-k ranking and the pair checks run in
+    forked children with jobs > 1 (here on every slice, however small), and the duplicates,
+    clusters and counts are those of one job."""
     docs = corpus()
     one = core.find_duplicates(docs, core.DedupeConfig(), jobs=1)
     monkeypatch.setattr(core, "PARALLEL_LEAST", 1)
     monkeypatch.setattr(core, "SIGNATURE_SLICE", 3)  # the signatures come back in many pieces
+    monkeypatch.setattr(lsh, "PARALLEL_DOCUMENTS", 1)
+    ranked: list[int] = []
+    real_imap = lsh.fork_imap
+    monkeypatch.setattr(
+        lsh,
+        "fork_imap",
+        lambda task, total, jobs: ranked.append(jobs) or real_imap(task, total, jobs),
+    )
     forked: list[int] = []
     for name in ("fork_map", "fork_imap"):
         real = getattr(core, name)
@@ -89,7 +98,8 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
             ),
         )
     two = core.find_duplicates(docs, core.DedupeConfig(), jobs=2)
-    assert forked == [2, 2]  # story signatures, then the candidate checks
+    assert forked == [2, 2, 2]  # near signatures, story signatures, the candidate checks
+    assert ranked == [2]  # the story top-k ranking
     assert [d.id for d in two.kept] == [d.id for d in one.kept]
     assert [(d.doc.id, d.duplicate_of, d.tier, d.similarity) for d in two.duplicates] == [
         (d.doc.id, d.duplicate_of, d.tier, d.similarity) for d in one.duplicates
