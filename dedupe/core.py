@@ -32,7 +32,13 @@ import numpy.typing as npt
 from cleaners.document import Document
 from cleaners.store import ByPosition, DocumentView, Selection
 from dedupe.clusters import Check, Group, build_groups
-from dedupe.lsh import bucket_collisions, optimal_params, small_buckets, top_k_of_buckets
+from dedupe.lsh import (
+    bucket_collisions,
+    optimal_params,
+    ranges_within,
+    small_buckets,
+    top_k_of_buckets,
+)
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
 from dedupe.parallel import fork_imap, fork_map
 from dedupe.shingles import document_hashes, exact_key, name_hashes
@@ -103,9 +109,10 @@ MERGE_LEAST = 1 << 14
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
 EXACT, NEAR, STORY = 1, 2, 3
-# Candidate pairs checked at once (`_Checker.check_pairs`): their word indices, two uint64 keys
-# each, take about 2.5 MB per 1,000 pairs of news articles.
-CHECK_BATCH = 4096
+# Shingle hashes and word indices of the candidate pairs checked at once (`_Checker.verify`):
+# each becomes a uint64 key, and the merge in `_common` holds about four arrays of them, so a
+# batch takes about 64 MB (about 1,800 pairs of news articles).
+CHECK_ENTRIES = 1 << 21
 # Content-word hashes counted at a time for the collection's document frequencies.
 MERGE_KEYS = 1 << 22
 # Documents per `minhash_batch` call: about 1 M shingles of news articles, 8 MB of hashes.
@@ -416,9 +423,11 @@ def name_terms(names: Sequence[U64], vocab: U64) -> list[U32]:
 def _common(a: U64 | U32, b: U64 | U32) -> tuple[I64, I64]:
     """Positions in `a` and in `b` of the values both sorted unique arrays hold, in sorted order.
 
-    The same result as `np.intersect1d(a, b, assume_unique=True, return_indices=True)`, by one
-    binary search of the smaller array's values in the larger: no merge sort of both, which made
-    intersect1d most of the time of a run with the story tier (hundreds of thousands of pairs).
+    The same result as `np.intersect1d(a, b, assume_unique=True, return_indices=True)`. Small
+    arrays: one binary search of the smaller array's values in the larger (intersect1d's sort of
+    both had made most of a story-tier run's time when pairs were checked one by one). Large
+    ones (a batch of pairs' keys): one stable sort of both, which for two sorted runs is a
+    linear merge.
     """
     if a.size > b.size:
         ib, ia = _common(b, a)
@@ -488,12 +497,21 @@ class _Checker:
         # read only when sizes allow a near match: the hashes may be on disk (`dedupe.spill`)
         self.shingle_sizes: I64 = features.shingles.sizes().astype(np.int64)
         self.name_sizes = _sizes(features.story_names)
+        self.term_sizes = _sizes(features.story_terms)
 
     def verify(self, pairs: Pairs) -> list[tuple[int, int, Check]]:
-        """Check candidate pairs (i < j), `CHECK_BATCH` at a time; the ones a tier matched."""
+        """Check candidate pairs (i < j) a batch at a time; the ones a tier matched.
+
+        A batch holds at most `CHECK_ENTRIES` hashes and word indices of its pairs (at least one
+        pair), so its arrays stay near 100 MB whatever the documents' lengths: a count of pairs
+        alone would let a batch of book-length documents take gigabytes.
+        """
+        left, right = pairs[:, 0], pairs[:, 1]
+        entries = self.shingle_sizes[left] + self.shingle_sizes[right]
+        entries += self.term_sizes[left] + self.term_sizes[right]
         found = []
-        for lo in range(0, pairs.shape[0], CHECK_BATCH):
-            batch = pairs[lo : lo + CHECK_BATCH]
+        for lo, hi in ranges_within(entries, CHECK_ENTRIES):
+            batch = pairs[lo:hi]
             tiers, similarities = self.check_pairs(batch[:, 0], batch[:, 1])
             hits = np.flatnonzero(tiers)
             for (i, j), tier, similarity in zip(
@@ -561,8 +579,9 @@ class _Checker:
 
     def check_pairs(self, left: I64, right: I64) -> tuple[I8, F64]:
         """Every enabled tier on pairs (left[p], right[p]) at once: each pair's strongest tier
-        (an index into TIER_NAMES) and its similarity (the story cosine when the story
-        tier is on and no stronger tier matched, else the word-shingle Jaccard).
+        (an index into TIER_NAMES) and its similarity (1.0 for an exact copy; else the story
+        cosine when the story tier is on and the near tier did not match; else the word-shingle
+        Jaccard, 0.0 where sizes alone kept it below the threshold).
 
         Pair by pair, the fixed cost of a dozen numpy calls was most of the dedupe stage (about
         100 microseconds a pair); over a batch each tier is a few array operations
@@ -580,8 +599,11 @@ class _Checker:
             sizes_a, sizes_b = self.shingle_sizes[left], self.shingle_sizes[right]
             reach = open_.copy()
             if config.story:  # below the threshold, a near value is never reported
+                # Jaccard is at most min/max of the sizes; divided as the scalar test was, so a
+                # ratio equal to the threshold is checked (a product rounds differently)
                 small, large = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
-                reach &= ~((large > 0) & (small < config.near_threshold * large))
+                ratio = np.divide(small, large, out=np.ones(small.size), where=large > 0)
+                reach &= ratio >= config.near_threshold
             at = np.flatnonzero(reach)
             # each document read once a batch: its hashes may be on disk, and one document
             # stands in a pair with a dozen others
@@ -598,7 +620,7 @@ class _Checker:
         if config.story:
             at = np.flatnonzero(open_)
             story, shared = self._story_cosines(left[at], right[at])
-            agree = names_agree_pairs(
+            agree = names_agree(
                 self._names_shared(left[at], right[at]),
                 np.minimum(self.name_sizes[left[at]], self.name_sizes[right[at]]),
                 config.story_min_names,
@@ -626,15 +648,10 @@ class _Checker:
         )
 
 
-def names_agree(a: U32, b: U32, least_share: float) -> bool:
-    """True unless both texts name at least `NAMES_LEAST` people, places or bodies and share
-    fewer than `least_share` of the shorter list (see STORY_MIN_NAMES)."""
-    shared = np.array([_common(a, b)[0].size])
-    return bool(names_agree_pairs(shared, np.array([min(a.size, b.size)]), least_share)[0])
-
-
-def names_agree_pairs(shared: I64, fewer: I64, least_share: float) -> npt.NDArray[np.bool_]:
-    """`names_agree` of pairs sharing `shared` names, the one naming fewer naming `fewer`."""
+def names_agree(shared: I64, fewer: I64, least_share: float) -> npt.NDArray[np.bool_]:
+    """For pairs sharing `shared` names, the one naming fewer naming `fewer`: True unless both
+    texts name at least `NAMES_LEAST` people, places or bodies and share fewer than
+    `least_share` of the shorter list (see STORY_MIN_NAMES)."""
     if least_share <= 0:
         return np.ones(shared.size, dtype=np.bool_)
     agree: npt.NDArray[np.bool_] = (fewer < NAMES_LEAST) | (shared >= least_share * fewer)
@@ -816,8 +833,8 @@ def find_duplicates(
     `features[i]`, where given, must be `document_features(docs[i], config.seed)`, computed
     earlier (in parallel); a None entry, or no list, is computed here. A list given is emptied,
     and a sequence with a `close()` (`FeatureSpill`) closed, once consumed, so its hashes are
-    not held twice over the run. `jobs` > 1 draws the
-    story signatures and checks the candidate pairs in that many forked processes
+    not held twice over the run. `jobs` > 1 computes both tiers' signatures, ranks the story
+    candidates and checks the candidate pairs in that many forked processes
     (`dedupe.parallel`); the result does not depend on it. Word-shingle hashes past 16 MB wait
     in a temporary file in `temp_dir` (`dedupe.spill`; the system's temporary folder if None).
 

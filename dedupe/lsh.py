@@ -302,7 +302,8 @@ def _top_k_lexsort(pairs: Pairs, scores: I64, k: int) -> Pairs:
 
 # Pair entries (pairs counted once per band and per member) one pass of `top_k_of_buckets`
 # gathers: its memory is about 40 bytes an entry at most, so a pass stays near 150 MB whatever
-# the collection size (100 MB of news: 7 passes, the same time as one).
+# the collection size (100 MB of news: 7 passes, the same time as one); with --jobs, one pass
+# runs in each forked process at a time.
 PASS_ENTRIES = 1 << 22
 # Documents from which `top_k_of_buckets` ranks its ranges in forked processes when asked to.
 PARALLEL_DOCUMENTS = 2000
@@ -423,7 +424,7 @@ def top_k_of_buckets(
         return TopCollisions(np.empty((0, 2), dtype=np.int64), 0, buckets.oversized, 0)
     if jobs > 1 and n >= PARALLEL_DOCUMENTS:
         budget = min(budget, -(-int(buckets.entries.sum()) // jobs))
-    ranges = _ranges_within(buckets.entries, budget)
+    ranges = ranges_within(buckets.entries, budget)
 
     def ranked(first: int, last: int) -> tuple[I64, int]:
         chosen: list[I64] = [np.empty(0, dtype=np.int64)]
@@ -442,7 +443,7 @@ def top_k_of_buckets(
     return TopCollisions(pairs, collisions, buckets.oversized, len(ranges))
 
 
-def _ranges_within(entries: I64, budget: int) -> list[tuple[int, int]]:
+def ranges_within(entries: I64, budget: int) -> list[tuple[int, int]]:
     """Consecutive document ranges [lo, hi) whose `entries` sum to at most `budget` (a range
     holds at least one document, whatever its count)."""
     total = np.cumsum(entries)

@@ -1,9 +1,10 @@
 """Run the dedupe stage's independent loops on several cores, with the same result as one.
 
-Why fork: the loops (checking candidate pairs, drawing story signatures) read the whole
-collection's features, which are built in this process once the cleaning workers are done.
-Sending them to a pool would copy hundreds of megabytes per worker; a forked child sees them
-as they are, shares their memory pages with the parent and returns only its small answer.
+Why fork: the loops (both tiers' signatures, the story top-k ranking, checking candidate pairs)
+read the whole collection's features, which are built in this process once the cleaning workers
+are done. Sending them to a pool would copy hundreds of megabytes per worker; a forked child
+sees them as they are, shares their memory pages with the parent and returns only its small
+answer.
 Where the operating system cannot fork (Windows; macOS, where fork is unsafe), or with one job,
 the loop runs here, one slice, and gives the same result.
 """

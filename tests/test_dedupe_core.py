@@ -365,8 +365,9 @@ def test_two_events_of_one_topic_naming_different_people_and_places_are_not_one_
     ],
 )
 def test_names_agree(a: list[int], b: list[int], least_share: float, agree: bool) -> None:
-    as_u32 = [np.array(x, dtype=np.uint32) for x in (a, b)]
-    assert core.names_agree(*as_u32, least_share) is agree
+    shared = core._shared_counts([np.array(a, dtype=np.uint32)], [np.array(b, dtype=np.uint32)])
+    fewer = np.array([min(len(a), len(b))])
+    assert core.names_agree(shared, fewer, least_share).tolist() == [agree]
 
 
 SORTED_U32 = st.lists(st.integers(0, 2**32 - 1), max_size=30, unique=True).map(
@@ -387,8 +388,45 @@ def test_shared_by_pair_equals_each_pairs_intersection(pairs: list[tuple[U32, U3
         assert flat_a[ia[pair == p]].tolist() == a[core._common(a, b)[0]].tolist()
 
 
-def test_check_pairs_equals_the_pairwise_formulas() -> None:
-    """Every tier's batched check against jaccard, cosine_and_shared and names_agree."""
+def _reference_check(f: core._Features, config: DedupeConfig, i: int, j: int) -> tuple:
+    """One pair checked as `_Checker` did pair by pair before batching (the scalar formulas)."""
+    if config.exact and f.exact[i] == f.exact[j]:
+        return "exact", 1.0
+    near = 0.0
+    small, large = sorted((f.shingles[i].size, f.shingles[j].size))
+    cannot_reach = large > 0 and small / large < config.near_threshold
+    if config.near and not (config.story and cannot_reach):
+        near = core.jaccard(f.shingles[i], f.shingles[j])
+    if config.near and near >= config.near_threshold:
+        return "near", near
+    if config.story:
+        story, shared = core.cosine_and_shared(
+            f.story_terms[i], f.story_weights(i), f.story_terms[j], f.story_weights(j)
+        )
+        names_a, names_b = f.story_names[i], f.story_names[j]
+        fewer = min(names_a.size, names_b.size)
+        agree = (
+            fewer < core.NAMES_LEAST
+            or config.story_min_names <= 0
+            or core._common(names_a, names_b)[0].size >= config.story_min_names * fewer
+        )
+        passed = story >= config.story_threshold and shared >= config.story_min_shared and agree
+        return ("story" if passed else None), story
+    return None, near
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        DedupeConfig(story_min_shared=3),
+        DedupeConfig(story_min_shared=3, near=False),
+        DedupeConfig(story=False),
+        DedupeConfig(exact=False, story_min_names=0.0),
+    ],
+    ids=["all tiers", "near off", "story off", "exact off, names off"],
+)
+def test_check_pairs_equals_the_pairwise_formulas(config: DedupeConfig) -> None:
+    """Every tier's batched check against the pair-by-pair formulas, under each config."""
     rng = np.random.default_rng(3)
     vocabulary = [f"w{k}" for k in range(400)]
     docs = []
@@ -397,29 +435,32 @@ def test_check_pairs_equals_the_pairwise_formulas() -> None:
         names = " ".join(f"and {v.upper()}" for v in rng.choice(vocabulary[:30], size=4))
         docs.append(Document(f"d{k}", " ".join(words) + f" said {names}.", "x", (k, k)))
     docs += [replace(docs[0], id="copy"), replace(docs[1], id="near", text=docs[1].text + " ok")]
-    config = DedupeConfig(story_min_shared=3)
+    docs.append(Document("empty", "", "x", (99, 99)))  # no shingles, terms or names
     features = core._features(core.document_features(d, config.seed) for d in docs)
-    n = len(docs)
-    left, right = np.triu_indices(n, 1)
+    left, right = np.triu_indices(len(docs), 1)
     checker = core._Checker(features, config, np.empty(0, dtype=np.int64))
     tiers, similarities = checker.check_pairs(left.astype(np.int64), right.astype(np.int64))
-    f = features
     for i, j, tier, similarity in zip(left, right, tiers, similarities, strict=True):
-        if f.exact[i] == f.exact[j]:
-            assert (core.TIER_NAMES[tier], similarity) == ("exact", 1.0)
-            continue
-        near = core.jaccard(f.shingles[i], f.shingles[j])
-        story, shared = core.cosine_and_shared(
-            f.story_terms[i], f.story_weights(i), f.story_terms[j], f.story_weights(j)
-        )
-        if near >= config.near_threshold:
-            assert (core.TIER_NAMES[tier], similarity) == ("near", near)
-            continue
-        assert similarity == pytest.approx(story, abs=1e-12)
-        agree = core.names_agree(f.story_names[i], f.story_names[j], config.story_min_names)
-        passed = story >= config.story_threshold and shared >= 3 and agree
-        assert core.TIER_NAMES[tier] == ("story" if passed else None)
-    assert {core.TIER_NAMES[t] for t in tiers} == {"exact", "near", "story", None}
+        want_tier, want_similarity = _reference_check(features, config, int(i), int(j))
+        assert core.TIER_NAMES[tier] == want_tier, (i, j)
+        assert similarity == pytest.approx(want_similarity, abs=1e-12)
+    found = {core.TIER_NAMES[t] for t in tiers}
+    assert None in found and ("exact" in found) is config.exact
+    assert ("near" in found) is config.near and ("story" in found) is config.story
+
+
+def test_check_pairs_checks_a_size_ratio_equal_to_the_threshold() -> None:
+    """Sizes 243 and 300 at threshold 0.81: 243/300 is not below 0.81 (though 0.81 * 300
+    rounds above 243), so the subset's Jaccard, exactly 0.81, is computed and matches."""
+    none = np.empty(0, dtype=np.uint64)
+    parts = [
+        (1, np.arange(300, dtype=np.uint32), none, none),
+        (2, np.arange(243, dtype=np.uint32), none, none),
+    ]
+    features = core._features(parts)
+    checker = core._Checker(features, DedupeConfig(near_threshold=0.81), np.empty(0, np.int64))
+    tiers, similarities = checker.check_pairs(np.array([0]), np.array([1]))
+    assert (core.TIER_NAMES[tiers[0]], similarities[0]) == ("near", 0.81)
 
 
 @pytest.mark.parametrize("size", [10, core.MERGE_LEAST, 3 * core.MERGE_LEAST])

@@ -72,7 +72,7 @@ def test_top_k_collisions_of_too_few_documents() -> None:
 
 def test_ranges_within_budget_cover_every_document_once() -> None:
     entries = np.array([5, 0, 9, 1, 1, 30, 2], dtype=np.int64)
-    ranges = lsh._ranges_within(entries, budget=10)
+    ranges = lsh.ranges_within(entries, budget=10)
     assert ranges == [(0, 2), (2, 4), (4, 5), (5, 6), (6, 7)]  # one over budget stands alone
 
 
