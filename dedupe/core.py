@@ -923,21 +923,23 @@ def _result(
     dropped_at: dict[int, Duplicate] = {}
     clusters: list[Cluster] = []
     for g in groups:
-        keeper = ranked[g.keeper]
-        ids = [ranked[i].id for i in g.members]
+        # each member read once: the documents may be on disk (`cleaners.store`)
+        members = {i: ranked[i] for i in g.members}
+        keeper = members[g.keeper]
+        ids = [members[i].id for i in g.members]
         clusters.append(
             Cluster(
                 id=_cluster_id(ids),
                 keeper=keeper.id,
                 members=ids,
                 tier=g.tier,
-                similarities={ranked[i].id: round(s, 6) for i, s in g.similarities.items()},
+                similarities={members[i].id: round(s, 6) for i, s in g.similarities.items()},
             )
         )
         for i, found in g.dropped.items():
             assert found.tier is not None
             dropped_at[order[i]] = Duplicate(
-                ranked[i], keeper.id, found.tier, round(found.similarity, 6)
+                members[i], keeper.id, found.tier, round(found.similarity, 6)
             )
     kept = subset(docs, [pos for pos in range(len(docs)) if pos not in dropped_at])
     duplicates = [dropped_at[pos] for pos in sorted(dropped_at)]
