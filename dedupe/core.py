@@ -40,7 +40,7 @@ from dedupe.lsh import (
     top_k_of_buckets,
 )
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
-from dedupe.parallel import fork_imap, fork_map
+from dedupe.parallel import fork_map, fork_rows
 from dedupe.shingles import document_hashes, exact_key, name_hashes
 from dedupe.spill import ArraySpill
 
@@ -692,7 +692,7 @@ def _sizes(arrays: Sequence[U32]) -> I64:
 def near_signatures(shingles: Sequence[U32], config: DedupeConfig, jobs: int = 1) -> U32:
     """MinHash signatures (uint32) of many shingle-hash arrays, `SIGNATURE_BATCH` documents per
     `minhash_batch` call, so the concatenated hashes stay small whatever the corpus size; in
-    `jobs` forked processes, their slices filled into one array as they arrive."""
+    `jobs` forked processes (`fork_rows`)."""
 
     def batch(lo: int, hi: int) -> U32:
         out: U32 = np.empty((hi - lo, config.num_perm), dtype=np.uint32)
@@ -706,18 +706,7 @@ def near_signatures(shingles: Sequence[U32], config: DedupeConfig, jobs: int = 1
             )
         return out
 
-    total = len(shingles)
-    parts = fork_imap(batch, total, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
-    first = next(parts)
-    if first.shape[0] == total:  # one slice, in this process: already the whole array
-        return first
-    signatures: U32 = np.empty((total, config.num_perm), dtype=np.uint32)
-    signatures[: first.shape[0]] = first
-    at = first.shape[0]
-    del first
-    for part in parts:
-        signatures[at : at + part.shape[0]] = part
-        at += part.shape[0]
+    signatures: U32 = fork_rows(batch, len(shingles), jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
     return signatures
 
 
@@ -764,14 +753,7 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
             weights = [features.story_weights(i) for i in rows]
             return weighted_minhash_batch(keys, weights, config.num_perm, config.seed)
 
-        # filled slice by slice as the children send them: all slices and their concatenation
-        # at once had been twice the signatures (1 KB a document each)
-        sigs = np.empty((usable.size, config.num_perm), dtype=np.uint64)
-        at = 0
-        for part in fork_imap(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE):
-            sigs[at : at + part.shape[0]] = part
-            at += part.shape[0]
-            del part
+        sigs = fork_rows(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
         if usable.size >= 2:
             buckets = small_buckets(
                 sigs, config.num_perm, 1, config.story_max_bucket, config.story_max_depth

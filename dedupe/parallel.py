@@ -16,7 +16,10 @@ import multiprocessing
 import signal
 import sys
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
 
 T = TypeVar("T")
 
@@ -68,6 +71,31 @@ def fork_map(
     """`task(lo, hi)` over consecutive slices of `range(total)` in `jobs` forked children; the
     answers in slice order (`fork_imap`, gathered)."""
     return list(fork_imap(task, total, jobs, least, most))
+
+
+def fork_rows(
+    task: Callable[[int, int], npt.NDArray[Any]],
+    total: int,
+    jobs: int,
+    least: int = 1,
+    most: int | None = None,
+) -> npt.NDArray[Any]:
+    """`fork_imap` of a task that answers one row per item: every slice's rows in one array,
+    filled as the slices arrive (holding all slices and their concatenation at once had been
+    twice the array; dedupe's signatures are up to 1 KB a document). One slice, computed here,
+    is returned as it is."""
+    parts = fork_imap(task, total, jobs, least, most)
+    first = next(parts)
+    if first.shape[0] == total:
+        return first
+    rows = np.empty((total, *first.shape[1:]), dtype=first.dtype)
+    rows[: first.shape[0]] = first
+    at = first.shape[0]
+    del first
+    for part in parts:
+        rows[at : at + part.shape[0]] = part
+        at += part.shape[0]
+    return rows
 
 
 def fork_imap(

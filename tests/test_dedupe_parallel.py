@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 
 from dedupe import parallel
@@ -61,3 +62,13 @@ def test_an_error_in_a_child_reaches_the_caller() -> None:
     with pytest.raises(ValueError, match="slice 5"):
         parallel.fork_map(task, 10, 2)
     assert parallel._TASK is None
+
+
+def test_fork_rows_fills_one_array_from_every_slice() -> None:
+    def rows(lo: int, hi: int) -> np.ndarray:
+        return np.arange(lo, hi, dtype=np.uint32).repeat(3).reshape(-1, 3) * 2
+
+    forked = parallel.fork_rows(rows, 1000, 2, most=150)  # seven slices, from two children
+    assert forked.shape == (1000, 3) and forked.dtype == np.uint32
+    assert (forked == rows(0, 1000)).all()
+    assert parallel.fork_rows(rows, 0, 2).shape == (0, 3)

@@ -88,7 +88,7 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
         lambda task, total, jobs: ranked.append(jobs) or real_imap(task, total, jobs),
     )
     forked: list[int] = []
-    for name in ("fork_map", "fork_imap"):
+    for name in ("fork_map", "fork_rows"):
         real = getattr(core, name)
         monkeypatch.setattr(
             core,
