@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedupe.hashing import COMBINE, splitmix64
-from dedupe.parallel import fork_imap
+from dedupe.parallel import fork_map
 
 Pairs = npt.NDArray[np.int64]  # shape (n_pairs, 2), i < j, sorted, unique
 I64 = npt.NDArray[np.int64]
@@ -436,7 +436,7 @@ def top_k_of_buckets(
             del codes, counts
         return np.concatenate(chosen), collisions
 
-    parts = list(fork_imap(ranked, len(ranges), jobs))
+    parts = fork_map(ranked, len(ranges), jobs)
     collisions = sum(found for _, found in parts)
     kept = np.unique(np.concatenate([codes for codes, _ in parts]))
     pairs: Pairs = np.stack([kept // n, kept % n], axis=1)

@@ -81,11 +81,11 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(core, "SIGNATURE_SLICE", 3)  # the signatures come back in many pieces
     monkeypatch.setattr(lsh, "PARALLEL_DOCUMENTS", 1)
     ranked: list[int] = []
-    real_imap = lsh.fork_imap
+    real_map = lsh.fork_map
     monkeypatch.setattr(
         lsh,
-        "fork_imap",
-        lambda task, total, jobs: ranked.append(jobs) or real_imap(task, total, jobs),
+        "fork_map",
+        lambda task, total, jobs: ranked.append(jobs) or real_map(task, total, jobs),
     )
     forked: list[int] = []
     for name in ("fork_map", "fork_rows"):
