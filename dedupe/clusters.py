@@ -100,7 +100,7 @@ def strongest(tiers: Iterable[str | None]) -> str | None:
 def build_groups(
     n: int,
     edges: dict[tuple[int, int], Check],
-    check: Callable[[int, int], Check],
+    check_many: Callable[[Sequence[tuple[int, int]]], list[Check]],
     story_mean: Callable[[Sequence[int], Sequence[int]], float],
     length: Sequence[int],
     story_threshold: float,
@@ -112,8 +112,9 @@ def build_groups(
     Edges are taken strongest first (tier, then similarity, then rank): an exact or near edge
     always joins its two groups; a story edge joins them only when the mean story score over
     every cross pair of the two groups (`story_mean`) is at least `link_guard * story_threshold`
-    and the joined group stays within `max_cluster_size`. `check(i, j)` compares two documents
-    directly (for member-vs-keeper pairs that were not candidates). Groups come out ordered by
+    and the joined group stays within `max_cluster_size`. `check_many(pairs)` compares
+    documents directly, a batch of pairs at once (for member-vs-keeper pairs that were not
+    verified edges). Groups come out ordered by
     keeper rank, with counts of refused joins.
     """
     uf = UnionFind(n)
@@ -141,15 +142,24 @@ def build_groups(
         other = rb if root == ra else ra
         members[root] = sorted(members[root] + members.pop(other))
         tiers[root] = tiers.pop(ra, set()) | tiers.pop(rb, set()) | {found.tier or "story"}
-    groups: list[Group] = []
+    kept: list[tuple[int, list[int], int]] = []  # root, members, keeper
     for root in sorted(members):
         component = members[root]
-        if len(component) < 2:
-            continue
-        keeper = min(component, key=lambda i: (-length[i], i))
+        if len(component) >= 2:
+            kept.append((root, component, min(component, key=lambda i: (-length[i], i))))
+    # every member against its keeper, one batch for the pairs that are not verified edges
+    unverified = [
+        (i, keeper)
+        for _, component, keeper in kept
+        for i in component
+        if i != keeper and (min(i, keeper), max(i, keeper)) not in edges
+    ]
+    checked = dict(zip(unverified, check_many(unverified), strict=True))
+    groups: list[Group] = []
+    for root, component, keeper in kept:
         others = [i for i in component if i != keeper]
         direct = {
-            i: edges.get((min(i, keeper), max(i, keeper))) or check(i, keeper) for i in others
+            i: edges.get((min(i, keeper), max(i, keeper))) or checked[i, keeper] for i in others
         }
         groups.append(
             Group(

@@ -506,11 +506,8 @@ class _Checker:
         pair), so its arrays stay near 100 MB whatever the documents' lengths: a count of pairs
         alone would let a batch of book-length documents take gigabytes.
         """
-        left, right = pairs[:, 0], pairs[:, 1]
-        entries = self.shingle_sizes[left] + self.shingle_sizes[right]
-        entries += self.term_sizes[left] + self.term_sizes[right]
         found = []
-        for lo, hi in ranges_within(entries, CHECK_ENTRIES):
+        for lo, hi in ranges_within(self._entries(pairs), CHECK_ENTRIES):
             batch = pairs[lo:hi]
             tiers, similarities = self.check_pairs(batch[:, 0], batch[:, 1])
             hits = np.flatnonzero(tiers)
@@ -521,18 +518,57 @@ class _Checker:
         return found
 
     def __call__(self, i: int, j: int) -> Check:
-        key = (min(i, j), max(i, j))
-        if self._is_candidate(*key):
-            return self._check(*key)
-        if key not in self.cache:
-            self.checks += 1
-            self.cache[key] = self._check(*key)
-        return self.cache[key]
+        return self.check_many([(i, j)])[0]
 
-    def _is_candidate(self, i: int, j: int) -> bool:
-        code = i * self.n + j
-        at = int(np.searchsorted(self.candidates, code))
-        return at < self.candidates.size and int(self.candidates[at]) == code
+    def check_many(self, pairs: Sequence[tuple[int, int]]) -> list[Check]:
+        """Checks of pairs given in either order, a batch at a time (`check_pairs`).
+
+        Clustering asks for every member against its keeper; one pair at a time, each check
+        cost a dozen numpy calls (a second of a 50 MB run). Pairs that were not candidates are
+        counted and remembered once each; candidates are computed again (`verify` keeps none).
+        """
+        keys = [(min(i, j), max(i, j)) for i, j in pairs]
+        found: dict[tuple[int, int], Check] = {}
+        wanted: dict[tuple[int, int], bool] = {}  # pair to check -> remember it (not a candidate)
+        for key, candidate in zip(keys, self._are_candidates(keys), strict=True):
+            if key in wanted or key in found:
+                continue
+            if not candidate and key in self.cache:
+                found[key] = self.cache[key]
+                continue
+            wanted[key] = not candidate
+            self.checks += not candidate
+        array: Pairs = np.array(list(wanted), dtype=np.int64).reshape(-1, 2)
+        for lo, hi in ranges_within(self._entries(array), CHECK_ENTRIES):
+            tiers, similarities = self.check_pairs(array[lo:hi, 0], array[lo:hi, 1])
+            for i, j, tier, similarity in zip(
+                array[lo:hi, 0].tolist(),
+                array[lo:hi, 1].tolist(),
+                tiers.tolist(),
+                similarities.tolist(),
+                strict=True,
+            ):
+                found[i, j] = Check(TIER_NAMES[tier], similarity)
+                if wanted[i, j]:
+                    self.cache[i, j] = found[i, j]
+        return [found[key] for key in keys]
+
+    def _are_candidates(self, keys: Sequence[tuple[int, int]]) -> list[bool]:
+        """Whether each pair (i < j) was a candidate, and so checked by `verify`."""
+        if not keys or not self.candidates.size:
+            return [False] * len(keys)
+        codes = np.array([i * self.n + j for i, j in keys], dtype=np.int64)
+        at = np.searchsorted(self.candidates, codes)
+        at[at == self.candidates.size] = 0
+        answer: list[bool] = (self.candidates[at] == codes).tolist()
+        return answer
+
+    def _entries(self, pairs: Pairs) -> I64:
+        """Hashes and word indices a check of each pair reads (what sizes a batch)."""
+        left, right = pairs[:, 0], pairs[:, 1]
+        entries: I64 = self.shingle_sizes[left] + self.shingle_sizes[right]
+        entries += self.term_sizes[left] + self.term_sizes[right]
+        return entries
 
     def story_mean(self, group_a: Sequence[int], group_b: Sequence[int]) -> float:
         """Mean story cosine over every cross pair of two groups (for the link guard).
@@ -567,15 +603,17 @@ class _Checker:
 
     def _sum(self, group: Sequence[int]) -> tuple[U32, F64]:
         f = self.f
+        terms = [f.story_terms[i] for i in group]
+        flat = np.concatenate(terms)
+        # every member's `story_weights` at once: its words' IDF over its norm (a norm of 0
+        # leaves them as they are, and x / 1.0 is x)
+        norms = f.story_norms[np.asarray(group, dtype=np.int64)]
+        norms[norms == 0] = 1.0
         keys: U32
-        keys, at = np.unique(np.concatenate([f.story_terms[i] for i in group]), return_inverse=True)
-        summed = np.bincount(at, np.concatenate([f.story_weights(i) for i in group]))
+        keys, at = np.unique(flat, return_inverse=True)
+        summed = np.bincount(at, f.story_idf[flat] / np.repeat(norms, _sizes(terms)))
         weights: F64 = summed.astype(np.float64, copy=False)
         return keys, weights
-
-    def _check(self, i: int, j: int) -> Check:
-        tiers, similarities = self.check_pairs(np.array([i]), np.array([j]))
-        return Check(TIER_NAMES[int(tiers[0])], float(similarities[0]))
 
     def check_pairs(self, left: I64, right: I64) -> tuple[I8, F64]:
         """Every enabled tier on pairs (left[p], right[p]) at once: each pair's strongest tier
@@ -885,7 +923,7 @@ def verify_and_cluster(
     groups, group_stats = build_groups(
         len(ranked),
         edges,
-        checker,
+        checker.check_many,
         checker.story_mean,
         [len(d.text) for d in ranked],
         config.story_threshold,

@@ -449,6 +449,57 @@ def test_check_pairs_equals_the_pairwise_formulas(config: DedupeConfig) -> None:
     assert ("near" in found) is config.near and ("story" in found) is config.story
 
 
+def _random_features(count: int = 40) -> tuple[core._Features, list[Document]]:
+    rng = np.random.default_rng(5)
+    vocabulary = [f"w{k}" for k in range(300)]
+    docs = []
+    for k in range(count):
+        words = rng.choice(vocabulary, size=int(rng.integers(20, 120)))
+        docs.append(Document(f"d{k}", " ".join(words) + ".", "x", (k, k)))
+    docs += [replace(docs[0], id="copy"), Document("empty", "", "x", (99, 99))]
+    return core._features(core.document_features(d, 1) for d in docs), docs
+
+
+def test_check_many_equals_one_check_a_pair_and_counts_each_new_pair_once() -> None:
+    """A batch answers each pair, in either order, as `check_pairs` does alone; it counts and
+    remembers pairs that were not candidates once each, and recomputes candidates uncounted."""
+    features, docs = _random_features()
+    n = len(docs)
+    candidates = np.array([0 * n + 1, 2 * n + 5, 0 * n + n - 2], dtype=np.int64)
+    checker = core._Checker(features, DedupeConfig(), np.sort(candidates))
+    pairs = [(1, 0), (0, 1), (5, 2), (3, 4), (4, 3), (7, 9), (n - 2, 0), (n - 1, 3), (3, 4)]
+    got = checker.check_many(pairs)
+    for (i, j), check in zip(pairs, got, strict=True):
+        tiers, similarities = checker.check_pairs(np.array([min(i, j)]), np.array([max(i, j)]))
+        assert (check.tier, check.similarity) == (
+            core.TIER_NAMES[tiers[0]],
+            float(similarities[0]),
+        )
+    assert got[6].tier == "exact"  # the copy of document 0
+    assert checker.checks == 3  # (3, 4), (7, 9) and (3, n - 1): candidates are not counted
+    assert set(checker.cache) == {(3, 4), (7, 9), (3, n - 1)}
+    assert checker.check_many([(4, 3)]) == [got[3]] and checker.checks == 3
+    assert checker.check_many([]) == [] and checker(9, 7) == got[5]
+
+
+@given(st.lists(st.integers(0, 41), min_size=1, max_size=12, unique=True))
+def test_summed_story_vector_equals_the_sum_of_each_members_weights(group: list[int]) -> None:
+    """A group's summed story vector is, bit for bit, the members' `story_weights` added in
+    member order (what the link guard compared before the weights were taken at once)."""
+    features, _ = _FEATURES
+    checker = core._Checker(features, DedupeConfig(), np.empty(0, np.int64))
+    members = sorted(group)
+    keys, weights = checker._sum(members)
+    flat = np.concatenate([features.story_terms[i] for i in members])
+    want_keys, at = np.unique(flat, return_inverse=True)
+    want = np.bincount(at, np.concatenate([features.story_weights(i) for i in members]))
+    assert keys.tolist() == want_keys.tolist()
+    assert weights.tobytes() == want.astype(np.float64).tobytes()
+
+
+_FEATURES = _random_features()
+
+
 def test_check_pairs_checks_a_size_ratio_equal_to_the_threshold() -> None:
     """Sizes 243 and 300 at threshold 0.81: 243/300 is not below 0.81 (though 0.81 * 300
     rounds above 243), so the subset's Jaccard, exactly 0.81, is computed and matches."""
