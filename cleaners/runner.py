@@ -23,6 +23,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,6 +50,7 @@ from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, document_features
 from dedupe.index import check_index, dedupe_against_index
+from dedupe.parallel import fork_calls
 
 log = logging.getLogger(__name__)
 
@@ -579,39 +581,33 @@ def slug(title: str, limit: int = 60) -> str:
 
 
 def write_run(result: RunResult, out: Path) -> dict[str, int]:
-    """Write the whole output folder atomically; returns record counts per file kind."""
+    """Write the whole output folder atomically; returns record counts per file kind.
+
+    With `--jobs` above 1 the .txt files, the articles, and the duplicates and removals are
+    written by forked children at once (`fork_calls`): written one after another they were the
+    longest part of a run that used one core, several seconds per 100 MB. The files are the
+    same either way. `report.html` is rendered last, from the files.
+    """
     config = result.config
     options = config.output
     suffix = JSONL_SUFFIX[options.compression]
     docs = _written_documents(result)
     with AtomicOutputDir(out) as target:
-        # records are built as the writers take them: a dict per article, duplicate or removed
-        # line is never held for the whole corpus at once
-        names = write_articles(
-            target.path("."),
-            article_records(result, docs),
-            len(docs),
-            options,
-            config.text_field,
-            config.title_field,
-        )
-        counts = {
-            "articles": len(docs),
-            "duplicates": write_jsonl(
-                target.path(f"duplicates{suffix}"),
-                duplicate_records(result),
-                options.compression,
-            ),
-            "removed": write_jsonl(
-                target.path(f"removed{suffix}"), removal_records(result), options.compression
-            ),
-            "txt": 0,
-        }
-        if options.txt_files:
-            for number, doc in enumerate(docs, start=1):
-                body = f"{doc.title}\n\n{doc.text}\n" if doc.title else f"{doc.text}\n"
-                target.write_text(f"{number:04d}-{slug(doc.title)}.txt", body)
-            counts["txt"] = len(docs)
+        result.summary()  # one read of every article, here, so every writer inherits it
+        # the .txt files first and in one call: creating thousands of files is the longest
+        # part, and two processes creating files in one folder were slower than one
+        calls = [
+            *([partial(_write_txt_files, docs, target)] if options.txt_files else []),
+            partial(_write_articles_file, result, docs, target),
+            partial(_write_duplicates_and_removals, result, target, suffix),
+        ]
+        # not under Ray: its driver keeps threads and connections a fork would copy
+        jobs = config.jobs if config.engine == "local" else 1
+        written: Counter[str] = Counter()
+        names: list[str] = []
+        for counts, files in fork_calls(calls, jobs):
+            written.update(counts)
+            names += files
         report = build_report(result)
         report["output"] = {
             **options.as_dict(),
@@ -627,7 +623,47 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
         )
         target.write_text("README.md", OUTPUT_README)
         target.write_text("report.html", render_report(target.path(".")))
-    return counts
+    return {"articles": len(docs), "duplicates": 0, "removed": 0, "txt": 0, **written}
+
+
+# what one writer call did: records written per file kind, and the article files it named
+Written = tuple[dict[str, int], list[str]]
+
+
+def _write_articles_file(
+    result: RunResult, docs: Sequence[Document], target: AtomicOutputDir
+) -> Written:
+    config = result.config
+    # records are built as the writers take them: a dict per article, duplicate or removed
+    # line is never held for the whole corpus at once
+    names = write_articles(
+        target.path("."),
+        article_records(result, docs),
+        len(docs),
+        config.output,
+        config.text_field,
+        config.title_field,
+    )
+    return {}, names
+
+
+def _write_duplicates_and_removals(
+    result: RunResult, target: AtomicOutputDir, suffix: str
+) -> Written:
+    compression = result.config.output.compression
+    duplicates = write_jsonl(
+        target.path(f"duplicates{suffix}"), duplicate_records(result), compression
+    )
+    removed = write_jsonl(target.path(f"removed{suffix}"), removal_records(result), compression)
+    return {"duplicates": duplicates, "removed": removed}, []
+
+
+def _write_txt_files(docs: Sequence[Document], target: AtomicOutputDir) -> Written:
+    """Each article as a numbered .txt file (`--no-txt` skips them)."""
+    for number, doc in enumerate(docs, start=1):
+        body = f"{doc.title}\n\n{doc.text}\n" if doc.title else f"{doc.text}\n"
+        target.write_text(f"{number:04d}-{slug(doc.title)}.txt", body)
+    return {"txt": len(docs)}, []
 
 
 __all__ = [

@@ -10,6 +10,7 @@ the disk: the file stays in memory until it passes `SPOOL_BYTES`.
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
 from array import array
@@ -51,6 +52,15 @@ def unpack(data: bytes) -> Document:
     )
 
 
+def write_at(fd: int, data: bytes, at: int) -> None:
+    """Write all of `data` at offset `at` of file descriptor `fd`, leaving its file offset alone
+    (`os.pwrite`), so that forked children reading the same file at offsets are not disturbed."""
+    view = memoryview(data)
+    while view:  # a write may take fewer bytes than it was given
+        written = os.pwrite(fd, view, at)
+        view, at = view[written:], at + written
+
+
 class ByPosition(Sequence[T]):
     """A sequence that builds one item at a time from its position (`_read`): the articles of
     a store, and elsewhere the dedupe hashes held on disk (`dedupe.spill`)."""
@@ -81,9 +91,10 @@ class DocumentStore(ByPosition[Document]):
     `store[i] = doc` replaces an article (a later step changed it): the new pickle is appended
     and the old one is left unreachable, so earlier positions never move. The file is unlinked
     from the start (`tempfile`), so a crash leaves nothing behind; `directory` says which disk
-    holds it (the CLI uses the output folder's, not a RAM-backed /tmp). One process reads it:
-    a forked child shares the file's offset with its parent, so dedupe's children are given
-    features, never the store.
+    holds it (the CLI uses the output folder's, not a RAM-backed /tmp). Past `spool_bytes` the
+    file is read and written at offsets (`os.pread`, `os.pwrite`), never through the file offset
+    a forked child shares with its parent, so forked children (the output writers) can read it;
+    before that, a child reads its own copy of the memory.
     """
 
     def __init__(self, directory: Path | None = None, spool_bytes: int = SPOOL_BYTES) -> None:
@@ -91,6 +102,8 @@ class DocumentStore(ByPosition[Document]):
         self._where = where or tempfile.gettempdir()
         # held for the store's life: closed by `close()`, or when the store is collected
         self._file = tempfile.SpooledTemporaryFile(max_size=spool_bytes, dir=where)  # noqa: SIM115
+        self._spool_bytes = spool_bytes
+        self._on_disk = False  # rolled over to the file: read and written at offsets from then
         self._starts = array("q")
         self._sizes = array("q")
         self._end = 0
@@ -110,8 +123,15 @@ class DocumentStore(ByPosition[Document]):
     def _write(self, data: bytes) -> int:
         start = self._end
         try:
-            self._file.seek(start)
-            self._file.write(data)
+            if self._on_disk:
+                write_at(self._file.fileno(), data, start)
+            else:
+                self._file.seek(start)
+                self._file.write(data)
+                if start + len(data) > self._spool_bytes:
+                    self._file.rollover()
+                    self._file.flush()  # nothing left in a buffer that a forked child inherits
+                    self._on_disk = True
         except OSError as exc:  # a full disk, or a folder that cannot be written
             raise OutputError(
                 f"cannot keep cleaned articles in {self._where} ({exc.strerror or exc}); "
@@ -130,8 +150,17 @@ class DocumentStore(ByPosition[Document]):
         return len(self._starts)
 
     def _read(self, position: int) -> Document:
-        self._file.seek(self._starts[position])
-        return unpack(self._file.read(self._sizes[position]))
+        start, size = self._starts[position], self._sizes[position]
+        if not self._on_disk:  # in memory: a forked child reads its own copy
+            self._file.seek(start)
+            return unpack(self._file.read(size))
+        data = os.pread(self._file.fileno(), size, start)
+        if len(data) != size:
+            raise OutputError(
+                f"cleaned articles in {self._where} were cut short ({len(data)} of {size} bytes "
+                "read back); was the disk full?"
+            )
+        return unpack(data)
 
     def close(self) -> None:
         self._file.close()

@@ -15,7 +15,7 @@ import gc
 import multiprocessing
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -71,6 +71,16 @@ def fork_map(
     """`task(lo, hi)` over consecutive slices of `range(total)` in `jobs` forked children; the
     answers in slice order (`fork_imap`, gathered)."""
     return list(fork_imap(task, total, jobs, least, most))
+
+
+def fork_calls(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
+    """Each of `calls` run in one of `jobs` forked children, taken in order as children come
+    free; their answers in the order of `calls`. All run here, in order, with one job."""
+
+    def run(lo: int, hi: int) -> list[T]:
+        return [call() for call in calls[lo:hi]]
+
+    return [answer for part in fork_map(run, len(calls), jobs, most=1) for answer in part]
 
 
 def fork_rows(

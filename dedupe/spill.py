@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaners.errors import OutputError
-from cleaners.store import ByPosition, Selection
+from cleaners.store import ByPosition, Selection, write_at
 
 SPOOL_BYTES = 16 << 20  # held in memory up to this size (about 25 MB of input), then on disk
 WRITE_BYTES = 4 << 20  # appended arrays are written to the file this many bytes at a time
@@ -117,12 +117,9 @@ class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
         so that no child writes it again."""
         if not self._pending:
             return
-        data = memoryview(b"".join(self._pending))
-        at = self._end - len(data)
+        data = b"".join(self._pending)
         try:
-            while data:  # a write may take fewer bytes than it was given
-                written = os.pwrite(self._file.fileno(), data, at)
-                data, at = data[written:], at + written
+            write_at(self._file.fileno(), data, self._end - len(data))
         except OSError as exc:
             raise self._error(exc) from exc
         self._pending, self._pending_bytes = [], 0

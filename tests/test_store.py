@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from cleaners.document import Document, Removal
 from cleaners.errors import OutputError
 from cleaners.store import DocumentStore, DocumentView
+from dedupe.parallel import can_fork, fork_map
 
 
 def article(n: int, text: str = "Body of the article.") -> Document:
@@ -92,14 +94,38 @@ def test_any_text_round_trips(items: list[tuple[str, str, list[str]]]) -> None:
     assert list(store) == docs
 
 
-def test_a_full_disk_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = DocumentStore(tmp_path, spool_bytes=0)
+@pytest.mark.parametrize("on_disk", [True, False], ids=["on disk", "in memory"])
+def test_a_full_disk_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, on_disk: bool
+) -> None:
+    store = DocumentStore(tmp_path, spool_bytes=0 if on_disk else 1 << 20)
     store.append(article(1))
 
-    def no_space(data: bytes) -> int:
+    def no_space(*args: object) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(store._file, "write", no_space)
+    if on_disk:
+        monkeypatch.setattr(os, "pwrite", no_space)
+    else:
+        monkeypatch.setattr(store._file, "write", no_space)
     with pytest.raises(OutputError, match=r"No space left on device.*--temp-dir"):
         store.append(article(2))
+    monkeypatch.undo()
     assert store[0] == article(1) and len(store) == 1
+
+
+@pytest.mark.skipif(not can_fork(), reason="forked children need fork")
+@pytest.mark.parametrize("spool_bytes", [0, 1 << 20], ids=["on disk", "in memory"])
+def test_forked_children_read_the_store_while_its_parent_does(spool_bytes: int) -> None:
+    """The output writers read the store from forked children at once: reads at offsets, so
+    no child moves a file position another process relies on."""
+    docs = [article(n, f"Body {n}. " * (n % 7 + 1)) for n in range(400)]
+    store = DocumentStore(spool_bytes=spool_bytes)
+    store.extend(docs)
+
+    def read(lo: int, hi: int) -> list[Document]:
+        return [store[i] for i in range(lo, hi) for _ in range(3)][::3]
+
+    parts = fork_map(read, len(docs), jobs=4)
+    assert [d for part in parts for d in part] == docs
+    assert list(store) == docs  # the parent's own reads are unchanged
