@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 
 import numpy as np
 import pytest
@@ -72,3 +73,14 @@ def test_fork_rows_fills_one_array_from_every_slice() -> None:
     assert forked.shape == (1000, 3) and forked.dtype == np.uint32
     assert (forked == rows(0, 1000)).all()
     assert parallel.fork_rows(rows, 0, 2).shape == (0, 3)
+
+
+def test_fork_calls_answers_in_the_order_of_the_calls() -> None:
+    calls = [partial(lambda k: (k, os.getpid()), k) for k in range(5)]
+    here = parallel.fork_calls(calls, 1)
+    assert here == [(k, os.getpid()) for k in range(5)]
+    forked = parallel.fork_calls(calls, 2)
+    assert [k for k, _ in forked] == list(range(5))
+    if parallel.can_fork():
+        assert os.getpid() not in {pid for _, pid in forked}
+    assert parallel.fork_calls([], 2) == []

@@ -10,11 +10,16 @@ copies.
 from __future__ import annotations
 
 import random
+from functools import partial
+from pathlib import Path
 
 import pytest
 
+from cleaners import runner
 from cleaners.document import Document
 from cleaners.runner import CHUNK, RunConfig, RunResult, run_documents
+from cleaners.store import DocumentStore
+from cleaners.writers import OutputOptions
 from dedupe import core, lsh
 
 
@@ -106,3 +111,35 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
     ]
     assert [(c.id, c.members) for c in two.clusters] == [(c.id, c.members) for c in one.clusters]
     assert two.stats == one.stats and one.stats["checks"] >= one.stats["candidates"] > 0
+
+
+@pytest.mark.parametrize(
+    "output",
+    [OutputOptions(), OutputOptions(compression="gzip", shard_size=100, txt_files=False)],
+    ids=["jsonl and .txt files", "gzip shards"],
+)
+def test_output_written_by_forked_writers_is_the_same_as_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: OutputOptions
+) -> None:
+    """With two jobs the output files are written by forked children at once, reading the
+    cleaned articles from a store on disk; every byte is the same as one job writes."""
+    monkeypatch.setattr(runner, "DocumentStore", partial(DocumentStore, spool_bytes=0))
+    jobs_asked: list[int] = []
+    real = runner.fork_calls
+    monkeypatch.setattr(
+        runner, "fork_calls", lambda calls, jobs: jobs_asked.append(jobs) or real(calls, jobs)
+    )
+    folders = []
+    for jobs in (1, 2):
+        result = run_documents(corpus(), RunConfig(jobs=jobs, output=output))
+        folders.append(tmp_path / f"jobs{jobs}")
+        counts = runner.write_run(result, folders[-1])
+        assert counts["articles"] == len(result.dedupe.kept) > 0
+        assert counts["txt"] == (counts["articles"] if output.txt_files else 0)
+    assert jobs_asked == [1, 2]
+    names = sorted(p.name for p in folders[0].iterdir())
+    assert names == sorted(p.name for p in folders[1].iterdir())
+    assert len(names) > 5
+    for name in names:
+        if name != "timings.json":
+            assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
