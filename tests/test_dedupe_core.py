@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cleaners.document import Document
 from dedupe import Cluster, DedupeConfig, DedupeResult, core, find_duplicates
-from dedupe.core import U32, DocumentFeatures, document_features
+from dedupe.core import U32, U64, DocumentFeatures, document_features
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
 
@@ -498,6 +498,25 @@ def test_summed_story_vector_equals_the_sum_of_each_members_weights(group: list[
 
 
 _FEATURES = _random_features()
+
+SORTED_U64 = st.lists(st.integers(0, 60), max_size=12, unique=True).map(
+    lambda values: np.array(sorted(values), dtype=np.uint64)
+)
+
+
+@given(st.lists(SORTED_U64, max_size=10), SORTED_U64, st.integers(1, 4))
+def test_vocab_indices_equal_each_arrays_common_values(
+    arrays: list[U64], vocab: U64, batch: int
+) -> None:
+    """Looked up a batch of arrays at once, every array gets the indices `_common` gives it
+    alone: the values `vocab` holds, in order, whatever the batch size; empty arrays too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(core, "VOCAB_BATCH", batch)
+        got = core.vocab_indices(arrays, vocab)
+    assert len(got) == len(arrays)
+    for values, indices in zip(arrays, got, strict=True):
+        assert indices.dtype == np.uint32
+        assert indices.tolist() == core._common(values, vocab)[1].tolist()
 
 
 def test_check_pairs_checks_a_size_ratio_equal_to_the_threshold() -> None:
