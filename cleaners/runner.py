@@ -583,10 +583,10 @@ def slug(title: str, limit: int = 60) -> str:
 def write_run(result: RunResult, out: Path) -> dict[str, int]:
     """Write the whole output folder atomically; returns record counts per file kind.
 
-    With `--jobs` above 1 the .txt files, the articles, and the duplicates and removals are
-    written by forked children at once (`fork_calls`): written one after another they were the
-    longest part of a run that used one core, several seconds per 100 MB. The files are the
-    same either way. `report.html` is rendered last, from the files.
+    With `--jobs` above 1 (local engine, JSONL output) the .txt files, the articles, and the
+    duplicates and removals are written by forked children at once (`fork_calls`): one after
+    another they were the longest part of a run that used one core, several seconds per
+    100 MB. The files are the same either way. `report.html` is rendered last, from the files.
     """
     config = result.config
     options = config.output
@@ -601,8 +601,9 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
             partial(_write_articles_file, result, docs, target),
             partial(_write_duplicates_and_removals, result, target, suffix),
         ]
-        # not under Ray: its driver keeps threads and connections a fork would copy
-        jobs = config.jobs if config.engine == "local" else 1
+        # in this process under Ray (its driver keeps threads and connections a fork would
+        # copy) and for Parquet (pyarrow's thread pools are not safe to use in a forked child)
+        jobs = config.jobs if config.engine == "local" and options.format == "jsonl" else 1
         written: Counter[str] = Counter()
         names: list[str] = []
         for counts, files in fork_calls(calls, jobs):
