@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from cleaners import footers
 from cleaners.document import Document
-from cleaners.errors import ConfigError, InputError, WinnowError
+from cleaners.errors import ConfigError, InputError, OutputError, WinnowError
 from cleaners.footers import LineKeys
 from cleaners.io import (
     OUTPUT_README,
@@ -588,6 +588,16 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
     another they were the longest part of a run that used one core, several seconds per
     100 MB. The files are the same either way. `report.html` is rendered last, from the files.
     """
+    try:
+        return _write_run(result, out)
+    except OSError as exc:  # a full disk, wherever a writer met it (a forked one too)
+        raise OutputError(
+            f"cannot write the output to {out} ({exc.strerror or exc}); the previous output is "
+            "left as it was: free space there or choose another folder with --out"
+        ) from exc
+
+
+def _write_run(result: RunResult, out: Path) -> dict[str, int]:
     config = result.config
     options = config.output
     suffix = JSONL_SUFFIX[options.compression]

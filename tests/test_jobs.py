@@ -9,6 +9,7 @@ copies.
 
 from __future__ import annotations
 
+import errno
 import random
 from functools import partial
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from cleaners import runner
 from cleaners.document import Document
+from cleaners.errors import OutputError
 from cleaners.runner import CHUNK, RunConfig, RunResult, run_documents
 from cleaners.store import DocumentStore
 from cleaners.writers import OutputOptions
@@ -143,3 +145,22 @@ def test_output_written_by_forked_writers_is_the_same_as_by_one(
     for name in names:
         if name != "timings.json":
             assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes(), name
+
+
+def test_a_writer_failing_in_a_forked_child_leaves_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk in one forked writer reaches the caller as a clear error (the CLI prints it
+    in one line), and the output folder is not made: nothing half-written is left."""
+    result = run_documents(corpus(), RunConfig(jobs=2))
+    real = runner.write_jsonl
+
+    def full_disk(path: Path, *args: object) -> int:
+        if path.name.startswith("removed"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runner, "write_jsonl", full_disk)
+    with pytest.raises(OutputError, match=r"No space left on device.*--out"):
+        runner.write_run(result, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
