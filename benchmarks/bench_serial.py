@@ -12,8 +12,8 @@ Rows (each the best of `--repeat` alternating rounds):
 * group sums: the link guard's summed story vector of a group, with one `story_weights` call
   per member (as before) or all members' weights at once (`_Checker._sum`);
 * vocabulary lookups: story words and names as indices into the vocabulary, one `searchsorted`
-  (names: `_common`) per document, as before, or `VOCAB_BATCH` documents at once
-  (`vocab_indices`).
+  (names: `_common`) per document, or many documents at once (`vocab_indices`). Names take the
+  batched form; story words gained nothing from it and keep one search per document.
 
 Example::
 

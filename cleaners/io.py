@@ -467,7 +467,16 @@ class AtomicOutputDir:
             old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
             old.rmdir()
             os.replace(self.out, old)
-        os.replace(self.tmp, self.out)
+        try:
+            os.replace(self.tmp, self.out)
+        except OSError as exc:  # the previous output goes back where it was
+            if old is not None:
+                os.replace(old, self.out)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise OutputError(
+                f"cannot put the new output in place at {self.out} ({exc.strerror or exc}); "
+                "the previous output is left as it was"
+            ) from exc
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 

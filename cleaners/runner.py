@@ -588,53 +588,57 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
     another they were the longest part of a run that used one core, several seconds per
     100 MB. The files are the same either way. `report.html` is rendered last, from the files.
     """
-    try:
-        return _write_run(result, out)
-    except OSError as exc:  # a full disk, wherever a writer met it (a forked one too)
-        raise OutputError(
-            f"cannot write the output to {out} ({exc.strerror or exc}); the previous output is "
-            "left as it was: free space there or choose another folder with --out"
-        ) from exc
-
-
-def _write_run(result: RunResult, out: Path) -> dict[str, int]:
     config = result.config
     options = config.output
     suffix = JSONL_SUFFIX[options.compression]
     docs = _written_documents(result)
     with AtomicOutputDir(out) as target:
-        result.summary()  # one read of every article, here, so every writer inherits it
-        # the .txt files first and in one call: creating thousands of files is the longest
-        # part, and two processes creating files in one folder were slower than one
-        calls = [
-            *([partial(_write_txt_files, docs, target)] if options.txt_files else []),
-            partial(_write_articles_file, result, docs, target),
-            partial(_write_duplicates_and_removals, result, target, suffix),
-        ]
-        # in this process under Ray (its driver keeps threads and connections a fork would
-        # copy) and for Parquet (pyarrow's thread pools are not safe to use in a forked child)
-        jobs = config.jobs if config.engine == "local" and options.format == "jsonl" else 1
-        written: Counter[str] = Counter()
-        names: list[str] = []
-        for counts, files in fork_calls(calls, jobs):
-            written.update(counts)
-            names += files
-        report = build_report(result)
-        report["output"] = {
-            **options.as_dict(),
-            "text_field": config.text_field,
-            "title_field": config.title_field,
-            "articles_files": names,
-        }
-        target.write_text(
-            "report.json", json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        )
-        target.write_text(
-            "timings.json", json.dumps(result.timings, indent=2, sort_keys=True) + "\n"
-        )
-        target.write_text("README.md", OUTPUT_README)
-        target.write_text("report.html", render_report(target.path(".")))
+        try:
+            written = _write_files(result, docs, target, suffix)
+        except OSError as exc:  # a full disk, wherever a writer met it (a forked one too)
+            raise OutputError(
+                f"cannot write the output to {out} ({exc.strerror or exc}); the previous "
+                "output is left as it was: free space there or choose another folder with --out"
+            ) from exc
     return {"articles": len(docs), "duplicates": 0, "removed": 0, "txt": 0, **written}
+
+
+def _write_files(
+    result: RunResult, docs: Sequence[Document], target: AtomicOutputDir, suffix: str
+) -> Counter[str]:
+    """Every file of the output folder into `target`; returns records written per file kind."""
+    config = result.config
+    options = config.output
+    result.summary()  # one read of every article, here, so every writer inherits it
+    # the .txt files first and in one call: creating thousands of files is the longest
+    # part, and two processes creating files in one folder were slower than one
+    calls = [
+        *([partial(_write_txt_files, docs, target)] if options.txt_files else []),
+        partial(_write_articles_file, result, docs, target),
+        partial(_write_duplicates_and_removals, result, target, suffix),
+    ]
+    # in this process under Ray (its driver keeps threads and connections a fork would
+    # copy) and for Parquet (pyarrow's thread pools are not safe to use in a forked child)
+    jobs = config.jobs if config.engine == "local" and options.format == "jsonl" else 1
+    written: Counter[str] = Counter()
+    names: list[str] = []
+    for counts, files in fork_calls(calls, jobs):
+        written.update(counts)
+        names += files
+    report = build_report(result)
+    report["output"] = {
+        **options.as_dict(),
+        "text_field": config.text_field,
+        "title_field": config.title_field,
+        "articles_files": names,
+    }
+    target.write_text(
+        "report.json", json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
+    target.write_text("timings.json", json.dumps(result.timings, indent=2, sort_keys=True) + "\n")
+    target.write_text("README.md", OUTPUT_README)
+    target.write_text("report.html", render_report(target.path(".")))
+    return written
 
 
 # what one writer call did: records written per file kind, and the article files it named

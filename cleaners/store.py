@@ -154,7 +154,12 @@ class DocumentStore(ByPosition[Document]):
         if not self._on_disk:  # in memory: a forked child reads its own copy
             self._file.seek(start)
             return unpack(self._file.read(size))
-        data = os.pread(self._file.fileno(), size, start)
+        try:
+            data = os.pread(self._file.fileno(), size, start)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot read cleaned articles back from {self._where} ({exc.strerror or exc})"
+            ) from exc
         if len(data) != size:
             raise OutputError(
                 f"cleaned articles in {self._where} were cut short ({len(data)} of {size} bytes "

@@ -68,7 +68,7 @@ STORY_THRESHOLD = 0.15
 IDF_POWER = 1.25
 # Group story sums the link guard keeps (`_Checker._summed`): a few hundred big groups' worth.
 SUMS_KEPT = 512
-VOCAB_BATCH = 8192  # documents whose words are looked up in the vocabulary at once
+VOCAB_ENTRIES = 1 << 20  # values looked up in the vocabulary at once (`vocab_indices`)
 # A story link joins two groups only if their mean cross-pair cosine reaches this share of the
 # threshold (see dedupe.clusters). 0.9 was the most stable value of 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
@@ -271,7 +271,9 @@ def story_terms(keys: Sequence[U64], vocab: U64, idf: F64) -> tuple[list[U32], F
     """Each document's word indices into `vocab` and the length of its IDF vector."""
     if vocab.size >= 2**32:
         raise ValueError(f"{vocab.size} distinct content words are more than uint32 can index")
-    terms = vocab_indices(keys, vocab)
+    # one search per document: batched like `vocab_indices`, a few hundred words a document
+    # gained nothing (`benchmarks/bench_serial.py`), and the keys may be read from disk
+    terms = [np.searchsorted(vocab, k).astype(np.uint32) for k in keys]
     norms = np.fromiter(
         (float(np.linalg.norm(idf[t])) for t in terms), dtype=np.float64, count=len(terms)
     )
@@ -423,18 +425,18 @@ def name_terms(names: Sequence[U64], vocab: U64) -> list[U32]:
 
 
 def vocab_indices(arrays: Sequence[U64], vocab: U64) -> list[U32]:
-    """For each sorted array, the indices in `vocab` (sorted, unique) of its values that `vocab`
-    holds, in order; the others are dropped.
+    """For each sorted array (held in memory), the indices in `vocab` (sorted, unique) of its
+    values that `vocab` holds, in order; the others are dropped.
 
-    One `searchsorted` over `VOCAB_BATCH` documents' values at once, not one call per
-    document: 3.4x faster for names, a dozen values a document (`benchmarks/bench_serial.py`).
-    Story words, a few hundred a document, gain nothing: the search itself bounds them. The
-    same indices as `_common` of each array with `vocab`.
+    One `searchsorted` over many documents' values at once, up to `VOCAB_ENTRIES` values (a
+    few tens of MB of temporary arrays, however long the documents), not one call per document:
+    3.4x faster for names, a dozen values a document (`benchmarks/bench_serial.py`). The same
+    indices as `_common` of each array with `vocab`.
     """
     indices: list[U32] = []
-    for lo in range(0, len(arrays), VOCAB_BATCH):
-        batch = [arrays[i] for i in range(lo, min(lo + VOCAB_BATCH, len(arrays)))]
-        flat = np.concatenate(batch) if batch else _NO_U64
+    for lo, hi in ranges_within(_sizes(arrays), VOCAB_ENTRIES):
+        batch = [arrays[i] for i in range(lo, hi)]
+        flat = np.concatenate(batch)
         at = np.searchsorted(vocab, flat)
         at[at == vocab.size] = 0
         found = vocab[at] == flat if vocab.size else np.zeros(flat.size, dtype=np.bool_)

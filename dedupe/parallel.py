@@ -80,6 +80,7 @@ def fork_calls(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
     def run(lo: int, hi: int) -> list[T]:
         return [call() for call in calls[lo:hi]]
 
+    jobs = max(1, min(jobs, len(calls)))  # fork_map runs here when it has fewer calls than jobs
     return [answer for part in fork_map(run, len(calls), jobs, most=1) for answer in part]
 
 

@@ -504,14 +504,15 @@ SORTED_U64 = st.lists(st.integers(0, 60), max_size=12, unique=True).map(
 )
 
 
-@given(st.lists(SORTED_U64, max_size=10), SORTED_U64, st.integers(1, 4))
+@given(st.lists(SORTED_U64, max_size=10), SORTED_U64, st.integers(1, 30))
 def test_vocab_indices_equal_each_arrays_common_values(
     arrays: list[U64], vocab: U64, batch: int
 ) -> None:
     """Looked up a batch of arrays at once, every array gets the indices `_common` gives it
-    alone: the values `vocab` holds, in order, whatever the batch size; empty arrays too."""
+    alone: the values `vocab` holds, in order, whatever the batch's size in values (an array
+    longer than a batch is a batch of its own); empty arrays too."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(core, "VOCAB_BATCH", batch)
+        patch.setattr(core, "VOCAB_ENTRIES", batch)
         got = core.vocab_indices(arrays, vocab)
     assert len(got) == len(arrays)
     for values, indices in zip(arrays, got, strict=True):

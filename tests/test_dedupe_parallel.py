@@ -79,8 +79,9 @@ def test_fork_calls_answers_in_the_order_of_the_calls() -> None:
     calls = [partial(lambda k: (k, os.getpid()), k) for k in range(5)]
     here = parallel.fork_calls(calls, 1)
     assert here == [(k, os.getpid()) for k in range(5)]
-    forked = parallel.fork_calls(calls, 2)
-    assert [k for k, _ in forked] == list(range(5))
-    if parallel.can_fork():
-        assert os.getpid() not in {pid for _, pid in forked}
+    for jobs in (2, 8):  # more jobs than calls: still forked, one child a call
+        forked = parallel.fork_calls(calls, jobs)
+        assert [k for k, _ in forked] == list(range(5))
+        if parallel.can_fork():
+            assert os.getpid() not in {pid for _, pid in forked}
     assert parallel.fork_calls([], 2) == []

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -178,6 +180,31 @@ def test_atomic_output_keeps_previous_on_error(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError), AtomicOutputDir(out) as target:
         target.write_text("articles.jsonl", "half")
         raise RuntimeError("crash mid-run")
+    assert (out / "articles.jsonl").read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["clean"]
+
+
+def test_atomic_output_puts_the_previous_back_when_the_swap_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new folder cannot be renamed into place after the old one was moved aside: the old
+    one goes back, the new one is removed, and the error says so."""
+    out = tmp_path / "clean"
+    out.mkdir()
+    (out / "articles.jsonl").write_text("previous")
+    real = os.replace
+
+    def refuse_the_new_folder(source: object, target: object) -> None:
+        if ".tmp-" in str(source):
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", refuse_the_new_folder)
+    with (
+        pytest.raises(OutputError, match="previous output is left as it was"),
+        AtomicOutputDir(out) as target,
+    ):
+        target.write_text("articles.jsonl", "new")
     assert (out / "articles.jsonl").read_text() == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["clean"]
 
