@@ -437,9 +437,7 @@ def vocab_indices(arrays: Sequence[U64], vocab: U64) -> list[U32]:
     for lo, hi in ranges_within(_sizes(arrays), VOCAB_ENTRIES):
         batch = [arrays[i] for i in range(lo, hi)]
         flat = np.concatenate(batch)
-        at = np.searchsorted(vocab, flat)
-        at[at == vocab.size] = 0
-        found = vocab[at] == flat if vocab.size else np.zeros(flat.size, dtype=np.bool_)
+        found, at = _find_sorted(vocab, flat)
         # each array's share of the found values ends where its own values end
         found_before = np.concatenate([[0], np.cumsum(found)])
         ends = found_before[np.cumsum(_sizes(batch))]
@@ -470,10 +468,21 @@ def _common(a: U64 | U32, b: U64 | U32) -> tuple[I64, I64]:
         merged = both[order]
         equal = np.flatnonzero(merged[1:] == merged[:-1])
         return order[equal], order[equal + 1] - a.size
-    pos = np.searchsorted(b, a)
-    pos[pos == b.size] = 0
-    hit = b[pos] == a
+    hit, pos = _find_sorted(b, a)
     return np.flatnonzero(hit), pos[hit]
+
+
+def _find_sorted(
+    haystack: npt.NDArray[Any], needles: npt.NDArray[Any]
+) -> tuple[npt.NDArray[np.bool_], I64]:
+    """For each needle, whether the sorted unique `haystack` holds it, and at which position
+    (0 where it does not): one binary search of all the needles."""
+    at: I64 = np.searchsorted(haystack, needles)
+    if not haystack.size:
+        return np.zeros(needles.size, dtype=np.bool_), at
+    at[at == haystack.size] = 0
+    hit: npt.NDArray[np.bool_] = haystack[at] == needles
+    return hit, at
 
 
 def jaccard(a: U64 | U32, b: U64 | U32) -> float:
@@ -583,12 +592,8 @@ class _Checker:
 
     def _are_candidates(self, keys: Sequence[tuple[int, int]]) -> list[bool]:
         """Whether each pair (i < j) was a candidate, and so checked by `verify`."""
-        if not keys or not self.candidates.size:
-            return [False] * len(keys)
         codes = np.array([i * self.n + j for i, j in keys], dtype=np.int64)
-        at = np.searchsorted(self.candidates, codes)
-        at[at == self.candidates.size] = 0
-        answer: list[bool] = (self.candidates[at] == codes).tolist()
+        answer: list[bool] = _find_sorted(self.candidates, codes)[0].tolist()
         return answer
 
     def _entries(self, pairs: Pairs) -> I64:
