@@ -510,6 +510,7 @@ def _line_scores(stripped: Sequence[str], furniture: LinePredicate) -> list[floa
     repeats: set[int] = set()
     removable: set[int] = set()
     heads: set[int] = set()
+    following_of = _next_non_blank(stripped)
     for i, line in enumerate(stripped):
         if not line:
             scores.append(0.0)
@@ -519,7 +520,7 @@ def _line_scores(stripped: Sequence[str], furniture: LinePredicate) -> list[floa
         words = _words(line)
         if i in removable and (words > INTERSTITIAL_MAX_WORDS or line.endswith((":", "...", "…"))):
             heads.add(i)
-        following = next((text for text in stripped[i + 1 :] if text), "")
+        following = following_of[i]
         runs_on = words >= PROSE_MIN_WORDS and (
             line.endswith(",") or following[:1].islower()
         )  # hard-wrapped prose
@@ -552,6 +553,18 @@ def _line_scores(stripped: Sequence[str], furniture: LinePredicate) -> list[floa
         if prose_at[k] and alone and not _numeric_entry(stripped[i]):
             scores[i] *= ISOLATED_WEIGHT
     return scores
+
+
+def _next_non_blank(stripped: Sequence[str]) -> list[str]:
+    """For each position, the next non-blank line after it ("" at the end): one pass from the
+    end, where looking ahead from every line was quadratic in a page's length."""
+    following = [""] * len(stripped)
+    ahead = ""
+    for i in range(len(stripped) - 1, -1, -1):
+        following[i] = ahead
+        if stripped[i]:
+            ahead = stripped[i]
+    return following
 
 
 def _frame(doc: Document, disabled: frozenset[str], furniture: LinePredicate) -> Document:

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.boilerplate import (
+    _next_non_blank,
     _truncated,
     article_span,
     author_bio,
@@ -294,6 +295,14 @@ def test_article_span_keeps_a_subheading_between_paragraphs() -> None:
 
 def test_article_span_without_prose() -> None:
     assert article_span(MENU) is None
+
+
+@given(st.lists(st.sampled_from(["", "Home", "Sport", "the plan passed, he said."]), max_size=30))
+def test_next_non_blank_is_the_first_non_blank_line_after_each(stripped: list[str]) -> None:
+    expected = [
+        next((text for text in stripped[i + 1 :] if text), "") for i in range(len(stripped))
+    ]
+    assert _next_non_blank(stripped) == expected
 
 
 def test_step_frames_a_page_and_records_every_line() -> None:
