@@ -50,7 +50,7 @@ from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, document_features
 from dedupe.index import check_index, dedupe_against_index
-from dedupe.parallel import fork_calls
+from dedupe.parallel import fork_call, fork_calls
 
 log = logging.getLogger(__name__)
 
@@ -584,9 +584,10 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
     """Write the whole output folder atomically; returns record counts per file kind.
 
     With `--jobs` above 1 (local engine, JSONL output) the .txt files, the articles, and the
-    duplicates and removals are written by forked children at once (`fork_calls`): one after
-    another they were the longest part of a run that used one core, several seconds per
-    100 MB. The files are the same either way. `report.html` is rendered last, from the files.
+    duplicates and removals are written by forked children at once (`fork_call`,
+    `fork_calls`): one after another they were the longest part of a run that used one core,
+    several seconds per 100 MB. `report.html` is rendered from the other files while the
+    .txt files are still being written. The files are the same either way.
     """
     config = result.config
     options = config.output
@@ -610,24 +611,37 @@ def _write_files(
     config = result.config
     options = config.output
     result.summary()  # one read of every article, here, so every writer inherits it
-    # the .txt files first and in one call: creating thousands of files is the longest
-    # part, and two processes creating files in one folder were slower than one
-    calls = [
-        *([partial(_write_txt_files, docs, target)] if options.txt_files else []),
-        partial(_write_articles_file, result, docs, target),
-        partial(_write_duplicates_and_removals, result, target, suffix),
-    ]
     # in this process under Ray (its driver keeps threads and connections a fork would
     # copy) and for Parquet (pyarrow's thread pools are not safe to use in a forked child)
     jobs = config.jobs if config.engine == "local" and options.format == "jsonl" else 1
+    # The .txt files in one call (two processes creating files in one folder were slower than
+    # one), and with jobs in a child of their own from the start: creating thousands of files
+    # is the longest writer, and the other files and the report are written beside it.
+    txt = partial(_write_txt_files, docs, target) if options.txt_files else None
+    beside = txt is not None and jobs > 1
+    calls = [
+        *([txt] if txt is not None and not beside else []),
+        partial(_write_articles_file, result, docs, target),
+        partial(_write_duplicates_and_removals, result, target, suffix),
+    ]
+    with fork_call(txt or _no_files, fork=beside) as txt_written:
+        answers = fork_calls(calls, jobs - 1 if beside else jobs)
+        names = [name for _, files in answers for name in files]
+        _write_report_files(result, target, names)
+        if beside:
+            answers.insert(0, txt_written())
     written: Counter[str] = Counter()
-    names: list[str] = []
-    for counts, files in fork_calls(calls, jobs):
+    for counts, _ in answers:
         written.update(counts)
-        names += files
+    return written
+
+
+def _write_report_files(result: RunResult, target: AtomicOutputDir, names: list[str]) -> None:
+    """report.json, timings.json, the folder's README and report.html (read from the files)."""
+    config = result.config
     report = build_report(result)
     report["output"] = {
-        **options.as_dict(),
+        **config.output.as_dict(),
         "text_field": config.text_field,
         "title_field": config.title_field,
         "articles_files": names,
@@ -638,7 +652,6 @@ def _write_files(
     target.write_text("timings.json", json.dumps(result.timings, indent=2, sort_keys=True) + "\n")
     target.write_text("README.md", OUTPUT_README)
     target.write_text("report.html", render_report(target.path(".")))
-    return written
 
 
 # what one writer call did: records written per file kind, and the article files it named
@@ -671,6 +684,10 @@ def _write_duplicates_and_removals(
     )
     removed = write_jsonl(target.path(f"removed{suffix}"), removal_records(result), compression)
     return {"duplicates": duplicates, "removed": removed}, []
+
+
+def _no_files() -> Written:
+    return {}, []
 
 
 def _write_txt_files(docs: Sequence[Document], target: AtomicOutputDir) -> Written:

@@ -16,7 +16,8 @@ import multiprocessing
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from contextlib import contextmanager
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -82,6 +83,49 @@ def fork_calls(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
 
     jobs = max(1, min(jobs, len(calls)))  # fork_map runs here when it has fewer calls than jobs
     return [answer for part in fork_map(run, len(calls), jobs, most=1) for answer in part]
+
+
+@contextmanager
+def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[], T]]:
+    """`call` run in a forked child while the `with` block runs in this process.
+
+    The block gets a function that waits for the child's answer (raising what the child
+    raised); leaving the block waits for it too, so an error is never lost, and leaving it by
+    an error or Ctrl-C stops the child. With `fork` False, or where `can_fork()` is False, the
+    function runs `call` here when it is first asked (or on leaving the block).
+    Why: `winnow clean` creates one `.txt` file per article, the longest writer, while the main
+    process writes the other files and renders the report beside it.
+    """
+    answer: list[T] = []
+    if not fork or not can_fork():
+
+        def here() -> T:
+            if not answer:
+                answer.append(call())
+            return answer[0]
+
+        yield here
+        here()
+        return
+    global _TASK
+    _TASK = lambda lo, hi: call()  # noqa: E731 (the child runs it as its slice)
+    gc.freeze()  # as in fork_imap: the child's collections then leave the shared pages alone
+    try:
+        context = multiprocessing.get_context("fork")
+        pool = context.Pool(1, initializer=_ignore_interrupts)  # the child forks here
+    finally:
+        _TASK = None
+        gc.unfreeze()
+    with pool:
+        pending = pool.apply_async(_run_slice, ((0, 1),))
+
+        def wait() -> T:
+            if not answer:
+                answer.append(cast(T, pending.get()))  # _run_slice's answer is call()'s
+            return answer[0]
+
+        yield wait
+        wait()
 
 
 def fork_rows(

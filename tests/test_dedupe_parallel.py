@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 from functools import partial
 
 import numpy as np
@@ -85,3 +87,39 @@ def test_fork_calls_answers_in_the_order_of_the_calls() -> None:
         if parallel.can_fork():
             assert os.getpid() not in {pid for _, pid in forked}
     assert parallel.fork_calls([], 2) == []
+
+
+def test_fork_call_runs_beside_the_block_and_answers_once() -> None:
+    parent = os.getpid()
+    with parallel.fork_call(os.getpid) as answer:
+        here = os.getpid()
+        child = answer()
+        assert answer() == child  # asked twice, run once
+    assert here == parent
+    if parallel.can_fork():
+        assert child != parent
+    assert parallel._TASK is None
+    runs: list[int] = []
+    with parallel.fork_call(lambda: runs.append(1) or len(runs), fork=False) as answer:
+        assert runs == []  # not forked: runs here, when first asked
+        assert answer() == 1
+    assert runs == [1]
+    with parallel.fork_call(lambda: runs.append(2) or len(runs), fork=False):
+        pass
+    assert runs == [1, 2]  # never asked: run on leaving the block
+
+
+def test_fork_call_raises_the_childs_error_on_leaving_the_block() -> None:
+    def fails() -> int:
+        raise ValueError("from the child")
+
+    with pytest.raises(ValueError, match="from the child"), parallel.fork_call(fails):
+        pass
+    assert parallel._TASK is None
+    assert multiprocessing.active_children() == []
+
+
+def test_fork_call_stops_the_child_when_the_block_fails() -> None:
+    with pytest.raises(KeyError), parallel.fork_call(lambda: time.sleep(30)):
+        raise KeyError("in the block")
+    assert multiprocessing.active_children() == []

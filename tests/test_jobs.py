@@ -116,20 +116,35 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.parametrize(
-    "output",
-    [OutputOptions(), OutputOptions(compression="gzip", shard_size=100, txt_files=False)],
+    "output, asked",
+    [
+        (OutputOptions(), [(1, False), (1, True)]),
+        (
+            OutputOptions(compression="gzip", shard_size=100, txt_files=False),
+            [(1, False), (2, False)],
+        ),
+    ],
     ids=["jsonl and .txt files", "gzip shards"],
 )
 def test_output_written_by_forked_writers_is_the_same_as_by_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output: OutputOptions
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    output: OutputOptions,
+    asked: list[tuple[int, bool]],
 ) -> None:
     """With two jobs the output files are written by forked children at once, reading the
-    cleaned articles from a store on disk; every byte is the same as one job writes."""
+    cleaned articles from a store on disk, the .txt files in a child of their own while the
+    rest are written; every byte is the same as one job writes."""
     monkeypatch.setattr(runner, "DocumentStore", partial(DocumentStore, spool_bytes=0))
     jobs_asked: list[int] = []
     real = runner.fork_calls
     monkeypatch.setattr(
         runner, "fork_calls", lambda calls, jobs: jobs_asked.append(jobs) or real(calls, jobs)
+    )
+    txt_forked: list[bool] = []
+    real_call = runner.fork_call
+    monkeypatch.setattr(
+        runner, "fork_call", lambda call, fork: txt_forked.append(fork) or real_call(call, fork)
     )
     folders = []
     for jobs in (1, 2):
@@ -138,7 +153,7 @@ def test_output_written_by_forked_writers_is_the_same_as_by_one(
         counts = runner.write_run(result, folders[-1])
         assert counts["articles"] == len(result.dedupe.kept) > 0
         assert counts["txt"] == (counts["articles"] if output.txt_files else 0)
-    assert jobs_asked == [1, 2]
+    assert list(zip(jobs_asked, txt_forked, strict=True)) == asked
     names = sorted(p.name for p in folders[0].iterdir())
     assert names == sorted(p.name for p in folders[1].iterdir())
     assert len(names) > 5
@@ -161,6 +176,22 @@ def test_a_writer_failing_in_a_forked_child_leaves_no_output(
         return real(path, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(runner, "write_jsonl", full_disk)
+    with pytest.raises(OutputError, match=r"No space left on device.*--out"):
+        runner.write_run(result, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_txt_writer_failing_beside_the_others_leaves_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The .txt files are written in a child of their own while the main process writes the
+    rest and the report: a full disk there is the same clear error, and nothing is left."""
+    result = run_documents(corpus(), RunConfig(jobs=2))
+
+    def full_disk(*args: object) -> object:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runner, "_write_txt_files", full_disk)
     with pytest.raises(OutputError, match=r"No space left on device.*--out"):
         runner.write_run(result, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
