@@ -17,6 +17,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -86,15 +87,52 @@ def fork_calls(calls: Sequence[Callable[[], T]], jobs: int) -> list[T]:
 
 
 @contextmanager
+def _frozen() -> Iterator[None]:
+    """The collector's objects frozen while forked children live (an inner use does not end
+    an outer one's freeze): a collection in the parent or a child would otherwise write to
+    every container object they share and so copy each page holding one (at 1 GB of input,
+    2 jobs: summed PSS 4,200 -> 4,104 MB)."""
+    global _FREEZES
+    gc.freeze()  # at every entry: objects made since an outer freeze are shared with new children
+    _FREEZES += 1
+    try:
+        yield
+    finally:
+        _FREEZES -= 1
+        if _FREEZES == 0:
+            gc.unfreeze()
+
+
+_FREEZES = 0  # how many `_frozen` blocks are open
+
+
+def _answer_to(pipe: Connection, call: Callable[[], object]) -> None:
+    """In `fork_call`'s child: send `call()`'s answer, or the error it raised, to the parent."""
+    _ignore_interrupts()
+    try:
+        answer: tuple[bool, object] = (True, call())
+    except BaseException as exc:  # every error goes to the parent, which raises it
+        answer = (False, exc)
+    try:
+        pipe.send(answer)
+    except Exception as exc:  # an answer or error that does not pickle
+        pipe.send((False, RuntimeError(f"the forked call's answer cannot be sent: {exc!r}")))
+    pipe.close()
+
+
+@contextmanager
 def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[], T]]:
     """`call` run in a forked child while the `with` block runs in this process.
 
     The block gets a function that waits for the child's answer (raising what the child
-    raised); leaving the block waits for it too, so an error is never lost, and leaving it by
-    an error or Ctrl-C stops the child. With `fork` False, or where `can_fork()` is False, the
-    function runs `call` here when it is first asked (or on leaving the block).
+    raised, or `ChildProcessError` if it died without answering); leaving the block waits for
+    it too, so an error is never lost, and leaving it by an error or Ctrl-C stops the child.
+    With `fork` False, or where `can_fork()` is False, the function runs `call` here when it is
+    first asked (or on leaving the block).
     Why: `winnow clean` creates one `.txt` file per article, the longest writer, while the main
-    process writes the other files and renders the report beside it.
+    process writes the other files and renders the report beside it. A plain process and a
+    pipe, not a pool: a pool keeps threads running in this process, and the block may fork
+    again (`fork_calls`), which with threads alive risks a child inheriting a held lock.
     """
     answer: list[T] = []
     if not fork or not can_fork():
@@ -107,25 +145,35 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
         yield here
         here()
         return
-    global _TASK
-    _TASK = lambda lo, hi: call()  # noqa: E731 (the child runs it as its slice)
-    gc.freeze()  # as in fork_imap: the child's collections then leave the shared pages alone
-    try:
-        context = multiprocessing.get_context("fork")
-        pool = context.Pool(1, initializer=_ignore_interrupts)  # the child forks here
-    finally:
-        _TASK = None
-        gc.unfreeze()
-    with pool:
-        pending = pool.apply_async(_run_slice, ((0, 1),))
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    with _frozen():
+        child = context.Process(target=_answer_to, args=(send, call), daemon=True)
+        child.start()
+        send.close()  # the child holds its own end: end of file here if it dies unanswered
+        try:
 
-        def wait() -> T:
-            if not answer:
-                answer.append(cast(T, pending.get()))  # _run_slice's answer is call()'s
-            return answer[0]
+            def wait() -> T:
+                if not answer:
+                    try:
+                        done, value = receive.recv()
+                    except EOFError:
+                        child.join()
+                        raise ChildProcessError(
+                            f"a forked child ended (exit code {child.exitcode}) without answering"
+                        ) from None
+                    if not done:
+                        raise cast(BaseException, value)
+                    answer.append(cast(T, value))
+                return answer[0]
 
-        yield wait
-        wait()
+            yield wait
+            wait()
+        finally:
+            if child.is_alive() and not answer:
+                child.terminate()
+            child.join()
+            receive.close()
 
 
 def fork_rows(
@@ -180,15 +228,12 @@ def fork_imap(
         yield task(0, total)
         return
     _TASK = task
-    # Objects the parent holds now go to the collector's permanent generation for the
-    # children's lives: a child's collections would otherwise write to every container object
-    # it inherited and so copy each page holding one (at 1 GB of input, 2 jobs: summed PSS
-    # 4,200 -> 4,104 MB).
-    gc.freeze()
     try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(parts)), initializer=_ignore_interrupts) as pool:
-            yield from pool.imap(_run_slice, parts, chunksize=1)
+        # the parent's objects go to the collector's permanent generation for the children's
+        # lives (`_frozen`)
+        with _frozen():
+            context = multiprocessing.get_context("fork")
+            with context.Pool(min(jobs, len(parts)), initializer=_ignore_interrupts) as pool:
+                yield from pool.imap(_run_slice, parts, chunksize=1)
     finally:
         _TASK = None
-        gc.unfreeze()

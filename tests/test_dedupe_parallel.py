@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import signal
 import time
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -89,16 +92,25 @@ def test_fork_calls_answers_in_the_order_of_the_calls() -> None:
     assert parallel.fork_calls([], 2) == []
 
 
-def test_fork_call_runs_beside_the_block_and_answers_once() -> None:
+def test_fork_call_runs_beside_the_block_and_answers_once(tmp_path: Path) -> None:
     parent = os.getpid()
-    with parallel.fork_call(os.getpid) as answer:
-        here = os.getpid()
+    ready = tmp_path / "ready"
+
+    def child_work() -> int:
+        ready.write_text("x")  # the block waits for this: the call runs while the block does
+        return os.getpid()
+
+    with parallel.fork_call(child_work) as answer:
+        if parallel.can_fork():
+            deadline = time.monotonic() + 30
+            while not ready.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert ready.exists()
         child = answer()
         assert answer() == child  # asked twice, run once
-    assert here == parent
     if parallel.can_fork():
         assert child != parent
-    assert parallel._TASK is None
+    assert multiprocessing.active_children() == []
     runs: list[int] = []
     with parallel.fork_call(lambda: runs.append(1) or len(runs), fork=False) as answer:
         assert runs == []  # not forked: runs here, when first asked
@@ -115,7 +127,18 @@ def test_fork_call_raises_the_childs_error_on_leaving_the_block() -> None:
 
     with pytest.raises(ValueError, match="from the child"), parallel.fork_call(fails):
         pass
-    assert parallel._TASK is None
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="runs here where it cannot fork")
+def test_fork_call_says_so_when_the_child_dies_without_answering() -> None:
+    """A child killed (the kernel's out-of-memory killer, say) is an error, not a wait
+    forever."""
+    with (
+        pytest.raises(ChildProcessError, match="exit code -9"),
+        parallel.fork_call(lambda: os.kill(os.getpid(), signal.SIGKILL)),
+    ):
+        pass
     assert multiprocessing.active_children() == []
 
 
@@ -123,3 +146,15 @@ def test_fork_call_stops_the_child_when_the_block_fails() -> None:
     with pytest.raises(KeyError), parallel.fork_call(lambda: time.sleep(30)):
         raise KeyError("in the block")
     assert multiprocessing.active_children() == []
+
+
+def test_the_collector_stays_frozen_until_the_outermost_fork_ends() -> None:
+    """`fork_map` inside `fork_call`'s block (the writers with 3 jobs or more) must not thaw
+    the objects the `.txt` child shares with this process."""
+    assert gc.get_freeze_count() == 0
+    with parallel.fork_call(lambda: 1) as answer:
+        frozen = gc.get_freeze_count()
+        assert parallel.fork_map(lambda lo, hi: hi - lo, 10, 2) == [5, 5]
+        assert gc.get_freeze_count() >= frozen > 0
+        assert answer() == 1
+    assert gc.get_freeze_count() == 0
