@@ -1,9 +1,9 @@
 """How much faster `--jobs 2` is than `--jobs 1`, next to how much faster this machine lets it be.
 
 Why: on a shared virtual machine two busy processes do not each get a whole core. Measured
-here, a pure-Python loop took 4.1 s alone and 5.9-6.0 s when a second copy ran beside it, so no
-program can be 2x faster on two jobs, and how far below 2x that ceiling is moves from one
-minute to the next. A speedup read alone mixes Winnow's serial work with the machine's mood. This
+here (`docs/performance.md`), a pure-Python loop took 2.6-3.5 s alone and 3.4-3.8 s of CPU
+each when two copies ran at once, and how far below 2x two jobs can get moves from one minute
+to the next. A speedup read alone mixes Winnow's serial work with the machine's mood. This
 script measures both in the same rounds:
 
 * `jobs 1` and `jobs 2`: `python cli.py clean DUMP --out TMP --quiet --no-txt --jobs N`;
@@ -54,22 +54,31 @@ def steal_jiffies() -> int | None:
 
 
 def run_together(commands: Sequence[Sequence[str]], cwd: Path) -> dict[str, float]:
-    """Start every command at once and wait for all: wall seconds and summed CPU seconds."""
+    """Start every command at once and wait for all: wall seconds and summed CPU seconds.
+
+    Each command's stderr goes to a file (a pipe read only at the end would stall a command
+    that writes much); if one fails, the others are stopped and its command and error shown.
+    """
     steal_before = steal_jiffies()
-    started = time.perf_counter()
-    procs = [
-        subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        for cmd in commands
-    ]
-    cpu = 0.0
-    for proc in procs:
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        error = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(commands[0])} failed ({proc.returncode}):\n{error}")
-        cpu += usage.ru_utime + usage.ru_stime
-    wall = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="winnow-scaling-err-") as logs:
+        errors = [Path(logs, f"{k}.err") for k in range(len(commands))]
+        started = time.perf_counter()
+        procs = []
+        for cmd, error in zip(commands, errors, strict=True):
+            with error.open("wb") as sink:
+                procs.append(subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=sink))
+        cpu = 0.0
+        for k, proc in enumerate(procs):
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode != 0:
+                for other in procs[k + 1 :]:
+                    other.kill()
+                    other.wait()
+                message = errors[k].read_text(errors="replace")
+                raise SystemExit(f"{' '.join(commands[k])} failed ({proc.returncode}):\n{message}")
+            cpu += usage.ru_utime + usage.ru_stime
+        wall = time.perf_counter() - started
     steal_after = steal_jiffies()
     result = {"wall": wall, "cpu": cpu}
     if steal_before is not None and steal_after is not None:
