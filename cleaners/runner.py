@@ -17,11 +17,13 @@ import itertools
 import json
 import logging
 import re
+import signal
 import time
 import unicodedata
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -29,7 +31,7 @@ from typing import Any, TypeVar
 
 from cleaners import footers
 from cleaners.document import Document
-from cleaners.errors import ConfigError, InputError, OutputError, WinnowError
+from cleaners.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
 from cleaners.footers import LineKeys
 from cleaners.io import (
     OUTPUT_README,
@@ -371,15 +373,31 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
         return
     seed = config.dedupe.seed if config.deduplicate else None
     with ProcessPoolExecutor(max_workers=config.jobs) as pool:
-        everything = itertools.chain([first, second], chunks)
-        tasks = (
-            pool.submit(_clean_packed, [pack(doc) for doc in chunk], config.clean, seed)
-            for chunk in everything
-        )
-        for result in _in_order(tasks, ahead=IN_FLIGHT_PER_JOB * config.jobs):
-            yield from zip(*result, strict=True)
-            done += len(result[0])
-            notify("clean", done, 0)
+        workers: list[Any] = []  # the pool's processes, to say how one ended if it breaks
+
+        def submitted() -> Iterator[Future[CleanedChunk]]:
+            for chunk in itertools.chain([first, second], chunks):
+                yield pool.submit(_clean_packed, [pack(doc) for doc in chunk], config.clean, seed)
+                if not workers:  # started by the first task (a private table of the pool's)
+                    workers.extend(getattr(pool, "_processes", {}).values())
+
+        try:
+            for result in _in_order(submitted(), ahead=IN_FLIGHT_PER_JOB * config.jobs):
+                yield from zip(*result, strict=True)
+                done += len(result[0])
+                notify("clean", done, 0)
+        except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
+            raise WorkerLost(_lost_exit_code(workers)) from exc
+
+
+def _lost_exit_code(workers: Sequence[Any]) -> int | None:
+    """The exit code of the worker that ended badly, where one says so. A broken pool ends its
+    other workers with SIGTERM, so another code is the one that broke it."""
+    for worker in workers:
+        worker.join(timeout=1.0)  # the pool's own thread may not have reaped it yet
+    codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
+    codes.sort(key=lambda code: code == -signal.SIGTERM)
+    return codes[0] if codes else None
 
 
 def _in_order(tasks: Iterator[Future[T]], ahead: int) -> Iterator[T]:
@@ -410,9 +428,11 @@ def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
     return [clean_document(doc, steps) for doc in docs]
 
 
-def _clean_packed(
-    raw: list[bytes], options: CleanOptions, seed: int | None
-) -> tuple[list[bytes], list[bool], list[DocumentFeatures | None], list[LineKeys]]:
+# a worker's answer for a chunk: `Cleaned`'s four parts, each a list over the chunk
+CleanedChunk = tuple[list[bytes], list[bool], list[DocumentFeatures | None], list[LineKeys]]
+
+
+def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> CleanedChunk:
     """A worker's task: clean a chunk of packed articles, then the per-article parts of the
     later, whole-run steps (dedupe features unless `seed` is None, recurring-line keys), so
     they too run in parallel."""

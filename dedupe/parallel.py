@@ -23,10 +23,15 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from cleaners.errors import WorkerLost
+
 T = TypeVar("T")
 
 # The task the forked children run; set only while a pool is open (children inherit it).
 _TASK: Callable[[int, int], object] | None = None
+# How often a wait for a child's answer looks whether a child was killed (a pool replaces a
+# dead child but loses its task, and would wait for that answer for ever).
+WATCH_SECONDS = 1.0
 
 
 def _run_slice(bounds: tuple[int, int]) -> object:
@@ -125,7 +130,7 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
     """`call` run in a forked child while the `with` block runs in this process.
 
     The block gets a function that waits for the child's answer (raising what the child
-    raised, or `ChildProcessError` if it died without answering); leaving the block waits for
+    raised, or `WorkerLost` if it died without answering); leaving the block waits for
     it too, so an error is never lost, and leaving it by an error or Ctrl-C stops the child.
     With `fork` False, or where `can_fork()` is False, the function runs `call` here when it is
     first asked (or on leaving the block).
@@ -159,9 +164,7 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
                         done, value = receive.recv()
                     except EOFError:
                         child.join()
-                        raise ChildProcessError(
-                            f"a forked child ended (exit code {child.exitcode}) without answering"
-                        ) from None
+                        raise WorkerLost(child.exitcode) from None
                     if not done:
                         raise cast(BaseException, value)
                     answer.append(cast(T, value))
@@ -234,6 +237,22 @@ def fork_imap(
         with _frozen():
             context = multiprocessing.get_context("fork")
             with context.Pool(min(jobs, len(parts)), initializer=_ignore_interrupts) as pool:
-                yield from pool.imap(_run_slice, parts, chunksize=1)
+                # forked now (a private table; a pool starts new children for the dead)
+                children = list(pool._pool)  # type: ignore[attr-defined]
+                answers = pool.imap(_run_slice, parts, chunksize=1)
+                for _ in parts:
+                    yield _next_answer(answers, children)
     finally:
         _TASK = None
+
+
+def _next_answer(answers: Any, children: Sequence[multiprocessing.process.BaseProcess]) -> Any:
+    """The next answer of a pool's `imap`, or `WorkerLost` once one of its children has died
+    (its task is lost with it: the answer would never come)."""
+    while True:
+        try:
+            return answers.next(timeout=WATCH_SECONDS)
+        except multiprocessing.TimeoutError:
+            for child in children:
+                if child.exitcode not in (None, 0):
+                    raise WorkerLost(child.exitcode) from None

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from cleaners.errors import WorkerLost
 from dedupe import parallel
 
 
@@ -135,10 +136,27 @@ def test_fork_call_says_so_when_the_child_dies_without_answering() -> None:
     """A child killed (the kernel's out-of-memory killer, say) is an error, not a wait
     forever."""
     with (
-        pytest.raises(ChildProcessError, match="exit code -9"),
+        pytest.raises(WorkerLost, match="killed by signal 9"),
         parallel.fork_call(lambda: os.kill(os.getpid(), signal.SIGKILL)),
     ):
         pass
+    assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="runs here where it cannot fork")
+def test_fork_map_says_so_when_a_child_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool starts a new child for one that dies, but the dead one's slice is lost: without
+    a watch, the wait for its answer never ends."""
+    monkeypatch.setattr(parallel, "WATCH_SECONDS", 0.05)
+
+    def task(lo: int, hi: int) -> int:
+        if lo == 0:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return hi - lo
+
+    with pytest.raises(WorkerLost, match="killed by signal 9"):
+        parallel.fork_map(task, 10, 2)
+    assert parallel._TASK is None
     assert multiprocessing.active_children() == []
 
 

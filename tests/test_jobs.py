@@ -10,7 +10,9 @@ copies.
 from __future__ import annotations
 
 import errno
+import os
 import random
+import signal
 from functools import partial
 from pathlib import Path
 
@@ -18,11 +20,12 @@ import pytest
 
 from cleaners import runner
 from cleaners.document import Document
-from cleaners.errors import OutputError
+from cleaners.errors import OutputError, WorkerLost
 from cleaners.runner import CHUNK, RunConfig, RunResult, run_documents
 from cleaners.store import DocumentStore
 from cleaners.writers import OutputOptions
 from dedupe import core, lsh
+from dedupe.parallel import can_fork
 
 
 def word(rng: random.Random) -> str:
@@ -197,3 +200,23 @@ def test_the_txt_writer_failing_beside_the_others_leaves_no_output(
     with pytest.raises(OutputError, match=r"No space left on device.*--out"):
         runner.write_run(result, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+_REAL_CLEAN_PACKED = runner._clean_packed
+
+
+def _killed_on_the_short_chunk(raw: list[bytes], *args: object) -> object:
+    """A cleaning worker's task that the kernel kills on the last, short chunk (module level:
+    the pool sends its tasks by name)."""
+    if len(raw) < CHUNK:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _REAL_CLEAN_PACKED(raw, *args)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not can_fork(), reason="the cleaning workers are not forked here")
+def test_a_cleaning_worker_killed_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernel's out-of-memory killer takes a worker: the run stops with an error that says
+    so (the CLI prints it in one line), not an internal error."""
+    monkeypatch.setattr(runner, "_clean_packed", _killed_on_the_short_chunk)
+    with pytest.raises(WorkerLost, match="killed by signal 9"):
+        run_documents(corpus(), RunConfig(jobs=2))
