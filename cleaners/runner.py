@@ -637,19 +637,17 @@ def _write_files(
     # The .txt files in one call (two processes creating files in one folder were slower than
     # one), and with jobs in a child of their own from the start: creating thousands of files
     # is the longest writer, and the other files and the report are written beside it.
-    txt = partial(_write_txt_files, docs, target) if options.txt_files else None
-    beside = txt is not None and jobs > 1
+    txt = partial(_write_txt_files, docs, target) if options.txt_files else _no_files
+    beside = options.txt_files and jobs > 1
     calls = [
-        *([txt] if txt is not None and not beside else []),
         partial(_write_articles_file, result, docs, target),
         partial(_write_duplicates_and_removals, result, target, suffix),
     ]
-    with fork_call(txt or _no_files, fork=beside) as txt_written:
+    with fork_call(txt, fork=beside) as txt_written:
         answers = fork_calls(calls, jobs - 1 if beside else jobs)
         names = [name for _, files in answers for name in files]
         _write_report_files(result, target, names)
-        if beside:
-            answers.insert(0, txt_written())
+        answers.insert(0, txt_written())  # with one job, the .txt files are written here
     written: Counter[str] = Counter()
     for counts, _ in answers:
         written.update(counts)

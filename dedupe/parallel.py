@@ -139,14 +139,8 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
     pipe, not a pool: a pool keeps threads running in this process, and the block may fork
     again (`fork_calls`), which with threads alive risks a child inheriting a held lock.
     """
-    answer: list[T] = []
     if not fork or not can_fork():
-
-        def here() -> T:
-            if not answer:
-                answer.append(call())
-            return answer[0]
-
+        here = _once(call)
         yield here
         here()
         return
@@ -156,27 +150,39 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
         child = context.Process(target=_answer_to, args=(send, call), daemon=True)
         child.start()
         send.close()  # the child holds its own end: end of file here if it dies unanswered
+
+        def receive_answer() -> T:
+            try:
+                done, value = receive.recv()
+            except EOFError:
+                child.join()
+                raise WorkerLost(child.exitcode) from None
+            if not done:
+                raise cast(BaseException, value)
+            return cast(T, value)
+
+        wait = _once(receive_answer)
         try:
-
-            def wait() -> T:
-                if not answer:
-                    try:
-                        done, value = receive.recv()
-                    except EOFError:
-                        child.join()
-                        raise WorkerLost(child.exitcode) from None
-                    if not done:
-                        raise cast(BaseException, value)
-                    answer.append(cast(T, value))
-                return answer[0]
-
             yield wait
             wait()
+        except BaseException:
+            child.terminate()  # the block failed (or the child did): nothing more is wanted
+            raise
         finally:
-            if child.is_alive() and not answer:
-                child.terminate()
             child.join()
             receive.close()
+
+
+def _once(call: Callable[[], T]) -> Callable[[], T]:
+    """`call`, run on the first ask only; later asks get the same answer."""
+    answer: list[T] = []
+
+    def asked() -> T:
+        if not answer:
+            answer.append(call())
+        return answer[0]
+
+    return asked
 
 
 def fork_rows(
