@@ -28,7 +28,6 @@ Example::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -38,6 +37,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from bench_pipeline import write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SPIN = "s = 0\nfor i in range({n}):\n    s += i * i % 7\n"
@@ -152,10 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         key: statistics.median(row["ratios"][key] for row in rounds) for key in rounds[0]["ratios"]
     }
     print("median: " + ", ".join(f"{key} {value:.2f}" for key, value in medians.items()))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        summary = {"dump": dump.name, "rounds": rounds, "median": medians}
-        args.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    write_json(args.json, {"dump": dump.name, "rounds": rounds, "median": medians})
     return 0
 
 
