@@ -23,12 +23,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import polars as pl
 import regex as re
 
 from cleaners import captions, footers
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
-from cleaners.rules import RUN_LINES, TOP_LINES, LinePredicate, drop_indices, ruleset
+from cleaners.rules import (
+    RUN_LINES,
+    TOP_LINES,
+    LinePredicate,
+    Matcher,
+    drop_indices,
+    ruleset,
+)
 
 RULES = ruleset("boilerplate")
 
@@ -167,7 +175,11 @@ DATE_OR_TIME = re.compile(rf"{DATE}|(?:{TIME})")
 DIGIT = re.compile(r"\d")  # the same `\d` DATE, TIME and AGO use
 
 
-@RULES.line_rule("boilerplate.timestamp", reason="timestamp")
+@RULES.line_rule(
+    "boilerplate.timestamp",
+    reason="timestamp",
+    prefilter=lambda text: (text.str.len_chars() <= 120) & text.str.contains(r"\d"),
+)
 def timestamp(line: str) -> bool:
     """A date/time line, bare or with a label.
 
@@ -197,7 +209,11 @@ def timestamp(line: str) -> bool:
     return len(left) <= 2 and all(word[:1].isupper() for word in left)
 
 
-@RULES.line_rule("boilerplate.editor_credit", reason="editor credit")
+@RULES.line_rule(
+    "boilerplate.editor_credit",
+    reason="editor credit",
+    prefilter=lambda text: text.str.contains(" by"),
+)
 def editor_credit(line: str) -> bool:
     """Wire editing and reporting credits.
 
@@ -235,7 +251,11 @@ def _byline_name(line: str) -> str | None:
     return None
 
 
-@RULES.line_rule("boilerplate.share", reason="share/subscribe/navigation line")
+@RULES.line_rule(
+    "boilerplate.share",
+    reason="share/subscribe/navigation line",
+    prefilter=lambda text: text.str.len_chars() <= 80,
+)
 def page_furniture(line: str) -> bool:
     """Buttons and links of a web page flattened into the text.
 
@@ -327,7 +347,15 @@ LINK_MAX_CHARS = 80  # unspaced scripts (Chinese, Japanese): a long line is a se
 SENTENCE_END = '.!?"”’:;。！？」』'
 
 
-@RULES.line_rule("boilerplate.navigation", reason="navigation/link list", scope="run")
+@RULES.line_rule(
+    "boilerplate.navigation",
+    reason="navigation/link list",
+    scope="run",
+    prefilter=lambda text: (
+        (text.str.len_chars() <= LINK_MAX_CHARS)
+        & ~text.str.contains(f"[{re.escape(SENTENCE_END)}]$")
+    ),
+)
 def link_like(line: str) -> bool:
     """A menu entry or link: short, no sentence end, capitalised like a title or a few words.
 
@@ -394,7 +422,11 @@ REPEAT_MIN_LINES = 3
 ISOLATED_WEIGHT = 0.15
 
 
-@RULES.line_rule("boilerplate.page_frame", reason="outside the article body of a web page")
+@RULES.line_rule(
+    "boilerplate.page_frame",
+    reason="outside the article body of a web page",
+    prefilter=lambda text: pl.lit(False),
+)
 def outside_article(line: str) -> bool:
     """Page lines before and after the article body (decided by position, see `article_span`)."""
     return False
@@ -437,7 +469,7 @@ def _words(line: str) -> float:
     return len(line.split()) + len(UNSPACED.findall(line)) / 2
 
 
-def is_page(lines: Sequence[str]) -> bool:
+def is_page(lines: Sequence[str], link: LinePredicate | None = None) -> bool:
     """Whether a text looks like a flattened web page: menus, tag lists, link runs.
 
     >>> is_page(["The council voted on Monday.", "Work starts in May."])
@@ -445,10 +477,11 @@ def is_page(lines: Sequence[str]) -> bool:
     >>> is_page(["Home", "World", "Business", "Sport", "Culture", "Travel", "Ferry plan passes."])
     True
     """
+    link = link or link_like
     in_runs = 0
     run = 0
     for line in [*(line.strip() for line in lines if line.strip()), ""]:
-        if line and link_like(line):
+        if line and link(line):
             run += 1
             continue
         if run >= RUN_LINES:
@@ -567,12 +600,14 @@ def _next_non_blank(stripped: Sequence[str]) -> list[str]:
     return following
 
 
-def _frame(doc: Document, disabled: frozenset[str], furniture: LinePredicate) -> Document:
+def _frame(
+    doc: Document, disabled: frozenset[str], furniture: LinePredicate, link: LinePredicate
+) -> Document:
     """Drop what stands outside the article body, when the text is a flattened web page."""
     if "boilerplate.page_frame" in disabled:
         return doc
     lines = doc.text_lines()
-    if not is_page(lines):
+    if not is_page(lines, link):
         return doc
     span = article_span(lines, furniture)
     if span is None:
@@ -657,23 +692,32 @@ def _stacked(
     return set()
 
 
-def make_step(options: CleanOptions) -> Step:
+FURNITURE_RULES = (captions.RULES, RULES, footers.RULES)  # what `furniture` asks in `make_step`
+
+
+def make_step(options: CleanOptions, matcher: Matcher | None = None) -> Step:
+    """The boilerplate step; `matcher` answers whether a rule fires on a line where a caller
+    (the columnar engine) has the answers already (`cleaners.rules.Matcher`)."""
     disabled = options.disabled_rules
     # Bylines and sign-offs are applied here as runs (see `_stacked`), not by the rule set.
-    apply_rules = RULES.step(disabled | {"boilerplate.byline", "boilerplate.sign_off"})
+    apply_rules = RULES.step(disabled | {"boilerplate.byline", "boilerplate.sign_off"}, matcher)
+    navigation = next(rule for rule in RULES.rules if rule.name == "boilerplate.navigation")
+
+    def link(line: str) -> bool:
+        return matcher(navigation, line) if matcher is not None else link_like(line)
 
     def removed_anyway(line: str) -> bool:
-        return RULES.first_match(line, disabled) is not None
+        return RULES.first_match(line, disabled, matcher=matcher) is not None
 
     def furniture(line: str) -> bool:
         # What any caption, boilerplate or footer rule removes wherever it stands.
         return any(
-            rules.first_match(line, disabled) is not None
-            for rules in (captions.RULES, RULES, footers.RULES)
+            rules.first_match(line, disabled, matcher=matcher) is not None
+            for rules in FURNITURE_RULES
         )
 
     def one_pass(doc: Document) -> Document:
-        out = _frame(doc, disabled, furniture)
+        out = _frame(doc, disabled, furniture, link)
         if "boilerplate.byline" not in disabled:
             out = drop_indices(
                 out,

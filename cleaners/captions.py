@@ -18,6 +18,14 @@ from cleaners.rules import ruleset
 RULES = ruleset("captions")
 
 # Picture agencies and credit words as they close captions.
+# The literal stems of AGENCY and the parenthesised credits: every agency credit holds one (the
+# columnar engine's prefilter for `agency_credit`; tests/test_rules.py checks the examples).
+AGENCY_STEMS = (
+    "AFP", "AP", "Reuters", "REUTERS", "EPA", "Getty", "Xinhua", "Anadolu", "dpa", "DPA",
+    "Bloomberg", "Shutterstock", "Alamy", "PA", "ANSA", "Kyodo", "Yonhap", "TASS", "IANS", "PTI",
+    "SIPA", "Sipa", "UPI", "WENN", "Handout", "HANDOUT", "Supplied", "SUPPLIED", "File", "FILE",
+    "Photo",
+)  # fmt: skip
 AGENCY = (
     r"(?:AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Getty Images|Getty|Xinhua|Anadolu(?: Agency)?|dpa|"
     r"DPA|Bloomberg|Shutterstock|Alamy|PA(?: Media| Wire)?|ANSA|Kyodo|Yonhap|TASS|IANS|PTI|"
@@ -50,7 +58,12 @@ DESCRIBES_PICTURE = re.compile(
 )
 
 
-@RULES.line_rule("captions.photo_credit", reason="photo caption")
+@RULES.line_rule(
+    "captions.photo_credit",
+    reason="photo caption",
+    # a credit label ends in ":"; a glued credit says "Credit"
+    prefilter=lambda text: text.str.contains_any([":", "Credit"]),
+)
 def photo_credit(line: str) -> bool:
     """A line closed by a credit label.
 
@@ -68,7 +81,11 @@ def photo_credit(line: str) -> bool:
     return GLUED_CREDIT.search(line) is not None
 
 
-@RULES.line_rule("captions.agency_credit", reason="photo caption")
+@RULES.line_rule(
+    "captions.agency_credit",
+    reason="photo caption",
+    prefilter=lambda text: text.str.contains_any(list(AGENCY_STEMS)),
+)
 def agency_credit(line: str) -> bool:
     """A caption sentence closed by a picture agency.
 
@@ -91,7 +108,11 @@ def agency_credit(line: str) -> bool:
 FILE_PHOTO = re.compile(r"(?:FILE PHOTO|File photo|File Photo)\s*(?::|[–—-])")
 
 
-@RULES.line_rule("captions.file_photo", reason="photo caption")
+@RULES.line_rule(
+    "captions.file_photo",
+    reason="photo caption",
+    prefilter=lambda text: text.str.contains_any(["FILE PHOTO", "File photo", "File Photo"]),
+)
 def file_photo(line: str) -> bool:
     """A line opening with a file-photo label.
 
@@ -103,7 +124,11 @@ def file_photo(line: str) -> bool:
     return FILE_PHOTO.match(line) is not None
 
 
-@RULES.line_rule("captions.describes_picture", reason="photo caption")
+@RULES.line_rule(
+    "captions.describes_picture",
+    reason="photo caption",
+    prefilter=lambda text: text.str.contains(r"(?i)^(?:an?|the|this)"),
+)
 def describes_picture(line: str) -> bool:
     """A sentence that describes a picture rather than the news.
 
@@ -121,7 +146,11 @@ def describes_picture(line: str) -> bool:
 GALLERY_COUNTER = re.compile(r"^\d{1,3} ?of ?\d{1,3}(?:$|(?=\p{Lu}))")
 
 
-@RULES.line_rule("captions.gallery_counter", reason="photo caption")
+@RULES.line_rule(
+    "captions.gallery_counter",
+    reason="photo caption",
+    prefilter=lambda text: text.str.contains(r"^\d{1,3} ?of ?\d"),
+)
 def gallery_counter(line: str) -> bool:
     """A slideshow counter, alone or glued to the caption of the picture it numbers.
 

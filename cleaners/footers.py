@@ -70,7 +70,11 @@ def republisher_template(line: str) -> bool:
     return REPUBLISHER_TEMPLATE.search(line) is not None
 
 
-@RULES.line_rule("footers.appeared_first", reason="republisher footer")
+@RULES.line_rule(
+    "footers.appeared_first",
+    reason="republisher footer",
+    prefilter=lambda text: text.str.contains(r"(?i)^(?:the |this |first |originally )"),
+)
 def appeared_first(line: str) -> bool:
     """Feed footers naming where the post first appeared.
 

@@ -8,11 +8,16 @@ recurring lines come last because learning them needs every article of the run.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from cleaners import boilerplate, captions, custom, footers, headlines, homoglyphs, unicode
+from cleaners.batch import Batch
 from cleaners.document import Document
+from cleaners.errors import ConfigError
 from cleaners.options import CleanOptions, Step
+from cleaners.rule_table import RuleAnswers, apply_rules
+from cleaners.rules import RuleSet
 from cleaners.split import split_dump
 
 log = logging.getLogger(__name__)
@@ -38,6 +43,87 @@ def document_steps(options: CleanOptions) -> list[tuple[str, Step]]:
     return steps
 
 
+Stage = Callable[[Batch], Batch]
+
+
+def batch_stages(options: CleanOptions) -> list[tuple[str, Stage]]:
+    """(name, stage) for each per-article step of `document_steps(options)`, as stages over a
+    whole batch: the categories whose steps are their rule sets run on the `lines` table
+    (`cleaners.rule_table`), the others article by article."""
+    table_rules = {"captions": (captions.RULES, frozenset[str]())}
+    if options.footers:
+        table_rules["footers"] = (footers.RULES, frozenset({"footers.recurring"}))
+    stages: list[tuple[str, Stage]] = []
+    for name, step in document_steps(options):
+        if name in table_rules:
+            rules, off = table_rules[name]
+            stages.append((name, _table_stage(rules, options.disabled_rules | off)))
+        elif name == "boilerplate":
+            stages.append((name, _boilerplate_stage(options)))
+        else:
+            stages.append((name, _document_stage(step)))
+    return stages
+
+
+def _table_stage(rules: RuleSet, disabled: frozenset[str]) -> Stage:
+    def stage(batch: Batch) -> Batch:
+        return batch.with_lines(*apply_rules(batch.lines(), rules, disabled))
+
+    return stage
+
+
+def _boilerplate_stage(options: CleanOptions) -> Stage:
+    """The boilerplate step article by article, its rules' answers for every line of the batch
+    computed column-wise first (`RuleAnswers`): the step asks them many times per line."""
+
+    def stage(batch: Batch) -> Batch:
+        answers = RuleAnswers(boilerplate.FURNITURE_RULES, batch.lines()["text"])
+        step = boilerplate.make_step(options, answers)
+        return Batch.of([step(doc) for doc in batch.documents()])
+
+    return stage
+
+
+def _document_stage(step: Step) -> Stage:
+    def stage(batch: Batch) -> Batch:
+        return Batch.of([step(doc) for doc in batch.documents()])
+
+    return stage
+
+
+def clean_batch(docs: Sequence[Document], options: CleanOptions) -> list[Document]:
+    """Every per-article step on `docs` as one batch: the same articles as `clean_document`
+    gives one by one (`tests/test_batch.py`)."""
+    batch = Batch.of(docs)
+    for _, stage in batch_stages(options):
+        batch = stage(batch)
+    return batch.documents()
+
+
+# The engine that cleans a batch: "columnar" (`clean_batch`) or "lines" (the steps article by
+# article). Both give the same articles; the variable exists so that the two can be measured
+# side by side (benchmarks/) while stages move to the columnar engine.
+ENGINE_VARIABLE = "WINNOW_ENGINE"
+ENGINES = ("columnar", "lines")
+DEFAULT_ENGINE = "lines"
+
+
+def engine() -> str:
+    """The cleaning engine `ENGINE_VARIABLE` selects (an unknown value is an error)."""
+    chosen = os.environ.get(ENGINE_VARIABLE, "") or DEFAULT_ENGINE
+    if chosen not in ENGINES:
+        raise ConfigError(f"{ENGINE_VARIABLE}={chosen!r}: expected one of {', '.join(ENGINES)}")
+    return chosen
+
+
+def clean_many(docs: Sequence[Document], options: CleanOptions) -> list[Document]:
+    """Every per-article step on `docs`, by the engine `engine()` names."""
+    if engine() == "columnar":
+        return clean_batch(docs, options)
+    steps = document_steps(options)
+    return [clean_document(doc, steps) for doc in docs]
+
+
 def clean_document(doc: Document, steps: Sequence[tuple[str, Step]]) -> Document:
     for _, step in steps:
         doc = step(doc)
@@ -53,9 +139,7 @@ def clean_documents(
     call it per batch (a run, a shard) of the size you want learning to see.
     """
     options = options or CleanOptions()
-    steps = document_steps(options)
-    cleaned = [clean_document(doc, steps) for doc in docs]
-    return remove_recurring(cleaned, options)
+    return remove_recurring(clean_many(list(docs), options), options)
 
 
 def remove_recurring(

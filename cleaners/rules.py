@@ -10,9 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from cleaners.document import Document, Removal
 
 LinePredicate = Callable[[str], bool]
+# An expression over a column of stripped lines that is True wherever the rule's predicate may
+# be (a necessary condition, never a sufficient one): the columnar engine (`cleaners.rule_table`)
+# calls the predicate only on the rows it passes.
+Prefilter = Callable[[pl.Expr], pl.Expr]
+
+
+def fires(rule: LineRule, stripped: str) -> bool:
+    """Whether `rule` removes the stripped, non-blank line: its `needs` words first (one
+    substring scan of the casefolded line), then its predicate."""
+    return (not rule.needs or rule.may_fire(stripped.casefold())) and rule.predicate(stripped)
+
+
+# Answers `fires(rule, line)`; the columnar engine passes one that looks up answers it computed
+# for a whole batch at once (`cleaners.rule_table.RuleAnswers`).
+Matcher = Callable[["LineRule", str], bool]
 
 # Where in an article a rule may fire: anywhere, among the first TOP_LINES non-blank lines
 # (bylines, datelines sit there), on the last non-blank line (wire sign-offs), or only on lines
@@ -39,6 +56,7 @@ class LineRule:
     # paragraph (30-120 us per line each for the slowest rules). tests/test_rules.py checks, for
     # every example line of every rule, that no line the predicate accepts lacks them.
     needs: tuple[str, ...] = ()
+    prefilter: Prefilter | None = None
 
     def may_fire(self, folded: str) -> bool:
         """False when `folded` (the casefolded line) holds none of `needs`: the rule cannot fire."""
@@ -68,7 +86,13 @@ class RuleSet:
     )
 
     def line_rule(
-        self, name: str, *, reason: str, scope: str = "any", needs: tuple[str, ...] = ()
+        self,
+        name: str,
+        *,
+        reason: str,
+        scope: str = "any",
+        needs: tuple[str, ...] = (),
+        prefilter: Prefilter | None = None,
     ) -> Callable[[LinePredicate], LinePredicate]:
         """Register a `str -> bool` predicate as a rule of this category."""
         if not name.startswith(self.category + "."):
@@ -82,18 +106,24 @@ class RuleSet:
             doc = (predicate.__doc__ or "").strip().split("\n", 1)[0]
             if any(word != word.casefold() for word in needs):
                 raise ValueError(f"rule {name!r}: needs words must be casefolded")
-            self.rules.append(LineRule(name, reason, predicate, doc, scope, tuple(needs)))
+            self.rules.append(
+                LineRule(name, reason, predicate, doc, scope, tuple(needs), prefilter)
+            )
             return predicate
 
         return register
 
     def first_match(
-        self, line: str, disabled: frozenset[str] = frozenset(), scopes: frozenset[str] = ANY
+        self,
+        line: str,
+        disabled: frozenset[str] = frozenset(),
+        scopes: frozenset[str] = ANY,
+        matcher: Matcher | None = None,
     ) -> LineRule | None:
         stripped = line.strip()
         if not stripped:
             return None
-        return _first(self.active(disabled, scopes), stripped)
+        return _first(self.active(disabled, scopes), stripped, matcher)
 
     def active(self, disabled: frozenset[str], scopes: frozenset[str]) -> tuple[LineRule, ...]:
         """The rules that may fire in `scopes` and are not `disabled`, in registration order.
@@ -108,7 +138,9 @@ class RuleSet:
             self._active[key] = found
         return found
 
-    def step(self, disabled: frozenset[str] = frozenset()) -> Callable[[Document], Document]:
+    def step(
+        self, disabled: frozenset[str] = frozenset(), matcher: Matcher | None = None
+    ) -> Callable[[Document], Document]:
         """A pipeline step that drops every line one of these rules matches where it may fire."""
         # the rules for each place a line can stand: (among the top lines, the last line)
         by_place = {
@@ -125,14 +157,14 @@ class RuleSet:
             content = [i for i, line in enumerate(lines) if line.strip()]
             top = set(content[:TOP_LINES])
             last = content[-1] if content else -1
-            in_runs = self._runs(lines, content, disabled)
+            in_runs = self._runs(lines, content, disabled, matcher or fires)
             position = iter(range(len(lines)))
 
             def match(line: str) -> LineRule | None:
                 i = next(position)
                 stripped = line.strip()
                 if stripped:
-                    found = _first(by_place[(i in top, i == last)], stripped)
+                    found = _first(by_place[(i in top, i == last)], stripped, matcher)
                     if found is not None:
                         return found
                 return in_runs.get(i)
@@ -143,7 +175,7 @@ class RuleSet:
         return apply
 
     def _runs(
-        self, lines: list[str], content: list[int], disabled: frozenset[str]
+        self, lines: list[str], content: list[int], disabled: frozenset[str], matcher: Matcher
     ) -> dict[int, LineRule]:
         """Line positions that lie in a long enough run of one run-scoped rule's matches."""
         hits: dict[int, LineRule] = {}
@@ -152,7 +184,7 @@ class RuleSet:
                 continue
             run: list[int] = []
             for i in [*content, -1]:
-                if i >= 0 and i not in hits and rule.predicate(lines[i].strip()):
+                if i >= 0 and i not in hits and matcher(rule, lines[i].strip()):
                     run.append(i)
                     continue
                 if len(run) >= RUN_LINES:
@@ -161,8 +193,12 @@ class RuleSet:
         return hits
 
 
-def _first(rules: Sequence[LineRule], stripped: str) -> LineRule | None:
+def _first(
+    rules: Sequence[LineRule], stripped: str, matcher: Matcher | None = None
+) -> LineRule | None:
     """The first of `rules` that fires on the stripped, non-blank line."""
+    if matcher is not None:
+        return next((rule for rule in rules if matcher(rule, stripped)), None)
     folded = None  # casefolded once, when the first rule with `needs` asks
     for rule in rules:
         if rule.needs:

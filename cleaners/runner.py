@@ -44,7 +44,8 @@ from cleaners.io import (
     iter_parquet,
 )
 from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_document, document_steps, recurring_changes
+from cleaners.pipeline import clean_many, recurring_changes
+from cleaners.pipeline import engine as cleaning_engine
 from cleaners.report_html import render_report
 from cleaners.split import split_dump
 from cleaners.store import DocumentStore, DocumentView, Selection, pack, unpack
@@ -100,6 +101,7 @@ class RunConfig:
             raise ConfigError("--index works with the local engine only; drop --engine ray")
         if self.engine not in ENGINES:
             raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
+        cleaning_engine()  # an unknown WINNOW_ENGINE fails here, before any input is read
 
 
 @dataclass(slots=True)
@@ -424,8 +426,7 @@ def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
 
 
 def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
-    steps = document_steps(options)
-    return [clean_document(doc, steps) for doc in docs]
+    return clean_many(docs, options)
 
 
 # a worker's answer for a chunk: `Cleaned`'s four parts, each a list over the chunk

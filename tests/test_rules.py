@@ -7,9 +7,10 @@ import string
 from functools import cache
 from pathlib import Path
 
+import polars as pl
 import pytest
 import regex
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cleaners.pipeline  # noqa: F401  (registers every category's rules)
@@ -150,3 +151,44 @@ def test_casefold_keeps_every_letter_an_ignorecase_pattern_matches() -> None:
         if regex.fullmatch(x, c, regex.IGNORECASE) and x not in c.casefold()
     ]
     assert missed == []
+
+
+# --- `prefilter`: the columnar engine's vectorised gate before a rule's predicate --------------
+
+FILTERED = [rule for rule in iter_rules() if rule.prefilter is not None]
+
+
+def _passes(rule: LineRule, lines: list[str]) -> list[bool]:
+    assert rule.prefilter is not None
+    frame = pl.DataFrame({"text": lines}, schema={"text": pl.String})
+    return frame.with_columns(rule.prefilter(pl.col("text")).alias("p"))["p"].to_list()
+
+
+def test_the_costly_rules_have_prefilters() -> None:
+    assert {"boilerplate.navigation", "boilerplate.timestamp", "captions.agency_credit"} <= {
+        rule.name for rule in FILTERED
+    }
+
+
+@pytest.mark.parametrize("rule", FILTERED, ids=lambda rule: rule.name)
+def test_prefilter_never_hides_a_line_the_rule_removes(rule: LineRule) -> None:
+    fired = _fired(rule)
+    if rule.name != "boilerplate.page_frame":  # decided by position, never by the line
+        assert fired, f"no example line of {rule.name} to check its prefilter on"
+    passed = _passes(rule, fired)
+    assert [line for line, ok in zip(fired, passed, strict=True) if not ok] == []
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.data())
+def test_prefilters_hold_for_changed_lines(data: st.DataObject) -> None:
+    """A line a rule removes, with letters' case flipped and characters appended or put in
+    front, passes the prefilter whenever the rule still removes it."""
+    rule = data.draw(st.sampled_from([r for r in FILTERED if _fired(r)]))
+    line = data.draw(st.sampled_from(_fired(rule)))
+    flips = data.draw(st.lists(st.booleans(), min_size=len(line), max_size=len(line)))
+    changed = "".join(c.swapcase() if flip else c for c, flip in zip(line, flips, strict=True))
+    changed = data.draw(st.text(max_size=3)) + changed + data.draw(st.text(max_size=3))
+    changed = changed.strip()
+    if changed and rule.predicate(changed):
+        assert _passes(rule, [changed]) == [True]

@@ -1,0 +1,117 @@
+"""The columnar cleaning (`clean_batch`, stages over a `lines` table) gives exactly the articles
+that the article-by-article steps give, on the seed, on pages, wire stories and arbitrary text,
+with every switch; and a batch's two forms of its lines agree."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.batch import Batch, lines_table
+from cleaners.document import Document
+from cleaners.options import CleanOptions
+from cleaners.pipeline import clean_batch, clean_document, document_steps
+from cleaners.split import split_dump
+from tests.test_properties import DUMPS
+
+REPO = Path(__file__).resolve().parents[1]
+
+PAGE = "\n".join(
+    [
+        "Home", "World", "Business", "Sport", "Culture", "Travel", "Log In",
+        "Tram fares frozen for a year",
+        "By Ana Lima",
+        "Updated: 4 May 2023 09:12 BST",
+        "",
+        "The city council froze tram fares on Thursday, after a vote that split the ruling "
+        "coalition and left the transport office short of money for the new line.",
+        "Passengers will pay the same as last year, the council said in a statement.",
+        "Crowds at the tram depot on Monday. Photograph: Ana Lima/Harbour Times",
+        "The vote came after months of protests by commuters in the northern districts, "
+        "who said the increase would hit those with the longest journeys hardest.",
+        "Share this article", "Advertisement",
+        "Related stories", "Ferry plan passes", "Bridge to close", "Port strike ends",
+        "New stadium opens", "Rail link delayed",
+        "© 2023 Harbour Times. All rights reserved.",
+    ]
+)  # fmt: skip
+WIRE = (
+    "HARBOUR BOARD SETS DIVIDEND\n"
+    "    OSLO, March 3 - The harbour board said it would pay a dividend of 12 crowns\n"
+    "a share, up from 10 crowns last year.\n"
+    "    The board said trade through the port rose nine pct.\n"
+    " REUTER\n"
+)
+
+
+def _old(docs: list[Document], options: CleanOptions) -> list[Document]:
+    steps = document_steps(options)
+    return [clean_document(doc, steps) for doc in docs]
+
+
+def _assert_same(text: str, options: CleanOptions | None = None) -> None:
+    options = options or CleanOptions()
+    docs = list(split_dump(text, "t.txt"))
+    assert clean_batch(docs, options) == _old(docs, options)
+
+
+def test_the_seed_dump_cleans_the_same_as_a_batch() -> None:
+    for dump in sorted(REPO.glob("corpus/raw/*.txt")):
+        _assert_same(dump.read_text(encoding="utf-8"))
+
+
+def test_a_page_and_a_wire_story_clean_the_same_as_a_batch() -> None:
+    _assert_same(PAGE + "\n\n\n" + WIRE)
+    batch = clean_batch(list(split_dump(PAGE, "p.txt")), CleanOptions())
+    rules = {removal.rule for removal in batch[0].removed}
+    assert {"boilerplate.page_frame", "captions.photo_credit"} <= rules
+
+
+OPTION_SETS = [
+    CleanOptions(fix_unicode=False),
+    CleanOptions(captions=False),
+    CleanOptions(boilerplate=False),
+    CleanOptions(footers=False),
+    CleanOptions(headlines=False),
+    CleanOptions(disabled_rules=frozenset({"boilerplate.navigation", "captions.photo_credit"})),
+    CleanOptions(disabled_rules=frozenset({"boilerplate.page_frame", "footers.copyright"})),
+    CleanOptions(custom_rules=(("tram", r"^Tram fares", "a test rule"),)),
+]
+
+
+@pytest.mark.parametrize("options", OPTION_SETS, ids=repr)
+def test_every_switch_cleans_the_same_as_a_batch(options: CleanOptions) -> None:
+    _assert_same(PAGE + "\n\n\n" + WIRE, options)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(DUMPS, min_size=1, max_size=4))
+def test_arbitrary_dumps_clean_the_same_as_a_batch(dumps: list[str]) -> None:
+    docs = [doc for i, dump in enumerate(dumps) for doc in split_dump(dump, f"{i}.txt")]
+    assert clean_batch(docs, CleanOptions()) == _old(docs, CleanOptions())
+
+
+def test_an_empty_batch_and_an_emptied_article() -> None:
+    assert clean_batch([], CleanOptions()) == []
+    _assert_same("Share this article\nAdvertisement\n")
+
+
+def test_the_table_holds_every_line_with_its_source_number() -> None:
+    doc = Document("a", "one\n\ntwo", "a.txt", (5, 7), line_numbers=(5, 6, 9))
+    table = lines_table([doc, replace(doc, id="b", line_numbers=())])
+    assert table.rows() == [
+        (0, 5, "one"), (0, 6, ""), (0, 9, "two"), (1, 5, "one"), (1, 6, ""), (1, 7, "two")
+    ]  # fmt: skip
+
+
+def test_a_batch_rebuilds_folded_text_from_its_table() -> None:
+    doc = Document("a", "one\n\n\ntwo\n", "a.txt", (1, 5), line_numbers=(1, 2, 3, 4, 5))
+    batch = Batch.of([doc])
+    kept = batch.lines().filter(batch.lines()["line"] != 4)
+    (out,) = batch.with_lines(kept, {}).documents()
+    assert (out.text, out.line_numbers) == ("one", (1,))
+    assert doc.text == "one\n\n\ntwo\n"  # the input is not changed
