@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import polars as pl
 
@@ -64,6 +65,16 @@ class Batch:
             doc = docs[position]
             docs[position] = replace(doc, removed=[*doc.removed, *found])
         return Batch(docs, lines)
+
+    def meta(self, position: int) -> dict[str, Any]:
+        return self._docs[position].meta
+
+    def with_meta(self, changed: dict[int, dict[str, Any]]) -> Batch:
+        """A batch of these articles with new meta for the ones at the `changed` positions."""
+        docs = list(self._docs)
+        for position, meta in changed.items():
+            docs[position] = replace(docs[position], meta=meta)
+        return Batch(docs, self._lines)
 
 
 def lines_table(docs: Sequence[Document]) -> pl.DataFrame:

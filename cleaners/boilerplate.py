@@ -27,13 +27,13 @@ import polars as pl
 import regex as re
 
 from cleaners import captions, footers
+from cleaners.chars import LETTER_WORD, SPACE, WORD
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import (
     RUN_LINES,
     TOP_LINES,
     LinePredicate,
-    Matcher,
     drop_indices,
     ruleset,
 )
@@ -254,7 +254,7 @@ def _byline_name(line: str) -> str | None:
 @RULES.line_rule(
     "boilerplate.share",
     reason="share/subscribe/navigation line",
-    prefilter=lambda text: text.str.len_chars() <= 80,
+    expr=lambda text: (text.str.len_chars() <= 80) & text.str.contains("(?i)" + FURNITURE.pattern),
 )
 def page_furniture(line: str) -> bool:
     """Buttons and links of a web page flattened into the text.
@@ -347,14 +347,26 @@ LINK_MAX_CHARS = 80  # unspaced scripts (Chinese, Japanese): a long line is a se
 SENTENCE_END = '.!?"”’:;。！？」』'
 
 
-@RULES.line_rule(
-    "boilerplate.navigation",
-    reason="navigation/link list",
-    scope="run",
-    prefilter=lambda text: (
-        (text.str.len_chars() <= LINK_MAX_CHARS)
+def _link_like_expr(text: pl.Expr) -> pl.Expr:
+    """`link_like` over a column: words are runs of non-space (`str.split()`), a word with a
+    letter is alphabetic, and one whose first character is lower-case is not capitalised."""
+    words = text.str.count_matches(WORD)
+    alphabetic = text.str.count_matches(LETTER_WORD)
+    lower = text.str.count_matches(
+        rf"(?:^|[{SPACE}])(?:[\p{{L}}&&\p{{Lowercase}}][^{SPACE}]*"
+        rf"|\p{{Lowercase}}[^{SPACE}]*\p{{L}}[^{SPACE}]*)"
+    )
+    return (
+        (words <= LINK_MAX_WORDS)
+        & (text.str.len_chars() <= LINK_MAX_CHARS)
         & ~text.str.contains(f"[{re.escape(SENTENCE_END)}]$")
-    ),
+        & (alphabetic * 2 > words)
+        & ((words <= 3) | ((alphabetic - lower) * 2 >= alphabetic))
+    )
+
+
+@RULES.line_rule(
+    "boilerplate.navigation", reason="navigation/link list", scope="run", expr=_link_like_expr
 )
 def link_like(line: str) -> bool:
     """A menu entry or link: short, no sentence end, capitalised like a title or a few words.
@@ -469,7 +481,7 @@ def _words(line: str) -> float:
     return len(line.split()) + len(UNSPACED.findall(line)) / 2
 
 
-def is_page(lines: Sequence[str], link: LinePredicate | None = None) -> bool:
+def is_page(lines: Sequence[str]) -> bool:
     """Whether a text looks like a flattened web page: menus, tag lists, link runs.
 
     >>> is_page(["The council voted on Monday.", "Work starts in May."])
@@ -477,11 +489,10 @@ def is_page(lines: Sequence[str], link: LinePredicate | None = None) -> bool:
     >>> is_page(["Home", "World", "Business", "Sport", "Culture", "Travel", "Ferry plan passes."])
     True
     """
-    link = link or link_like
     in_runs = 0
     run = 0
     for line in [*(line.strip() for line in lines if line.strip()), ""]:
-        if line and link(line):
+        if line and link_like(line):
             run += 1
             continue
         if run >= RUN_LINES:
@@ -600,14 +611,12 @@ def _next_non_blank(stripped: Sequence[str]) -> list[str]:
     return following
 
 
-def _frame(
-    doc: Document, disabled: frozenset[str], furniture: LinePredicate, link: LinePredicate
-) -> Document:
+def _frame(doc: Document, disabled: frozenset[str], furniture: LinePredicate) -> Document:
     """Drop what stands outside the article body, when the text is a flattened web page."""
     if "boilerplate.page_frame" in disabled:
         return doc
     lines = doc.text_lines()
-    if not is_page(lines, link):
+    if not is_page(lines):
         return doc
     span = article_span(lines, furniture)
     if span is None:
@@ -637,8 +646,14 @@ def _cut_glued_sign_off(doc: Document) -> Document:
 
 def _values(doc: Document, before: int) -> dict[str, Any]:
     """What the rules removed, kept as metadata."""
-    meta = dict(doc.meta)
-    for removal in doc.removed[before:]:
+    return meta_with(doc.meta, doc.removed[before:])
+
+
+def meta_with(meta: dict[str, Any], removals: Sequence[Removal]) -> dict[str, Any]:
+    """`meta` with the values the step's `removals` took out of the text (bylines, dates,
+    outlets)."""
+    meta = dict(meta)
+    for removal in removals:
         text = removal.text.strip()
         if removal.rule == "boilerplate.byline":
             name = _byline_name(text)
@@ -692,32 +707,23 @@ def _stacked(
     return set()
 
 
-FURNITURE_RULES = (captions.RULES, RULES, footers.RULES)  # what `furniture` asks in `make_step`
-
-
-def make_step(options: CleanOptions, matcher: Matcher | None = None) -> Step:
-    """The boilerplate step; `matcher` answers whether a rule fires on a line where a caller
-    (the columnar engine) has the answers already (`cleaners.rules.Matcher`)."""
+def make_step(options: CleanOptions) -> Step:
     disabled = options.disabled_rules
     # Bylines and sign-offs are applied here as runs (see `_stacked`), not by the rule set.
-    apply_rules = RULES.step(disabled | {"boilerplate.byline", "boilerplate.sign_off"}, matcher)
-    navigation = next(rule for rule in RULES.rules if rule.name == "boilerplate.navigation")
-
-    def link(line: str) -> bool:
-        return matcher(navigation, line) if matcher is not None else link_like(line)
+    apply_rules = RULES.step(disabled | {"boilerplate.byline", "boilerplate.sign_off"})
 
     def removed_anyway(line: str) -> bool:
-        return RULES.first_match(line, disabled, matcher=matcher) is not None
+        return RULES.first_match(line, disabled) is not None
 
     def furniture(line: str) -> bool:
         # What any caption, boilerplate or footer rule removes wherever it stands.
         return any(
-            rules.first_match(line, disabled, matcher=matcher) is not None
-            for rules in FURNITURE_RULES
+            rules.first_match(line, disabled) is not None
+            for rules in (captions.RULES, RULES, footers.RULES)
         )
 
     def one_pass(doc: Document) -> Document:
-        out = _frame(doc, disabled, furniture, link)
+        out = _frame(doc, disabled, furniture)
         if "boilerplate.byline" not in disabled:
             out = drop_indices(
                 out,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 import regex as re
 import xxhash
 
@@ -126,6 +127,7 @@ RECURRING = LineRule(
     "recurring boilerplate",
     lambda line: False,
     "A line shape recurring across many articles of one run (learned, not listed).",
+    expr=lambda text: pl.lit(False),
 )
 RULES.rules.append(RECURRING)
 MIN_RECURRING_WORDS = 4

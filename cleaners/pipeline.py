@@ -11,12 +11,21 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from cleaners import boilerplate, captions, custom, footers, headlines, homoglyphs, unicode
+from cleaners import (
+    boilerplate,
+    boilerplate_table,
+    captions,
+    custom,
+    footers,
+    headlines,
+    homoglyphs,
+    unicode,
+)
 from cleaners.batch import Batch
 from cleaners.document import Document
 from cleaners.errors import ConfigError
 from cleaners.options import CleanOptions, Step
-from cleaners.rule_table import RuleAnswers, apply_rules
+from cleaners.rule_table import apply_rules
 from cleaners.rules import RuleSet
 from cleaners.split import split_dump
 
@@ -73,13 +82,18 @@ def _table_stage(rules: RuleSet, disabled: frozenset[str]) -> Stage:
 
 
 def _boilerplate_stage(options: CleanOptions) -> Stage:
-    """The boilerplate step article by article, its rules' answers for every line of the batch
-    computed column-wise first (`RuleAnswers`): the step asks them many times per line."""
+    """The boilerplate step over the batch's table (`cleaners.boilerplate_table`); the values
+    its removals took out of the text go to each changed article's meta."""
 
     def stage(batch: Batch) -> Batch:
-        answers = RuleAnswers(boilerplate.FURNITURE_RULES, batch.lines()["text"])
-        step = boilerplate.make_step(options, answers)
-        return Batch.of([step(doc) for doc in batch.documents()])
+        changes = boilerplate_table.apply(batch.lines(), options)
+        out = batch.with_lines(changes.lines, changes.removed)
+        return out.with_meta(
+            {
+                position: boilerplate.meta_with(out.meta(position), removals)
+                for position, removals in changes.removed.items()
+            }
+        )
 
     return stage
 

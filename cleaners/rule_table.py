@@ -18,19 +18,18 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from cleaners.chars import PY_WHITESPACE
 from cleaners.document import Removal
-from cleaners.rules import RUN_LINES, TOP_LINES, LineRule, RuleSet, fires
+from cleaners.rules import RUN_LINES, TOP_LINES, LineRule, RuleSet
 
 Mask = npt.NDArray[np.bool_]
 
-# Every character Python's `str.strip()` strips: the rules see `line.strip()`, and polars'
-# own whitespace set differs from Python's (the ASCII separators 0x1C-0x1F, for one).
-PY_WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 NO_RULE = -1
 
 
 def stripped(text: pl.Series) -> pl.Series:
-    """`str.strip()` of every line, as the rules' predicates see it."""
+    """`str.strip()` of every line, as the rules' predicates see it (polars' own whitespace
+    set differs from Python's: `cleaners.chars`)."""
     return text.str.strip_chars(PY_WHITESPACE)
 
 
@@ -50,25 +49,34 @@ def places(lines: pl.DataFrame, content: Mask) -> tuple[Mask, Mask]:
 
 def hits(rule: LineRule, text: pl.Series, candidates: Mask) -> Mask:
     """Where `rule` fires among the `candidates` rows of the stripped `text`, as
-    `rule.may_fire(line.casefold()) and rule.predicate(line)` would say for each."""
+    `rule.may_fire(line.casefold()) and rule.predicate(line)` would say for each.
+
+    Every test runs on the candidate rows alone: the later rules of a category see only the
+    lines no earlier rule took, and a regex costs in proportion to the bytes it scans."""
     found = np.zeros(len(text), dtype=np.bool_)
-    if not candidates.any():
+    rows = np.flatnonzero(candidates)
+    if len(rows) == 0:
         return found
-    tests = pl.Series(candidates)
+    subset = pl.DataFrame({"text": text.gather(rows)})
+    if rule.expr is not None:
+        exact = subset.with_columns(rule.expr(pl.col("text")).fill_null(False).alias("hit"))
+        found[rows[exact["hit"].to_numpy()]] = True
+        return found
+    tests = pl.lit(True)
     if rule.needs:
         # ASCII text casefolds like lower(): the case-insensitive scan is exact there; the other
         # rows go to the predicate's own check (casefold can make "ﬁ" into "fi").
-        tests &= text.str.contains_any(list(rule.needs), ascii_case_insensitive=True) | ~(
-            text.str.contains(r"^[\x00-\x7f]*$")
+        column = pl.col("text")
+        tests &= column.str.contains_any(list(rule.needs), ascii_case_insensitive=True) | ~(
+            column.str.contains(r"^[\x00-\x7f]*$")
         )
     if rule.prefilter is not None:
-        frame = pl.DataFrame({"text": text})
-        tests &= frame.with_columns(rule.prefilter(pl.col("text")).alias("pass"))["pass"]
-    rows = np.flatnonzero(tests.fill_null(False).to_numpy())
+        tests &= rule.prefilter(pl.col("text"))
+    passed = subset.with_columns(tests.fill_null(False).alias("pass"))["pass"].to_numpy()
+    rows, values = rows[passed], subset["text"].filter(pl.Series(passed)).to_list()
     if len(rows) == 0:
         return found
     predicate, needs = rule.predicate, bool(rule.needs)
-    values = text.gather(rows).to_list()
     answers = [(not needs or rule.may_fire(line.casefold())) and predicate(line) for line in values]
     found[rows[np.asarray(answers, dtype=np.bool_)]] = True
     return found
@@ -100,26 +108,20 @@ def first_rules(
         if rule.scope != "run":
             continue
         matched = hits(rule, text, content) & (in_runs == NO_RULE)
-        in_runs[_long_runs(matched, content, docs)] = index
+        rows = np.flatnonzero(content)  # blank lines neither count nor break a run
+        in_runs[rows[long_runs(matched[rows], docs[rows], RUN_LINES)]] = index
     return np.where(chosen == NO_RULE, in_runs, chosen)
 
 
-def _long_runs(matched: Mask, content: Mask, docs: npt.NDArray[np.uint32]) -> Mask:
-    """The rows of `matched` inside a run of at least RUN_LINES consecutive content rows of
-    one article that all match (blank rows neither count nor break a run)."""
-    rows = np.flatnonzero(content)
-    if len(rows) == 0:
-        return np.zeros(len(matched), dtype=np.bool_)
-    on = matched[rows]
-    doc = docs[rows]
-    # a new run starts where the match flag or the article changes
-    starts = np.ones(len(rows), dtype=np.bool_)
-    starts[1:] = (on[1:] != on[:-1]) | (doc[1:] != doc[:-1])
+def long_runs(on: Mask, docs: npt.NDArray[np.uint32], least: int) -> Mask:
+    """The rows of `on` inside a run of at least `least` consecutive rows of one article
+    (the rows are grouped by article, in order)."""
+    if len(on) == 0:
+        return on
+    starts = np.ones(len(on), dtype=np.bool_)
+    starts[1:] = (on[1:] != on[:-1]) | (docs[1:] != docs[:-1])
     run_id = np.cumsum(starts) - 1
-    lengths = np.bincount(run_id)
-    long_rows = on & (lengths[run_id] >= RUN_LINES)
-    out = np.zeros(len(matched), dtype=np.bool_)
-    out[rows[long_rows]] = True
+    out: Mask = on & (np.bincount(run_id)[run_id] >= least)
     return out
 
 
@@ -144,27 +146,3 @@ def apply_rules(
         rule = active[index]
         removed.setdefault(position, []).append(Removal(line, rule.reason, rule.name, number))
     return lines.filter(pl.Series(~gone)), removed
-
-
-class RuleAnswers:
-    """`fires(rule, line)` for every rule of some rule sets on every distinct line of a batch,
-    computed column-wise at once; a line the batch did not hold (a step may rewrite one) or a
-    rule not among them is answered by `fires` itself. A `Matcher` for steps that still walk an
-    article's lines in Python (`boilerplate.make_step`)."""
-
-    def __init__(self, rule_sets: Sequence[RuleSet], lines: pl.Series) -> None:
-        text = stripped(lines).unique(maintain_order=True)
-        text = text.filter(text.str.len_bytes() > 0)
-        everywhere = np.ones(len(text), dtype=np.bool_)
-        self._known = set(text.to_list())
-        self._rules = {rule.name for rules in rule_sets for rule in rules.rules}
-        self._hits: set[tuple[str, str]] = set()
-        for rules in rule_sets:
-            for rule in rules.rules:
-                rows = np.flatnonzero(hits(rule, text, everywhere))
-                self._hits.update((rule.name, line) for line in text.gather(rows).to_list())
-
-    def __call__(self, rule: LineRule, line: str) -> bool:
-        if line in self._known and rule.name in self._rules:
-            return (rule.name, line) in self._hits
-        return fires(rule, line)

@@ -21,16 +21,6 @@ LinePredicate = Callable[[str], bool]
 Prefilter = Callable[[pl.Expr], pl.Expr]
 
 
-def fires(rule: LineRule, stripped: str) -> bool:
-    """Whether `rule` removes the stripped, non-blank line: its `needs` words first (one
-    substring scan of the casefolded line), then its predicate."""
-    return (not rule.needs or rule.may_fire(stripped.casefold())) and rule.predicate(stripped)
-
-
-# Answers `fires(rule, line)`; the columnar engine passes one that looks up answers it computed
-# for a whole batch at once (`cleaners.rule_table.RuleAnswers`).
-Matcher = Callable[["LineRule", str], bool]
-
 # Where in an article a rule may fire: anywhere, among the first TOP_LINES non-blank lines
 # (bylines, datelines sit there), on the last non-blank line (wire sign-offs), or only on lines
 # in a run of at least RUN_LINES consecutive non-blank lines that all match (menus, link lists:
@@ -57,6 +47,10 @@ class LineRule:
     # every example line of every rule, that no line the predicate accepts lacks them.
     needs: tuple[str, ...] = ()
     prefilter: Prefilter | None = None
+    # The predicate itself as an expression over a column of stripped lines (Rust regex and
+    # polars string kernels): where given, the columnar engine asks no Python at all, and
+    # tests/test_rules.py holds the two equal on every example line and on arbitrary text.
+    expr: Prefilter | None = None
 
     def may_fire(self, folded: str) -> bool:
         """False when `folded` (the casefolded line) holds none of `needs`: the rule cannot fire."""
@@ -93,12 +87,15 @@ class RuleSet:
         scope: str = "any",
         needs: tuple[str, ...] = (),
         prefilter: Prefilter | None = None,
+        expr: Prefilter | None = None,
     ) -> Callable[[LinePredicate], LinePredicate]:
         """Register a `str -> bool` predicate as a rule of this category."""
         if not name.startswith(self.category + "."):
             raise ValueError(f"rule {name!r} must start with {self.category + '.'!r}")
         if scope not in SCOPES:
             raise ValueError(f"scope {scope!r} of rule {name!r} is not one of {SCOPES}")
+        if expr is not None and needs:
+            raise ValueError(f"rule {name!r}: an expr rule says its needs in the expr")
 
         def register(predicate: LinePredicate) -> LinePredicate:
             if any(rule.name == name for rule in self.rules):
@@ -107,7 +104,7 @@ class RuleSet:
             if any(word != word.casefold() for word in needs):
                 raise ValueError(f"rule {name!r}: needs words must be casefolded")
             self.rules.append(
-                LineRule(name, reason, predicate, doc, scope, tuple(needs), prefilter)
+                LineRule(name, reason, predicate, doc, scope, tuple(needs), prefilter, expr)
             )
             return predicate
 
@@ -118,12 +115,11 @@ class RuleSet:
         line: str,
         disabled: frozenset[str] = frozenset(),
         scopes: frozenset[str] = ANY,
-        matcher: Matcher | None = None,
     ) -> LineRule | None:
         stripped = line.strip()
         if not stripped:
             return None
-        return _first(self.active(disabled, scopes), stripped, matcher)
+        return _first(self.active(disabled, scopes), stripped)
 
     def active(self, disabled: frozenset[str], scopes: frozenset[str]) -> tuple[LineRule, ...]:
         """The rules that may fire in `scopes` and are not `disabled`, in registration order.
@@ -138,9 +134,7 @@ class RuleSet:
             self._active[key] = found
         return found
 
-    def step(
-        self, disabled: frozenset[str] = frozenset(), matcher: Matcher | None = None
-    ) -> Callable[[Document], Document]:
+    def step(self, disabled: frozenset[str] = frozenset()) -> Callable[[Document], Document]:
         """A pipeline step that drops every line one of these rules matches where it may fire."""
         # the rules for each place a line can stand: (among the top lines, the last line)
         by_place = {
@@ -157,14 +151,14 @@ class RuleSet:
             content = [i for i, line in enumerate(lines) if line.strip()]
             top = set(content[:TOP_LINES])
             last = content[-1] if content else -1
-            in_runs = self._runs(lines, content, disabled, matcher or fires)
+            in_runs = self._runs(lines, content, disabled)
             position = iter(range(len(lines)))
 
             def match(line: str) -> LineRule | None:
                 i = next(position)
                 stripped = line.strip()
                 if stripped:
-                    found = _first(by_place[(i in top, i == last)], stripped, matcher)
+                    found = _first(by_place[(i in top, i == last)], stripped)
                     if found is not None:
                         return found
                 return in_runs.get(i)
@@ -175,7 +169,7 @@ class RuleSet:
         return apply
 
     def _runs(
-        self, lines: list[str], content: list[int], disabled: frozenset[str], matcher: Matcher
+        self, lines: list[str], content: list[int], disabled: frozenset[str]
     ) -> dict[int, LineRule]:
         """Line positions that lie in a long enough run of one run-scoped rule's matches."""
         hits: dict[int, LineRule] = {}
@@ -184,7 +178,7 @@ class RuleSet:
                 continue
             run: list[int] = []
             for i in [*content, -1]:
-                if i >= 0 and i not in hits and matcher(rule, lines[i].strip()):
+                if i >= 0 and i not in hits and rule.predicate(lines[i].strip()):
                     run.append(i)
                     continue
                 if len(run) >= RUN_LINES:
@@ -193,12 +187,8 @@ class RuleSet:
         return hits
 
 
-def _first(
-    rules: Sequence[LineRule], stripped: str, matcher: Matcher | None = None
-) -> LineRule | None:
+def _first(rules: Sequence[LineRule], stripped: str) -> LineRule | None:
     """The first of `rules` that fires on the stripped, non-blank line."""
-    if matcher is not None:
-        return next((rule for rule in rules if matcher(rule, stripped)), None)
     folded = None  # casefolded once, when the first rule with `needs` asks
     for rule in rules:
         if rule.needs:

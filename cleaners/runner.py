@@ -16,6 +16,8 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import multiprocessing
+import multiprocessing.context
 import re
 import signal
 import time
@@ -374,7 +376,7 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
             notify("clean", done, 0)
         return
     seed = config.dedupe.seed if config.deduplicate else None
-    with ProcessPoolExecutor(max_workers=config.jobs) as pool:
+    with ProcessPoolExecutor(max_workers=config.jobs, mp_context=_pool_context()) as pool:
         workers: list[Any] = []  # the pool's processes, to say how one ended if it breaks
 
         def submitted() -> Iterator[Future[CleanedChunk]]:
@@ -390,6 +392,14 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
                 notify("clean", done, 0)
         except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
             raise WorkerLost(_lost_exit_code(workers)) from exc
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Cleaning workers start from a fresh server process, not as forks of this one: polars
+    runs a thread pool, and a fork of a process whose pool has run deadlocks at the child's
+    first polars call (a library caller's process has often used polars already)."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _lost_exit_code(workers: Sequence[Any]) -> int | None:

@@ -1,0 +1,372 @@
+"""The boilerplate step (`boilerplate.make_step`) over a whole `lines` table at once.
+
+Each pass does what the article step's pass does, in the same order, for every article still
+changing: the page frame (is the text a page, the Kadane weights of `_line_scores`, the span),
+the byline run at the top, the category's rules, the sign-off run at the end and a sign-off
+glued to the last line; an article whose pass removed something gets another pass. What a line
+is (a link, furniture a rule removes anyway, the first boilerplate rule that fires, its words,
+how it ends) is computed once per line for the batch, as columns; what depends on the article
+(runs, neighbours, repeats, positions) is a window over it. Python sees only the lines the
+vectorised tests leave to the rules' predicates, the few top and last lines the byline and
+sign-off runs look at, and each page's weights for the Kadane scan.
+
+The classes of characters are Rust regex's (polars) where they agree with Python's and the
+`regex` module's, and explicit where they do not (`str.isspace` and `str.isdigit`); the two
+differ only for characters assigned after the older of the two Unicode versions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import regex as re
+
+from cleaners import boilerplate as bp
+from cleaners import captions, footers
+from cleaners.chars import DIGIT_WORD, WORD
+from cleaners.document import Removal
+from cleaners.options import CleanOptions
+from cleaners.rule_table import NO_RULE, hits, long_runs, stripped
+from cleaners.rules import RUN_LINES, TOP_LINES, LineRule
+
+Mask = npt.NDArray[np.bool_]
+I64 = npt.NDArray[np.int64]
+
+PAGE_FRAME = "boilerplate.page_frame"
+BYLINE = "boilerplate.byline"
+SIGN_OFF = "boilerplate.sign_off"
+NAVIGATION = "boilerplate.navigation"
+
+
+UNSPACED = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
+PROSE_END = "[" + re.escape("".join(bp.PROSE_END)) + "]$"
+TRUNCATED = r"[\p{L}\d,]\s?(?:\.{3}|…)$"
+INNER_SENTENCE_END = r"[.!?][\"”’)]?\s+[\p{Lu}\"“]"
+HEAD_END = r"(?::|\.\.\.|…)$"
+GLUED = "(?:" + bp.SIGN_OFF_WORD + r")$"
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What the step did to a batch: the kept lines (a glued sign-off cut from its line), and
+    each changed article's removals in order and its new meta values."""
+
+    lines: pl.DataFrame
+    removed: dict[int, list[Removal]]
+
+
+def apply(lines: pl.DataFrame, options: CleanOptions) -> Changes:
+    """`boilerplate.make_step(options)` on every article of `lines` (`cleaners.batch`)."""
+    disabled = options.disabled_rules
+    table = _Table(lines, disabled)
+    removed: dict[int, list[Removal]] = {}
+    active = np.ones(len(lines), dtype=np.bool_)
+    while active.any():
+        found = table.one_pass(active)
+        for position, removals in found.items():
+            removed.setdefault(position, []).extend(removals)
+        changed = np.fromiter(found, dtype=np.int64, count=len(found))
+        active = table.alive & np.isin(table.doc, changed)
+    return Changes(table.frame(), removed)
+
+
+class _Table:
+    """The batch's lines with their per-line columns, rows dropped as passes remove them."""
+
+    def __init__(self, lines: pl.DataFrame, disabled: frozenset[str]) -> None:
+        self.disabled = disabled
+        self.doc = lines["doc"].to_numpy()
+        self.number = lines["line"].to_numpy()
+        self.text: list[str] = lines["text"].to_list()
+        self.alive = np.ones(len(lines), dtype=np.bool_)
+        self.rules = {rule.name: rule for rule in bp.RULES.rules}
+        self.any_rules = bp.RULES.active(disabled, frozenset({"any"}))
+        self.other_furniture = [
+            rule
+            for rules in (captions.RULES, footers.RULES)
+            for rule in rules.active(disabled, frozenset({"any"}))
+        ]
+        self._answers: dict[tuple[str, str], bool] = {}
+        n = len(self.text)
+        self.stripped = [""] * n
+        self.content = np.zeros(n, dtype=np.bool_)
+        self.link = np.zeros(n, dtype=np.bool_)  # the navigation rule's predicate
+        self.first_rule = np.full(n, NO_RULE, dtype=np.int64)  # index in `any_rules`
+        self.furniture = np.zeros(n, dtype=np.bool_)  # any caption/boilerplate/footer rule
+        self.words = np.zeros(n, dtype=np.float64)  # `boilerplate._words`
+        self.tokens = np.zeros(n, dtype=np.int64)  # len(line.split())
+        self.digit_tokens = np.zeros(n, dtype=np.int64)  # of them, holding a digit
+        self.ends_prose = np.zeros(n, dtype=np.bool_)
+        self.ends_comma = np.zeros(n, dtype=np.bool_)
+        self.ends_head = np.zeros(n, dtype=np.bool_)
+        self.starts_lower = np.zeros(n, dtype=np.bool_)
+        self.truncated = np.zeros(n, dtype=np.bool_)  # `boilerplate._truncated`
+        self.glued = np.zeros(n, dtype=np.bool_)  # may end in a glued sign-off
+        self._columns(np.arange(n))
+
+    def frame(self) -> pl.DataFrame:
+        rows = np.flatnonzero(self.alive)
+        return pl.DataFrame(
+            {
+                "doc": self.doc[rows],
+                "line": self.number[rows],
+                "text": [self.text[i] for i in rows],
+            },
+            schema={"doc": pl.UInt32, "line": pl.Int64, "text": pl.String},
+        )
+
+    # --- per-line columns ----------------------------------------------------------------
+
+    def _columns(self, rows: I64) -> None:
+        """Compute (or, for rows whose text changed, recompute) what each line is."""
+        text = stripped(pl.Series("text", [self.text[i] for i in rows], dtype=pl.String))
+        for i, line in zip(rows, text.to_list(), strict=True):
+            self.stripped[i] = line
+        content = (text.str.len_bytes() > 0).to_numpy()
+        self.content[rows] = content
+        self.link[rows] = hits(self.rules[NAVIGATION], text, content)
+        first = np.full(len(rows), NO_RULE, dtype=np.int64)
+        for index, rule in enumerate(self.any_rules):
+            first[(first == NO_RULE) & hits(rule, text, content & (first == NO_RULE))] = index
+        self.first_rule[rows] = first
+        furniture = first != NO_RULE
+        for rule in self.other_furniture:
+            furniture |= hits(rule, text, content & ~furniture)
+        self.furniture[rows] = furniture
+        features = pl.DataFrame({"s": text}).select(
+            tokens=pl.col("s").str.count_matches(WORD),
+            unspaced=pl.col("s").str.count_matches(UNSPACED),
+            digit_tokens=pl.col("s").str.count_matches(DIGIT_WORD),
+            ends_prose=pl.col("s").str.contains(PROSE_END),
+            ends_comma=pl.col("s").str.ends_with(","),
+            ends_head=pl.col("s").str.contains(HEAD_END),
+            starts_lower=pl.col("s").str.contains(r"^\p{Lowercase}"),
+            truncated=pl.col("s").str.contains(TRUNCATED)
+            & ~pl.col("s").str.contains(INNER_SENTENCE_END),
+            glued=pl.col("s").str.contains(GLUED),
+        )
+        tokens = features["tokens"].to_numpy()
+        self.tokens[rows] = tokens
+        self.words[rows] = tokens + features["unspaced"].to_numpy() / 2
+        self.digit_tokens[rows] = features["digit_tokens"].to_numpy()
+        for name in ("ends_prose", "ends_comma", "ends_head", "starts_lower", "truncated"):
+            getattr(self, name)[rows] = features[name].to_numpy()
+        self.glued[rows] = features["glued"].to_numpy()
+
+    def _fires(self, name: str, row: int) -> bool:
+        """A top- or last-scoped rule's predicate on one line, remembered by its text."""
+        line = self.stripped[row]
+        key = (name, line)
+        found = self._answers.get(key)
+        if found is None:
+            rule: LineRule = self.rules[name]
+            found = bool(line) and rule.predicate(line)
+            self._answers[key] = found
+        return found
+
+    # --- one pass ------------------------------------------------------------------------
+
+    def one_pass(self, active: Mask) -> dict[int, list[Removal]]:
+        found: dict[int, list[Removal]] = {}
+        steps: list[Callable[[Mask], dict[int, list[Removal]]]] = []
+        if PAGE_FRAME not in self.disabled:
+            steps.append(self._frame)
+        if BYLINE not in self.disabled:
+            steps.append(self._bylines)
+        steps.append(self._rules)
+        if SIGN_OFF not in self.disabled:
+            steps.append(self._sign_offs)
+            steps.append(self._glued_sign_off)
+        for step in steps:
+            for position, removals in step(active & self.alive).items():
+                found.setdefault(position, []).extend(removals)
+        return found
+
+    def _remove(self, rows: I64, rule: str, reason: str) -> dict[int, list[Removal]]:
+        """Drop `rows` (in table order), each a Removal of its whole line."""
+        self.alive[rows] = False
+        out: dict[int, list[Removal]] = {}
+        for i in rows:
+            out.setdefault(int(self.doc[i]), []).append(
+                Removal(self.text[i], reason, rule, int(self.number[i]))
+            )
+        return out
+
+    def _content_rows(self, active: Mask) -> I64:
+        return np.flatnonzero(active & self.content)
+
+    def _frame(self, active: Mask) -> dict[int, list[Removal]]:
+        """`boilerplate._frame`: on a page, drop what lies outside the best prose span."""
+        rows = self._content_rows(active)
+        if len(rows) == 0:
+            return {}
+        docs = self.doc[rows]
+        in_runs = long_runs(self.link[rows], docs, RUN_LINES)
+        group = _group(docs)
+        nav_lines = np.bincount(group, weights=in_runs)
+        first_rows = np.flatnonzero(np.diff(group, prepend=-1))
+        pages = docs[first_rows][nav_lines >= bp.PAGE_MIN_NAV_LINES]
+        if len(pages) == 0:
+            return {}
+        rows = rows[np.isin(docs, pages)]
+        docs = self.doc[rows]
+        scores = self._scores(rows, docs)
+        outside: list[I64] = []
+        for start, end in _doc_bounds(docs):
+            span = _kadane(scores[start:end].tolist())
+            if span is None:
+                continue
+            doc_rows = rows[start:end]
+            # blank lines score 0 and stand anywhere: the span is its content lines' range
+            outside.append(np.concatenate([doc_rows[: span[0]], doc_rows[span[1] + 1 :]]))
+        if not outside:
+            return {}
+        gone = np.sort(np.concatenate(outside))
+        return self._remove(gone, PAGE_FRAME, "outside the article body of a web page")
+
+    def _scores(self, rows: I64, docs: npt.NDArray[np.uint32]) -> npt.NDArray[np.float64]:
+        """`boilerplate._line_scores` for the content lines `rows` of page articles (blank
+        lines score 0 and change nothing, so they are left out)."""
+        words = self.words[rows]
+        removable = self.furniture[rows]
+        heads = removable & ((words > bp.INTERSTITIAL_MAX_WORDS) | self.ends_head[rows])
+        same_doc_next = np.zeros(len(rows), dtype=np.bool_)
+        same_doc_next[:-1] = docs[1:] == docs[:-1]
+        next_lower = np.zeros(len(rows), dtype=np.bool_)
+        next_lower[:-1] = self.starts_lower[rows[1:]]
+        next_lower &= same_doc_next
+        long_enough = words >= bp.PROSE_MIN_WORDS
+        runs_on = long_enough & (self.ends_comma[rows] | next_lower)
+        prose = long_enough & (self.ends_prose[rows] | runs_on) & ~removable & ~self.truncated[rows]
+        scores = np.where(prose, words, -np.minimum(words, bp.SHORT_LINE_COST))
+        texts = pl.DataFrame(
+            {"doc": docs, "s": [self.stripped[i] for i in rows]},
+            schema={"doc": pl.UInt32, "s": pl.String},
+        )
+        earlier = texts.select(pl.int_range(pl.len()).over("doc", "s") > 0).to_series()
+        repeats = prose & earlier.to_numpy()
+        scores[long_runs(repeats, docs, bp.REPEAT_MIN_LINES)] = -bp.SHORT_LINE_COST
+        kept = np.flatnonzero(~removable | heads)
+        prose_at = scores[kept] > 0
+        kept_docs = docs[kept]
+        before = np.zeros(len(kept), dtype=np.bool_)
+        before[1:] = prose_at[:-1] & (kept_docs[1:] == kept_docs[:-1])
+        after = np.zeros(len(kept), dtype=np.bool_)
+        after[:-1] = prose_at[1:] & (kept_docs[1:] == kept_docs[:-1])
+        tokens = self.tokens[rows[kept]]
+        numeric = (tokens > 0) & (self.digit_tokens[rows[kept]] >= bp.NUMERIC_SHARE * tokens)
+        isolated = kept[prose_at & ~before & ~after & ~numeric]
+        scores[isolated] *= bp.ISOLATED_WEIGHT
+        return scores
+
+    def _bylines(self, active: Mask) -> dict[int, list[Removal]]:
+        """`boilerplate._stacked(.., byline, at_end=False, through=removed_anyway)`."""
+        rows = self._content_rows(active)
+        gone: list[int] = []
+        for start, end in _doc_bounds(self.doc[rows]):
+            doc_rows = rows[start:end]
+            for k in range(min(TOP_LINES, len(doc_rows))):
+                if self._fires(BYLINE, int(doc_rows[k])):
+                    gone.append(int(doc_rows[k]))
+                    for row in doc_rows[k + 1 :]:
+                        if self._fires(BYLINE, int(row)):
+                            gone.append(int(row))
+                        elif self.first_rule[row] == NO_RULE:
+                            break
+                    break
+        return self._remove(np.asarray(gone, dtype=np.int64), BYLINE, "byline")
+
+    def _rules(self, active: Mask) -> dict[int, list[Removal]]:
+        """`RULES.step(disabled | {byline, sign_off})`: the first rule that fires, else a
+        navigation run."""
+        rows = self._content_rows(active)
+        if len(rows) == 0:
+            return {}
+        chosen = self.first_rule[rows]
+        names = [rule.name for rule in self.any_rules]
+        reasons = [rule.reason for rule in self.any_rules]
+        if NAVIGATION not in self.disabled:
+            navigation = self.rules[NAVIGATION]
+            runs = long_runs(self.link[rows], self.doc[rows], RUN_LINES) & (chosen == NO_RULE)
+            chosen = np.where(runs, len(names), chosen)
+            names.append(navigation.name)
+            reasons.append(navigation.reason)
+        taken = chosen != NO_RULE
+        out: dict[int, list[Removal]] = {}
+        for row, index in zip(rows[taken], chosen[taken], strict=True):
+            self.alive[row] = False
+            out.setdefault(int(self.doc[row]), []).append(
+                Removal(self.text[row], reasons[index], names[index], int(self.number[row]))
+            )
+        return out
+
+    def _sign_offs(self, active: Mask) -> dict[int, list[Removal]]:
+        """`boilerplate._stacked(.., sign_off, at_end=True)`: the run closing the article."""
+        rows = self._content_rows(active)
+        gone: list[int] = []
+        for start, end in _doc_bounds(self.doc[rows]):
+            run: list[int] = []
+            for row in rows[start:end][::-1]:
+                if not self._fires(SIGN_OFF, int(row)):
+                    break
+                run.append(int(row))
+            gone.extend(reversed(run))
+        return self._remove(np.asarray(gone, dtype=np.int64), SIGN_OFF, "wire sign-off")
+
+    def _glued_sign_off(self, active: Mask) -> dict[int, list[Removal]]:
+        """`boilerplate._cut_glued_sign_off`: the sign-off cut from the last line as a span."""
+        rows = self._content_rows(active)
+        if len(rows) == 0:
+            return {}
+        docs = self.doc[rows]
+        last = np.ones(len(rows), dtype=np.bool_)
+        last[:-1] = docs[1:] != docs[:-1]
+        out: dict[int, list[Removal]] = {}
+        changed: list[int] = []
+        for row in rows[last & self.glued[rows]]:
+            text = self.text[row]
+            match = bp.GLUED_SIGN_OFF.search(text.rstrip())
+            if match is None:
+                continue
+            self.text[row] = text.rstrip()[: match.start()].rstrip()
+            changed.append(int(row))
+            out[int(self.doc[row])] = [
+                Removal(match.group("outlet"), "wire sign-off", SIGN_OFF, int(self.number[row]))
+            ]
+        if changed:
+            self._columns(np.asarray(changed, dtype=np.int64))
+        return out
+
+
+def _group(docs: npt.NDArray[np.uint32]) -> I64:
+    """Each row's article as 0, 1, 2, ... in order of appearance (rows are grouped by doc)."""
+    starts = np.ones(len(docs), dtype=np.bool_)
+    starts[1:] = docs[1:] != docs[:-1]
+    return np.cumsum(starts) - 1
+
+
+def _doc_bounds(docs: npt.NDArray[np.uint32]) -> list[tuple[int, int]]:
+    """(start, end) of each article's rows (rows are grouped by doc)."""
+    if len(docs) == 0:
+        return []
+    starts = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
+    ends = np.concatenate([starts[1:], [len(docs)]])
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _kadane(scores: list[float]) -> tuple[int, int] | None:
+    """`boilerplate.article_span`'s maximum-sum span, the same scan over the same floats."""
+    best, best_span = 0.0, None
+    total, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if total <= 0:
+            total, start = score, i
+        else:
+            total += score
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span

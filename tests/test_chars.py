@@ -1,0 +1,29 @@
+"""The Rust regex classes of `cleaners.chars` hold exactly the characters Python's methods
+accept, so the rules' column forms split, strip and count as their predicates do."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from cleaners.chars import DIGIT, DIGIT_RANGES, PY_WHITESPACE, SPACE, WORD
+
+EVERY = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+
+
+def test_whitespace_is_what_isspace_accepts() -> None:
+    assert "".join(c for c in EVERY if c.isspace()) == PY_WHITESPACE
+    matched = pl.Series(EVERY).str.contains(f"^[{SPACE}]$").to_list()
+    assert [c for c, hit in zip(EVERY, matched, strict=True) if hit] == list(PY_WHITESPACE)
+
+
+def test_digits_are_what_isdigit_accepts() -> None:
+    digits = [c for c in EVERY if c.isdigit()]
+    assert [chr(c) for a, b in DIGIT_RANGES for c in range(a, b + 1)] == digits
+    matched = pl.Series(EVERY).str.contains(f"^[{DIGIT}]$").to_list()
+    assert [c for c, hit in zip(EVERY, matched, strict=True) if hit] == digits
+
+
+def test_words_are_what_split_returns() -> None:
+    lines = ["a  b\tc", "\x1cx\x85y\u3000z ", "", "one", "東京 ニュース\u2028end"]
+    counts = pl.Series(lines).str.count_matches(WORD).to_list()
+    assert counts == [len(line.split()) for line in lines]
