@@ -9,13 +9,17 @@ A thin shell over the library: each command builds a config from its options, ca
 from __future__ import annotations
 
 # isort: off
+import os
+
+# polars reads its thread count when it is imported: one thread per process, so that --jobs N
+# (N processes) keeps at most N cores busy (README, "Speed"); a value the user set stands.
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
 import cleaners.interrupt  # first: a Ctrl-C during the imports below exits cleanly
 import cleaners.dependencies  # noqa: F401  then: a missing package is named, not a traceback
 
 # isort: on
 import json
 import logging
-import os
 import sys
 import webbrowser
 from collections.abc import Sequence

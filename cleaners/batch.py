@@ -69,11 +69,19 @@ class Batch:
     def meta(self, position: int) -> dict[str, Any]:
         return self._docs[position].meta
 
+    def headers(self) -> list[tuple[str, dict[str, Any]]]:
+        """(title, meta) of each article."""
+        return [(doc.title, doc.meta) for doc in self._docs]
+
     def with_meta(self, changed: dict[int, dict[str, Any]]) -> Batch:
         """A batch of these articles with new meta for the ones at the `changed` positions."""
+        return self.with_headers({i: (self._docs[i].title, meta) for i, meta in changed.items()})
+
+    def with_headers(self, changed: dict[int, tuple[str, dict[str, Any]]]) -> Batch:
+        """A batch of these articles with a new (title, meta) at the `changed` positions."""
         docs = list(self._docs)
-        for position, meta in changed.items():
-            docs[position] = replace(docs[position], meta=meta)
+        for position, (title, meta) in changed.items():
+            docs[position] = replace(docs[position], title=title, meta=meta)
         return Batch(docs, self._lines)
 
 

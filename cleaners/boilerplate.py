@@ -254,6 +254,7 @@ def _byline_name(line: str) -> str | None:
 @RULES.line_rule(
     "boilerplate.share",
     reason="share/subscribe/navigation line",
+    prefilter=lambda text: text.str.len_chars() <= 80,
     expr=lambda text: (text.str.len_chars() <= 80) & text.str.contains("(?i)" + FURNITURE.pattern),
 )
 def page_furniture(line: str) -> bool:
@@ -366,7 +367,14 @@ def _link_like_expr(text: pl.Expr) -> pl.Expr:
 
 
 @RULES.line_rule(
-    "boilerplate.navigation", reason="navigation/link list", scope="run", expr=_link_like_expr
+    "boilerplate.navigation",
+    reason="navigation/link list",
+    scope="run",
+    prefilter=lambda text: (
+        (text.str.len_chars() <= LINK_MAX_CHARS)
+        & ~text.str.contains(f"[{re.escape(SENTENCE_END)}]$")
+    ),
+    expr=_link_like_expr,
 )
 def link_like(line: str) -> bool:
     """A menu entry or link: short, no sentence end, capitalised like a title or a few words.

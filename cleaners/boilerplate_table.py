@@ -40,20 +40,19 @@ PAGE_FRAME = "boilerplate.page_frame"
 BYLINE = "boilerplate.byline"
 SIGN_OFF = "boilerplate.sign_off"
 NAVIGATION = "boilerplate.navigation"
-
-
-UNSPACED = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
+# The page frame's patterns, the same in Rust regex as in `regex` (tests/test_batch.py).
+UNSPACED = bp.UNSPACED.pattern
+TRUNCATED = bp.TRUNCATED.pattern
+INNER_SENTENCE_END = bp.INNER_SENTENCE_END.pattern
 PROSE_END = "[" + re.escape("".join(bp.PROSE_END)) + "]$"
-TRUNCATED = r"[\p{L}\d,]\s?(?:\.{3}|…)$"
-INNER_SENTENCE_END = r"[.!?][\"”’)]?\s+[\p{Lu}\"“]"
-HEAD_END = r"(?::|\.\.\.|…)$"
-GLUED = "(?:" + bp.SIGN_OFF_WORD + r")$"
+HEAD_END = r"(?::|\.\.\.|…)$"  # `line.endswith((":", "...", "…"))`
+GLUED = "(?:" + bp.SIGN_OFF_WORD + r")$"  # what `GLUED_SIGN_OFF` can end with
 
 
 @dataclass(frozen=True, slots=True)
 class Changes:
     """What the step did to a batch: the kept lines (a glued sign-off cut from its line), and
-    each changed article's removals in order and its new meta values."""
+    each changed article's removals in order (`boilerplate.meta_with` makes its meta)."""
 
     lines: pl.DataFrame
     removed: dict[int, list[Removal]]

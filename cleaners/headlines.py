@@ -13,8 +13,16 @@ Heuristics:
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import polars as pl
 import regex as re
 
+from cleaners.chars import PY_WHITESPACE
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import ruleset
@@ -103,38 +111,69 @@ def parse_credit(title: str) -> tuple[str, str, str]:
     return match.group("title").strip(), first, second
 
 
+# Non-blank lines from the top that the step reads: two headlines, then DATELINE_WITHIN lines.
+HEAD_LINES = 2 + DATELINE_WITHIN
+
+
+@dataclass(slots=True)
+class Head:
+    """What the step makes of an article's first lines: positions dropped (headlines moved to
+    the title or removed), a dateline cut from the line at a position, the removals in order,
+    and the new meta and title."""
+
+    drop: set[int]
+    cut: tuple[int, str] | None
+    removed: list[Removal]
+    meta: dict[str, Any]
+    title: str
+
+    def kept(self, numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        cut = dict([self.cut]) if self.cut else {}
+        return [
+            (number, cut.get(i, text))
+            for i, (number, text) in enumerate(numbered)
+            if i not in self.drop
+        ]
+
+
+def read_head(
+    numbered: list[tuple[int, str]], title: str, meta: dict[str, Any], disabled: frozenset[str]
+) -> Head:
+    """The step on an article's (source line, text) lines; only the first HEAD_LINES non-blank
+    ones matter, so a caller may pass just those (the columnar engine does)."""
+    count = int(meta.get("headlines", 0) or 0)
+    meta = dict(meta)
+    removed: list[Removal] = []
+    content = [i for i, (_, text) in enumerate(numbered) if text.strip()]
+    heads = content[: min(count, 2)]
+    drop: set[int] = set()
+    if heads and not title:
+        if len(heads) == 2 and "headlines.republisher" not in disabled:
+            number, text = numbered[heads[0]]
+            meta["republisher_title"] = text.strip()
+            removed.append(Removal(text, "republisher headline", "headlines.republisher", number))
+        title_line = numbered[heads[-1]][1].strip()
+        drop.update(
+            heads if len(heads) == 1 or "headlines.republisher" not in disabled else heads[-1:]
+        )
+        title, byline, outlet = parse_credit(title_line)
+        if byline:
+            meta["byline"] = byline
+        if outlet:
+            meta["outlet"] = outlet
+    cut = None
+    if "headlines.dateline" not in disabled:
+        cut = _cut_dateline(numbered, drop, meta, removed)
+    return Head(drop, cut, removed, meta, title)
+
+
 def make_step(options: CleanOptions) -> Step:
     disabled = options.disabled_rules
 
     def headlines(doc: Document) -> Document:
-        count = int(doc.meta.get("headlines", 0) or 0)
         numbered = doc.numbered_lines()
-        meta = dict(doc.meta)
-        removed: list[Removal] = []
-        title = doc.title
-        content = [i for i, (_, text) in enumerate(numbered) if text.strip()]
-        heads = content[: min(count, 2)]
-        drop: set[int] = set()
-        if heads and not title:
-            if len(heads) == 2 and "headlines.republisher" not in disabled:
-                number, text = numbered[heads[0]]
-                meta["republisher_title"] = text.strip()
-                removed.append(
-                    Removal(text, "republisher headline", "headlines.republisher", number)
-                )
-            title_line = numbered[heads[-1]][1].strip()
-            drop.update(
-                heads if len(heads) == 1 or "headlines.republisher" not in disabled else heads[-1:]
-            )
-            title, byline, outlet = parse_credit(title_line)
-            if byline:
-                meta["byline"] = byline
-            if outlet:
-                meta["outlet"] = outlet
-        kept = [(n, t) for i, (n, t) in enumerate(numbered) if i not in drop]
-        if "headlines.dateline" not in disabled:
-            kept = _cut_dateline(kept, meta, removed)
-        return doc.with_lines(kept, removed, meta=meta, title=title)
+        head = read_head(numbered, doc.title, doc.meta, disabled)
+        return doc.with_lines(head.kept(numbered), head.removed, meta=head.meta, title=head.title)
 
     return headlines
 
@@ -145,9 +184,10 @@ def _is_sentence(line: str) -> bool:
 
 
 def _cut_dateline(
-    numbered: list[tuple[int, str]], meta: dict[str, object], removed: list[Removal]
-) -> list[tuple[int, str]]:
-    content = [i for i, (_, text) in enumerate(numbered) if text.strip()]
+    numbered: list[tuple[int, str]], drop: set[int], meta: dict[str, Any], removed: list[Removal]
+) -> tuple[int, str] | None:
+    """(position, the line without its dateline) for a dateline among the first kept lines."""
+    content = [i for i, (_, text) in enumerate(numbered) if text.strip() and i not in drop]
     # The dateline opens the first paragraph, which may stand under a byline or a timestamp; a
     # sentence before it means the story has begun, so a second dateline further down is text.
     for position in content[:DATELINE_WITHIN]:
@@ -168,7 +208,55 @@ def _cut_dateline(
             dates = meta.get("dates")
             meta["dates"] = [*(dates if isinstance(dates, list) else []), match.group("date")]
         removed.append(Removal(prefix, "dateline", "headlines.dateline", number))
-        out = list(numbered)
-        out[position] = (number, stripped[match.end() :])
-        return out
-    return numbered
+        return position, stripped[match.end() :]
+    return None
+
+
+@dataclass(slots=True)
+class HeadTable:
+    """`read_head` over a whole `lines` table: the kept lines, and by article position its
+    removals and its new title and meta where they changed."""
+
+    lines: pl.DataFrame
+    removed: dict[int, list[Removal]]
+    headers: dict[int, tuple[str, dict[str, Any]]]
+
+
+def head_table(
+    lines: pl.DataFrame, headers: Sequence[tuple[str, dict[str, Any]]], disabled: frozenset[str]
+) -> HeadTable:
+    """The step on every article of `lines` (`cleaners.batch`), `headers[i]` being article i's
+    (title, meta): only each article's rows up to its HEAD_LINES-th non-blank line are read."""
+    content = pl.col("text").str.strip_chars(PY_WHITESPACE).str.len_bytes() > 0
+    before = content.cast(pl.UInt32).cum_sum().over("doc") - content.cast(pl.UInt32)
+    head_rows = np.flatnonzero(lines.select(before < HEAD_LINES).to_series().to_numpy())
+    docs = lines["doc"].to_numpy()[head_rows]
+    numbers = lines["line"].to_numpy()[head_rows]
+    texts = lines["text"].gather(head_rows).to_list()
+    drop: list[int] = []
+    cuts: dict[int, str] = {}
+    out = HeadTable(lines, {}, {})
+    bounds = np.flatnonzero(np.diff(docs, prepend=-1, append=-1))
+    for start, end in itertools.pairwise(bounds.tolist()):
+        position = int(docs[start])
+        numbered = list(zip(numbers[start:end].tolist(), texts[start:end], strict=True))
+        title, meta = headers[position]
+        head = read_head(numbered, title, meta, disabled)
+        drop.extend(int(head_rows[start + i]) for i in head.drop)
+        if head.cut is not None:
+            cuts[int(head_rows[start + head.cut[0]])] = head.cut[1]
+        if head.removed:
+            out.removed[position] = head.removed
+        if head.title != title or head.meta != meta:
+            out.headers[position] = (head.title, head.meta)
+    if cuts:
+        text = lines["text"].to_list()
+        for row, line in cuts.items():
+            text[row] = line
+        lines = lines.with_columns(pl.Series("text", text, dtype=pl.String))
+    if drop:
+        keep = np.ones(lines.height, dtype=np.bool_)
+        keep[drop] = False
+        lines = lines.filter(pl.Series(keep))
+    out.lines = lines
+    return out

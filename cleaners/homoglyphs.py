@@ -11,6 +11,8 @@ original spelling (rule `unicode.homoglyphs`), so the change can be shown and sw
 
 from __future__ import annotations
 
+import numpy as np
+import polars as pl
 import regex as re
 
 from cleaners.document import Document, Removal
@@ -119,3 +121,25 @@ def make_step(options: CleanOptions) -> Step:
         return doc.with_lines(numbered, removed)
 
     return respell
+
+
+def respell_table(lines: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, list[Removal]]]:
+    """`make_step` on every line of a `lines` table (`cleaners.batch`): only lines that are not
+    ASCII can hold a look-alike, and only they are read in Python."""
+    suspect = np.flatnonzero(~lines["text"].str.contains(r"^[\x00-\x7f]*$").to_numpy())
+    if len(suspect) == 0:
+        return lines, {}
+    texts = lines["text"].to_list()
+    docs = lines["doc"].to_numpy()
+    numbers = lines["line"].to_numpy()
+    removed: dict[int, list[Removal]] = {}
+    for row in suspect:
+        fixed, changed = fix_homoglyphs(texts[row])
+        if changed:
+            texts[row] = fixed
+            found = removed.setdefault(int(docs[row]), [])
+            found.extend(Removal(word, REASON, "unicode.homoglyphs", int(numbers[row]))
+                         for word in changed)  # fmt: skip
+    if not removed:
+        return lines, {}
+    return lines.with_columns(pl.Series("text", texts, dtype=pl.String)), removed

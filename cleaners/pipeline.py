@@ -69,6 +69,12 @@ def batch_stages(options: CleanOptions) -> list[tuple[str, Stage]]:
             stages.append((name, _table_stage(rules, options.disabled_rules | off)))
         elif name == "boilerplate":
             stages.append((name, _boilerplate_stage(options)))
+        elif name == "unicode":
+            stages.append((name, _unicode_stage(options)))
+        elif name == "homoglyphs":
+            stages.append((name, _homoglyph_stage))
+        elif name == "headlines":
+            stages.append((name, _headline_stage(options.disabled_rules)))
         else:
             stages.append((name, _document_stage(step)))
     return stages
@@ -98,6 +104,38 @@ def _boilerplate_stage(options: CleanOptions) -> Stage:
     return stage
 
 
+def _unicode_stage(options: CleanOptions) -> Stage:
+    """`unicode.make_step` over the batch's table; the count of lines it changed beyond a
+    strip goes to each article's `meta["unicode_fixes"]`."""
+
+    def stage(batch: Batch) -> Batch:
+        lines, fixes = unicode.fix_table(batch.lines(), options)
+        out = batch.with_lines(lines, fixes.removed)
+        return out.with_meta(
+            {
+                position: {
+                    **out.meta(position),
+                    "unicode_fixes": out.meta(position).get("unicode_fixes", 0) + changed,
+                }
+                for position, changed in fixes.changed.items()
+            }
+        )
+
+    return stage
+
+
+def _headline_stage(disabled: frozenset[str]) -> Stage:
+    def stage(batch: Batch) -> Batch:
+        head = headlines.head_table(batch.lines(), batch.headers(), disabled)
+        return batch.with_lines(head.lines, head.removed).with_headers(head.headers)
+
+    return stage
+
+
+def _homoglyph_stage(batch: Batch) -> Batch:
+    return batch.with_lines(*homoglyphs.respell_table(batch.lines()))
+
+
 def _document_stage(step: Step) -> Stage:
     def stage(batch: Batch) -> Batch:
         return Batch.of([step(doc) for doc in batch.documents()])
@@ -119,7 +157,7 @@ def clean_batch(docs: Sequence[Document], options: CleanOptions) -> list[Documen
 # side by side (benchmarks/) while stages move to the columnar engine.
 ENGINE_VARIABLE = "WINNOW_ENGINE"
 ENGINES = ("columnar", "lines")
-DEFAULT_ENGINE = "lines"
+DEFAULT_ENGINE = "columnar"
 
 
 def engine() -> str:

@@ -58,6 +58,10 @@ def hits(rule: LineRule, text: pl.Series, candidates: Mask) -> Mask:
     if len(rows) == 0:
         return found
     subset = pl.DataFrame({"text": text.gather(rows)})
+    if rule.expr is not None and rule.prefilter is not None:  # the cheap test first
+        passed = subset.with_columns(rule.prefilter(pl.col("text")).fill_null(False).alias("p"))
+        keep = passed["p"].to_numpy()
+        rows, subset = rows[keep], subset.filter(pl.Series(keep))
     if rule.expr is not None:
         exact = subset.with_columns(rule.expr(pl.col("text")).fill_null(False).alias("hit"))
         found[rows[exact["hit"].to_numpy()]] = True
@@ -72,8 +76,8 @@ def hits(rule: LineRule, text: pl.Series, candidates: Mask) -> Mask:
         )
     if rule.prefilter is not None:
         tests &= rule.prefilter(pl.col("text"))
-    passed = subset.with_columns(tests.fill_null(False).alias("pass"))["pass"].to_numpy()
-    rows, values = rows[passed], subset["text"].filter(pl.Series(passed)).to_list()
+    flags = subset.with_columns(tests.fill_null(False).alias("pass"))["pass"].to_numpy()
+    rows, values = rows[flags], subset["text"].filter(pl.Series(flags)).to_list()
     if len(rows) == 0:
         return found
     predicate, needs = rule.predicate, bool(rule.needs)

@@ -18,6 +18,7 @@ import json
 import logging
 import multiprocessing
 import multiprocessing.context
+import os
 import re
 import signal
 import time
@@ -382,8 +383,12 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
         def submitted() -> Iterator[Future[CleanedChunk]]:
             for chunk in itertools.chain([first, second], chunks):
                 yield pool.submit(_clean_packed, [pack(doc) for doc in chunk], config.clean, seed)
-                if not workers:  # started by the first task (a private table of the pool's)
-                    workers.extend(getattr(pool, "_processes", {}).values())
+                # a private table of the pool's, which starts workers as tasks arrive
+                workers.extend(
+                    process
+                    for process in getattr(pool, "_processes", {}).values()
+                    if process not in workers
+                )
 
         try:
             for result in _in_order(submitted(), ahead=IN_FLIGHT_PER_JOB * config.jobs):
@@ -398,17 +403,20 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     """Cleaning workers start from a fresh server process, not as forks of this one: polars
     runs a thread pool, and a fork of a process whose pool has run deadlocks at the child's
     first polars call (a library caller's process has often used polars already)."""
+    # each worker is one of the --jobs cores: polars in it runs one thread (read at import)
+    os.environ.setdefault("POLARS_MAX_THREADS", "1")
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
 def _lost_exit_code(workers: Sequence[Any]) -> int | None:
     """The exit code of the worker that ended badly, where one says so. A broken pool ends its
-    other workers with SIGTERM, so another code is the one that broke it."""
+    other workers with SIGTERM, and a worker that loses the pool's pipe exits with an error
+    code: a death by another signal (the kernel's SIGKILL) is the one that broke it."""
     for worker in workers:
         worker.join(timeout=1.0)  # the pool's own thread may not have reaped it yet
     codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
-    codes.sort(key=lambda code: code == -signal.SIGTERM)
+    codes.sort(key=lambda code: (code == -signal.SIGTERM, code >= 0))
     return codes[0] if codes else None
 
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import re as stdlib_re
 import unicodedata
+from dataclasses import dataclass, field
 
 import ftfy
+import numpy as np
+import polars as pl
 import regex as re
 
+from cleaners.chars import PY_WHITESPACE
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import ruleset
@@ -177,3 +181,61 @@ def make_step(options: CleanOptions) -> Step:
         return doc.with_lines(numbered, removed, meta=meta)
 
     return fix_unicode
+
+
+# The patterns of `fix_line` in Rust regex, to find the lines it would only strip. A line with
+# none of these, in NFC, and with no space run `SPACES` would fold inside it, is left as
+# `line.strip()` (the surrogate range is left out: a polars string cannot hold one).
+_RUST_INVISIBLE = INVISIBLE.pattern
+_RUST_MAY_NEED_FTFY = MAY_NEED_FTFY.pattern.replace(r"\ud800-\udfff", "")
+_RUST_INNER_ODD_SPACE = rf"[^{_WIDE_SPACES}\t ][\t{_WIDE_SPACES} ]*(?:[\t{_WIDE_SPACES}]|  )"
+
+
+def fix_table(lines: pl.DataFrame, options: CleanOptions) -> tuple[pl.DataFrame, Fixes]:
+    """`make_step(options)` on every line of a `lines` table (`cleaners.batch`): the lines it
+    would only strip are stripped column-wise, the others go through `fix_line` one by one.
+
+    Returns the new table and, by article position, its control-character removals (in line
+    order) and how many of its lines changed beyond a strip (`meta["unicode_fixes"]`)."""
+    controls_on = "unicode.controls" not in options.disabled_rules
+    text = pl.col("text")
+    simple = ~(
+        text.str.contains(_RUST_MAY_NEED_FTFY)
+        | text.str.contains(_RUST_INNER_ODD_SPACE)
+        | (~text.str.contains(r"^[\x00-\x7f]*$") & (text.str.normalize("NFC") != text))
+    )
+    if controls_on:
+        simple &= ~text.str.contains(_RUST_INVISIBLE)
+    else:
+        simple &= ~text.str.contains(INVISIBLE.pattern)  # fix_line keeps them: not a strip
+    if options.ascii_quotes:
+        simple &= ~text.str.contains_any(list(map(chr, QUOTES)))
+    flagged = lines.with_columns(simple.alias("simple"))
+    hard = np.flatnonzero(~flagged["simple"].to_numpy())
+    fixed = flagged["text"].str.strip_chars(PY_WHITESPACE).to_list()
+    originals = flagged["text"].to_list()
+    docs = flagged["doc"].to_numpy()
+    numbers = flagged["line"].to_numpy()
+    fixes = Fixes()
+    for row in hard:
+        line = originals[row]
+        position = int(docs[row])
+        if controls_on:
+            for match in INVISIBLE.finditer(line):
+                fixes.removed.setdefault(position, []).append(
+                    Removal(match.group(), "invisible control characters", "unicode.controls",
+                            int(numbers[row]))
+                )  # fmt: skip
+        repaired = fix_line(line, options.ascii_quotes, strip_invisible=controls_on)
+        if repaired != fixed[row]:
+            fixes.changed[position] = fixes.changed.get(position, 0) + 1
+        fixed[row] = repaired
+    return lines.with_columns(pl.Series("text", fixed, dtype=pl.String)), fixes
+
+
+@dataclass(slots=True)
+class Fixes:
+    """What `fix_table` did beside the text: removals and changed-line counts by article."""
+
+    removed: dict[int, list[Removal]] = field(default_factory=dict)
+    changed: dict[int, int] = field(default_factory=dict)

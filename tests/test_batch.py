@@ -115,3 +115,35 @@ def test_a_batch_rebuilds_folded_text_from_its_table() -> None:
     (out,) = batch.with_lines(kept, {}).documents()
     assert (out.text, out.line_numbers) == ("one", (1,))
     assert doc.text == "one\n\n\ntwo\n"  # the input is not changed
+
+
+PAGE_POOL = [
+    *PAGE.split("\n"),
+    "The mayor said the plan would go ahead next spring, whatever the council decides.",
+    "Fares rose 3.5% in 2023, 4% in 2024 and 2.1% in 2025, figures showed on Monday.",
+    "Tram fares frozen for older...",
+    "North (4-1): Lee 2 goals, Park 1 goal, Kim 3 saves.",
+    "and the line will open in May, officials said, after the last tests",
+    "You may also like:",
+    "By Ana Lima", "Reuters", "AFP", "Updated 3 hours ago", "東京で会議が開かれた。",
+    "“We are ready,” the minister told reporters in the capital on Tuesday evening.",
+]  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.sampled_from(PAGE_POOL), st.just("")), min_size=1, max_size=40),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_arbitrary_pages_clean_the_same_as_a_batch(pages: list[list[str]]) -> None:
+    """Pages made of menus, prose, teasers, repeats and furniture in any order: the page frame,
+    byline and sign-off runs and the repeated passes all decide as article by article."""
+    docs = [
+        doc
+        for i, page in enumerate(pages)
+        for doc in split_dump("Page title\n\n" + "\n".join(page) + "\n", f"{i}.txt")
+    ]
+    assert clean_batch(docs, CleanOptions()) == _old(docs, CleanOptions())
