@@ -44,6 +44,7 @@ from cleaners.writers import (
     iter_output_records,
 )
 from dedupe import DedupeConfig
+from dedupe.errors import DedupeError
 from dedupe.eval_pairs import sweep as sweep_story_thresholds
 from dedupe.index import DedupeIndex, remove_index, update_index
 
@@ -665,7 +666,7 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("Interrupted; previous output left as it was.")
         return EXIT_INTERRUPTED
-    except WinnowError as exc:
+    except (WinnowError, DedupeError) as exc:  # each package's own errors, one line each
         if debug:
             raise
         click.echo(f"Error: {exc}", err=True)

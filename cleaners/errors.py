@@ -19,22 +19,3 @@ class ConfigError(WinnowError):
 
 class OutputError(WinnowError):
     """The output directory cannot be written safely."""
-
-
-class WorkerLost(WinnowError):
-    """A worker process ended without answering: killed (most often by the kernel when memory
-    runs out) or crashed. Without this a lost task would leave the run waiting for ever."""
-
-    def __init__(self, exit_code: int | None) -> None:
-        if exit_code is None:
-            how = "no exit code known"
-        elif exit_code == -9:
-            how = "killed by signal 9, as the kernel kills when memory runs out"
-        elif exit_code < 0:
-            how = f"killed by signal {-exit_code}"
-        else:
-            how = f"exit code {exit_code}"
-        super().__init__(
-            f"a worker process ended without answering ({how}); the previous output is left "
-            "as it was: try fewer --jobs, or free memory"
-        )

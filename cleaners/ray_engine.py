@@ -323,7 +323,7 @@ def _u32(raw: bytes) -> npt.NDArray[np.uint32]:
 
 def _dedupe(
     ray: Any, docs: list[Document], rows: list[dict[str, Any]], config: DedupeConfig
-) -> DedupeResult:
+) -> DedupeResult[Document]:
     """`find_duplicates` with its features, IDF and LSH candidates computed on Ray."""
     order = sorted(
         range(len(docs)), key=lambda i: (docs[i].source, docs[i].lines[0], docs[i].id, i)

@@ -31,7 +31,7 @@ from typing import Any, TypeVar
 
 from cleaners import footers
 from cleaners.document import Document
-from cleaners.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
+from cleaners.errors import ConfigError, InputError, OutputError, WinnowError
 from cleaners.footers import LineKeys
 from cleaners.io import (
     OUTPUT_README,
@@ -48,12 +48,14 @@ from cleaners.pipeline import clean_many, recurring_changes
 from cleaners.pipeline import engine as cleaning_engine
 from cleaners.report_html import render_report
 from cleaners.split import split_dump
-from cleaners.store import DocumentStore, DocumentView, Selection, pack, unpack
+from cleaners.store import DocumentStore, DocumentView, pack, unpack
 from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, document_features
+from dedupe.errors import WorkerLost
 from dedupe.index import check_index, dedupe_against_index
 from dedupe.parallel import fork_call, fork_calls
+from dedupe.spill import Selection
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +120,7 @@ class InputReport:
 class RunResult:
     inputs: list[InputReport]
     documents: Sequence[Document]  # every cleaned article, before dedupe, in input order
-    dedupe: DedupeResult
+    dedupe: DedupeResult[Document]
     bad_records: list[BadRecord]
     timings: dict[str, float]
     config: RunConfig

@@ -20,11 +20,12 @@ import pytest
 
 from cleaners import runner
 from cleaners.document import Document
-from cleaners.errors import OutputError, WorkerLost
+from cleaners.errors import OutputError
 from cleaners.runner import CHUNK, RunConfig, RunResult, run_documents
 from cleaners.store import DocumentStore
 from cleaners.writers import OutputOptions
 from dedupe import core, lsh
+from dedupe.errors import WorkerLost
 from dedupe.parallel import can_fork
 
 
