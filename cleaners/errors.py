@@ -1,4 +1,9 @@
-"""Errors a person can act on: each message says what is wrong and what to try."""
+"""Errors a person can act on: each message says what is wrong and what to try.
+
+The cleaning code raises `ConfigError` (a custom rule, the engine switch) and `InputError` (a
+record without usable text); `WinnowError` is their base and the base of the run's errors
+(`winnow_corpus.errors`), which the CLI prints in one line. Dedupe has its own (`dedupe.errors`).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,3 @@ class InputError(WinnowError):
 
 class ConfigError(WinnowError):
     """An option or configuration value out of range."""
-
-
-class OutputError(WinnowError):
-    """The output directory cannot be written safely."""

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaners.runner import RunConfig, run_documents
 from dedupe import core, spill
 from dedupe.core import FeatureSpill, document_features
 from dedupe.errors import SpillError
 from dedupe.parallel import fork_map
 from tests.test_jobs import corpus, outcome
+from winnow_corpus.runner import RunConfig, run_documents
 
 arrays = st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=40), max_size=30)
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document import Document, Removal
-from cleaners.errors import OutputError
 from dedupe.spill import ByPosition, Selection, write_at
+from winnow_corpus.errors import OutputError
 
 SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
 
