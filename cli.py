@@ -1,9 +1,10 @@
 """winnow: turn raw text dumps into a clean, deduplicated corpus.
 
 A thin shell over the library: each command builds a config from its options, calls
-`cleaners`/`dedupe`, renders what came back with rich, and maps errors to exit codes:
-0 success; 1 finished, but some inputs were skipped; 2 usage or input error, nothing processed;
-3 internal error (a bug: run again with --debug for the traceback); 130 interrupted.
+`winnow_corpus` (which composes `cleaners` and `dedupe`), renders what came back with rich, and
+maps errors to exit codes: 0 success; 1 finished, but some inputs were skipped; 2 usage or
+input error, nothing processed; 3 internal error (a bug: run again with --debug for the
+traceback); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import os
 # polars reads its thread count when it is imported: one thread per process, so that --jobs N
 # (N processes) keeps at most N cores busy (README, "Speed"); a value the user set stands.
 os.environ.setdefault("POLARS_MAX_THREADS", "1")
-import cleaners.interrupt  # first: a Ctrl-C during the imports below exits cleanly
-import cleaners.dependencies  # noqa: F401  then: a missing package is named, not a traceback
+import winnow_corpus.interrupt  # first: a Ctrl-C during the imports below exits cleanly
+import winnow_corpus.dependencies  # noqa: F401  then: a missing package is named, not a traceback
 
 # isort: on
 import json
@@ -33,23 +34,23 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedCo
 from rich.table import Table
 from rich.text import Text
 
-from cleaners.config import load_config
-from cleaners.errors import WinnowError
-from cleaners.evaluation import datasets_under, detect_task, evaluate
-from cleaners.io import check_output_dir, resolve_inputs
-from cleaners.report_html import write_report
 from cleaners.rules import iter_rules
-from cleaners.runner import RunConfig, RunResult, build_report, run, write_run
-from cleaners.writers import (
+from dedupe import DedupeConfig
+from dedupe.eval_pairs import sweep as sweep_story_thresholds
+from dedupe.index import DedupeIndex, remove_index, update_index
+from winnow_corpus.config import load_config
+from winnow_corpus.errors import ERRORS, WinnowError
+from winnow_corpus.evaluation import datasets_under, detect_task, evaluate
+from winnow_corpus.io import check_output_dir, resolve_inputs
+from winnow_corpus.report_html import write_report
+from winnow_corpus.runner import RunConfig, RunResult, build_report, run, write_run
+from winnow_corpus.writers import (
     COMPRESSIONS,
     FORMATS,
     SCHEMAS,
     OutputOptions,
     iter_output_records,
 )
-from dedupe import DedupeConfig
-from dedupe.eval_pairs import sweep as sweep_story_thresholds
-from dedupe.index import DedupeIndex, remove_index, update_index
 
 DEFAULT_INPUT = Path("corpus/raw")
 DEFAULT_OUTPUT = Path("corpus/clean")
@@ -669,7 +670,7 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err_console.print("Interrupted; previous output left as it was.")
         return EXIT_INTERRUPTED
-    except WinnowError as exc:
+    except ERRORS as exc:  # each package's own errors (WinnowError, DedupeError), one line each
         if debug:
             raise
         click.echo(f"Error: {exc}", err=True)

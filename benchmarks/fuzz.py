@@ -16,10 +16,10 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners.errors import InputError
-from cleaners.io import decode
 from cleaners.pipeline import clean
 from dedupe import find_duplicates
+from winnow_corpus.errors import InputError
+from winnow_corpus.io import decode
 
 TRIED = {"bytes": 0, "text": 0}
 

@@ -1,47 +1,24 @@
-"""Winnow cleaners: read, split and clean raw text dumps, every removal with a reason.
+"""Winnow cleaners: split raw text dumps and clean them, every removal with a reason.
 
-The library surface lives in `cleaners.api` and is re-exported here:
-`from cleaners import clean, Pipeline, RunConfig`. The names are loaded on first use, so that
-`dedupe` (which needs `cleaners.document`) can be imported first without a circular import.
+Cleaning only: `from cleaners import clean`. Deduplication is `dedupe`'s, and a whole run
+(`Pipeline`, `RunConfig`: clean, deduplicate, write) is `winnow_corpus`'s.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from cleaners.document import Document, Removal
+from cleaners.options import CleanOptions
+from cleaners.records import clean, to_documents
 
-if TYPE_CHECKING:
-    from cleaners.api import Pipeline, clean, to_documents
-    from cleaners.document import Document, Removal
-    from cleaners.options import CleanOptions
-    from cleaners.runner import RunConfig, RunResult
-    from cleaners.writers import OutputOptions
+__all__ = ["CleanOptions", "Document", "Removal", "clean", "to_documents"]
 
-_HOMES = {
-    "CleanOptions": "cleaners.options",
-    "Document": "cleaners.document",
-    "OutputOptions": "cleaners.writers",
-    "Pipeline": "cleaners.api",
-    "Removal": "cleaners.document",
-    "RunConfig": "cleaners.runner",
-    "RunResult": "cleaners.runner",
-    "clean": "cleaners.api",
-    "to_documents": "cleaners.api",
-}
-__all__ = [
-    "CleanOptions",
-    "Document",
-    "OutputOptions",
-    "Pipeline",
-    "Removal",
-    "RunConfig",
-    "RunResult",
-    "clean",
-    "to_documents",
-]
+# Names that moved to the run package: a one-line hint instead of a bare "cannot import name"
+_MOVED = ("OutputOptions", "Pipeline", "RunConfig", "RunResult")
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'cleaners' has no attribute {name!r}")
-    return getattr(import_module(_HOMES[name]), name)
+def __getattr__(name: str) -> object:
+    if name in _MOVED:
+        raise ImportError(
+            f"cleaners.{name} moved to winnow_corpus: use `from winnow_corpus import {name}`"
+        )
+    raise AttributeError(f"module 'cleaners' has no attribute {name!r}")

@@ -32,7 +32,6 @@ from collections.abc import Iterable, Iterator
 import regex as re
 
 from cleaners.document import Document, stable_id
-from cleaners.io import iter_lines
 
 SEPARATOR = re.compile(r"[-=_*~#•·]{3,}|(?:[-=_*~#•·] ){2,}[-=_*~#•·]")
 # Sentence end followed by a capitalised word: a caption or a paragraph, not a headline
@@ -316,3 +315,16 @@ def _make_document(numbered: list[tuple[int, str]], source: str, headlines: int)
         meta={"headlines": headlines},
     )
     return base.with_lines(numbered)
+
+
+def iter_lines(text: str) -> Iterator[str]:
+    """`text.split("\\n")` without its final empty piece, one line at a time: a list of every
+    line of a dump held as much memory again as the dump while it was split."""
+    start, end = 0, len(text)
+    while start < end:
+        stop = text.find("\n", start)
+        if stop < 0:
+            yield text[start:]
+            return
+        yield text[start:stop]
+        start = stop + 1

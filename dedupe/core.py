@@ -25,13 +25,11 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from cleaners.document import Document
-from cleaners.store import ByPosition, DocumentView, Selection
 from dedupe.clusters import Check, Group, build_groups
 from dedupe.lsh import (
     bucket_collisions,
@@ -42,8 +40,10 @@ from dedupe.lsh import (
 )
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
 from dedupe.parallel import fork_map, fork_rows
+from dedupe.records import Doc as Document
+from dedupe.records import HasText, Record, Rows, as_records, order_key, title_of
 from dedupe.shingles import document_hashes, exact_key, name_hashes
-from dedupe.spill import ArraySpill
+from dedupe.spill import ArraySpill, ByPosition, Selection
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +195,7 @@ class DedupeConfig:
 
 
 @dataclass
-class Duplicate:
+class Duplicate(Generic[Document]):
     """A dropped document, with the keeper it duplicates and why."""
 
     doc: Document
@@ -220,11 +220,11 @@ class Cluster:
 
 
 @dataclass
-class DedupeResult:
+class DedupeResult(Generic[Document]):
     """What `find_duplicates` kept (input order), dropped (with reasons) and clustered."""
 
     kept: Sequence[Document]  # a list when the input was one; else a view of the input
-    duplicates: list[Duplicate]
+    duplicates: list[Duplicate[Document]]
     clusters: list[Cluster]
     # counts for tuning and scale checks: candidates per tier, exact checks run, capped buckets
     stats: dict[str, int] = field(default_factory=dict)
@@ -280,8 +280,9 @@ def story_terms(keys: Sequence[U64], vocab: U64, idf: F64) -> tuple[list[U32], F
     return terms, norms
 
 
-def _text(doc: Document) -> str:
-    return f"{doc.title}\n{doc.text}" if doc.title else doc.text
+def _text(doc: HasText) -> str:
+    title = title_of(doc)
+    return f"{title}\n{doc.text}" if title else doc.text
 
 
 # What one document contributes, computable apart from the others (in a worker process): its
@@ -290,7 +291,7 @@ def _text(doc: Document) -> str:
 DocumentFeatures = tuple[int, U32, U64, U64]
 
 
-def document_features(doc: Document, seed: int) -> DocumentFeatures:
+def document_features(doc: HasText, seed: int) -> DocumentFeatures:
     """The per-document part of `find_duplicates`' features (the IDF needs the collection).
 
     The runner computes these in its cleaning workers and hands them to `find_duplicates`,
@@ -871,16 +872,36 @@ def subset(docs: Sequence[Document], positions: list[int]) -> Sequence[Document]
     and expects back), else a view, so documents held on disk are not all loaded at once."""
     if isinstance(docs, list):
         return [docs[i] for i in positions]
-    return DocumentView(docs, positions)
+    return Selection(docs, positions)
+
+
+@overload
+def find_duplicates(
+    docs: Sequence[Document],
+    config: DedupeConfig = ...,
+    features: Sequence[DocumentFeatures | None] | None = ...,
+    jobs: int = ...,
+    temp_dir: Path | None = ...,
+) -> DedupeResult[Document]: ...
+
+
+@overload
+def find_duplicates(
+    docs: Rows,
+    config: DedupeConfig = ...,
+    features: Sequence[DocumentFeatures | None] | None = ...,
+    jobs: int = ...,
+    temp_dir: Path | None = ...,
+) -> DedupeResult[Record]: ...
 
 
 def find_duplicates(
-    docs: Sequence[Document],
+    docs: Any,
     config: DedupeConfig = DedupeConfig(),
     features: Sequence[DocumentFeatures | None] | None = None,
     jobs: int = 1,
     temp_dir: Path | None = None,
-) -> DedupeResult:
+) -> DedupeResult[Any]:
     """Find exact, near and same-story duplicates; keep one document per cluster.
 
     `features[i]`, where given, must be `document_features(docs[i], config.seed)`, computed
@@ -891,14 +912,15 @@ def find_duplicates(
     (`dedupe.parallel`); the result does not depend on it. Word-shingle hashes past 16 MB wait
     in a temporary file in `temp_dir` (`dedupe.spill`; the system's temporary folder if None).
 
-    >>> a = Document("a", "The council voted to close the old bridge on Monday.", "x", (1, 1))
-    >>> b = Document("b", "the council voted to close the old bridge on monday", "x", (3, 3))
+    >>> a = Record("a", "The council voted to close the old bridge on Monday.")
+    >>> b = Record("b", "the council voted to close the old bridge on monday")
     >>> result = find_duplicates([a, b])
     >>> [d.doc.id for d in result.duplicates], result.duplicates[0].tier
     (['b'], 'exact')
     """
-    # one read of each document (they may be on disk: `cleaners.store`)
-    order = [i for *_, i in sorted((d.source, d.lines[0], d.id, i) for i, d in enumerate(docs))]
+    docs = as_records(docs)  # a table or dicts as `Record`s; documents as they are
+    # one read of each document (they may be on disk: the run's document store)
+    order = [i for *_, i in sorted((*order_key(d), i) for i, d in enumerate(docs))]
     ranked = subset(docs, order)
     given = features or [None] * len(docs)
     if len(given) != len(docs):
@@ -927,7 +949,7 @@ def verify_and_cluster(
     stats: dict[str, int],
     config: DedupeConfig,
     jobs: int = 1,
-) -> DedupeResult:
+) -> DedupeResult[Document]:
     """Check every candidate pair exactly, build keeper-verified clusters, and report.
 
     The one place where candidates become duplicates, whichever engine found the candidates
@@ -972,11 +994,11 @@ def verify_and_cluster(
 
 def _result(
     docs: Sequence[Document], ranked: Sequence[Document], order: Sequence[int], groups: list[Group]
-) -> DedupeResult:
-    dropped_at: dict[int, Duplicate] = {}
+) -> DedupeResult[Document]:
+    dropped_at: dict[int, Duplicate[Document]] = {}
     clusters: list[Cluster] = []
     for g in groups:
-        # each member read once: the documents may be on disk (`cleaners.store`)
+        # each member read once: the documents may be on disk (the run's document store)
         members = {i: ranked[i] for i in g.members}
         keeper = members[g.keeper]
         ids = [members[i].id for i in g.members]

@@ -20,10 +20,10 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
-from cleaners.document import Document
 from dedupe.clusters import UnionFind
 from dedupe.core import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.minhash import hash32
+from dedupe.records import HasText, Record, title_of
 from dedupe.shingles import word_shingles
 
 
@@ -105,7 +105,7 @@ def adjusted_rand_index(predicted: list[list[str]], truth: list[list[str]]) -> f
     return (index - expected) / (best - expected)
 
 
-def minhash_baseline(docs: Sequence[Document], threshold: float = 0.8) -> list[list[str]]:
+def minhash_baseline(docs: Sequence[HasText], threshold: float = 0.8) -> list[list[str]]:
     """The peers' default: datasketch MinHashLSH, word 5-grams, 128 perms, threshold 0.8.
 
     LSH hits are joined with union-find and not verified, as in a plain datasketch pipeline.
@@ -117,7 +117,7 @@ def minhash_baseline(docs: Sequence[Document], threshold: float = 0.8) -> list[l
     sketches = []
     for number, doc in enumerate(ordered):
         m = MinHash(num_perm=128, seed=1, hashfunc=hash32)
-        m.update_batch(s.encode("utf-8") for s in word_shingles(f"{doc.title}\n{doc.text}"))
+        m.update_batch(s.encode("utf-8") for s in word_shingles(f"{title_of(doc)}\n{doc.text}"))
         lsh.insert(str(number), m)
         sketches.append(m)
     uf = UnionFind(len(ordered))
@@ -135,10 +135,10 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_docs(path: Path) -> list[Document]:
+def load_docs(path: Path) -> list[Record]:
     """Documents from a docs.jsonl with `id`, `text` and optional `title`."""
     return [
-        Document(
+        Record(
             id=str(r["id"]),
             text=r["text"],
             title=r.get("title", ""),
@@ -154,7 +154,7 @@ def load_pairs(path: Path) -> list[tuple[str, str, int]]:
     return [(str(r["a"]), str(r["b"]), int(r["label"])) for r in _read_jsonl(path)]
 
 
-def _pair_tiers(result: DedupeResult) -> dict[frozenset[str], str]:
+def _pair_tiers(result: DedupeResult[Record]) -> dict[frozenset[str], str]:
     """The tier that put each pair of co-clustered documents together.
 
     A keeper and a member dropped against it: the tier of that drop. Any other two members: the

@@ -43,11 +43,11 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from cleaners.document import Document
-from cleaners.errors import WinnowError
 from dedupe.core import SHINGLE_SIZE, DedupeConfig, DedupeResult, Duplicate, _text
+from dedupe.errors import DedupeError
 from dedupe.lsh import optimal_params
 from dedupe.minhash import minhash
+from dedupe.records import Doc, HasText, order_key, source_of, title_of
 from dedupe.shingles import exact_key, shingle_hashes
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
 """
 
 
-class DedupeIndexError(WinnowError):
+class DedupeIndexError(DedupeError):
     """An index file that is missing, not a Winnow index, or made with other settings."""
 
 
@@ -128,12 +128,13 @@ class DedupeIndex:
     """One index file. Use `DedupeIndex.open(path, config)` as a context manager.
 
     >>> import tempfile
+    >>> from dedupe.records import Record
     >>> config = DedupeConfig()
-    >>> doc = Document("a1", "The harbour bridge reopened to traffic on Sunday.", "x", (1, 1))
+    >>> doc = Record("a1", "The harbour bridge reopened to traffic on Sunday.", source="x")
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     with DedupeIndex.open(Path(tmp) / "i.sqlite", config, create=True) as index:
     ...         _ = index.add([doc], "run-0001-demo")
-    ...         copy = Document("b7", doc.text.upper(), "y", (4, 4))
+    ...         copy = Record("b7", doc.text.upper(), source="y")
     ...         [(m.indexed_id, m.indexed_run, m.tier) for m in index.query([copy])]
     [('a1', 'run-0001-demo', 'exact')]
     """
@@ -246,7 +247,7 @@ class DedupeIndex:
 
     # --- features ---------------------------------------------------------------------------
 
-    def _features(self, doc: Document) -> _Features:
+    def _features(self, doc: HasText) -> _Features:
         text = _text(doc)
         seed = self.config.seed
         shingles = np.unique(shingle_hashes(text, SHINGLE_SIZE, seed))
@@ -263,7 +264,7 @@ class DedupeIndex:
 
     # --- query and add ----------------------------------------------------------------------
 
-    def query(self, docs: Sequence[Document]) -> list[IndexMatch]:
+    def query(self, docs: Sequence[HasText]) -> list[IndexMatch]:
         """The best indexed match of each document that has one, in the order of `docs`.
 
         Exact matches win; otherwise the candidate with the highest signature similarity at or
@@ -276,7 +277,7 @@ class DedupeIndex:
                 matches.append(found)
         return matches
 
-    def _match(self, doc: Document) -> IndexMatch | None:
+    def _match(self, doc: HasText) -> IndexMatch | None:
         features = self._features(doc)
         if self.config.exact:
             row = self.conn.execute(
@@ -320,7 +321,7 @@ class DedupeIndex:
         id_, source, title, run_id = best[2]
         return IndexMatch(doc.id, id_, source, title, run_id, "near", round(best[0], 6))
 
-    def add(self, docs: Iterable[Document], run_id: str, inputs: Sequence[str] = ()) -> int:
+    def add(self, docs: Iterable[HasText], run_id: str, inputs: Sequence[str] = ()) -> int:
         """Index `docs` as run `run_id`, in one transaction; returns how many were added.
 
         Any exception inside (a bad document, Ctrl-C) rolls the whole run back.
@@ -337,7 +338,7 @@ class DedupeIndex:
                 cursor.execute(
                     "INSERT INTO articles (id, source, title, run_id, exact_key, signature) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (doc.id, doc.source, doc.title, run_id, _signed(features.exact), blob),
+                    (doc.id, source_of(doc), title_of(doc), run_id, _signed(features.exact), blob),
                 )
                 row = cursor.lastrowid
                 if signature is not None:
@@ -429,7 +430,7 @@ def _create(conn: sqlite3.Connection, config: DedupeConfig) -> None:
     conn.execute("COMMIT")
 
 
-# --- the run-level steps the CLI and `cleaners.runner` call ----------------------------------
+# --- the run-level steps the CLI and the runner call ---------------------------------------------
 
 
 def check_index(path: Path, mode: str, config: DedupeConfig) -> None:
@@ -441,7 +442,9 @@ def check_index(path: Path, mode: str, config: DedupeConfig) -> None:
             pass
 
 
-def dedupe_against_index(result: DedupeResult, path: Path, config: DedupeConfig) -> DedupeResult:
+def dedupe_against_index(
+    result: DedupeResult[Doc], path: Path, config: DedupeConfig
+) -> DedupeResult[Doc]:
     """`result` with every document that duplicates an indexed article moved to duplicates.
 
     Kept documents and in-run duplicates are all looked up. A document with its own indexed
@@ -460,7 +463,7 @@ def dedupe_against_index(result: DedupeResult, path: Path, config: DedupeConfig)
     stats["index_matches"] = len(matches)
     if not matches:
         return replace(result, stats=dict(sorted(stats.items())))
-    dropped: list[Duplicate] = []
+    dropped: list[Duplicate[Doc]] = []
     for dup in result.duplicates:
         match = matches.get(dup.doc.id) or matches.get(dup.duplicate_of)
         if match is None:
@@ -478,7 +481,7 @@ def dedupe_against_index(result: DedupeResult, path: Path, config: DedupeConfig)
                 duplicate_of_title=match.indexed_title,
             )
         )
-    kept: list[Document] = []
+    kept: list[Doc] = []
     for doc in result.kept:
         match = matches.get(doc.id)
         if match is None:
@@ -495,12 +498,12 @@ def dedupe_against_index(result: DedupeResult, path: Path, config: DedupeConfig)
                 duplicate_of_title=match.indexed_title,
             )
         )
-    dropped.sort(key=lambda d: (d.doc.source, d.doc.lines[0], d.doc.id))
+    dropped.sort(key=lambda d: order_key(d.doc))
     return replace(result, kept=kept, duplicates=dropped, stats=dict(sorted(stats.items())))
 
 
 def update_index(
-    path: Path, docs: Sequence[Document], inputs: Sequence[str], config: DedupeConfig
+    path: Path, docs: Sequence[HasText], inputs: Sequence[str], config: DedupeConfig
 ) -> tuple[str, int]:
     """Add a finished run's kept `docs` to the index at `path` (created if missing).
 

@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
-from cleaners.errors import WorkerLost
+from dedupe.errors import WorkerLost
 
 T = TypeVar("T")
 

@@ -18,20 +18,76 @@ from __future__ import annotations
 import os
 import tempfile
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from cleaners.errors import OutputError
-from cleaners.store import ByPosition, Selection, write_at
+from dedupe.errors import SpillError
 
 SPOOL_BYTES = 16 << 20  # held in memory up to this size (about 25 MB of input), then on disk
 WRITE_BYTES = 4 << 20  # appended arrays are written to the file this many bytes at a time
 
+T = TypeVar("T")
 Scalar = TypeVar("Scalar", bound=np.generic)
+
+
+def write_at(fd: int, data: bytes, at: int) -> None:
+    """Write all of `data` at offset `at` of file descriptor `fd`, leaving its file offset alone
+    (`os.pwrite`), so that forked children reading the same file at offsets are not disturbed."""
+    view = memoryview(data)
+    while view:  # a write may take fewer bytes than it was given
+        written = os.pwrite(fd, view, at)
+        view, at = view[written:], at + written
+
+
+class ByPosition(Sequence[T]):
+    """A sequence that builds one item at a time from its position (`_read`): the dedupe
+    hashes held on disk (`ArraySpill`), and the articles of the run's document store."""
+
+    def _read(self, position: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        positions = range(len(self))  # IndexError, negative indices and slices as a list has
+        if isinstance(index, slice):
+            return [self._read(p) for p in positions[index]]
+        return self._read(positions[index])
+
+    def __iter__(self) -> Iterator[T]:
+        for position in range(len(self)):
+            yield self._read(position)
+
+
+class Selection(ByPosition[T]):
+    """Some positions of a sequence, in the order given, without copying the items.
+
+    `close()` closes the sequence too, where it has a `close` (a caller done with the selection
+    is done with what it was taken from).
+    """
+
+    def __init__(self, base: Sequence[T], positions: Iterable[int]) -> None:
+        self._base = base
+        self._positions = array("q", positions)
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    def _read(self, position: int) -> T:
+        return self._base[self._positions[position]]
+
+    def close(self) -> None:
+        close = getattr(self._base, "close", None)
+        if close is not None:
+            close()
 
 
 class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
@@ -124,9 +180,9 @@ class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
             raise self._error(exc) from exc
         self._pending, self._pending_bytes = [], 0
 
-    def _error(self, exc: OSError) -> OutputError:
+    def _error(self, exc: OSError) -> SpillError:
         where = self._directory or tempfile.gettempdir()
-        return OutputError(
+        return SpillError(
             f"cannot keep dedupe hashes in {where} ({exc.strerror or exc}); "
             "free space there or choose another folder with --temp-dir"
         )
@@ -145,7 +201,7 @@ class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
         size = self._sizes[position] * self._dtype.itemsize
         data = os.pread(self._file.fileno(), size, self._starts[position]) if size else b""
         if len(data) != size:
-            raise OutputError(
+            raise SpillError(
                 f"dedupe hashes in {self._directory or tempfile.gettempdir()} were cut short "
                 f"({len(data)} of {size} bytes read back); was the disk full?"
             )
@@ -160,4 +216,4 @@ class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
         self._starts, self._sizes = array("q"), array("q")
 
 
-__all__ = ["SPOOL_BYTES", "WRITE_BYTES", "ArraySpill", "Selection"]
+__all__ = ["SPOOL_BYTES", "WRITE_BYTES", "ArraySpill", "ByPosition", "Selection", "write_at"]

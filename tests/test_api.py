@@ -1,4 +1,5 @@
-"""The library surface (`cleaners.api`): streaming, records in and out, same results as the CLI.
+"""The library surface (`winnow_corpus.api`, `cleaners.clean`): streaming, records in and out,
+same results as the CLI.
 
 Articles are written for these tests; none comes from the seed dump.
 """
@@ -14,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from cleaners import CleanOptions, Document, Pipeline, RunConfig, clean, to_documents
-from cleaners.errors import InputError
+from cleaners import CleanOptions, Document, clean, to_documents
 from tests.helpers import REPO, run_cli
+from winnow_corpus import Pipeline, RunConfig
+from winnow_corpus.errors import InputError
 
 STORIES = [
     "The regional water board raised tariffs by four percent, citing repairs to ageing pipes "
@@ -137,11 +139,24 @@ def test_pipeline_write_gives_the_cli_output_folder(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "report.html").exists()
 
 
-@pytest.mark.parametrize("first", ["dedupe", "cleaners", "cleaners.document", "dedupe.index"])
+@pytest.mark.parametrize(
+    "first", ["dedupe", "cleaners", "cleaners.document", "dedupe.index", "winnow_corpus"]
+)
 def test_packages_import_in_any_order(first: str) -> None:
     """Ray workers import `dedupe` before `cleaners`: no order may be a circular import."""
-    code = f"import {first}; import dedupe; from cleaners import Pipeline, clean; print('ok')"
+    code = (
+        f"import {first}; import dedupe; from cleaners import clean; "
+        "from winnow_corpus import Pipeline; print('ok')"
+    )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
     )
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_moved_names_say_where_they_went() -> None:
+    with pytest.raises(ImportError, match=r"from winnow_corpus import Pipeline"):
+        from cleaners import Pipeline  # noqa: F401
+    import cleaners
+
+    assert not hasattr(cleaners, "no_such_name")

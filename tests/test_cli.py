@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.dependencies import REQUIRED
 from cli import main
 from tests.helpers import REPO, SEED, run_cli
+from winnow_corpus.dependencies import REQUIRED
 
 WIRE_DUMP = """\
 Harbour authority approves new ferry terminal

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.config import config_from_dict, load_config
-from cleaners.errors import ConfigError
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean
 from tests.helpers import run_cli
+from winnow_corpus.config import config_from_dict, load_config
+from winnow_corpus.errors import ConfigError
 
 DUMP = """\
 Harbour authority approves new ferry terminal

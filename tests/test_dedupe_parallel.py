@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaners.errors import WorkerLost
 from dedupe import parallel
+from dedupe.errors import WorkerLost
 
 
 def test_slices_cover_the_range_in_order() -> None:

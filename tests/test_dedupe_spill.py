@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaners.errors import OutputError
-from cleaners.runner import RunConfig, run_documents
 from dedupe import core, spill
 from dedupe.core import FeatureSpill, document_features
+from dedupe.errors import SpillError
 from dedupe.parallel import fork_map
 from tests.test_jobs import corpus, outcome
+from winnow_corpus.runner import RunConfig, run_documents
 
 arrays = st.lists(st.lists(st.integers(0, 2**32 - 1), max_size=40), max_size=30)
 
@@ -49,7 +49,7 @@ def test_forked_children_read_the_spilled_file() -> None:
 
 def test_a_folder_that_cannot_hold_the_file_is_an_output_error(tmp_path: Path) -> None:
     stored = spill.ArraySpill(np.uint32, directory=tmp_path / "missing", spool_bytes=0)
-    with pytest.raises(OutputError, match="--temp-dir"):
+    with pytest.raises(SpillError, match="--temp-dir"):
         stored.append(np.arange(3, dtype=np.uint32))
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.eval_clean import (
+from winnow_corpus.eval_clean import (
     TokenScore,
     aggregate,
     mean_score,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.eval_split import (
+from cleaners.split import split_dump
+from winnow_corpus.eval_split import (
     SplitScore,
     blank_line_baseline,
     predict_spans,
     score_split,
     trim_span,
 )
-from cleaners.split import split_dump
 
 # Two wire stories, one newline between them. Story one: "PORT FEES RISE\n" is chars 0-15,
 # the dateline paragraph 15-49 (33 chars and a newline), " Reuter\n" 49-57; story two from 57.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.errors import InputError
-from cleaners.evaluation import detect_task, evaluate
 from tests.helpers import run_cli
+from winnow_corpus.errors import InputError
+from winnow_corpus.evaluation import detect_task, evaluate
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> None:

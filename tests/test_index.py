@@ -263,7 +263,7 @@ def test_index_with_no_dedupe_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_index_needs_the_local_engine(tmp_path: Path) -> None:
     from cleaners.errors import ConfigError
-    from cleaners.runner import RunConfig
+    from winnow_corpus.runner import RunConfig
 
     with pytest.raises(ConfigError, match="local engine"):
         RunConfig(index=tmp_path / "i.sqlite", engine="ray")

@@ -105,7 +105,7 @@ def test_ctrl_c_stops_with_one_line(tmp_path: Path) -> None:
 
 def test_ctrl_c_while_starting_is_one_line_and_130() -> None:
     """A Ctrl-C that lands in the CLI's imports (before its own handler runs)."""
-    code = "import cleaners.interrupt\nimport json\nraise KeyboardInterrupt"
+    code = "import winnow_corpus.interrupt\nimport json\nraise KeyboardInterrupt"
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=REPO,

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.errors import InputError, OutputError
-from cleaners.io import (
+from cleaners.split import split_dump
+from winnow_corpus.errors import InputError, OutputError
+from winnow_corpus.io import (
     OUTPUT_README,
     AtomicOutputDir,
     BadRecord,
@@ -26,8 +27,7 @@ from cleaners.io import (
     read_dump,
     resolve_inputs,
 )
-from cleaners.runner import InputReport, RunConfig, read_documents
-from cleaners.split import split_dump
+from winnow_corpus.runner import InputReport, RunConfig, read_documents
 
 REPO = Path(__file__).resolve().parents[1]
 

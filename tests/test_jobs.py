@@ -18,14 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import runner
 from cleaners.document import Document
-from cleaners.errors import OutputError, WorkerLost
-from cleaners.runner import CHUNK, RunConfig, RunResult, run_documents
-from cleaners.store import DocumentStore
-from cleaners.writers import OutputOptions
 from dedupe import core, lsh
 from dedupe.parallel import can_fork
+from winnow_corpus import runner
+from winnow_corpus.errors import OutputError, WorkerLost
+from winnow_corpus.runner import CHUNK, RunConfig, RunResult, run_documents
+from winnow_corpus.store import DocumentStore
+from winnow_corpus.writers import OutputOptions
 
 
 def word(rng: random.Random) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaners.errors import ConfigError, WinnowError
-from cleaners.io import InputFile
-from cleaners.runner import RunConfig, RunResult, run
 from dedupe import DedupeConfig
+from winnow_corpus.errors import ConfigError, WinnowError
+from winnow_corpus.io import InputFile
+from winnow_corpus.runner import RunConfig, RunResult, run
 
 TOWNS = ["Harlow", "Dunmere", "Castleford", "Pellingham", "Oxbury", "Trelawn", "Mistley", "Kenbury"]
 SUBJECTS = ["council", "hospital", "school", "harbour board", "library", "bus company", "museum"]
@@ -114,7 +114,7 @@ def ray_session() -> Iterator[None]:
 def assert_same(local: RunResult, distributed: RunResult) -> None:
     assert distributed.inputs == local.inputs
     assert [str(b) for b in distributed.bad_records] == [str(b) for b in local.bad_records]
-    # the local engine's articles wait on disk (`cleaners.store`): compared as lists
+    # the local engine's articles wait on disk (`winnow_corpus.store`): compared as lists
     assert list(distributed.documents) == list(local.documents)
     assert list(distributed.dedupe.kept) == list(local.dedupe.kept)
     assert distributed.dedupe.duplicates == local.dedupe.duplicates
@@ -158,8 +158,8 @@ def test_ray_engine_splits_story_buckets_as_local_does(ray_session: None, tmp_pa
 def test_ray_bucket_pairs_equal_the_local_split(depth: int) -> None:
     """The function Ray runs on each story bucket (no Ray needed to call it) gives the local
     engine's split buckets: the same pairs, bands shared and skipped buckets."""
-    from cleaners.ray_engine import _story_pairs
     from dedupe import lsh
+    from winnow_corpus.ray_engine import _story_pairs
 
     rng = np.random.default_rng(depth)
     sigs = rng.integers(0, 3, size=(60, 10)).astype(np.uint64)

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from cleaners.report_html import ARTICLES_PER_PAGE, write_report
 from tests.test_report_html import make_folder
+from winnow_corpus.report_html import ARTICLES_PER_PAGE, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = [

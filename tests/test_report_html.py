@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from cleaners.errors import InputError
-from cleaners.report_html import (
+from winnow_corpus.errors import InputError
+from winnow_corpus.report_html import (
     ARTICLES_PER_REASON,
     merge_body,
     render_report,

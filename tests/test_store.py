@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.document import Document, Removal
-from cleaners.errors import OutputError
-from cleaners.store import DocumentStore, DocumentView
 from dedupe.parallel import can_fork, fork_map
+from winnow_corpus.errors import OutputError
+from winnow_corpus.store import DocumentStore, DocumentView
 
 
 def article(n: int, text: str = "Body of the article.") -> Document:

@@ -14,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from cleaners.config import config_from_dict
-from cleaners.errors import ConfigError, InputError
-from cleaners.writers import (
+from tests.helpers import SEED, run_cli
+from winnow_corpus.config import config_from_dict
+from winnow_corpus.errors import ConfigError, InputError
+from winnow_corpus.writers import (
     OutputOptions,
     articles_file_names,
     decompress,
@@ -25,7 +26,6 @@ from cleaners.writers import (
     winnow_schema_record,
     write_articles,
 )
-from tests.helpers import SEED, run_cli
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")

@@ -34,9 +34,18 @@ from typing import Any, TypeVar
 
 from cleaners import footers
 from cleaners.document import Document
-from cleaners.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
 from cleaners.footers import LineKeys
-from cleaners.io import (
+from cleaners.options import CleanOptions
+from cleaners.pipeline import clean_many, recurring_changes
+from cleaners.pipeline import engine as cleaning_engine
+from cleaners.split import split_dump
+from dedupe import DedupeConfig, DedupeResult, find_duplicates
+from dedupe.core import DocumentFeatures, FeatureSpill, document_features
+from dedupe.index import check_index, dedupe_against_index
+from dedupe.parallel import fork_call, fork_calls
+from dedupe.spill import Selection
+from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
+from winnow_corpus.io import (
     OUTPUT_README,
     STDIN,
     AtomicOutputDir,
@@ -46,17 +55,9 @@ from cleaners.io import (
     iter_jsonl,
     iter_parquet,
 )
-from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_many, recurring_changes
-from cleaners.pipeline import engine as cleaning_engine
-from cleaners.report_html import render_report
-from cleaners.split import split_dump
-from cleaners.store import DocumentStore, DocumentView, Selection, pack, unpack
-from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
-from dedupe import DedupeConfig, DedupeResult, find_duplicates
-from dedupe.core import DocumentFeatures, FeatureSpill, document_features
-from dedupe.index import check_index, dedupe_against_index
-from dedupe.parallel import fork_call, fork_calls
+from winnow_corpus.report_html import render_report
+from winnow_corpus.store import DocumentStore, DocumentView, pack, unpack
+from winnow_corpus.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ class InputReport:
 class RunResult:
     inputs: list[InputReport]
     documents: Sequence[Document]  # every cleaned article, before dedupe, in input order
-    dedupe: DedupeResult
+    dedupe: DedupeResult[Document]
     bad_records: list[BadRecord]
     timings: dict[str, float]
     config: RunConfig
@@ -134,7 +135,8 @@ class RunResult:
 
     def summary(self) -> RunSummary:
         """Titles and removal counts of every article, from one read of them all, kept: the
-        articles wait on disk (`cleaners.store`), and the report asks for these several times."""
+        articles wait on disk (`winnow_corpus.store`), and the report asks for these several
+        times."""
         if self._summary is None:
             self._summary = RunSummary.of(self.documents)
         return self._summary
@@ -181,7 +183,7 @@ def run(
     """
     config = config or RunConfig()
     if config.engine == "ray":  # imported here: Ray is an optional extra
-        from cleaners.ray_engine import run_ray
+        from winnow_corpus.ray_engine import run_ray
 
         return run_ray(inputs, config, config.ray_address, progress)
     notify = progress or (lambda stage, done, total: None)

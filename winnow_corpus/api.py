@@ -1,9 +1,7 @@
 """The library surface: Winnow as one step inside another project's pipeline.
 
-Plain records in, plain records out, streaming. `clean` takes a dump's text, or any iterable of
-`Document`s, dicts (a JSONL/Parquet record: any text field, other fields carried through) or
-strings (one article each), and yields cleaned `Document`s lazily, batch by batch. `Pipeline`
-adds deduplication and output with the same `RunConfig` the CLI builds from its flags and
+Plain records in, plain records out, streaming. `cleaners.clean` cleans alone (re-exported here);
+`Pipeline` adds deduplication and output with the same `RunConfig` the CLI builds from its flags and
 `winnow.toml`, so a library caller gets exactly the reasons and clusters the CLI reports.
 
 Deduplication needs to see every article it compares, so `Pipeline.run` holds one collection;
@@ -19,68 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document import Document
-from cleaners.errors import InputError
-from cleaners.io import BadRecord, record_document
-from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_documents
-from cleaners.runner import RunConfig, RunResult, article_records, run_documents, write_run
-from cleaners.split import split_dump
-from cleaners.writers import input_schema_record
-
-Item = Document | dict[str, Any] | str
-BATCH = 10_000  # documents per batch: recurring-line learning sees this many at once
-
-
-def to_documents(
-    items: str | Iterable[Item],
-    *,
-    source: str = "<records>",
-    text_field: str = "text",
-    title_field: str = "title",
-    split_on: str | None = None,
-) -> Iterator[Document]:
-    """`Document`s from a dump's text or from records, lazily.
-
-    A dict without a usable text field raises `InputError` naming the record: a library caller
-    decides what to skip, Winnow does not drop it silently.
-
-    >>> [d.text for d in to_documents([{"body": "One.", "url": "u"}], text_field="body")]
-    ['One.']
-    """
-    if isinstance(items, str):
-        yield from split_dump(items, source, split_on=split_on)
-        return
-    for number, item in enumerate(items, start=1):
-        if isinstance(item, Document):
-            yield item
-            continue
-        record = {text_field: item} if isinstance(item, str) else item
-        if not isinstance(record, dict):
-            raise InputError(f"{source} item {number}: expected a Document, dict or str")
-        for made in record_document(record, source, number, text_field, title_field):
-            if isinstance(made, BadRecord):
-                raise InputError(str(made))
-            yield made
-
-
-def clean(
-    items: str | Iterable[Item],
-    options: CleanOptions | None = None,
-    *,
-    batch_size: int = BATCH,
-    **fields: Any,
-) -> Iterator[Document]:
-    """Cleaned `Document`s, in input order, one batch in memory at a time.
-
-    `fields` go to `to_documents` (`source`, `text_field`, `title_field`, `split_on`).
-
-    >>> docs = clean([{"text": "Rain is due on Friday.\\n\\nShare this article"}])
-    >>> [(d.text, [r.reason for r in d.removed]) for d in docs]
-    [('Rain is due on Friday.', ['share/subscribe/navigation line'])]
-    """
-    documents = to_documents(items, **fields)
-    while batch := list(islice(documents, batch_size)):
-        yield from clean_documents(batch, options)
+from cleaners.records import BATCH, Item, clean, to_documents
+from winnow_corpus.runner import RunConfig, RunResult, article_records, run_documents, write_run
+from winnow_corpus.writers import OutputOptions, input_schema_record
 
 
 class Pipeline:
@@ -100,7 +39,7 @@ class Pipeline:
     @classmethod
     def from_toml(cls, path: str | Path) -> Pipeline:
         """A pipeline configured by a `winnow.toml` (the file `winnow clean --config` reads)."""
-        from cleaners.config import load_config
+        from winnow_corpus.config import load_config
 
         return cls(load_config(Path(path)))
 
@@ -159,4 +98,4 @@ class Pipeline:
                 update_index(config.index, result.dedupe.kept, ["<stream>"], config.dedupe)
 
 
-__all__ = ["Pipeline", "clean", "to_documents"]
+__all__ = ["OutputOptions", "Pipeline", "RunConfig", "RunResult", "clean", "to_documents"]

@@ -59,8 +59,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaners.errors import InputError, OutputError
-from cleaners.writers import iter_output_records
+from winnow_corpus.errors import InputError, OutputError
+from winnow_corpus.writers import iter_output_records
 
 log = logging.getLogger(__name__)
 

@@ -39,11 +39,11 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.custom import compile_rules
-from cleaners.errors import ConfigError
 from cleaners.options import CleanOptions
-from cleaners.runner import RunConfig
-from cleaners.writers import OutputOptions
 from dedupe import DedupeConfig
+from winnow_corpus.errors import ConfigError
+from winnow_corpus.runner import RunConfig
+from winnow_corpus.writers import OutputOptions
 
 CLEAN_KEYS = {f.name for f in fields(CleanOptions)} - {"disabled_rules", "custom_rules"}
 CLEAN_RUN_KEYS = {"split_on", "text_field", "title_field", "strict"}

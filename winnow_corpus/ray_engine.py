@@ -1,4 +1,4 @@
-"""`winnow clean --engine ray`: the same run as `cleaners.runner.run`, its stages on Ray Data.
+"""`winnow clean --engine ray`: the same run as `winnow_corpus.runner.run`, its stages on Ray Data.
 
 The result is identical to the local engine on the same input (same documents, duplicates,
 clusters and stats); `tests/test_ray_engine.py` holds it to that. What runs where:
@@ -34,17 +34,6 @@ import numpy.typing as npt
 
 from cleaners import footers
 from cleaners.document import Document
-from cleaners.errors import WinnowError
-from cleaners.io import STDIN, BadRecord, InputFile
-from cleaners.runner import (
-    InputReport,
-    Progress,
-    RunConfig,
-    RunResult,
-    _clean_chunk,
-    is_emptied,
-    read_documents,
-)
 from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
     IDF_POWER,
@@ -59,6 +48,17 @@ from dedupe.core import (
 from dedupe.lsh import optimal_params, top_k_per_item
 from dedupe.minhash import minhash, weighted_minhash
 from dedupe.spill import ArraySpill
+from winnow_corpus.errors import WinnowError
+from winnow_corpus.io import STDIN, BadRecord, InputFile
+from winnow_corpus.runner import (
+    InputReport,
+    Progress,
+    RunConfig,
+    RunResult,
+    _clean_chunk,
+    is_emptied,
+    read_documents,
+)
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -323,7 +323,7 @@ def _u32(raw: bytes) -> npt.NDArray[np.uint32]:
 
 def _dedupe(
     ray: Any, docs: list[Document], rows: list[dict[str, Any]], config: DedupeConfig
-) -> DedupeResult:
+) -> DedupeResult[Document]:
     """`find_duplicates` with its features, IDF and LSH candidates computed on Ray."""
     order = sorted(
         range(len(docs)), key=lambda i: (docs[i].source, docs[i].lines[0], docs[i].id, i)

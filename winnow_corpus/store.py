@@ -14,14 +14,13 @@ import os
 import pickle
 import tempfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any
 
 from cleaners.document import Document, Removal
-from cleaners.errors import OutputError
-
-T = TypeVar("T")
+from dedupe.spill import ByPosition, Selection, write_at
+from winnow_corpus.errors import OutputError
 
 SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
 
@@ -50,39 +49,6 @@ def unpack(data: bytes) -> Document:
         removed=[Removal(*r) for r in removed],
         line_numbers=line_numbers,
     )
-
-
-def write_at(fd: int, data: bytes, at: int) -> None:
-    """Write all of `data` at offset `at` of file descriptor `fd`, leaving its file offset alone
-    (`os.pwrite`), so that forked children reading the same file at offsets are not disturbed."""
-    view = memoryview(data)
-    while view:  # a write may take fewer bytes than it was given
-        written = os.pwrite(fd, view, at)
-        view, at = view[written:], at + written
-
-
-class ByPosition(Sequence[T]):
-    """A sequence that builds one item at a time from its position (`_read`): the articles of
-    a store, and elsewhere the dedupe hashes held on disk (`dedupe.spill`)."""
-
-    def _read(self, position: int) -> T:
-        raise NotImplementedError
-
-    @overload
-    def __getitem__(self, index: int) -> T: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[T]: ...
-
-    def __getitem__(self, index: int | slice) -> T | list[T]:
-        positions = range(len(self))  # IndexError, negative indices and slices as a list has
-        if isinstance(index, slice):
-            return [self._read(p) for p in positions[index]]
-        return self._read(positions[index])
-
-    def __iter__(self) -> Iterator[T]:
-        for position in range(len(self)):
-            yield self._read(position)
 
 
 class DocumentStore(ByPosition[Document]):
@@ -169,29 +135,6 @@ class DocumentStore(ByPosition[Document]):
 
     def close(self) -> None:
         self._file.close()
-
-
-class Selection(ByPosition[T]):
-    """Some positions of a sequence, in the order given, without copying the items.
-
-    `close()` closes the sequence too, where it has a `close` (a caller done with the selection
-    is done with what it was taken from).
-    """
-
-    def __init__(self, base: Sequence[T], positions: Iterable[int]) -> None:
-        self._base = base
-        self._positions = array("q", positions)
-
-    def __len__(self) -> int:
-        return len(self._positions)
-
-    def _read(self, position: int) -> T:
-        return self._base[self._positions[position]]
-
-    def close(self) -> None:
-        close = getattr(self._base, "close", None)
-        if close is not None:
-            close()
 
 
 class DocumentView(Selection[Document]):

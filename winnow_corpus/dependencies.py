@@ -2,9 +2,9 @@
 
 `python3 cli.py --help` in a checkout whose packages are not installed would otherwise stop in a
 `ModuleNotFoundError` traceback from whichever import came first. `cli.py` imports this module
-right after `cleaners.interrupt`; it only looks the packages up (no import), so it costs nothing
-when they are there. `--help` still answers (exit 0) with the one step that is missing; any other
-command is a usage error (exit 2).
+right after `winnow_corpus.interrupt`; it only looks the packages up (no import), so it costs
+nothing when they are there. `--help` still answers (exit 0) with the one step that is missing;
+any other command is a usage error (exit 2).
 """
 
 from __future__ import annotations

@@ -18,9 +18,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from cleaners.errors import InputError
-from cleaners.eval_clean import TokenScore, mean_score, score_clean
-from cleaners.eval_split import blank_line_baseline, predict_spans, score_split
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean
 from cleaners.split import split_dump
@@ -32,6 +29,9 @@ from dedupe.eval_pairs import (
     minhash_baseline,
     score_pairs,
 )
+from winnow_corpus.errors import InputError
+from winnow_corpus.eval_clean import TokenScore, mean_score, score_clean
+from winnow_corpus.eval_split import blank_line_baseline, predict_spans, score_split
 
 TASKS = ("split", "clean", "dedupe")
 

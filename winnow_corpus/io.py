@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaners.document import Document, stable_id
-from cleaners.errors import InputError, OutputError
-from cleaners.writers import GZIP_MAGIC, ZSTD_MAGIC, decompress
+from cleaners.document import Document
+from cleaners.records import BadRecord as BadRecord  # re-exported: the readers yield it
+from cleaners.records import record_document
+from cleaners.split import iter_lines
+from winnow_corpus.errors import InputError, OutputError
+from winnow_corpus.writers import GZIP_MAGIC, ZSTD_MAGIC, decompress
 
 log = logging.getLogger(__name__)
 
@@ -222,19 +225,6 @@ class TextStream:
             ) from exc
 
 
-def iter_lines(text: str) -> Iterator[str]:
-    """`text.split("\\n")` without its final empty piece, one line at a time: a list of every
-    line of a dump held as much memory again as the dump while it was split."""
-    start, end = 0, len(text)
-    while start < end:
-        stop = text.find("\n", start)
-        if stop < 0:
-            yield text[start:]
-            return
-        yield text[start:stop]
-        start = stop + 1
-
-
 def _byte_opener(source: InputFile) -> Callable[[], BinaryIO] | None:
     """How to open a dump's bytes again for a second pass, or None where that is not possible
     cheaply (stdin is read once; zstd goes through `decompress` whole)."""
@@ -276,18 +266,6 @@ def _plain_utf8(opener: Callable[[], BinaryIO]) -> bool:
     except (OSError, EOFError, zlib.error, UnicodeDecodeError):
         return False
     return content
-
-
-@dataclass(frozen=True, slots=True)
-class BadRecord:
-    """A JSONL line Winnow could not use: reported with file and line, the rest still read."""
-
-    source: str
-    line: int
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.source}:{self.line}: {self.problem}"
 
 
 def iter_jsonl(
@@ -335,37 +313,6 @@ def iter_parquet(
         for record in batch.to_pylist():
             row += 1
             yield from record_document(record, source.display, row, text_field, title_field)
-
-
-def record_document(
-    record: dict[str, Any], source: str, number: int, text_field: str, title_field: str
-) -> Iterator[Document | BadRecord]:
-    text = record.get(text_field)
-    if text is None:
-        problem = "is null" if text_field in record else "is missing"
-        yield BadRecord(source, number, f"field {text_field!r} {problem}")
-        return
-    if not isinstance(text, str):
-        yield BadRecord(source, number, f"field {text_field!r} is not a string")
-        return
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    title = record.get(title_field)
-    fields = {k: v for k, v in record.items() if k not in (text_field,)}
-    first = text.strip().split("\n", 1)[0] if text.strip() else ""
-    record_id = record.get("id")
-    doc_id = (
-        str(record_id) if isinstance(record_id, str | int) else stable_id(source, number, first)
-    )
-    lines = text.split("\n")
-    yield Document(
-        id=doc_id,
-        text=text,
-        source=source,
-        lines=(number, number),
-        title=title if isinstance(title, str) else "",
-        meta={"headlines": 0, "fields": fields, "record": number},
-        line_numbers=tuple(number for _ in lines),
-    )
 
 
 # --- output ---------------------------------------------------------------------------------------

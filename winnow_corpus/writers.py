@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from cleaners.errors import ConfigError, InputError
+from winnow_corpus.errors import ConfigError, InputError
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,122 @@
+"""Records in, cleaned `Document`s out: the cleaning library surface (`from cleaners import clean`).
+
+`clean` takes a dump's text, or any iterable of `Document`s, dicts (a JSONL/Parquet record: any
+text field, other fields carried through) or strings (one article each), and yields cleaned
+`Document`s lazily, batch by batch. Deduplication and output files are the run's
+(`winnow_corpus.Pipeline`), not this package's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from cleaners.document import Document, stable_id
+from cleaners.errors import InputError
+from cleaners.options import CleanOptions
+from cleaners.pipeline import clean_documents
+from cleaners.split import split_dump
+
+
+@dataclass(frozen=True, slots=True)
+class BadRecord:
+    """A JSONL line Winnow could not use: reported with file and line, the rest still read."""
+
+    source: str
+    line: int
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.problem}"
+
+
+def record_document(
+    record: dict[str, Any], source: str, number: int, text_field: str, title_field: str
+) -> Iterator[Document | BadRecord]:
+    text = record.get(text_field)
+    if text is None:
+        problem = "is null" if text_field in record else "is missing"
+        yield BadRecord(source, number, f"field {text_field!r} {problem}")
+        return
+    if not isinstance(text, str):
+        yield BadRecord(source, number, f"field {text_field!r} is not a string")
+        return
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    title = record.get(title_field)
+    fields = {k: v for k, v in record.items() if k not in (text_field,)}
+    first = text.strip().split("\n", 1)[0] if text.strip() else ""
+    record_id = record.get("id")
+    doc_id = (
+        str(record_id) if isinstance(record_id, str | int) else stable_id(source, number, first)
+    )
+    lines = text.split("\n")
+    yield Document(
+        id=doc_id,
+        text=text,
+        source=source,
+        lines=(number, number),
+        title=title if isinstance(title, str) else "",
+        meta={"headlines": 0, "fields": fields, "record": number},
+        line_numbers=tuple(number for _ in lines),
+    )
+
+
+Item = Document | dict[str, Any] | str
+BATCH = 10_000  # documents per batch: recurring-line learning sees this many at once
+
+
+def to_documents(
+    items: str | Iterable[Item],
+    *,
+    source: str = "<records>",
+    text_field: str = "text",
+    title_field: str = "title",
+    split_on: str | None = None,
+) -> Iterator[Document]:
+    """`Document`s from a dump's text or from records, lazily.
+
+    A dict without a usable text field raises `InputError` naming the record: a library caller
+    decides what to skip, Winnow does not drop it silently.
+
+    >>> [d.text for d in to_documents([{"body": "One.", "url": "u"}], text_field="body")]
+    ['One.']
+    """
+    if isinstance(items, str):
+        yield from split_dump(items, source, split_on=split_on)
+        return
+    for number, item in enumerate(items, start=1):
+        if isinstance(item, Document):
+            yield item
+            continue
+        record = {text_field: item} if isinstance(item, str) else item
+        if not isinstance(record, dict):
+            raise InputError(f"{source} item {number}: expected a Document, dict or str")
+        for made in record_document(record, source, number, text_field, title_field):
+            if isinstance(made, BadRecord):
+                raise InputError(str(made))
+            yield made
+
+
+def clean(
+    items: str | Iterable[Item],
+    options: CleanOptions | None = None,
+    *,
+    batch_size: int = BATCH,
+    **fields: Any,
+) -> Iterator[Document]:
+    """Cleaned `Document`s, in input order, one batch in memory at a time.
+
+    `fields` go to `to_documents` (`source`, `text_field`, `title_field`, `split_on`).
+
+    >>> docs = clean([{"text": "Rain is due on Friday.\\n\\nShare this article"}])
+    >>> [(d.text, [r.reason for r in d.removed]) for d in docs]
+    [('Rain is due on Friday.', ['share/subscribe/navigation line'])]
+    """
+    documents = to_documents(items, **fields)
+    while batch := list(islice(documents, batch_size)):
+        yield from clean_documents(batch, options)
+
+
+__all__ = ["BATCH", "BadRecord", "Item", "clean", "record_document", "to_documents"]
