@@ -525,10 +525,11 @@ def _source_lines(record: dict[str, Any]) -> list[str] | None:
 def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool) -> None:
     """Score Winnow and the peers' usual approach on labelled data, side by side.
 
-    DATASET_DIR holds one dataset (dump.txt + boundaries.jsonl, cases.jsonl, or docs.jsonl +
-    pairs.jsonl) or folders of them.
+    DATASET_DIR holds one dataset or folders of them; its files say the task: split (dump.txt +
+    boundaries.jsonl), clean (cases.jsonl) or dedupe (docs.jsonl + pairs.jsonl). A clone ships
+    a tiny made-up one of each in examples/eval/ (its README describes the formats).
 
-    Example: winnow eval ../shared/eval/dev --task dedupe --sweep
+    Example: winnow eval examples/eval
     """
     tables = evaluate(dataset_dir, task)
     if not tables:

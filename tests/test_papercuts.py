@@ -3,11 +3,12 @@ or, for CI, through the script itself."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
 
-from tests.helpers import REPO
+from tests.helpers import REPO, run_cli
 
 CI_RUN = REPO / ".ci" / "run"
 BROWSER_BLOCK = ("# --- browser ", "# --- end browser ---")
@@ -52,3 +53,20 @@ def test_ci_run_has_no_other_system_install() -> None:
     outside = CI_RUN.read_text(encoding="utf-8").replace(_browser_block(), "")
     assert "apt-get" not in outside and "sudo" not in outside
     assert os.access(CI_RUN, os.X_OK)
+
+
+# --- winnow eval has something to run ---------------------------------------------------------
+
+
+def test_eval_examples_run_and_score_every_task() -> None:
+    done = run_cli("eval", "examples/eval", "--json")
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)["results"]
+    assert sorted(r["task"] for r in results) == ["clean", "dedupe", "split"]
+    for result in results:
+        winnow, peers = result["rows"][0], result["rows"][1]
+        assert winnow["system"] == "winnow"
+        assert winnow["f1"] >= peers["f1"], result  # the example shows what Winnow adds
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "winnow eval examples/eval" in readme
+    assert "winnow eval examples/eval" in run_cli("eval", "--help").stdout
