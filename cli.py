@@ -4,6 +4,8 @@ A thin shell over the library: each command builds a config from its options, ca
 `cleaners`/`dedupe`, renders what came back with rich, and maps errors to exit codes:
 0 success; 1 finished, but some inputs were skipped; 2 usage or input error, nothing processed;
 3 internal error (a bug: run again with --debug for the traceback); 130 interrupted.
+`--debug` goes before or after a command's name (`winnow --debug clean`, `winnow clean --debug`).
+A closed output pipe (`winnow rules | head -1`) ends the command quietly with exit code 0.
 """
 
 from __future__ import annotations
@@ -17,15 +19,24 @@ import json
 import logging
 import os
 import sys
+import traceback
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -53,8 +64,61 @@ DEFAULT_INDEX = Path("corpus/index.sqlite")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class ClosedPipe(Exception):
+    """Whoever read our output stopped reading (`winnow rules | head -1`): not an error."""
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich's own handler raises SystemExit(1), which reads as "some inputs skipped"
+        self.quiet = True
+        raise ClosedPipe
+
+
+out_console = _Console(highlight=False)
+err_console = _Console(stderr=True, highlight=False)
+
+_debug = False  # set by --debug wherever it is typed (before or after the command's name)
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    global _debug
+    if value:
+        _debug = True
+        logging.getLogger().setLevel(logging.DEBUG)
+
+
+DEBUG_HELP = "Show tracebacks and debug logging (also accepted before the command's name)."
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def debug_option(command: F) -> F:
+    """`--debug` on a command, so `winnow clean --debug` works as `winnow --debug clean` does."""
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help=DEBUG_HELP,
+    )(command)
+
+
+class WinnowGroup(click.Group):
+    """A group whose commands all accept `--debug`, and where a closed pipe is not an error
+    (click turns a `BrokenPipeError` into exit code 1 before our own handler sees it)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "debug" for param in cmd.params):
+            debug_option(cmd)
+        super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ClosedPipe from exc
 
 
 class Failure(click.ClickException):
@@ -66,9 +130,15 @@ class Failure(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=WinnowGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="winnow-corpus", prog_name="winnow")
-@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show tracebacks and debug logging (also accepted after the command's name).",
+)
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Winnow: split raw text dumps into articles, clean them (every removal with a reason)
@@ -77,7 +147,7 @@ def main(ctx: click.Context, debug: bool) -> None:
     Example: winnow clean            (reads corpus/raw/, writes corpus/clean/)
     """
     ctx.obj = {"debug": debug}
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.DEBUG if _debug else logging.WARNING, format="%(message)s")
 
 
 @main.command()
@@ -341,13 +411,21 @@ def _spill_folder(given: Path | None, out: Path) -> Path:
     return folder
 
 
+class CountColumn(ProgressColumn):
+    """`done/total`, or `done` alone while the total is not known (never `10/None`)."""
+
+    def render(self, task: Task) -> Text:
+        done = f"{int(task.completed):,}"
+        return Text(done if task.total is None else f"{done}/{int(task.total):,}")
+
+
 def _run_with_progress(sources: Sequence[Any], config: RunConfig, quiet: bool) -> RunResult:
     if quiet:
         return run(sources, config)
     columns = (
         TextColumn("{task.description:<8}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        CountColumn(),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console, transient=False) as bars:
@@ -604,7 +682,7 @@ def rules() -> None:
     out_console.print(table)
 
 
-@main.group()
+@main.group(cls=WinnowGroup)
 def index() -> None:
     """Inspect or delete a dedupe index made by `winnow clean --index PATH`.
 
@@ -650,14 +728,40 @@ def index_rm(path: Path) -> None:
     out_console.print(f"Removed [bold]{path}[/]")
 
 
+def _stop_writing_stdout() -> None:
+    """After a closed pipe: send what is left in stdout's buffer nowhere, so that Python's
+    final flush does not print an `Exception ignored ... BrokenPipeError` and exit 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout already closed or replaced: nothing to flush
+        pass
+
+
+def _traceback(exc: BaseException) -> None:
+    """With --debug: the traceback, then the error's usual one line and exit code."""
+    if _debug:
+        traceback.print_exception(exc, file=sys.stderr)
+
+
 def cli_main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code, with errors mapped to one line each."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    """Run the CLI and return its exit code, with errors mapped to one line each.
+
+    With `--debug` an error is shown with its traceback first, and keeps its exit code.
+    """
+    global _debug
+    _debug = False
     try:
         code = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except ClosedPipe:
+        _stop_writing_stdout()
+        return EXIT_OK
     except click.ClickException as exc:
+        if exc.__cause__ is not None:
+            _traceback(exc)
         exc.show()
         return int(exc.exit_code)
     except click.exceptions.Abort:
@@ -667,18 +771,17 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
         err_console.print("Interrupted; previous output left as it was.")
         return EXIT_INTERRUPTED
     except WinnowError as exc:
-        if debug:
-            raise
+        _traceback(exc)
         click.echo(f"Error: {exc}", err=True)
         return exc.exit_code
     except BrokenPipeError:
+        _stop_writing_stdout()
         return EXIT_OK
     except Exception as exc:
-        if debug:
-            raise
+        _traceback(exc)
         click.echo(
-            f"Internal error: {type(exc).__name__}: {exc} "
-            "(a bug; rerun with --debug and report it)",
+            f"Internal error: {type(exc).__name__}: {exc} (a bug: run the same command again "
+            "with --debug after its name, e.g. `winnow clean --debug`, and report the traceback)",
             err=True,
         )
         return EXIT_INTERNAL
