@@ -15,13 +15,15 @@ import cleaners.interrupt  # first: a Ctrl-C during the imports below exits clea
 import cleaners.dependencies  # noqa: F401  then: a missing package is named, not a traceback
 
 # isort: on
+import itertools
 import json
 import logging
 import os
+import shlex
 import sys
 import traceback
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -130,7 +132,11 @@ class Failure(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
 
-@click.group(cls=WinnowGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=WinnowGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="winnow-corpus", prog_name="winnow")
 @click.option(
     "--debug",
@@ -148,6 +154,9 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.obj = {"debug": debug}
     logging.basicConfig(level=logging.DEBUG if _debug else logging.WARNING, format="%(message)s")
+    if ctx.invoked_subcommand is None:  # `winnow` alone asks for help: exit 0
+        click.echo(ctx.get_help())
+        ctx.exit(EXIT_OK)
 
 
 @main.command()
@@ -274,6 +283,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     "file); default: the output folder's parent, not a RAM-backed /tmp.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the run's summary as one JSON object on stdout instead of tables.",
+)
 @click.pass_context
 def clean(
     ctx: click.Context,
@@ -302,11 +317,14 @@ def clean(
     txt_files: bool,
     temp_dir: Path | None,
     quiet: bool,
+    as_json: bool,
 ) -> None:
     """Split, clean and deduplicate dumps into a clean corpus.
 
-    INPUTS are files (.txt, .txt.gz, .jsonl, .parquet), folders or `-` for stdin; with none,
-    reads corpus/raw/ and writes corpus/clean/.
+    INPUTS are files (.txt, .txt.gz, .txt.zst, .text, .jsonl, .jsonl.gz, .jsonl.zst, .ndjson,
+    .json.gz, .parquet), folders of them, or `-` for stdin; with none, reads corpus/raw/.
+    The output goes to --out, relative to the current folder (the summary's first line says
+    where).
 
     Example: winnow clean corpus/raw/ --out corpus/clean/ --keep-duplicates
     """
@@ -371,6 +389,11 @@ def clean(
         output=output,
         temp_dir=_spill_folder(temp_dir or config.temp_dir, out),
     )
+    if not inputs and not DEFAULT_INPUT.is_dir():
+        raise Failure(
+            f"no inputs given, and no {DEFAULT_INPUT}/ folder in {Path.cwd()}: pass the dumps to "
+            "clean (files, folders, or - for stdin), e.g. `winnow clean dump.txt --out clean/`"
+        )
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)
     if not dry_run:
@@ -379,22 +402,34 @@ def clean(
     if not result.documents:
         problems = "; ".join(item.error for item in result.skipped) or "no articles found"
         raise Failure(f"nothing to write: {problems}")
+    indexed: dict[str, Any] | None = None
     if not dry_run:
         write_run(result, out)
         if config.index is not None and config.index_mode == "update":
             # only now: an interrupted run leaves the index as it was
             names = [item.source for item in result.inputs]
             run_id, added = update_index(config.index, result.dedupe.kept, names, config.dedupe)
-            if not quiet:
-                out_console.print(
-                    f"Indexed {added} articles as {run_id} in [bold]{config.index}[/]"
-                )
-    if not quiet:
-        render_summary(result, None if dry_run else out)
+            indexed = {"path": str(config.index), "run_id": run_id, "added": added}
+    code = EXIT_SKIPPED if result.skipped or result.bad_records else EXIT_OK
+    report = build_report(result)
+    written = None if dry_run else out
+    samples = sample_articles(result.dedupe.kept)
+    if as_json:
+        summary = json_summary(report, result.timings, written, samples, code)
+        click.echo(json.dumps({**summary, "index": indexed}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        pairs = result.summary().removals
+        render_summary(report, result.timings, written, rules_by_reason(pairs), samples)
+        if indexed is not None:
+            out_console.print(
+                f"Indexed {indexed['added']} articles as {indexed['run_id']} in "
+                f"[bold]{config.index}[/]"
+            )
+        render_next_steps(written, samples)
     for item in result.skipped:
         err_console.print(f"[yellow]skipped[/] {item.error}", soft_wrap=True)
-    if result.skipped or result.bad_records:
-        ctx.exit(EXIT_SKIPPED)
+    if code != EXIT_OK:
+        ctx.exit(code)
 
 
 def _spill_folder(given: Path | None, out: Path) -> Path:
@@ -450,9 +485,100 @@ def largest_clusters(clusters: list[dict[str, Any]], limit: int) -> list[dict[st
     return [cluster for _, cluster in sorted(ranked[:limit], key=lambda item: item[0])]
 
 
-def render_summary(result: RunResult, out: Path | None) -> None:
-    report = build_report(result)
-    counts = report["counts"]
+EXIT_MEANINGS = {
+    EXIT_OK: "success",
+    EXIT_SKIPPED: "finished, but some inputs or records were skipped (each is named)",
+}
+SAMPLE_ARTICLES = 3  # ids with titles in the summary: what `winnow explain ID` needs
+SAMPLE_SCAN = 200  # kept articles looked at for ones with removals (a 1 GB run has 400,000)
+
+
+def sample_articles(docs: Iterable[Any], limit: int = SAMPLE_ARTICLES) -> list[dict[str, Any]]:
+    """A few kept articles to name in the summary, those with removed lines first (they are
+    what `winnow explain` shows best), from the first `SAMPLE_SCAN` only."""
+    seen: list[dict[str, Any]] = []
+    for doc in itertools.islice(docs, SAMPLE_SCAN):
+        removed = doc["removed"] if isinstance(doc, dict) else doc.removed
+        seen.append(
+            {
+                "id": str(doc["id"] if isinstance(doc, dict) else doc.id),
+                "title": (doc.get("title") if isinstance(doc, dict) else doc.title) or "",
+                "removed": len(removed or []),
+            }
+        )
+    ranked = sorted(range(len(seen)), key=lambda i: (seen[i]["removed"] == 0, i))
+    return [seen[i] for i in sorted(ranked[:limit])]
+
+
+def rules_by_reason(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """reason -> the rules that removed lines for it, from (reason, rule) pairs."""
+    found: dict[str, set[str]] = {}
+    for reason, rule in pairs:
+        found.setdefault(reason, set()).add(rule)
+    return found
+
+
+def _output_files(out: Path) -> tuple[list[str], int]:
+    """The files of an output folder but its .txt files, and how many .txt files there are."""
+    names, txt = [], 0
+    with os.scandir(out) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.name.endswith(".txt"):
+                txt += 1
+            else:
+                names.append(entry.name)
+    return sorted(names), txt
+
+
+def json_summary(
+    report: dict[str, Any],
+    timings: dict[str, float],
+    out: Path | None,
+    samples: list[dict[str, Any]],
+    code: int,
+) -> dict[str, Any]:
+    """What `winnow clean --json` prints: the run's summary as one object."""
+    files, txt = _output_files(out) if out is not None else ([], 0)
+    return {
+        "exit_code": code,
+        "exit_meaning": EXIT_MEANINGS[code],
+        "output": str(out.resolve()) if out is not None else None,
+        "files": files,
+        "txt_files": txt,
+        "counts": report["counts"],
+        "removed_by_reason": report["removed_by_reason"],
+        "removed_by_rule": report["removed_by_rule"],
+        "duplicates_by_tier": report["duplicates_by_tier"],
+        "clusters": report["clusters"],
+        "skipped": [item["error"] for item in report["inputs"] if item["error"]],
+        "bad_records": report["bad_records"],
+        "sample_articles": samples,
+        "timings": timings,
+    }
+
+
+def render_summary(
+    report: dict[str, Any],
+    timings: dict[str, float] | None,
+    out: Path | None,
+    reasons_rules: dict[str, set[str]],
+    samples: list[dict[str, Any]],
+    headline: str = "Wrote {kept} articles to ",
+) -> None:
+    """The terminal summary of a run, from its report (report.json's shape); `out` is None for
+    a dry run, `timings` None to leave the times out. The first line says where the output is
+    (`headline`, then the folder's absolute path)."""
+    counts = report.get("counts") or {}
+    if out is not None:
+        first = headline.format(kept=counts.get("kept", 0))
+        out_console.print(Text.assemble(first, (f"{out.resolve()}/", "bold")), soft_wrap=True)
+    else:
+        out_console.print("Dry run: nothing written.")
+    if not counts:
+        out_console.print("(report.json holds no counts)")
+        return
     table = Table(title="Winnow run", show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -467,11 +593,8 @@ def render_summary(result: RunResult, out: Path | None) -> None:
     reasons.add_column("reason")
     reasons.add_column("rule")
     reasons.add_column("lines", justify="right")
-    rules_by_reason: dict[str, set[str]] = {}
-    for reason, rule in result.summary().removals:
-        rules_by_reason.setdefault(reason, set()).add(rule)
     for reason, count in sorted(report["removed_by_reason"].items(), key=lambda kv: -kv[1]):
-        reasons.add_row(reason, ", ".join(sorted(rules_by_reason[reason])), str(count))
+        reasons.add_row(reason, ", ".join(sorted(reasons_rules.get(reason, ()))), str(count))
     out_console.print(reasons)
 
     if report["clusters"]:
@@ -504,15 +627,44 @@ def render_summary(result: RunResult, out: Path | None) -> None:
             )
     else:
         out_console.print("No duplicates found.")
-    for item in result.inputs:
-        for note in item.notes[:5]:
+    if samples:
+        articles = Table(title="Some kept articles", title_justify="left")
+        articles.add_column("id")
+        articles.add_column("title")
+        articles.add_column("lines removed", justify="right")
+        for sample in samples:
+            articles.add_row(
+                sample["id"], Text(sample["title"] or "(untitled)"), str(sample["removed"])
+            )
+        out_console.print(articles)
+    for item in report["inputs"]:
+        for note in item["notes"][:5]:
             err_console.print(f"[cyan]note[/] {note}", soft_wrap=True)
-    stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
-    out_console.print(Text(f"Time: {stages}", style="dim"))
-    if out is not None:
-        out_console.print(f"Wrote {counts['kept']} articles to [bold]{out}/[/]")
-    else:
-        out_console.print("Dry run: nothing written.")
+    if timings is not None:
+        stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in timings.items())
+        out_console.print(Text(f"Time: {stages}", style="dim"))
+
+
+def render_next_steps(out: Path | None, samples: list[dict[str, Any]]) -> None:
+    """The commands that look at what a run wrote, with this run's folder and an id in them."""
+    if out is None:
+        out_console.print("Next: run again without --dry-run to write the output.")
+        return
+    folder = "" if out == DEFAULT_OUTPUT else f" --out {_shell_word(str(out))}"
+    where = "" if out == DEFAULT_OUTPUT else f" {_shell_word(str(out))}"
+    steps = [(f"winnow report{where} --open", "report.html in a browser")]
+    if samples:
+        explain = f"winnow explain {samples[0]['id']}{folder}"
+        steps.insert(0, (explain, "an article, its removed lines struck through"))
+    width = max(len(command) for command, _ in steps)
+    out_console.print("Next:")
+    for command, what in steps:
+        out_console.print(Text(f"  {command:<{width}}  # {what}"), soft_wrap=True)
+
+
+def _shell_word(word: str) -> str:
+    """`word` quoted for a shell when it needs it (a folder with a space)."""
+    return shlex.quote(word)
 
 
 @main.command()
@@ -655,24 +807,77 @@ def _cell(value: Any) -> str:
     "out", required=False, default=DEFAULT_OUTPUT, type=click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--open", "open_it", is_flag=True, help="Open the page in a web browser.")
-@click.option("--timings", is_flag=True, help="Show time per stage (the page then varies by run).")
+@click.option(
+    "--timings",
+    is_flag=True,
+    help="Show time per stage, here and on the page (the page then varies by run).",
+)
 def report(out: Path, open_it: bool, timings: bool) -> None:
-    """Write (again) OUT/report.html from a run's output folder, and optionally open it.
+    """Write (again) OUT/report.html from a run's output folder, print the run's summary, and
+    optionally open the page.
 
     Example: winnow report corpus/clean --open
     """
+    if not out.exists():
+        raise Failure(
+            f"{out} does not exist; `winnow clean INPUTS --out {out}` writes an output folder there"
+        )
+    if not out.is_dir():
+        raise Failure(f"{out} is not a folder; give the --out folder of a `winnow clean` run")
     page = write_report(out, timings)
-    out_console.print(f"Wrote [bold]{page}[/]")
+    summary = _read_report(out / "report.json")
+    times = _read_report(out / "timings.json") if timings else None
+    samples = sample_articles(iter_output_records(out, "articles"))
+    reasons_rules = _rules_of_reasons(out, summary)
+    headline = "The run written to "
+    render_summary(summary, times, out, reasons_rules, samples, headline)
+    out_console.print(Text.assemble("Wrote ", (str(page.resolve()), "bold")))
+    render_next_steps(out, samples)
     if open_it:
         webbrowser.open(page.resolve().as_uri())
 
 
+def _read_report(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise Failure(f"{path} is not readable JSON ({exc}); run `winnow clean` again") from exc
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _rules_of_reasons(out: Path, report: dict[str, Any]) -> dict[str, set[str]]:
+    """reason -> rules for the summary of a written run: the registry's rules by name, and the
+    removals file read only as far as it takes to place the others (your own rules)."""
+    registry = {rule.name: rule.reason for rule in iter_rules()}
+    wanted = set(report.get("removed_by_rule", {}))
+    pairs = [(registry[name], name) for name in wanted if name in registry]
+    unplaced = wanted - set(registry)
+    if unplaced:
+        for removal in iter_output_records(out, "removed"):
+            if removal.get("rule") in unplaced:
+                pairs.append((str(removal.get("reason")), str(removal["rule"])))
+                unplaced.discard(removal["rule"])
+                if not unplaced:
+                    break
+    return rules_by_reason(pairs)
+
+
 @main.command()
-def rules() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def rules(as_json: bool) -> None:
     """List every cleaning rule with its category and reason (names work with --disable).
 
     Example: winnow rules
     """
+    if as_json:
+        listed = [
+            {"name": r.name, "category": r.name.split(".")[0], "reason": r.reason, "doc": r.doc}
+            for r in iter_rules()
+        ]
+        click.echo(json.dumps({"rules": listed}, ensure_ascii=False, indent=2))
+        return
     table = Table(title="Cleaning rules")
     table.add_column("rule")
     table.add_column("reason")
@@ -682,12 +887,16 @@ def rules() -> None:
     out_console.print(table)
 
 
-@main.group(cls=WinnowGroup)
-def index() -> None:
+@main.group(cls=WinnowGroup, invoke_without_command=True)
+@click.pass_context
+def index(ctx: click.Context) -> None:
     """Inspect or delete a dedupe index made by `winnow clean --index PATH`.
 
     Example: winnow index stats corpus/index.sqlite
     """
+    if ctx.invoked_subcommand is None:  # `winnow index` alone asks for help: exit 0
+        click.echo(ctx.get_help())
+        ctx.exit(EXIT_OK)
 
 
 @index.command(name="stats")

@@ -195,3 +195,117 @@ def test_eval_examples_run_and_score_every_task() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert "winnow eval examples/eval" in readme
     assert "winnow eval examples/eval" in run_cli("eval", "--help").stdout
+
+
+# --- help and README agree on the input formats -----------------------------------------------
+
+
+def test_clean_help_and_readme_list_every_input_format() -> None:
+    from cleaners.io import ALL_SUFFIXES
+
+    help_text = " ".join(run_cli("clean", "--help").stdout.split())
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    inputs_line = " ".join(readme[readme.index("`INPUT` is any mix") :].split("\n\n")[0].split())
+    for suffix in ALL_SUFFIXES:
+        assert f"{suffix}," in help_text or f"{suffix})" in help_text, suffix
+        assert f"`{suffix}`" in inputs_line, suffix
+
+
+# --- the summary: where the output went, ids to explain, what to run next ---------------------
+
+
+def test_summary_says_where_output_went_and_what_to_run_next(tmp_path: Path) -> None:
+    out = tmp_path / "my out"
+    done = run_cli("clean", str(SEED), "--out", str(out), "--no-txt")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"Wrote 9 articles to {out.resolve()}/"
+    titles = {
+        (r := json.loads(line))["id"]: r["title"]
+        for line in (out / "articles.jsonl").read_text().splitlines()
+    }
+    shown = [article_id for article_id in titles if article_id in done.stdout]
+    assert 1 <= len(shown) <= 3
+    assert all(titles[i].split()[0] in done.stdout for i in shown)
+    assert f"winnow explain {shown[0]} --out '{out}'" in done.stdout
+    assert f"winnow report '{out}' --open" in done.stdout
+    explain = run_cli("explain", shown[0], "--out", str(out))  # the command shown works
+    assert explain.returncode == 0 and titles[shown[0]] in explain.stdout
+
+
+def test_no_inputs_and_no_default_folder_says_what_to_pass(tmp_path: Path) -> None:
+    done = run_cli("clean", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "no inputs given" in done.stderr and "corpus/raw/" in done.stderr
+    assert "winnow clean dump.txt" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "corpus").exists()
+
+
+# --- machine-readable summaries ---------------------------------------------------------------
+
+
+def test_clean_json_is_the_summary_as_one_object(tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    done = run_cli("clean", str(SEED), "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)  # stdout holds the object and nothing else
+    report = json.loads((out / "report.json").read_text())
+    assert summary["exit_code"] == 0 and summary["exit_meaning"] == "success"
+    assert summary["output"] == str(out.resolve())
+    assert {"articles.jsonl", "duplicates.jsonl", "report.html"} <= set(summary["files"])
+    assert summary["txt_files"] == 9
+    for key in ("counts", "removed_by_reason", "removed_by_rule", "clusters"):
+        assert summary[key] == report[key], key
+    assert summary["sample_articles"][0]["id"] in {c["keeper"] for c in report["clusters"]} | {
+        json.loads(line)["id"] for line in (out / "articles.jsonl").read_text().splitlines()
+    }
+
+
+def test_clean_json_with_a_skipped_input(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    args = ["clean", str(SEED), str(tmp_path / "empty.txt"), "--json", "--dry-run"]
+    done = run_cli(*args, "--out", str(tmp_path / "o"))
+    assert done.returncode == 1
+    summary = json.loads(done.stdout)
+    assert summary["exit_code"] == 1 and "skipped" in summary["exit_meaning"]
+    assert summary["output"] is None and len(summary["skipped"]) == 1
+
+
+def test_rules_json_lists_every_rule() -> None:
+    from cleaners.rules import iter_rules
+
+    done = run_cli("rules", "--json")
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)["rules"]
+    assert [r["name"] for r in listed] == [r.name for r in iter_rules()]
+    assert all(r["reason"] and r["category"] == r["name"].split(".")[0] for r in listed)
+
+
+# --- winnow report and winnow index -----------------------------------------------------------
+
+
+def test_report_prints_the_runs_summary(seed_output: Path) -> None:
+    done = run_cli("report", str(seed_output))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == f"The run written to {seed_output.resolve()}/"
+    assert "Removed, by reason" in done.stdout and "photo caption" in done.stdout
+    assert "captions.photo_credit" in done.stdout  # rules beside their reasons, as clean shows
+    assert f"Wrote {seed_output.resolve()}/report.html" in done.stdout
+    assert "Time:" not in done.stdout
+    timed = run_cli("report", str(seed_output), "--timings")
+    timings = json.loads((seed_output / "timings.json").read_text())
+    assert "Time: " in timed.stdout and all(stage in timed.stdout for stage in timings)
+
+
+def test_report_on_a_missing_folder_says_it_does_not_exist(tmp_path: Path) -> None:
+    done = run_cli("report", str(tmp_path / "nowhere"))
+    assert done.returncode == 2
+    assert "does not exist" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("words", [("index",), ()], ids=["index", "winnow"])
+def test_a_group_alone_shows_help_and_exits_0(words: tuple[str, ...]) -> None:
+    done = run_cli(*words)
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout and "Commands:" in done.stdout
