@@ -309,3 +309,86 @@ def test_a_group_alone_shows_help_and_exits_0(words: tuple[str, ...]) -> None:
     done = run_cli(*words)
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout and "Commands:" in done.stdout
+
+
+# --- packaging --------------------------------------------------------------------------------
+
+
+def test_license_is_an_spdx_string_with_its_file() -> None:
+    """A TOML table `license = {text = ...}` is deprecated: every build with a current pip
+    warned. PEP 639's SPDX string needs setuptools 77, which `requires` asks for."""
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject["project"]
+    assert project["license"] == "MIT"
+    assert all((REPO / name).is_file() for name in project["license-files"])
+    assert "MIT License" in (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert "setuptools>=77" in pyproject["build-system"]["requires"]
+
+
+# --- messages that help -----------------------------------------------------------------------
+
+
+def _config(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+    config = tmp_path / "winnow.toml"
+    config.write_text(text, encoding="utf-8")
+    return run_cli("clean", str(SEED), "--config", str(config), "--out", str(tmp_path / "o"))
+
+
+def test_a_config_value_of_the_wrong_type_names_key_file_and_type(tmp_path: Path) -> None:
+    done = _config(tmp_path, '[run]\njobs = "two"\n')
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "winnow.toml: [run] jobs must be a whole number, got 'two'" in done.stderr
+    done = _config(tmp_path, '[dedupe]\nstory_threshold = "low"\n')
+    assert "[dedupe] story_threshold must be a number, got 'low'" in done.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_clean_key_lists_disable_and_rules(tmp_path: Path) -> None:
+    done = _config(tmp_path, "[clean]\ndisabled = []\n")
+    assert done.returncode == 2
+    allowed = done.stderr.split("allowed:")[1]
+    assert "disable," in allowed and "rules," in allowed
+
+
+def test_parquet_without_the_text_column_names_the_columns(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    table = pa.table({"headline": ["Ferry resumes"], "body": ["Ferry service resumes today."]})
+    pq.write_table(table, tmp_path / "news.parquet")
+    done = run_cli("clean", str(tmp_path / "news.parquet"), "--out", str(tmp_path / "o"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "no column 'text'" in done.stderr and "headline, body" in done.stderr
+    assert "--text-field" in done.stderr
+    done = run_cli(
+        "clean",
+        str(tmp_path / "news.parquet"),
+        "--text-field",
+        "body",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_broken_symlink_in_an_input_folder_is_named(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "good.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (raw / "gone.txt").symlink_to(tmp_path / "moved-away.txt")
+    done = run_cli("clean", str(raw), "--out", str(tmp_path / "o"), "--quiet")
+    assert done.returncode == 1, done.stderr  # finished, an input skipped (and named)
+    assert "gone.txt" in done.stderr and "broken symbolic link" in done.stderr
+    report = json.loads((tmp_path / "o" / "report.json").read_text())
+    assert report["counts"]["skipped_inputs"] == 1
+
+
+def test_a_nul_byte_from_the_input_never_reaches_report_html(tmp_path: Path) -> None:
+    record = {"title": "Storm\u0000 hits coast", "text": "Heavy rain\u0000 fell all night.\n"}
+    (tmp_path / "in.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    done = run_cli("clean", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "o"), "-q")
+    assert done.returncode == 0, done.stderr
+    page = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    assert "\x00" not in page
+    assert "Heavy rain" in page
