@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import zlib
@@ -252,11 +253,13 @@ def iter_lines(text: str) -> Iterator[str]:
 
 def _byte_opener(source: InputFile) -> Callable[[], BinaryIO] | None:
     """How to open a dump's bytes again for a second pass, or None where that is not possible
-    cheaply (stdin is read once; zstd goes through `decompress` whole)."""
+    cheaply (stdin, a FIFO or a device is read once; zstd goes through `decompress` whole)."""
     if source.path == STDIN:
         return None
     path = source.path
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO or a device gives its bytes once: it is opened once, whole
         with open(path, "rb") as handle:
             magic = handle.read(4)
     except OSError:

@@ -392,3 +392,72 @@ def test_a_nul_byte_from_the_input_never_reaches_report_html(tmp_path: Path) -> 
     page = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert "\x00" not in page
     assert "Heavy rain" in page
+
+
+# --- a runaway custom rule ----------------------------------------------------------------------
+
+
+def test_a_runaway_custom_regex_is_stopped_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    config = tmp_path / "winnow.toml"
+    config.write_text(
+        '[[clean.rules]]\nname = "runaway"\npattern = "(a+)+$"\nreason = "test"\n\n'
+        '[[clean.rules]]\nname = "promo"\npattern = "^Download our app"\n'
+        'reason = "app promotion"\n',
+        encoding="utf-8",
+    )
+    runaway = "a" * 5000 + "!"  # exponential backtracking: it would search for ever
+    text = f"Heavy rain fell all night.\n{runaway}\nDownload our app\nMore rain is due."
+    records = [{"title": "Storm hits coast", "text": text}, {"title": "Calm", "text": "Sun."}]
+    dump = tmp_path / "in.jsonl"
+    dump.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = tmp_path / "o"
+    done = run_cli("clean", str(dump), "--config", str(config), "--out", str(out), "-q", "-j", "1")
+    assert done.returncode == 0, done.stderr
+    assert "rule custom.runaway gave up" in done.stderr and "on line 1" in done.stderr
+    articles = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    storm = next(a for a in articles if a["title"] == "Storm hits coast")
+    assert storm["meta"]["rule_timeouts"] == [{"line": 1, "rule": "custom.runaway"}]
+    assert runaway in storm["text"]  # the line it could not decide on is kept
+    assert [r["rule"] for r in storm["removed"]] == ["custom.promo"]  # the other rule still ran
+    assert len(articles) == 2
+
+
+# --- a FIFO input ---------------------------------------------------------------------------------
+
+
+def test_a_fifo_input_is_read_once(tmp_path: Path) -> None:
+    """`winnow clean <(zcat dump.gz)` or a named pipe: its bytes can be read only once, so it
+    must be opened once (it was opened three times, and the run waited for ever)."""
+    import threading
+
+    fifo = tmp_path / "dump.txt"
+    os.mkfifo(fifo)
+    data = SEED.read_bytes()
+
+    def write() -> None:
+        handle = os.open(fifo, os.O_WRONLY)  # waits for the reader
+        try:
+            os.write(handle, data)
+        except BrokenPipeError:  # the old reader closed after 4 bytes
+            pass
+        finally:
+            os.close(handle)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    out = tmp_path / "o"
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "cli.py"), "clean", str(fifo), "--out", str(out), "-q"],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail("winnow clean on a FIFO did not finish")
+    assert process.returncode == 0, stderr
+    assert len((out / "articles.jsonl").read_text().splitlines()) == 9
