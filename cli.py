@@ -3,7 +3,8 @@
 A thin shell over the library: each command builds a config from its options, calls
 `cleaners`/`dedupe`, renders what came back with rich, and maps errors to exit codes:
 0 success; 1 finished, but some inputs were skipped; 2 usage or input error, nothing processed;
-3 internal error (a bug: run again with --debug for the traceback); 130 interrupted.
+3 internal error (a bug: run again with --debug for the traceback); 130 interrupted; 143
+terminated (SIGTERM).
 `--debug` goes before or after a command's name (`winnow --debug clean`, `winnow clean --debug`).
 A closed output pipe (`winnow rules | head -1`) ends the command quietly with exit code 0.
 """
@@ -20,6 +21,7 @@ import json
 import logging
 import os
 import shlex
+import signal
 import sys
 import traceback
 import webbrowser
@@ -65,6 +67,22 @@ DEFAULT_OUTPUT = Path("corpus/clean")
 DEFAULT_INDEX = Path("corpus/index.sqlite")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is (the same clean-up), with its own exit code."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    if os.getpid() != _MAIN_PID:  # a forked worker: end quietly, the main process reports
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Terminated
+
+
+_MAIN_PID = os.getpid()
 
 
 class ClosedPipe(Exception):
@@ -959,8 +977,10 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
 
     With `--debug` an error is shown with its traceback first, and keeps its exit code.
     """
-    global _debug
+    global _debug, _MAIN_PID
     _debug = False
+    _MAIN_PID = os.getpid()
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -973,10 +993,10 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
             _traceback(exc)
         exc.show()
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("Interrupted; previous output left as it was.")
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            err_console.print("Terminated (SIGTERM); previous output left as it was.")
+            return EXIT_TERMINATED
         err_console.print("Interrupted; previous output left as it was.")
         return EXIT_INTERRUPTED
     except WinnowError as exc:

@@ -461,3 +461,39 @@ def test_a_fifo_input_is_read_once(tmp_path: Path) -> None:
         pytest.fail("winnow clean on a FIFO did not finish")
     assert process.returncode == 0, stderr
     assert len((out / "articles.jsonl").read_text().splitlines()) == 9
+
+
+# --- SIGTERM ------------------------------------------------------------------------------------
+
+
+def test_sigterm_stops_with_one_line_and_exit_143(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from tests.test_interrupt import write_big_dump
+
+    dump = tmp_path / "big.txt"
+    write_big_dump(dump, 6000)
+    out = tmp_path / "clean"
+    args = ["clean", str(dump), "--out", str(out), "-q", "--jobs", "2"]
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2.0)
+    process.send_signal(signal.SIGTERM)
+    try:
+        _, stderr = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail("winnow clean did not end after SIGTERM")
+    if process.returncode == 0:
+        pytest.skip("the run finished before the signal arrived")
+    assert process.returncode == 143, stderr
+    assert stderr.strip() == "Terminated (SIGTERM); previous output left as it was."
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["big.txt"]  # no temporary folder left
