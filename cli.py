@@ -4,7 +4,9 @@ A thin shell over the library: each command builds a config from its options, ca
 `winnow_corpus` (which composes `cleaners` and `dedupe`), renders what came back with rich, and
 maps errors to exit codes: 0 success; 1 finished, but some inputs were skipped; 2 usage or
 input error, nothing processed; 3 internal error (a bug: run again with --debug for the
-traceback); 130 interrupted.
+traceback); 130 interrupted; 143 terminated (SIGTERM).
+`--debug` goes before or after a command's name (`winnow --debug clean`, `winnow clean --debug`).
+A closed output pipe (`winnow rules | head -1`) ends the command quietly with exit code 0.
 """
 
 from __future__ import annotations
@@ -19,18 +21,30 @@ import winnow_corpus.interrupt  # first: a Ctrl-C during the imports below exits
 import winnow_corpus.dependencies  # noqa: F401  then: a missing package is named, not a traceback
 
 # isort: on
+import itertools
 import json
 import logging
+import shlex
+import signal
 import sys
+import traceback
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -57,9 +71,78 @@ DEFAULT_OUTPUT = Path("corpus/clean")
 DEFAULT_INDEX = Path("corpus/index.sqlite")
 
 EXIT_OK, EXIT_SKIPPED, EXIT_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports a process SIGTERM ended
 
-out_console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is (the same clean-up), with its own exit code."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    if os.getpid() != _MAIN_PID:  # a forked worker: end quietly, the main process reports
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    raise Terminated
+
+
+_MAIN_PID = os.getpid()
+
+
+class ClosedPipe(Exception):
+    """Whoever read our output stopped reading (`winnow rules | head -1`): not an error."""
+
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich's own handler raises SystemExit(1), which reads as "some inputs skipped"
+        self.quiet = True
+        raise ClosedPipe
+
+
+out_console = _Console(highlight=False)
+err_console = _Console(stderr=True, highlight=False)
+
+_debug = False  # set by --debug wherever it is typed (before or after the command's name)
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    global _debug
+    if value:
+        _debug = True
+        logging.getLogger().setLevel(logging.DEBUG)
+
+
+DEBUG_HELP = "Show tracebacks and debug logging (also accepted before the command's name)."
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def debug_option(command: F) -> F:
+    """`--debug` on a command, so `winnow clean --debug` works as `winnow --debug clean` does."""
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help=DEBUG_HELP,
+    )(command)
+
+
+class WinnowGroup(click.Group):
+    """A group whose commands all accept `--debug`, and where a closed pipe is not an error
+    (click turns a `BrokenPipeError` into exit code 1 before our own handler sees it)."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        if not any(param.name == "debug" for param in cmd.params):
+            debug_option(cmd)
+        super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ClosedPipe from exc
 
 
 class Failure(click.ClickException):
@@ -71,9 +154,19 @@ class Failure(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=WinnowGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(package_name="winnow-corpus", prog_name="winnow")
-@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.option(
+    "--debug",
+    is_flag=True,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show tracebacks and debug logging (also accepted after the command's name).",
+)
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Winnow: split raw text dumps into articles, clean them (every removal with a reason)
@@ -82,7 +175,10 @@ def main(ctx: click.Context, debug: bool) -> None:
     Example: winnow clean            (reads corpus/raw/, writes corpus/clean/)
     """
     ctx.obj = {"debug": debug}
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(message)s")
+    logging.basicConfig(level=logging.DEBUG if _debug else logging.WARNING, format="%(message)s")
+    if ctx.invoked_subcommand is None:  # `winnow` alone asks for help: exit 0
+        click.echo(ctx.get_help())
+        ctx.exit(EXIT_OK)
 
 
 @main.command()
@@ -209,6 +305,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     "file); default: the output folder's parent, not a RAM-backed /tmp.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the run's summary as one JSON object on stdout instead of tables.",
+)
 @click.pass_context
 def clean(
     ctx: click.Context,
@@ -237,11 +339,14 @@ def clean(
     txt_files: bool,
     temp_dir: Path | None,
     quiet: bool,
+    as_json: bool,
 ) -> None:
     """Split, clean and deduplicate dumps into a clean corpus.
 
-    INPUTS are files (.txt, .txt.gz, .jsonl, .parquet), folders or `-` for stdin; with none,
-    reads corpus/raw/ and writes corpus/clean/.
+    INPUTS are files (.txt, .txt.gz, .txt.zst, .text, .jsonl, .jsonl.gz, .jsonl.zst, .ndjson,
+    .json.gz, .parquet), folders of them, or `-` for stdin; with none, reads corpus/raw/.
+    The output goes to --out, relative to the current folder (the summary's first line says
+    where).
 
     Example: winnow clean corpus/raw/ --out corpus/clean/ --keep-duplicates
     """
@@ -306,6 +411,11 @@ def clean(
         output=output,
         temp_dir=_spill_folder(temp_dir or config.temp_dir, out),
     )
+    if not inputs and not DEFAULT_INPUT.is_dir():
+        raise Failure(
+            f"no inputs given, and no {DEFAULT_INPUT}/ folder in {Path.cwd()}: pass the dumps to "
+            "clean (files, folders, or - for stdin), e.g. `winnow clean dump.txt --out clean/`"
+        )
     paths = list(inputs) or [str(DEFAULT_INPUT)]
     sources = resolve_inputs(paths)
     if not dry_run:
@@ -314,22 +424,34 @@ def clean(
     if not result.documents:
         problems = "; ".join(item.error for item in result.skipped) or "no articles found"
         raise Failure(f"nothing to write: {problems}")
+    indexed: dict[str, Any] | None = None
     if not dry_run:
         write_run(result, out)
         if config.index is not None and config.index_mode == "update":
             # only now: an interrupted run leaves the index as it was
             names = [item.source for item in result.inputs]
             run_id, added = update_index(config.index, result.dedupe.kept, names, config.dedupe)
-            if not quiet:
-                out_console.print(
-                    f"Indexed {added} articles as {run_id} in [bold]{config.index}[/]"
-                )
-    if not quiet:
-        render_summary(result, None if dry_run else out)
+            indexed = {"path": str(config.index), "run_id": run_id, "added": added}
+    code = EXIT_SKIPPED if result.skipped or result.bad_records else EXIT_OK
+    report = build_report(result)
+    written = None if dry_run else out
+    samples = sample_articles(result.dedupe.kept)
+    if as_json:
+        summary = json_summary(report, result.timings, written, samples, code)
+        click.echo(json.dumps({**summary, "index": indexed}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        pairs = result.summary().removals
+        render_summary(report, result.timings, written, rules_by_reason(pairs), samples)
+        if indexed is not None:
+            out_console.print(
+                f"Indexed {indexed['added']} articles as {indexed['run_id']} in "
+                f"[bold]{config.index}[/]"
+            )
+        render_next_steps(written, samples)
     for item in result.skipped:
         err_console.print(f"[yellow]skipped[/] {item.error}", soft_wrap=True)
-    if result.skipped or result.bad_records:
-        ctx.exit(EXIT_SKIPPED)
+    if code != EXIT_OK:
+        ctx.exit(code)
 
 
 def _spill_folder(given: Path | None, out: Path) -> Path:
@@ -346,13 +468,21 @@ def _spill_folder(given: Path | None, out: Path) -> Path:
     return folder
 
 
+class CountColumn(ProgressColumn):
+    """`done/total`, or `done` alone while the total is not known (never `10/None`)."""
+
+    def render(self, task: Task) -> Text:
+        done = f"{int(task.completed):,}"
+        return Text(done if task.total is None else f"{done}/{int(task.total):,}")
+
+
 def _run_with_progress(sources: Sequence[Any], config: RunConfig, quiet: bool) -> RunResult:
     if quiet:
         return run(sources, config)
     columns = (
         TextColumn("{task.description:<8}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
+        CountColumn(),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console, transient=False) as bars:
@@ -377,9 +507,100 @@ def largest_clusters(clusters: list[dict[str, Any]], limit: int) -> list[dict[st
     return [cluster for _, cluster in sorted(ranked[:limit], key=lambda item: item[0])]
 
 
-def render_summary(result: RunResult, out: Path | None) -> None:
-    report = build_report(result)
-    counts = report["counts"]
+EXIT_MEANINGS = {
+    EXIT_OK: "success",
+    EXIT_SKIPPED: "finished, but some inputs or records were skipped (each is named)",
+}
+SAMPLE_ARTICLES = 3  # ids with titles in the summary: what `winnow explain ID` needs
+SAMPLE_SCAN = 200  # kept articles looked at for ones with removals (a 1 GB run has 400,000)
+
+
+def sample_articles(docs: Iterable[Any], limit: int = SAMPLE_ARTICLES) -> list[dict[str, Any]]:
+    """A few kept articles to name in the summary, those with removed lines first (they are
+    what `winnow explain` shows best), from the first `SAMPLE_SCAN` only."""
+    seen: list[dict[str, Any]] = []
+    for doc in itertools.islice(docs, SAMPLE_SCAN):
+        removed = doc["removed"] if isinstance(doc, dict) else doc.removed
+        seen.append(
+            {
+                "id": str(doc["id"] if isinstance(doc, dict) else doc.id),
+                "title": (doc.get("title") if isinstance(doc, dict) else doc.title) or "",
+                "removed": len(removed or []),
+            }
+        )
+    ranked = sorted(range(len(seen)), key=lambda i: (seen[i]["removed"] == 0, i))
+    return [seen[i] for i in sorted(ranked[:limit])]
+
+
+def rules_by_reason(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """reason -> the rules that removed lines for it, from (reason, rule) pairs."""
+    found: dict[str, set[str]] = {}
+    for reason, rule in pairs:
+        found.setdefault(reason, set()).add(rule)
+    return found
+
+
+def _output_files(out: Path) -> tuple[list[str], int]:
+    """The files of an output folder but its .txt files, and how many .txt files there are."""
+    names, txt = [], 0
+    with os.scandir(out) as entries:
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.name.endswith(".txt"):
+                txt += 1
+            else:
+                names.append(entry.name)
+    return sorted(names), txt
+
+
+def json_summary(
+    report: dict[str, Any],
+    timings: dict[str, float],
+    out: Path | None,
+    samples: list[dict[str, Any]],
+    code: int,
+) -> dict[str, Any]:
+    """What `winnow clean --json` prints: the run's summary as one object."""
+    files, txt = _output_files(out) if out is not None else ([], 0)
+    return {
+        "exit_code": code,
+        "exit_meaning": EXIT_MEANINGS[code],
+        "output": str(out.resolve()) if out is not None else None,
+        "files": files,
+        "txt_files": txt,
+        "counts": report["counts"],
+        "removed_by_reason": report["removed_by_reason"],
+        "removed_by_rule": report["removed_by_rule"],
+        "duplicates_by_tier": report["duplicates_by_tier"],
+        "clusters": report["clusters"],
+        "skipped": [item["error"] for item in report["inputs"] if item["error"]],
+        "bad_records": report["bad_records"],
+        "sample_articles": samples,
+        "timings": timings,
+    }
+
+
+def render_summary(
+    report: dict[str, Any],
+    timings: dict[str, float] | None,
+    out: Path | None,
+    reasons_rules: dict[str, set[str]],
+    samples: list[dict[str, Any]],
+    headline: str = "Wrote {kept} articles to ",
+) -> None:
+    """The terminal summary of a run, from its report (report.json's shape); `out` is None for
+    a dry run, `timings` None to leave the times out. The first line says where the output is
+    (`headline`, then the folder's absolute path)."""
+    counts = report.get("counts") or {}
+    if out is not None:
+        first = headline.format(kept=counts.get("kept", 0))
+        out_console.print(Text.assemble(first, (f"{out.resolve()}/", "bold")), soft_wrap=True)
+    else:
+        out_console.print("Dry run: nothing written.")
+    if not counts:
+        out_console.print("(report.json holds no counts)")
+        return
     table = Table(title="Winnow run", show_header=False, title_justify="left")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -394,11 +615,8 @@ def render_summary(result: RunResult, out: Path | None) -> None:
     reasons.add_column("reason")
     reasons.add_column("rule")
     reasons.add_column("lines", justify="right")
-    rules_by_reason: dict[str, set[str]] = {}
-    for reason, rule in result.summary().removals:
-        rules_by_reason.setdefault(reason, set()).add(rule)
     for reason, count in sorted(report["removed_by_reason"].items(), key=lambda kv: -kv[1]):
-        reasons.add_row(reason, ", ".join(sorted(rules_by_reason[reason])), str(count))
+        reasons.add_row(reason, ", ".join(sorted(reasons_rules.get(reason, ()))), str(count))
     out_console.print(reasons)
 
     if report["clusters"]:
@@ -431,15 +649,44 @@ def render_summary(result: RunResult, out: Path | None) -> None:
             )
     else:
         out_console.print("No duplicates found.")
-    for item in result.inputs:
-        for note in item.notes[:5]:
+    if samples:
+        articles = Table(title="Some kept articles", title_justify="left")
+        articles.add_column("id")
+        articles.add_column("title")
+        articles.add_column("lines removed", justify="right")
+        for sample in samples:
+            articles.add_row(
+                sample["id"], Text(sample["title"] or "(untitled)"), str(sample["removed"])
+            )
+        out_console.print(articles)
+    for item in report["inputs"]:
+        for note in item["notes"][:5]:
             err_console.print(f"[cyan]note[/] {note}", soft_wrap=True)
-    stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
-    out_console.print(Text(f"Time: {stages}", style="dim"))
-    if out is not None:
-        out_console.print(f"Wrote {counts['kept']} articles to [bold]{out}/[/]")
-    else:
-        out_console.print("Dry run: nothing written.")
+    if timings is not None:
+        stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in timings.items())
+        out_console.print(Text(f"Time: {stages}", style="dim"))
+
+
+def render_next_steps(out: Path | None, samples: list[dict[str, Any]]) -> None:
+    """The commands that look at what a run wrote, with this run's folder and an id in them."""
+    if out is None:
+        out_console.print("Next: run again without --dry-run to write the output.")
+        return
+    folder = "" if out == DEFAULT_OUTPUT else f" --out {_shell_word(str(out))}"
+    where = "" if out == DEFAULT_OUTPUT else f" {_shell_word(str(out))}"
+    steps = [(f"winnow report{where} --open", "report.html in a browser")]
+    if samples:
+        explain = f"winnow explain {samples[0]['id']}{folder}"
+        steps.insert(0, (explain, "an article, its removed lines struck through"))
+    width = max(len(command) for command, _ in steps)
+    out_console.print("Next:")
+    for command, what in steps:
+        out_console.print(Text(f"  {command:<{width}}  # {what}"), soft_wrap=True)
+
+
+def _shell_word(word: str) -> str:
+    """`word` quoted for a shell when it needs it (a folder with a space)."""
+    return shlex.quote(word)
 
 
 @main.command()
@@ -530,10 +777,11 @@ def _source_lines(record: dict[str, Any]) -> list[str] | None:
 def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool) -> None:
     """Score Winnow and the peers' usual approach on labelled data, side by side.
 
-    DATASET_DIR holds one dataset (dump.txt + boundaries.jsonl, cases.jsonl, or docs.jsonl +
-    pairs.jsonl) or folders of them.
+    DATASET_DIR holds one dataset or folders of them; its files say the task: split (dump.txt +
+    boundaries.jsonl), clean (cases.jsonl) or dedupe (docs.jsonl + pairs.jsonl). A clone ships
+    a tiny made-up one of each in examples/eval/ (its README describes the formats).
 
-    Example: winnow eval ../shared/eval/dev --task dedupe --sweep
+    Example: winnow eval examples/eval
     """
     tables = evaluate(dataset_dir, task)
     if not tables:
@@ -581,24 +829,77 @@ def _cell(value: Any) -> str:
     "out", required=False, default=DEFAULT_OUTPUT, type=click.Path(file_okay=False, path_type=Path)
 )
 @click.option("--open", "open_it", is_flag=True, help="Open the page in a web browser.")
-@click.option("--timings", is_flag=True, help="Show time per stage (the page then varies by run).")
+@click.option(
+    "--timings",
+    is_flag=True,
+    help="Show time per stage, here and on the page (the page then varies by run).",
+)
 def report(out: Path, open_it: bool, timings: bool) -> None:
-    """Write (again) OUT/report.html from a run's output folder, and optionally open it.
+    """Write (again) OUT/report.html from a run's output folder, print the run's summary, and
+    optionally open the page.
 
     Example: winnow report corpus/clean --open
     """
+    if not out.exists():
+        raise Failure(
+            f"{out} does not exist; `winnow clean INPUTS --out {out}` writes an output folder there"
+        )
+    if not out.is_dir():
+        raise Failure(f"{out} is not a folder; give the --out folder of a `winnow clean` run")
     page = write_report(out, timings)
-    out_console.print(f"Wrote [bold]{page}[/]")
+    summary = _read_report(out / "report.json")
+    times = _read_report(out / "timings.json") if timings else None
+    samples = sample_articles(iter_output_records(out, "articles"))
+    reasons_rules = _rules_of_reasons(out, summary)
+    headline = "The run written to "
+    render_summary(summary, times, out, reasons_rules, samples, headline)
+    out_console.print(Text.assemble("Wrote ", (str(page.resolve()), "bold")))
+    render_next_steps(out, samples)
     if open_it:
         webbrowser.open(page.resolve().as_uri())
 
 
+def _read_report(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise Failure(f"{path} is not readable JSON ({exc}); run `winnow clean` again") from exc
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def _rules_of_reasons(out: Path, report: dict[str, Any]) -> dict[str, set[str]]:
+    """reason -> rules for the summary of a written run: the registry's rules by name, and the
+    removals file read only as far as it takes to place the others (your own rules)."""
+    registry = {rule.name: rule.reason for rule in iter_rules()}
+    wanted = set(report.get("removed_by_rule", {}))
+    pairs = [(registry[name], name) for name in wanted if name in registry]
+    unplaced = wanted - set(registry)
+    if unplaced:
+        for removal in iter_output_records(out, "removed"):
+            if removal.get("rule") in unplaced:
+                pairs.append((str(removal.get("reason")), str(removal["rule"])))
+                unplaced.discard(removal["rule"])
+                if not unplaced:
+                    break
+    return rules_by_reason(pairs)
+
+
 @main.command()
-def rules() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def rules(as_json: bool) -> None:
     """List every cleaning rule with its category and reason (names work with --disable).
 
     Example: winnow rules
     """
+    if as_json:
+        listed = [
+            {"name": r.name, "category": r.name.split(".")[0], "reason": r.reason, "doc": r.doc}
+            for r in iter_rules()
+        ]
+        click.echo(json.dumps({"rules": listed}, ensure_ascii=False, indent=2))
+        return
     table = Table(title="Cleaning rules")
     table.add_column("rule")
     table.add_column("reason")
@@ -608,12 +909,16 @@ def rules() -> None:
     out_console.print(table)
 
 
-@main.group()
-def index() -> None:
+@main.group(cls=WinnowGroup, invoke_without_command=True)
+@click.pass_context
+def index(ctx: click.Context) -> None:
     """Inspect or delete a dedupe index made by `winnow clean --index PATH`.
 
     Example: winnow index stats corpus/index.sqlite
     """
+    if ctx.invoked_subcommand is None:  # `winnow index` alone asks for help: exit 0
+        click.echo(ctx.get_help())
+        ctx.exit(EXIT_OK)
 
 
 @index.command(name="stats")
@@ -654,35 +959,62 @@ def index_rm(path: Path) -> None:
     out_console.print(f"Removed [bold]{path}[/]")
 
 
+def _stop_writing_stdout() -> None:
+    """After a closed pipe: send what is left in stdout's buffer nowhere, so that Python's
+    final flush does not print an `Exception ignored ... BrokenPipeError` and exit 120."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout already closed or replaced: nothing to flush
+        pass
+
+
+def _traceback(exc: BaseException) -> None:
+    """With --debug: the traceback, then the error's usual one line and exit code."""
+    if _debug:
+        traceback.print_exception(exc, file=sys.stderr)
+
+
 def cli_main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code, with errors mapped to one line each."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    """Run the CLI and return its exit code, with errors mapped to one line each.
+
+    With `--debug` an error is shown with its traceback first, and keeps its exit code.
+    """
+    global _debug, _MAIN_PID
+    _debug = False
+    _MAIN_PID = os.getpid()
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except ClosedPipe:
+        _stop_writing_stdout()
+        return EXIT_OK
     except click.ClickException as exc:
+        if exc.__cause__ is not None:
+            _traceback(exc)
         exc.show()
         return int(exc.exit_code)
-    except click.exceptions.Abort:
-        err_console.print("Interrupted; previous output left as it was.")
-        return EXIT_INTERRUPTED
-    except KeyboardInterrupt:
+    except (click.exceptions.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            err_console.print("Terminated (SIGTERM); previous output left as it was.")
+            return EXIT_TERMINATED
         err_console.print("Interrupted; previous output left as it was.")
         return EXIT_INTERRUPTED
     except ERRORS as exc:  # each package's own errors (WinnowError, DedupeError), one line each
-        if debug:
-            raise
+        _traceback(exc)
         click.echo(f"Error: {exc}", err=True)
         return exc.exit_code
     except BrokenPipeError:
+        _stop_writing_stdout()
         return EXIT_OK
     except Exception as exc:
-        if debug:
-            raise
+        _traceback(exc)
         click.echo(
-            f"Internal error: {type(exc).__name__}: {exc} "
-            "(a bug; rerun with --debug and report it)",
+            f"Internal error: {type(exc).__name__}: {exc} (a bug: run the same command again "
+            "with --debug after its name, e.g. `winnow clean --debug`, and report the traceback)",
             err=True,
         )
         return EXIT_INTERNAL

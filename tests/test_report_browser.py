@@ -35,7 +35,10 @@ def browser() -> Iterator[Any]:
         "playwright.sync_api", reason="Playwright not installed: pip install playwright"
     )
     if CHROMIUM is None:
-        pytest.skip("no chromium on PATH: apt-get install -y chromium")
+        pytest.skip(
+            "no chromium on PATH: install it with `apt-get install -y chromium` as root "
+            "(.ci/run does so only when CI=true)"
+        )
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, timeout=15_000)
         yield launched

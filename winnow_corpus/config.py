@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import os
 import tomllib
+import types
+import typing
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -61,13 +63,43 @@ RUN_KEYS = {
 }
 
 
-def _check_keys(section: str, table: dict[str, Any], allowed: set[str]) -> None:
+def _check_keys(
+    section: str, table: dict[str, Any], allowed: set[str], also: tuple[str, ...] = ()
+) -> None:
+    """`also`: keys the section allows that are read before this check (`disable`, `rules`)."""
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise ConfigError(
             f"[{section}] has unknown key(s) {', '.join(unknown)}; "
-            f"allowed: {', '.join(sorted(allowed))}"
+            f"allowed: {', '.join(sorted(allowed | set(also)))}"
         )
+
+
+# what a TOML value of each field type must be, in the words of the error message
+_KINDS: dict[Any, tuple[tuple[type, ...], str]] = {
+    bool: ((bool,), "true or false"),
+    int: ((int,), "a whole number"),
+    float: ((int, float), "a number"),
+    str: ((str,), "a string"),
+    Path: ((str,), "a path (a string)"),
+}
+
+
+def _check_types(section: str, table: dict[str, Any], *classes: type) -> None:
+    """Each value has its field's type: `jobs = "two"` is named here, with what it must be,
+    instead of failing later as a comparison between a string and a number."""
+    hints: dict[str, Any] = {}
+    for cls in classes:
+        hints.update(typing.get_type_hints(cls))
+    for key, value in table.items():
+        hint = hints.get(key)
+        if isinstance(hint, types.UnionType):  # `str | None`: TOML has no null, so the str
+            hint = next((h for h in typing.get_args(hint) if h is not type(None)), None)
+        if hint not in _KINDS:
+            continue
+        allowed, words = _KINDS[hint]
+        if (isinstance(value, bool) and hint is not bool) or not isinstance(value, allowed):
+            raise ConfigError(f"[{section}] {key} must be {words}, got {value!r}")
 
 
 def load_config(path: Path, base: RunConfig | None = None) -> RunConfig:
@@ -80,7 +112,10 @@ def load_config(path: Path, base: RunConfig | None = None) -> RunConfig:
         raise ConfigError(f"{path}: cannot read config ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
-    return config_from_dict(data, base)
+    try:
+        return config_from_dict(data, base)
+    except ConfigError as exc:  # say which file: there may be several winnow.toml about
+        raise ConfigError(f"{path}: {exc}") from exc
 
 
 def config_from_dict(data: dict[str, Any], base: RunConfig | None = None) -> RunConfig:
@@ -97,10 +132,14 @@ def config_from_dict(data: dict[str, Any], base: RunConfig | None = None) -> Run
     output = dict(data.get("output", {}))
     rules = clean.pop("rules", [])
     disable = clean.pop("disable", [])
-    _check_keys("clean", clean, CLEAN_KEYS | CLEAN_RUN_KEYS)
+    _check_keys("clean", clean, CLEAN_KEYS | CLEAN_RUN_KEYS, also=("disable", "rules"))
     _check_keys("dedupe", dedupe, DEDUPE_KEYS)
     _check_keys("run", run, RUN_KEYS)
     _check_keys("output", output, OUTPUT_KEYS)
+    _check_types("clean", clean, CleanOptions, RunConfig)
+    _check_types("dedupe", dedupe, DedupeConfig)
+    _check_types("run", run, RunConfig)
+    _check_types("output", output, OutputOptions)
     if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
         raise ConfigError("[clean] disable must be a list of rule names")
     custom = []

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import sys
 import tempfile
 import zlib
@@ -90,10 +91,16 @@ def resolve_inputs(paths: Sequence[str], *, default_kind: str = "dump") -> list[
             continue
         path = Path(raw)
         if not path.exists():
+            if path.is_symlink():
+                raise InputError(f"{raw}: broken symbolic link (to {os.readlink(path)})")
             raise InputError(f"{raw}: no such file or directory")
         if path.is_dir():
+            # a broken symbolic link is kept: reading it fails and the run names it as skipped
             members = sorted(
-                p for p in path.rglob("*") if p.is_file() and kind_of(p.name) is not None
+                p
+                for p in path.rglob("*")
+                if (p.is_file() or (p.is_symlink() and not p.exists()))
+                and kind_of(p.name) is not None
             )
             if not members:
                 raise InputError(
@@ -120,6 +127,15 @@ def read_bytes(source: InputFile) -> bytes:
                 data = handle.read()
     except IsADirectoryError as exc:
         raise InputError(f"{source.display}: is a directory") from exc
+    except FileNotFoundError as exc:
+        if os.path.islink(source.path):
+            target = os.readlink(source.path)
+            raise InputError(
+                f"{source.display}: broken symbolic link (to {target}, which does not exist)"
+            ) from exc
+        raise InputError(
+            f"{source.display}: no such file (moved or deleted during the run)"
+        ) from exc
     except PermissionError as exc:
         raise InputError(f"{source.display}: permission denied (check the file's mode)") from exc
     except OSError as exc:
@@ -227,11 +243,13 @@ class TextStream:
 
 def _byte_opener(source: InputFile) -> Callable[[], BinaryIO] | None:
     """How to open a dump's bytes again for a second pass, or None where that is not possible
-    cheaply (stdin is read once; zstd goes through `decompress` whole)."""
+    cheaply (stdin, a FIFO or a device is read once; zstd goes through `decompress` whole)."""
     if source.path == STDIN:
         return None
     path = source.path
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None  # a FIFO or a device gives its bytes once: it is opened once, whole
         with open(path, "rb") as handle:
             magic = handle.read(4)
     except OSError:
@@ -308,6 +326,12 @@ def iter_parquet(
         parquet = pq.ParquetFile(source.path)
     except Exception as exc:  # pyarrow raises several unrelated types for a bad file
         raise InputError(f"{source.display}: not a readable Parquet file ({exc})") from exc
+    columns = parquet.schema_arrow.names
+    if text_field not in columns:  # else every row is a bad record and nothing says why
+        raise InputError(
+            f"{source.display}: no column {text_field!r} (its columns: {', '.join(columns)}); "
+            "name the one holding the text with --text-field"
+        )
     row = 0
     for batch in parquet.iter_batches(batch_size=4096):
         for record in batch.to_pylist():

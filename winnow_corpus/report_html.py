@@ -446,7 +446,12 @@ def render_report(out_dir: Path, timings: bool = False) -> str:
         f"<script>{JS}</script></body></html>",
         "",
     ]
-    return "\n".join(parts)
+    return "\n".join(parts).translate(_CONTROLS)
+
+
+# Control characters that HTML does not allow in a page (a NUL from an input reached the page
+# raw): shown as U+FFFD, as a browser would. Tab, line feed, form feed and CR are allowed.
+_CONTROLS = {code: "\ufffd" for code in (*range(0, 9), 11, *range(14, 32), 127)}
 
 
 def _reason_css(reasons: list[str]) -> str:
