@@ -34,6 +34,7 @@ Example::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -67,6 +68,8 @@ class Run:
     cpu: float
     exit: int
     mb: float
+    # what the run said of itself: winnow's timings.json and counts, datatrove's stage times
+    detail: dict[str, Any] = field(default_factory=dict)
 
     @property
     def mb_s(self) -> float:
@@ -84,10 +87,10 @@ def children_cpu() -> float:
 
 def timed(
     cmd: Sequence[str], env: Mapping[str, str] | None, ok: Sequence[int]
-) -> tuple[float, float, int]:
-    """Run `cmd` to its end: (wall seconds, CPU seconds of its whole reaped tree, exit code).
-    Output goes to temporary files (a chatty run never blocks); a failing run stops the bench
-    with the end of its stderr."""
+) -> tuple[float, float, int, str]:
+    """Run `cmd` to its end: (wall seconds, CPU seconds of its whole reaped tree, exit code,
+    stdout). Output goes to temporary files (a chatty run never blocks); a failing run stops
+    the bench with the end of its stderr."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         cpu = children_cpu()
         started = time.perf_counter()
@@ -98,7 +101,23 @@ def timed(
             err.seek(0)
             tail = err.read().decode("utf-8", "replace")[-1500:]
             sys.exit(f"failed (exit {code}): {' '.join(cmd)}\n{tail}")
-    return wall, cpu, code
+        out.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+    return wall, cpu, code, stdout
+
+
+def details(system: str, scratch: Path, stdout: str) -> dict[str, Any]:
+    """What a run reports of itself (not timed by the bench): winnow's `timings.json` (wall
+    seconds of its stages) and articles kept; datatrove's stage seconds and documents kept."""
+    if system == "winnow" and (scratch / "out" / "timings.json").is_file():
+        out = scratch / "out"
+        with (out / "articles.jsonl").open("rb") as f:
+            kept = sum(1 for _ in f)
+        return {"timings": json.loads((out / "timings.json").read_text()), "kept": kept}
+    if system == "datatrove" and stdout.strip():
+        reported: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+        return {"timings": reported["stages"], "kept": reported["kept"]}
+    return {}
 
 
 def commands(
@@ -132,16 +151,21 @@ def side_by_side(
             with tempfile.TemporaryDirectory(prefix="winnow-engine-") as tmp:
                 cmd = commands(corpus, Path(tmp), dt_python, winnow_args)[system]
                 # exit 1 from winnow: bad records were skipped (reported), the run is whole
-                wall, cpu, code = timed(
+                wall, cpu, code, stdout = timed(
                     cmd,
                     winnow_env if system == "winnow" else None,
                     (0, 1) if system == "winnow" else (0,),
                 )
-            run = Run(system, number, wall, cpu, code, mb)
+                detail = details(system, Path(tmp), stdout)
+            run = Run(system, number, wall, cpu, code, mb, detail)
             runs.append(run)
+            said = ""
+            if detail:
+                stages = ", ".join(f"{k} {v:.1f}" for k, v in detail["timings"].items())
+                said = f"; kept {detail['kept']}; own wall s: {stages}"
             print(
                 f"round {number} {system:9s} {run.mb_s:7.2f} MB/s wall ({wall:6.1f} s), "
-                f"{run.mb_cpu_s:7.2f} MB per CPU-s ({cpu:6.1f} CPU-s)",
+                f"{run.mb_cpu_s:7.2f} MB per CPU-s ({cpu:6.1f} CPU-s){said}",
                 flush=True,
             )
     return runs
@@ -375,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data.update(result)
         data["runs"] = [
             {"system": r.system, "round": r.round, "wall_s": r.wall, "cpu_s": r.cpu,
-             "exit": r.exit, "mb_s_wall": r.mb_s, "mb_per_cpu_s": r.mb_cpu_s}
+             "exit": r.exit, "mb_s_wall": r.mb_s, "mb_per_cpu_s": r.mb_cpu_s, **r.detail}
             for r in runs
         ]  # fmt: skip
     if args.stages:
