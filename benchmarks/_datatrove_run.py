@@ -47,6 +47,19 @@ def run_stages(stages: dict[str, tuple[list[Any], int]], workdir: Path) -> dict[
     return took
 
 
+def alone(docs: Path, workdir: Path) -> Path:
+    """A folder that holds only `docs` (a link to it), for datatrove's reader to read whole.
+
+    Why: the reader takes a folder and a glob, and a glob without wildcards matches every name
+    that ends with it (datatrove prefixes `*`): `news.jsonl` would also read `old-news.jsonl`
+    lying beside it.
+    """
+    folder = workdir / "input"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / docs.name).symlink_to(docs.resolve())
+    return folder
+
+
 def whole_pipeline(docs: Path, workdir: Path) -> dict[str, Any]:
     """datatrove's reader, formatter, quality filter, MinHash dedup and writer (see above)."""
     from datatrove.pipeline.dedup.minhash import (
@@ -69,7 +82,7 @@ def whole_pipeline(docs: Path, workdir: Path) -> dict[str, Any]:
     stages: dict[str, tuple[list[Any], int]] = {
         "clean": (
             [
-                JsonlReader(str(docs.parent), glob_pattern=docs.name),
+                JsonlReader(str(alone(docs, workdir))),
                 FTFYFormatter(),
                 quality,
                 JsonlWriter(str(cleaned)),
@@ -116,7 +129,7 @@ def main(argv: list[str]) -> int:
     stages: dict[str, tuple[list[Any], int]] = {
         "signatures": (
             [
-                JsonlReader(str(docs.parent), glob_pattern=docs.name, id_key="id"),
+                JsonlReader(str(alone(docs, workdir)), id_key="id"),
                 MinhashDedupSignature(output_folder=str(sigs), config=config, language="eng"),
             ],
             1,
