@@ -284,6 +284,8 @@ class LinedNews:
         # Generator.near edits the non-empty lines after the first two (a headline and a blank)
         prose = ["", "", *(doc.lines[i] for i in doc.prose)]
         edited = self.gen.near(Article(doc.story, "", [], prose))
+        while edited == prose:  # the edits put back what they took: a copy, not a near copy
+            edited = self.gen.near(Article(doc.story, "", [], prose))
         lines = list(doc.lines)
         for i, line in zip(doc.prose, edited[2:], strict=True):
             lines[i] = line
