@@ -106,14 +106,45 @@ def timed(
     return wall, cpu, code, stdout
 
 
-def details(system: str, scratch: Path, stdout: str) -> dict[str, Any]:
+def dedupe_scores(pairs_file: Path, duplicates_file: Path) -> dict[str, float]:
+    """Precision and recall of Winnow's duplicates against the generator's pairs
+    (`make_lined_news.py`'s `.pairs.jsonl`): a reported duplicate is right when it and its
+    keeper are copies of one original; a true pair is found when both are in one cluster."""
+    original: dict[str, str] = {}
+    with pairs_file.open(encoding="utf-8") as f:
+        for line in f:
+            pair = json.loads(line)
+            original[pair["b"]] = pair["a"]
+    cluster: dict[str, str] = {}
+    right = reported = 0
+    with duplicates_file.open(encoding="utf-8") as f:
+        for line in f:
+            dup = json.loads(line)
+            reported += 1
+            right += original.get(dup["id"], dup["id"]) == original.get(
+                dup["duplicate_of"], dup["duplicate_of"]
+            )
+            cluster[dup["id"]] = cluster[dup["duplicate_of"]] = dup["cluster"]
+    found = sum(1 for b, a in original.items() if b in cluster and cluster.get(a) == cluster[b])
+    return {
+        "dedupe_precision": right / reported if reported else 1.0,
+        "dedupe_recall": found / len(original) if original else 1.0,
+    }
+
+
+def details(system: str, scratch: Path, stdout: str, corpus: Path) -> dict[str, Any]:
     """What a run reports of itself (not timed by the bench): winnow's `timings.json` (wall
-    seconds of its stages) and articles kept; datatrove's stage seconds and documents kept."""
+    seconds of its stages), articles kept and, where the corpus has the generator's pairs
+    beside it, dedupe's precision and recall; datatrove's stage seconds and documents kept."""
     if system == "winnow" and (scratch / "out" / "timings.json").is_file():
         out = scratch / "out"
         with (out / "articles.jsonl").open("rb") as f:
             kept = sum(1 for _ in f)
-        return {"timings": json.loads((out / "timings.json").read_text()), "kept": kept}
+        said = {"timings": json.loads((out / "timings.json").read_text()), "kept": kept}
+        pairs = corpus.with_name(corpus.name + ".pairs.jsonl")
+        if pairs.is_file() and (out / "duplicates.jsonl").is_file():
+            said.update(dedupe_scores(pairs, out / "duplicates.jsonl"))
+        return said
     if system == "datatrove" and stdout.strip():
         reported: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
         return {"timings": reported["stages"], "kept": reported["kept"]}
@@ -156,13 +187,18 @@ def side_by_side(
                     winnow_env if system == "winnow" else None,
                     (0, 1) if system == "winnow" else (0,),
                 )
-                detail = details(system, Path(tmp), stdout)
+                detail = details(system, Path(tmp), stdout, corpus)
             run = Run(system, number, wall, cpu, code, mb, detail)
             runs.append(run)
             said = ""
             if detail:
                 stages = ", ".join(f"{k} {v:.1f}" for k, v in detail["timings"].items())
                 said = f"; kept {detail['kept']}; own wall s: {stages}"
+                if "dedupe_recall" in detail:
+                    said += (
+                        f"; dedupe precision {detail['dedupe_precision']:.3f}, "
+                        f"recall {detail['dedupe_recall']:.3f}"
+                    )
             print(
                 f"round {number} {system:9s} {run.mb_s:7.2f} MB/s wall ({wall:6.1f} s), "
                 f"{run.mb_cpu_s:7.2f} MB per CPU-s ({cpu:6.1f} CPU-s){said}",
