@@ -19,7 +19,7 @@ medians, and the targets: Winnow's MB per CPU-second against 10, against 15x dat
 as a share of the floor's (at least 0.2). The machine is shared: compare within one run.
 
 `--stages` then profiles today's local engine in this process, with one job, stage by stage as
-`cleaners.runner` runs them: read+split, each step of `cleaners.pipeline.document_steps`, the
+`winnow_corpus.runner` runs them: read+split, each cleaning stage (`cleaners.pipeline`), the
 recurring-line keys and their learning, the store, dedupe's per-document features, the rest of
 dedupe, and writing. Each stage is given as MB (of the whole corpus) per CPU-second of that
 stage, so the slowest stage is the lowest number; the rates add as 1 / total = sum 1 / stage.
@@ -290,9 +290,13 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
     of the result, to check against a whole run."""
     sys.path.insert(0, str(ROOT))
     from cleaners import footers
-    from cleaners.io import resolve_inputs
-    from cleaners.pipeline import document_steps, recurring_changes
-    from cleaners.runner import (
+    from cleaners.batch import Batch
+    from cleaners.pipeline import batch_stages, document_steps, engine, recurring_changes
+    from dedupe import find_duplicates
+    from dedupe.core import document_features
+    from winnow_corpus.io import resolve_inputs
+    from winnow_corpus.runner import (
+        CHUNK,
         InputReport,
         RunConfig,
         RunResult,
@@ -300,10 +304,8 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
         read_documents,
         write_run,
     )
-    from cleaners.store import DocumentStore, DocumentView
-    from cleaners.writers import OutputOptions
-    from dedupe import find_duplicates
-    from dedupe.core import document_features
+    from winnow_corpus.store import DocumentStore, DocumentView
+    from winnow_corpus.writers import OutputOptions
 
     config = RunConfig(jobs=1, output=OutputOptions(txt_files=False), temp_dir=scratch)
     stages = Stages()
@@ -313,9 +315,17 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
     with stages.time("read+split"):
         docs = list(read_documents(source, config, report, bad))
         report.articles = len(docs)
-    for name, step in document_steps(config.clean):
-        with stages.time(f"clean: {name}"):
-            docs = [step(doc) for doc in docs]
+    if engine() == "columnar":  # the batches the runner cleans, each stage timed apart
+        batches = [Batch.of(docs[i : i + CHUNK]) for i in range(0, len(docs), CHUNK)]
+        for name, stage in batch_stages(config.clean):
+            with stages.time(f"clean: {name}"):
+                batches = [stage(batch) for batch in batches]
+        with stages.time("clean: table -> articles"):
+            docs = [doc for batch in batches for doc in batch.documents()]
+    else:
+        for name, step in document_steps(config.clean):
+            with stages.time(f"clean: {name}"):
+                docs = [step(doc) for doc in docs]
     with stages.time("recurring: line keys"):
         keys = [footers.line_keys(doc) for doc in docs]
     with stages.time("recurring: learn + drop"):
