@@ -178,7 +178,13 @@ DIGIT = re.compile(r"\d")  # the same `\d` DATE, TIME and AGO use
 @RULES.line_rule(
     "boilerplate.timestamp",
     reason="timestamp",
-    prefilter=lambda text: (text.str.len_chars() <= 120) & text.str.contains(r"\d"),
+    # a short line with a digit, then a date, time or "ago" by the predicate's own patterns
+    prefilter=(
+        lambda text: (text.str.len_chars() <= 120) & text.str.contains(r"\d"),
+        lambda text: (
+            text.str.contains(DATE_OR_TIME.pattern) | text.str.contains("(?i)" + AGO.pattern)
+        ),
+    ),
 )
 def timestamp(line: str) -> bool:
     """A date/time line, bare or with a label.

@@ -10,6 +10,8 @@ used as they are; the two libraries' Unicode versions differ only for recently a
 
 from __future__ import annotations
 
+from functools import cache
+
 # `"".join(c for c in map(chr, range(0x110000)) if c.isspace())`
 PY_WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
@@ -111,3 +113,24 @@ WORD = f"[^{SPACE}]+"  # one word of `str.split()`
 DIGIT = "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in DIGIT_RANGES)
 DIGIT_WORD = f"[^{SPACE}]*[{DIGIT}][^{SPACE}]*"  # a word with a character `isdigit` accepts
 LETTER_WORD = f"[^{SPACE}]*\\p{{L}}[^{SPACE}]*"  # a word with a letter (`str.isalpha`)
+
+# Every character whose case folding differs from itself lies below this code point
+# (tests/test_chars.py checks all of Unicode).
+CASED_BELOW = 0x20000
+
+
+@cache
+def folds_differently() -> str:
+    """A Rust regex class of the non-ASCII characters that `str.casefold` changes ("É", "ß",
+    the long s, the Kelvin sign): a line without one casefolds exactly as ASCII lower-casing
+    does, so a case-insensitive ASCII scan answers a casefolded substring test there."""
+    ranges: list[list[int]] = []
+    for code in range(0x80, CASED_BELOW):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or char.casefold() == char:
+            continue
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges) + "]"

@@ -18,9 +18,9 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from cleaners.chars import PY_WHITESPACE
+from cleaners.chars import PY_WHITESPACE, folds_differently
 from cleaners.document import Removal
-from cleaners.rules import RUN_LINES, TOP_LINES, LineRule, RuleSet
+from cleaners.rules import RUN_LINES, TOP_LINES, LineRule, Prefilter, RuleSet
 
 Mask = npt.NDArray[np.bool_]
 
@@ -51,39 +51,48 @@ def hits(rule: LineRule, text: pl.Series, candidates: Mask) -> Mask:
     """Where `rule` fires among the `candidates` rows of the stripped `text`, as
     `rule.may_fire(line.casefold()) and rule.predicate(line)` would say for each.
 
-    Every test runs on the candidate rows alone: the later rules of a category see only the
-    lines no earlier rule took, and a regex costs in proportion to the bytes it scans."""
+    Each test runs on the rows the tests before it left, cheapest first (its `needs` words, its
+    prefilters in order, then its `expr` or its predicate): the later rules of a category see
+    only the lines no earlier rule took, and a regex costs in proportion to the bytes it scans.
+    """
     found = np.zeros(len(text), dtype=np.bool_)
     rows = np.flatnonzero(candidates)
-    if len(rows) == 0:
-        return found
     subset = pl.DataFrame({"text": text.gather(rows)})
-    if rule.expr is not None and rule.prefilter is not None:  # the cheap test first
-        passed = subset.with_columns(rule.prefilter(pl.col("text")).fill_null(False).alias("p"))
-        keep = passed["p"].to_numpy()
-        rows, subset = rows[keep], subset.filter(pl.Series(keep))
-    if rule.expr is not None:
-        exact = subset.with_columns(rule.expr(pl.col("text")).fill_null(False).alias("hit"))
-        found[rows[exact["hit"].to_numpy()]] = True
-        return found
-    tests = pl.lit(True)
-    if rule.needs:
-        # ASCII text casefolds like lower(): the case-insensitive scan is exact there; the other
-        # rows go to the predicate's own check (casefold can make "ﬁ" into "fi").
-        column = pl.col("text")
-        tests &= column.str.contains_any(list(rule.needs), ascii_case_insensitive=True) | ~(
-            column.str.contains(r"^[\x00-\x7f]*$")
-        )
-    if rule.prefilter is not None:
-        tests &= rule.prefilter(pl.col("text"))
-    flags = subset.with_columns(tests.fill_null(False).alias("pass"))["pass"].to_numpy()
-    rows, values = rows[flags], subset["text"].filter(pl.Series(flags)).to_list()
-    if len(rows) == 0:
+    for test in _tests(rule):
+        if len(rows) == 0:
+            return found
+        keep = subset.with_columns(test(pl.col("text")).fill_null(False).alias("p"))["p"]
+        rows, subset = rows[keep.to_numpy()], subset.filter(keep)
+    if rule.expr is not None or len(rows) == 0:
+        found[rows] = True
         return found
     predicate, needs = rule.predicate, bool(rule.needs)
-    answers = [(not needs or rule.may_fire(line.casefold())) and predicate(line) for line in values]
+    answers = [
+        (not needs or rule.may_fire(line.casefold())) and predicate(line)
+        for line in subset["text"].to_list()
+    ]
     found[rows[np.asarray(answers, dtype=np.bool_)]] = True
     return found
+
+
+def _tests(rule: LineRule) -> list[Prefilter]:
+    """The column tests of `rule`, in the order they narrow the rows."""
+    tests: list[Prefilter] = []
+    if rule.needs:
+        words = list(rule.needs)
+        # A line without a character that casefolding changes beyond ASCII lower-casing holds
+        # a needs word casefolded exactly when a case-insensitive ASCII scan finds it; the other
+        # lines (casefold can make "ﬁ" into "fi", "ß" into "ss") go to the predicate's check.
+        tests.append(
+            lambda text: (
+                text.str.contains_any(words, ascii_case_insensitive=True)
+                | text.str.contains(folds_differently())
+            )
+        )
+    tests.extend(rule.prefilters())
+    if rule.expr is not None:
+        tests.append(rule.expr)
+    return tests
 
 
 def first_rules(

@@ -46,11 +46,17 @@ class LineRule:
     # paragraph (30-120 us per line each for the slowest rules). tests/test_rules.py checks, for
     # every example line of every rule, that no line the predicate accepts lacks them.
     needs: tuple[str, ...] = ()
-    prefilter: Prefilter | None = None
+    # one test, or several run in turn on the rows the one before left (cheapest first)
+    prefilter: Prefilter | tuple[Prefilter, ...] | None = None
     # The predicate itself as an expression over a column of stripped lines (Rust regex and
     # polars string kernels): where given, the columnar engine asks no Python at all, and
     # tests/test_rules.py holds the two equal on every example line and on arbitrary text.
     expr: Prefilter | None = None
+
+    def prefilters(self) -> tuple[Prefilter, ...]:
+        if self.prefilter is None:
+            return ()
+        return self.prefilter if isinstance(self.prefilter, tuple) else (self.prefilter,)
 
     def may_fire(self, folded: str) -> bool:
         """False when `folded` (the casefolded line) holds none of `needs`: the rule cannot fire."""
@@ -86,7 +92,7 @@ class RuleSet:
         reason: str,
         scope: str = "any",
         needs: tuple[str, ...] = (),
-        prefilter: Prefilter | None = None,
+        prefilter: Prefilter | tuple[Prefilter, ...] | None = None,
         expr: Prefilter | None = None,
     ) -> Callable[[LinePredicate], LinePredicate]:
         """Register a `str -> bool` predicate as a rule of this category."""

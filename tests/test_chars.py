@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from cleaners.chars import DIGIT, DIGIT_RANGES, PY_WHITESPACE, SPACE, WORD
+from cleaners.chars import (
+    CASED_BELOW,
+    DIGIT,
+    DIGIT_RANGES,
+    PY_WHITESPACE,
+    SPACE,
+    WORD,
+    folds_differently,
+)
 
 EVERY = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
 
@@ -27,3 +35,10 @@ def test_words_are_what_split_returns() -> None:
     lines = ["a  b\tc", "\x1cx\x85y\u3000z ", "", "one", "東京 ニュース\u2028end"]
     counts = pl.Series(lines).str.count_matches(WORD).to_list()
     assert counts == [len(line.split()) for line in lines]
+
+
+def test_casefolding_changes_only_characters_the_class_holds() -> None:
+    changed = [c for c in EVERY if not c.isascii() and c.casefold() != c]
+    assert max(map(ord, changed)) < CASED_BELOW
+    matched = pl.Series(EVERY).str.contains(f"^{folds_differently()}$").to_list()
+    assert [c for c, hit in zip(EVERY, matched, strict=True) if hit] == changed

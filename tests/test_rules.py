@@ -159,9 +159,12 @@ FILTERED = [rule for rule in iter_rules() if rule.prefilter is not None]
 
 
 def _passes(rule: LineRule, lines: list[str]) -> list[bool]:
-    assert rule.prefilter is not None
     frame = pl.DataFrame({"text": lines}, schema={"text": pl.String})
-    return frame.with_columns(rule.prefilter(pl.col("text")).alias("p"))["p"].to_list()
+    passed = [True] * len(lines)
+    for test in rule.prefilters():
+        found = frame.with_columns(test(pl.col("text")).alias("p"))["p"].to_list()
+        passed = [a and b for a, b in zip(passed, found, strict=True)]
+    return passed
 
 
 def test_the_costly_rules_have_prefilters() -> None:
