@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import logging
+import os
 import re
 import signal
 import time
@@ -50,7 +51,7 @@ from cleaners.split import split_dump
 from cleaners.store import DocumentStore, DocumentView, Selection, pack, unpack
 from cleaners.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
-from dedupe.core import DocumentFeatures, FeatureSpill, document_features
+from dedupe.core import DocumentFeatures, FeatureSpill, document_features, features_of
 from dedupe.index import check_index, dedupe_against_index
 from dedupe.parallel import fork_call, fork_calls
 
@@ -443,7 +444,11 @@ def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> 
         features: list[DocumentFeatures | None] = [None] * len(cleaned)
     else:
         pairs = zip(cleaned, empty, strict=True)
-        features = [None if gone else document_features(doc, seed) for doc, gone in pairs]
+        if os.environ.get("WINNOW_ENGINE") == "columnar":  # issue 18: one batch, the same values
+            found = iter(features_of([doc for doc, gone in pairs if not gone], seed))
+            features = [None if gone else next(found) for gone in empty]
+        else:
+            features = [None if gone else document_features(doc, seed) for doc, gone in pairs]
     return [pack(doc) for doc in cleaned], empty, features, keys
 
 

@@ -9,7 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe.batch_features
+from cleaners import runner
 from cleaners.document import Document
+from cleaners.options import CleanOptions
+from cleaners.store import pack
+from dedupe import core
 from dedupe.batch_features import (
     DocumentFeatures,
     batch_columns,
@@ -142,3 +146,53 @@ def test_equals_document_features_on_any_text(pairs: list[tuple[str, str]]) -> N
     titles = [title for _, title in pairs]
     for g, w in zip(batch_features(bodies, titles, 1), expected(bodies, titles, 1), strict=True):
         assert_same(g, w)
+
+
+def documents() -> list[Document]:
+    bodies = [body for body in BODIES if body != "word " * 3000] * 2
+    return [
+        Document(f"d{i}", body, "src", (i, i), title=TITLES[i % len(TITLES)])
+        for i, body in enumerate(bodies)
+    ]
+
+
+def test_find_duplicates_computes_missing_features_as_batches() -> None:
+    """The features `find_duplicates` computes (a batch for each window, given ones kept) are
+    `document_features`, in canonical order."""
+    docs = documents()
+    given: list[DocumentFeatures | None] = [
+        document_features(doc, 1) if i % 3 == 0 else None for i, doc in enumerate(docs)
+    ]
+    order = list(reversed(range(len(docs))))
+    got = list(core._ordered_features(docs, given, order, 1))
+    assert len(got) == len(docs)
+    for i, feature in zip(order, got, strict=True):
+        assert_same(feature, document_features(docs[i], 1))
+
+
+def test_runner_workers_take_the_batch_path_only_when_switched_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`WINNOW_ENGINE=columnar`: the cleaning workers' features come from `features_of` (one
+    batch), the same values; an emptied article still has none."""
+    docs = [*documents(), Document("gone", "", "src", (99, 99))]
+    packed = [pack(doc) for doc in docs]
+    batches: list[int] = []
+    real = core.features_of
+
+    def counted(docs: list[Document], seed: int) -> list[DocumentFeatures]:
+        batches.append(len(docs))
+        return real(docs, seed)
+
+    monkeypatch.setattr(runner, "features_of", counted)
+    monkeypatch.delenv("WINNOW_ENGINE", raising=False)
+    _, empty, per_document, _ = runner._clean_packed(packed, CleanOptions(), 1)
+    assert batches == []
+    monkeypatch.setenv("WINNOW_ENGINE", "columnar")
+    _, empty_too, batched, _ = runner._clean_packed(packed, CleanOptions(), 1)
+    assert batches == [sum(1 for gone in empty if not gone)]
+    assert empty == empty_too and empty[-1] and batched[-1] is None
+    for a, b in zip(per_document, batched, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert_same(b, a)
