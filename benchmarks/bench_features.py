@@ -15,6 +15,7 @@ Example (generates a 10 MB dump into a temporary folder when none is given)::
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -55,7 +56,14 @@ def load(dump: Path | None, size: int, clean: bool) -> list[Document]:
         if dump is None:
             dump = Path(folder, "corpus.txt")
             generate(dump, size, 1, {"exact": 0.03, "near": 0.05, "story": 0.04})
-        docs = list(split_dump(dump.read_text(encoding="utf-8"), dump.name))
+        if dump.suffix == ".jsonl":  # records with "text" (and "title"), as made for issue 18
+            records = map(json.loads, dump.read_text(encoding="utf-8").splitlines())
+            docs = [
+                Document(f"r{i}", r["text"], dump.name, (i + 1, i + 1), title=r.get("title", ""))
+                for i, r in enumerate(records)
+            ]
+        else:
+            docs = list(split_dump(dump.read_text(encoding="utf-8"), dump.name))
     if clean:
         steps = document_steps(CleanOptions())
         docs = [clean_document(doc, steps) for doc in docs]
@@ -64,7 +72,9 @@ def load(dump: Path | None, size: int, clean: bool) -> list[Document]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dump", type=Path, nargs="?", help="a dump (default: generate one)")
+    parser.add_argument(
+        "dump", type=Path, nargs="?", help="a dump or a .jsonl of records (default: generate one)"
+    )
     parser.add_argument("--size", type=int, default=10_000_000, help="bytes to generate")
     parser.add_argument("--clean", action="store_true", help="clean the articles first")
     parser.add_argument("--repeat", type=int, default=3)
