@@ -1,32 +1,39 @@
 """`document_features` for a whole batch of texts at once, vectorised over their UTF-8 bytes.
 
-`dedupe.core.document_features` tokenises, hashes and sorts one document at a time: about
-3 microseconds of fixed cost in each of a few dozen numpy and Python calls per document, plus one
-Python call per word to hash it. `batch_features` does the same work once per batch, over all
-the batch's bytes in one numpy array:
+`dedupe.core.document_features` tokenises, hashes and sorts one document at a time: a few dozen
+numpy and Python calls of fixed cost per document, one Python call per word to hash it, and on
+text past ASCII `regex` and `str.casefold` over each word. `batch_features` does the same work
+once per slice of a few hundred kilobytes (`CHUNK_CHARS`), over all its bytes in one array:
 
-* the typographic quotes, dashes and no-break spaces that the per-document fast paths map are
-  mapped here too (one vectorised replacement), so a text is on the batch path exactly when it
-  is on both per-document ASCII fast paths (`dedupe.shingles._as_ascii`);
-* words are the runs of `[a-z0-9]` bytes with the apostrophes `[a-z0-9]+(?:'[a-z]+)*` keeps,
-  found with byte comparisons and shifts (`_word_bounds`);
-* words are hashed with XXH3 in numpy (`dedupe.hashing.xxh3_64_many`), shingles combined with
-  `dedupe.hashing.combine_windows` over the whole batch, and every document's values sorted and
-  deduplicated by one sort of (document, value) keys;
-* the exact key folds case, punctuation and whitespace with byte masks and hashes each
-  document's folded bytes with one xxhash call (a loop per document, about 1 microsecond);
+* every character is classified by tables of the Basic Multilingual Plane built once from the
+  `regex` module's own classes and `str.casefold` (`_tables`): letter, number, upper and lower
+  case, blank for the exact key, and its casefold. ASCII bytes take a 256-entry table; the few
+  longer characters are decoded in numpy and their flags copied to all their bytes, so words,
+  blanks and names are runs and tests on bytes (`_char_flags`);
+* words are the matches of `WORD` (`[\\p{L}\\p{N}]+(?:['’]\\p{L}+)*`), found with shifts of those
+  masks (`_word_bounds`), hashed with XXH3 in numpy (`dedupe.hashing.xxh3_64_many`) straight
+  from the casefolded bytes; shingles are `dedupe.hashing.combine_windows` over the whole slice,
+  and each document's values are sorted and deduplicated by one sort of (document, value) keys;
+* the exact key blanks punctuation, symbols and whitespace, cuts each run of blanks to one
+  space and hashes each document's bytes with one xxhash call (a loop per document, about a
+  microsecond);
 * names (`dedupe.shingles.NAME`, a look-behind pattern) are the words of the body that start
-  with A-Z after one real space and a lowercase letter, digit, comma or semicolon.
+  with an upper case letter after one space and a lower case letter, number, comma or semicolon.
 
-A text that is not ASCII once those typographic characters are mapped goes, alone, to the exact
-per-document path (`text_features`). Why: Python's `str.casefold`, Unicode `\\s`, `\\p{L}` and
-`\\p{N}` differ from byte rules (and from polars' Rust lowercasing: final sigma, "ß", Turkish
-dotted I) on exactly those characters, and the equality with `document_features` must hold for
-every text; a vectorised test (any byte >= 0x80 left) selects them.
+A text goes, alone, to the exact per-document path (`text_features`) when it holds a character
+these tables do not cover: one past the BMP (emoji, for one), a lone surrogate, or one whose
+casefold changes its UTF-8 length ("ß" to "ss", the Kelvin sign to "k"). Why: words are hashed
+from the batch's bytes in place, and such a character would move them; a vectorised test (the
+`_SLOW` flag) selects those texts. Why not polars' string kernels: its lowercasing is Rust's
+(final sigma, no casefold) and its regex has no look-behind and another Unicode version, so the
+values would differ from `document_features` on exactly the texts that matter least to test.
 
-Measured with `benchmarks/bench_features.py` on 10 MB of `benchmarks/generate.py` news (4,500
-articles, all on the byte path), in CPU seconds on a shared 2-core machine: `document_features`
-13.2 MB per CPU-second, `batch_features` 57.8 (4.4x).
+Measured with `benchmarks/bench_features.py` (CPU seconds, a shared and busy 2-core machine, the
+same values checked first): 10 MB of `benchmarks/generate.py` news, `document_features` 12.5 MB
+per CPU-second, `batch_features` 45.7 (3.6x); 10 MB of the shared lined news of issue 18 (web
+pages in many scripts: 1,103 of 5,253 texts not ASCII, 16 left to the per-document path), 7.1
+against 34.1 (4.8x); with the per-document path for every text not ASCII beyond typographic
+quotes (the first version), 7.7 against 15.2 (2.0x).
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import regex
 import xxhash
 
 from dedupe.hashing import COMBINE, combine_windows, splitmix64, xxh3_64_many
@@ -61,17 +69,7 @@ SHINGLE_SIZE = 5  # word 5-grams: the common near-duplicate unit (datasketch/tex
 # hashes, and those of the names in its body (`dedupe.shingles.name_hashes`).
 DocumentFeatures = tuple[int, U32, U64, U64]
 
-# Typographic characters the per-document fast paths map, as UTF-8 (`dedupe.shingles._TYPOGRAPHIC`):
-# the right single quote becomes an apostrophe, the others a blank that is not a space.
-_APOSTROPHE = "\u2019".encode()
-_BLANKED = tuple(c.encode() for c in "\u201c\u201d\u2018\u2013\u2014\u2026\u00a0")
-# Stands for a blanked typographic character: a word break and exact-key whitespace, but not the
-# plain space of `NAME`'s look-behind. 0xFF never occurs in UTF-8, so it cannot be confused.
-_TYPO = 0xFF
 _SEPARATOR = b"\0"  # between two documents: no word, space or name crosses it
-_SPACES = b" \t\n\r\x0b\x0c"  # what `bytes.split()` splits on
-_STRIPPED = b" \x1c\x1d\x1e\x1f"  # what `exact_key`'s fast path strips from both ends
-_PUNCTUATION = b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"  # string.punctuation: blanked by exact_key
 
 
 def text_features(text: str, body: str, seed: int) -> DocumentFeatures:
@@ -168,10 +166,10 @@ def _slices(texts: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def _slice_columns(texts: Sequence[str], titles: Sequence[str], seed: int) -> FeatureColumns:
-    """The features of one slice: by byte rules, then the slow texts' by `text_features`."""
-    batch = _Batch.of(texts, titles)
-    columns = _columns(batch, seed)
-    slow = np.flatnonzero(batch.slow).tolist()
+    """The features of one slice: by character tables, then the slow texts' by
+    `text_features`."""
+    columns, slow_rows = _columns(_Batch.of(texts, titles), seed)
+    slow = np.flatnonzero(slow_rows).tolist()
     if not slow:
         return columns
     fixed = [
@@ -204,14 +202,12 @@ def _concatenate(parts: Sequence[FeatureColumns]) -> FeatureColumns:
 
 @dataclass(frozen=True)
 class _Batch:
-    """The UTF-8 bytes of a batch's compared texts (title, newline, body, or the body alone)
-    with the typographic characters mapped, one `_SEPARATOR` after each; where each text and
-    its body start; and which texts need the per-document path."""
+    """The UTF-8 bytes of a batch's compared texts (title, newline, body, or the body alone),
+    one `_SEPARATOR` after each, and where each text and its body start."""
 
     data: U8
     starts: I64  # len + 1: text i is data[starts[i]:starts[i + 1] - 1]
     bodies: I64  # where each body starts
-    slow: Mask
 
     @classmethod
     def of(cls, texts: Sequence[str], titles: Sequence[str]) -> _Batch:
@@ -223,154 +219,209 @@ class _Batch:
             title_bytes.append(len(head))
         data = np.frombuffer(_SEPARATOR.join(pieces) + _SEPARATOR, dtype=np.uint8)
         sizes = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + 1
-        del pieces
         starts = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=starts[1:])
-        data, starts, heads = _map_typographic(data, starts, np.array(title_bytes, np.int64))
-        wide = np.flatnonzero((data >= 0x80) & (data != _TYPO))
-        slow = np.zeros(len(sizes), dtype=np.bool_)
-        slow[np.searchsorted(starts, wide, side="right") - 1] = True
-        return cls(data, starts, starts[:-1] + heads, slow)
+        return cls(data, starts, starts[:-1] + np.array(title_bytes, dtype=np.int64))
 
 
-def _map_typographic(data: U8, starts: I64, heads: I64) -> tuple[U8, I64, I64]:
-    """`data` with each right single quote made an apostrophe and each other typographic
-    character `_TYPO`, one byte each, and the text starts and title lengths moved to match."""
-    if not (data >= 0x80).any():
-        return data, starts, heads
-    out = data.copy()
-    drops = []
-    for character in (_APOSTROPHE, *_BLANKED):
-        found = _find(data, character)
-        out[found] = ord("'") if character == _APOSTROPHE else _TYPO
-        drops += [found + extra for extra in range(1, len(character))]
-    drop = np.sort(np.concatenate(drops))
-    if not drop.size:
-        return out, starts, heads
-    before = np.searchsorted(drop, starts)  # bytes dropped before each text
-    body = np.searchsorted(drop, starts[:-1] + heads)
-    return np.delete(out, drop), starts - before, heads - (body - before[:-1])
+# Bits of `_tables()`'s FLAGS, each a property of one character in the `regex` module's
+# Unicode (the module `dedupe.shingles` matches words, names and punctuation with).
+_LETTER, _NUMBER, _UPPER, _LOWER, _BLANK, _APOS, _SLOW = (1 << i for i in range(7))
+_STRIPPED = b" \x1c\x1d\x1e\x1f"  # what `str.strip` removes after `normalise` (a test checks)
 
 
-def _find(data: U8, needle: bytes) -> I64:
-    """Where `needle` (a 2- or 3-byte UTF-8 character) starts in `data`: its lead byte is never
-    a continuation byte, so every match is a whole character."""
-    at = np.flatnonzero(data[: data.size - len(needle) + 1] == needle[0])
-    for offset in range(1, len(needle)):
-        at = at[data[at + offset] == needle[offset]]
-    return at
+@lru_cache(maxsize=1)
+def _tables() -> tuple[U8, npt.NDArray[np.uint16]]:
+    """FLAGS and FOLD for every character of the Basic Multilingual Plane (built once, about
+    30 ms): FLAGS says whether it is a letter (`\\p{L}`), number (`\\p{N}`), upper or lower case
+    letter (`\\p{Lu}`, `\\p{Ll}`: names), an exact-key blank (its casefold is punctuation, a
+    symbol or whitespace: `normalise`), an apostrophe (' or ’), or needs the per-document path
+    (its casefold is several characters, as "ß", or it is a surrogate). FOLD is its casefold,
+    with ’ made ' (as `dedupe.shingles._folded` does).
+
+    Why tables: the per-document path matches words with `regex`/`re` and folds with
+    `str.casefold`; one gather per character gives the same answers for a whole batch.
+    """
+    size = 0x10000
+    chars = [chr(c) for c in range(size)]
+    folds = [c.casefold() for c in chars]
+    flags = np.zeros(size, dtype=np.uint8)
+    fold = np.arange(size, dtype=np.uint16)
+    text = "".join(chars)
+
+    def where(pattern: str) -> I64:
+        return np.array([m.start() for m in regex.finditer(pattern, text)], dtype=np.int64)
+
+    for bit, pattern in ((_LETTER, r"\p{L}"), (_NUMBER, r"\p{N}"), (_UPPER, r"\p{Lu}")):
+        flags[where(pattern)] |= bit
+    flags[where(r"\p{Ll}")] |= _LOWER
+    blank = np.zeros(size, dtype=np.bool_)
+    blank[where(r"[\p{P}\p{S}]")] = True
+    blank[where(r"\s")] = True
+    single = np.array([len(f) == 1 for f in folds])
+    fold[single] = [ord(f) for f, one in zip(folds, single, strict=True) if one]
+    flags[blank[fold] & single] |= _BLANK
+    flags[~single] |= _SLOW
+    flags[0xD800:0xE000] |= _SLOW
+    flags[[ord("'"), ord("’")]] |= _APOS
+    fold[ord("’")] = ord("'")
+    return flags, fold
 
 
-def _in(data: U8, values: bytes) -> Mask:
-    """Whether each byte is one of `values` (a lookup table: one gather)."""
-    table = np.zeros(256, dtype=np.bool_)
-    table[list(values)] = True
-    found: Mask = table[data]
-    return found
+def _apostrophes(batch: _Batch) -> tuple[U8, I64, I64]:
+    """The batch's bytes with each right single quote (’, 3 bytes) made an ASCII apostrophe,
+    and the text and body starts moved to match.
+
+    Why: `WORD` and `NAME` read ' and ’ alike, `_folded` turns ’ into ', and both are
+    punctuation for the exact key; once ’ is ', every character a word holds keeps its UTF-8
+    length through casefolding (`_SLOW` marks those that do not), so words are hashed straight
+    from the batch's bytes."""
+    data, starts, bodies = batch.data, batch.starts, batch.bodies
+    lead = np.flatnonzero(data[: max(data.size - 2, 0)] == np.uint8(0xE2))
+    found = lead[(data[lead + 1] == np.uint8(0x80)) & (data[lead + 2] == np.uint8(0x99))]
+    if not found.size:
+        return data, starts, bodies
+    data = data.copy()
+    data[found] = ord("'")
+    drop = np.concatenate([found + 1, found + 2])
+    drop.sort()
+    data = np.delete(data, drop)
+    return data, starts - np.searchsorted(drop, starts), bodies - np.searchsorted(drop, bodies)
 
 
-def _between(data: U8, low: int, high: int) -> Mask:
-    """Whether each byte is in `low..high` (one subtraction and one comparison)."""
-    inside: Mask = (data - np.uint8(low)) <= np.uint8(high - low)
-    return inside
+@lru_cache(maxsize=1)
+def _byte_tables() -> tuple[U8, U8]:
+    """`_tables()` for single bytes: ASCII characters as there; bytes of longer characters
+    none of the flags and themselves (`_char_flags` fills them in)."""
+    flags, fold = _tables()
+    byte_flags = np.zeros(256, dtype=np.uint8)
+    byte_flags[:128] = flags[:128]
+    byte_fold = np.arange(256, dtype=np.uint8)
+    byte_fold[:128] = fold[:128]
+    return byte_flags, byte_fold
 
 
-def _columns(batch: _Batch, seed: int) -> FeatureColumns:
-    """The features of every text of `batch` by byte rules (the slow texts' are wrong)."""
-    data, starts = batch.data, batch.starts
+def _char_flags(data: U8) -> tuple[U8, U8]:
+    """Each byte's FLAGS (those of the character it belongs to) and the casefolded bytes.
+
+    ASCII bytes take a 256-entry table. A longer character is decoded (only those: the
+    arithmetic of its two or three bytes), its flags copied to all its bytes, and its casefold
+    written over it when it has as many UTF-8 bytes; when not (the Kelvin sign, for one), or the
+    character is past the BMP, it is `_SLOW`."""
+    byte_flags, byte_fold = _byte_tables()
+    flags, folded = byte_flags[data], byte_fold[data]
+    lead = np.flatnonzero(data >= np.uint8(0xC0))
+    if not lead.size:
+        return flags, folded
+    flag_table, fold_table = _tables()
+    first = data[lead].astype(np.int64)
+    second = data[lead + 1].astype(np.int64) & 0x3F
+    third = data[np.minimum(lead + 2, data.size - 1)].astype(np.int64) & 0x3F
+    three = first >= 0xE0
+    point = np.where(
+        three, ((first & 0x0F) << 12) | (second << 6) | third, ((first & 0x1F) << 6) | second
+    )
+    char = flag_table[point]
+    fold = fold_table[point].astype(np.int64)
+    size = np.where(fold >= 0x800, 3, np.where(fold >= 0x80, 2, 1))
+    char[(first >= 0xF0) | (size != np.where(three, 3, 2))] |= _SLOW
+    flags[lead] = char
+    flags[lead + 1] = char
+    flags[lead[three] + 2] = char[three]
+    changed = np.flatnonzero((fold != point) & ((char & _SLOW) == 0))
+    if changed.size:
+        at, fold, wide = lead[changed], fold[changed], three[changed]
+        folded[at] = np.where(wide, 0xE0 | (fold >> 12), 0xC0 | (fold >> 6))
+        folded[at + 1] = np.where(wide, 0x80 | ((fold >> 6) & 0x3F), 0x80 | (fold & 0x3F))
+        folded[at[wide] + 2] = 0x80 | (fold[wide] & 0x3F)
+    return flags, folded
+
+
+def _columns(batch: _Batch, seed: int) -> tuple[FeatureColumns, Mask]:
+    """The features of every text of `batch` by character tables, and which texts must take
+    the per-document path instead (their features here are wrong)."""
+    data, starts, bodies = _apostrophes(batch)
     n_docs = starts.size - 1
-    upper = _between(data, 65, 90)
-    lowered = data | (upper.view(np.uint8) << np.uint8(5))
-    letter = _between(lowered, 97, 122)
-    digit = _between(lowered, 48, 57)
-    alnum = letter | digit
-    exact = _exact_keys(data, starts, seed)
-    word_start, word_end = _word_bounds(lowered, letter, digit, alnum)
-    del letter, digit, alnum
-    counts = np.diff(np.searchsorted(word_start, starts))
+    flags, folded = _char_flags(data)
+    slow = np.zeros(n_docs, dtype=np.bool_)
+    slow[np.searchsorted(starts, np.flatnonzero(flags & _SLOW), side="right") - 1] = True
+    exact = _exact_keys(folded, (flags & _BLANK) != 0, starts, seed)
+    letter = (flags & _LETTER) != 0
+    number = (flags & _NUMBER) != 0
+    first, end = _word_bounds(data == ord("'"), letter, number, letter | number)
+    del letter, number
+    counts = np.diff(np.searchsorted(first, starts))
     word_doc = np.repeat(np.arange(n_docs), counts)
-    lengths = word_end - word_start
-    hashes = xxh3_64_many(lowered, word_start, lengths, seed)
+    lengths = end - first
+    hashes = xxh3_64_many(folded, first, lengths, seed)
     near, near_at = _near(hashes, word_doc, counts)
     # content words (`dedupe.shingles.document_hashes`): a possessive "'s" cut, at least two
-    # characters (ASCII: bytes), not a stopword (by hash, as there)
+    # characters (bytes less continuation bytes), not a stopword (by hash, as there)
+    chars = lengths.copy()
+    if (data >= np.uint8(0x80)).any():
+        continuation = np.zeros(data.size + 1, dtype=np.int64)
+        np.cumsum((data & np.uint8(0xC0)) == np.uint8(0x80), out=continuation[1:])
+        chars -= continuation[end] - continuation[first]
     possessive = np.flatnonzero(
-        (lowered[word_end - 1] == ord("s")) & (lowered[np.maximum(word_end - 2, 0)] == ord("'"))
+        (folded[end - 1] == ord("s")) & (folded[np.maximum(end - 2, 0)] == ord("'"))
     )
     possessive = possessive[lengths[possessive] >= 2]
     tokens = hashes.copy()
-    tokens[possessive] = xxh3_64_many(
-        lowered, word_start[possessive], lengths[possessive] - 2, seed
-    )
-    chars = lengths.copy()
+    tokens[possessive] = xxh3_64_many(folded, first[possessive], lengths[possessive] - 2, seed)
     chars[possessive] -= 2
     content = np.flatnonzero(chars >= 2)
     content = content[~_stopword_set(seed).contains(tokens[content])]
     story, story_at = _unique64(tokens[content], word_doc[content], n_docs)
-    # names (`dedupe.shingles.NAME`): a content word of the body starting with A-Z after exactly
-    # one space, itself after a lowercase letter, digit, comma or semicolon; not a calendar word
-    first = word_start[content]
+    # names (`dedupe.shingles.NAME`): a content word of the body starting with an upper case
+    # letter after exactly one space, itself after a lower case letter, a number, a comma or a
+    # semicolon (the last byte of a longer character carries its flags); not a calendar word
+    at = first[content]
     named = content[
-        upper[first]
-        & (first - 2 >= batch.bodies[word_doc[content]])
-        & (data[first - 1] == ord(" "))
+        ((flags[at] & _UPPER) != 0)
+        & (at - 2 >= bodies[word_doc[content]])
+        & (data[at - 1] == ord(" "))
     ]
-    before = data[word_start[named] - 2]
+    before = first[named] - 2
     named = named[
-        _between(before, 97, 122)
-        | _between(before, 48, 57)
-        | (before == ord(","))
-        | (before == ord(";"))
+        ((flags[before] & (_LOWER | _NUMBER)) != 0)
+        | (data[before] == ord(","))
+        | (data[before] == ord(";"))
     ]
     named = named[~_calendar_set(seed).contains(hashes[named])]
     names, names_at = _unique64(tokens[named], word_doc[named], n_docs)
-    return FeatureColumns(exact, near, near_at, story, story_at, names, names_at)
+    return FeatureColumns(exact, near, near_at, story, story_at, names, names_at), slow
 
 
-# `exact_key`'s fast path byte by byte: A-Z lowercased; ASCII punctuation, whitespace and the
-# typographic stand-in blanked to a space; every other byte (letters, digits, controls) kept.
-# Bytes >= 0x80 other than the stand-in are in slow texts only, whose keys are replaced.
-_EXACT_FOLD = np.array(
-    [
-        c | 0x20 if 65 <= c <= 90 else 32 if c in _PUNCTUATION + _SPACES or c >= 0x80 else c
-        for c in range(256)
-    ],
-    dtype=np.uint8,
-)
-
-
-def _exact_keys(data: U8, starts: I64, seed: int) -> U64:
-    """`dedupe.shingles.exact_key` of every text: case folded and punctuation blanked by one
-    table look-up, runs of blanks cut to one, then each text's bytes, stripped of spaces and
-    U+001C..U+001F at both ends (a copy of a few kilobytes), hashed with one xxhash call."""
-    folded = _EXACT_FOLD[data]
-    blank = folded == ord(" ")
-    repeated = blank[1:] & blank[:-1]  # a blank after a blank: dropped (never the first byte)
-    cut = np.flatnonzero(repeated) + 1
-    folded = np.delete(folded, cut)
+def _exact_keys(folded: U8, blank: Mask, starts: I64, seed: int) -> U64:
+    """`dedupe.shingles.exact_key` of every text: the casefolded bytes with each run of blank
+    characters (punctuation, symbols, whitespace: all their bytes are blank) made one space;
+    each text's bytes, stripped of spaces and U+001C..U+001F at both ends (a copy of a few
+    kilobytes), hashed with one xxhash call."""
+    kept = folded.copy()
+    kept[blank] = ord(" ")
+    cut = np.flatnonzero(blank[1:] & blank[:-1]) + 1  # a blank after a blank (never the first)
+    data = np.delete(kept, cut).tobytes()
     dropped = np.searchsorted(cut, starts)  # blanks dropped before each text
-    begins = (starts[:-1] - dropped[:-1]).tolist()
-    ends = (starts[1:] - 1 - dropped[1:]).tolist()  # a separator ends each text: never dropped
-    text = folded.tobytes()
+    begins, ends = starts[:-1] - dropped[:-1], starts[1:] - 1 - dropped[1:]  # before separators
     return np.fromiter(
         (
-            xxhash.xxh3_64_intdigest(text[a:b].strip(_STRIPPED), seed)
-            for a, b in zip(begins, ends, strict=True)
+            xxhash.xxh3_64_intdigest(data[a:b].strip(_STRIPPED), seed)
+            for a, b in zip(begins.tolist(), ends.tolist(), strict=True)
         ),
         dtype=np.uint64,
-        count=len(ends),
+        count=len(begins),
     )
 
 
-def _word_bounds(lowered: U8, letter: Mask, digit: Mask, alnum: Mask) -> tuple[I64, I64]:
-    """Start and end (one past) of every word: the matches of `[a-z0-9]+(?:'[a-z]+)*` in the
-    lowercased bytes (the ASCII fast path of `dedupe.shingles._word_bytes`).
+def _word_bounds(apostrophe: Mask, letter: Mask, number: Mask, alnum: Mask) -> tuple[I64, I64]:
+    """First and one-past-last character of every word: the matches of
+    `[\\p{L}\\p{N}]+(?:['’]\\p{L}+)*` (`dedupe.shingles.WORD`).
 
-    An apostrophe belongs to a word when an alphanumeric byte is before it and a letter after
-    it. A digit right after such an apostrophe's letters starts a new word (the group takes
-    letters only, and the next match begins at the digit)."""
+    An apostrophe belongs to a word when a letter or number is before it and a letter after
+    it. A number right after such an apostrophe's letters starts a new word (the group takes
+    letters only, and the next match begins at the number)."""
     inner = np.zeros_like(alnum)
-    inner[1:-1] = (lowered[1:-1] == ord("'")) & alnum[:-2] & letter[2:]
+    inner[1:-1] = apostrophe[1:-1] & alnum[:-2] & letter[2:]
     inside = alnum | inner
     edge = np.empty_like(inside)
     edge[0] = inside[0]
@@ -378,13 +429,13 @@ def _word_bounds(lowered: U8, letter: Mask, digit: Mask, alnum: Mask) -> tuple[I
     bounds = np.flatnonzero(edge)
     starts, ends = bounds[0::2], bounds[1::2]
     if inner.any():
-        # a digit whose nearest non-letter before it is an inner apostrophe
-        digit_at = np.flatnonzero(digit[1:] & letter[:-1]) + 1
-        if digit_at.size:
+        # a number whose nearest non-letter before it is an inner apostrophe
+        after = np.flatnonzero(number[1:] & letter[:-1]) + 1
+        if after.size:
             not_letter = np.flatnonzero(~letter)
-            before = np.searchsorted(not_letter, digit_at) - 1
-            digit_at, before = digit_at[before >= 0], not_letter[before[before >= 0]]
-            split = digit_at[inner[before]]
+            before = np.searchsorted(not_letter, after) - 1
+            after, before = after[before >= 0], not_letter[before[before >= 0]]
+            split = after[inner[before]]
             if split.size:
                 starts = np.sort(np.concatenate([starts, split]))
                 ends = np.sort(np.concatenate([ends, split]))

@@ -23,9 +23,9 @@ from dedupe.batch_features import (
 from dedupe.core import document_features
 from dedupe.hashing import xxh3_64_many
 
-# Bodies for the byte path and around it: plain news, every apostrophe rule, names next to
-# punctuation and typographic characters, case, spaces and controls, and texts that must leave
-# it (non-ASCII letters and spaces, casefolding that changes length).
+# Bodies for the table path and around it: plain news, every apostrophe rule, names next to
+# punctuation and typographic characters, case, spaces and controls, other scripts, and texts
+# that must leave it (casefolds that change length, characters past the BMP).
 BODIES = [
     "",
     " ",
@@ -41,8 +41,13 @@ BODIES = [
     "  \t\r\n\x0b\x0c spaces of every kind \t\n",
     "a b, Cde Fgh; Ijk 9 Lmn o,Pqr s  Tuv w\u00a0Xyz January Monday's Mr Smith's",
     "x" * 200 + " tail " + "y" * 17 + " " + "z" * 129,
-    "Straße ΣΑΣ naïve İstanbul café",
+    "Straße ΣΑΣ naïve İstanbul café",  # casefolds that grow: the per-document path
     "Ünïcödé first, then Mayor Ana",
+    "В Москве, Иван Петров’s отчёт; 2 Ольга Ким сказала ΣΑΣ και Σοφία",  # the table path
+    "ÉCOLE naïve café: l’État, d’Artagnan; 3 Ōsaka ½ ² \u09f4 Ωmega µ",
+    "Kelvin \u212a and Ohm \u2126 fold to fewer bytes; a\u00a0Ana b Ana",
+    "emoji 😀 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 past the BMP, then Mayor Ana",
+    "日本語のテキスト 이다 Ἀθῆναι ﬁne ﬀ",
     "Wide\u3000space and\u2028line",
     "word " * 3000,
     "Sept. 11, 2001: Qtly div 25 cts vs 25 cts prior; Reid's 52 votes.",
