@@ -28,12 +28,12 @@ from the batch's bytes in place, and such a character would move them; a vectori
 (final sigma, no casefold) and its regex has no look-behind and another Unicode version, so the
 values would differ from `document_features` on exactly the texts that matter least to test.
 
-Measured with `benchmarks/bench_features.py` (CPU seconds, a shared and busy 2-core machine, the
-same values checked first): 10 MB of `benchmarks/generate.py` news, `document_features` 12.5 MB
-per CPU-second, `batch_features` 45.7 (3.6x); 10 MB of the shared lined news of issue 18 (web
-pages in many scripts: 1,103 of 5,253 texts not ASCII, 16 left to the per-document path), 7.1
-against 34.1 (4.8x); with the per-document path for every text not ASCII beyond typographic
-quotes (the first version), 7.7 against 15.2 (2.0x).
+Measured with `benchmarks/bench_features.py` (CPU seconds, best of 3, a shared and busy 2-core
+machine, the same values checked first): 10 MB of `benchmarks/generate.py` news,
+`document_features` 12.5 MB per CPU-second, `batch_features` 58.7 (4.7x); 10 MB of the shared
+lined news of issue 18 (web pages in many scripts: 1,103 of 5,253 texts not ASCII, 16 left to
+the per-document path), 6.9 against 40.9 (5.9x). With the per-document path for every text not
+ASCII beyond typographic quotes (the first version), lined news had gained 2.0x.
 """
 
 from __future__ import annotations
@@ -289,67 +289,94 @@ def _apostrophes(batch: _Batch) -> tuple[U8, I64, I64]:
     return data, starts - np.searchsorted(drop, starts), bodies - np.searchsorted(drop, bodies)
 
 
-@lru_cache(maxsize=1)
-def _byte_tables() -> tuple[U8, U8]:
-    """`_tables()` for single bytes: ASCII characters as there; bytes of longer characters
-    none of the flags and themselves (`_char_flags` fills them in)."""
-    flags, fold = _tables()
-    byte_flags = np.zeros(256, dtype=np.uint8)
-    byte_flags[:128] = flags[:128]
-    byte_fold = np.arange(256, dtype=np.uint8)
-    byte_fold[:128] = fold[:128]
-    return byte_flags, byte_fold
+@dataclass(frozen=True)
+class _Classes:
+    """What each byte of a batch is, as the character it belongs to: letter, number, upper and
+    lower case letter, exact-key blank; the casefolded bytes; where a character needs the
+    per-document path."""
+
+    letter: Mask
+    number: Mask
+    upper: Mask
+    lower: Mask
+    blank: Mask
+    folded: U8
+    slow: I64
+
+    @classmethod
+    def of(cls, data: U8) -> _Classes:
+        """ASCII by byte comparisons; each longer character decoded (only those: the
+        arithmetic of its two or three bytes), its `_tables()` flags copied to all its bytes,
+        and its casefold written over it when it has as many UTF-8 bytes (else, as past the
+        BMP, it is slow).
+
+        Why comparisons: on a slice of 430 kB one comparison took 7 microseconds, a 256-entry
+        table look-up 420 and a masked assignment 1,100 (numpy 2.4)."""
+        upper, lower = _within(data, 65, 90), _within(data, 97, 122)
+        number = _within(data, 48, 57)
+        letter = upper | lower
+        # ASCII punctuation, symbols and whitespace (a test compares them with `_tables()`)
+        blank = (
+            _within(data, 9, 13)
+            | _within(data, 32, 47)
+            | _within(data, 58, 64)
+            | _within(data, 91, 96)
+            | _within(data, 123, 126)
+        )
+        folded = data | (upper.view(np.uint8) << np.uint8(5))
+        lead = np.flatnonzero(data >= np.uint8(0xC0))
+        if not lead.size:
+            return cls(letter, number, upper, lower, blank, folded, lead)
+        flag_table, fold_table = _tables()
+        first = data[lead].astype(np.int64)
+        second = data[lead + 1].astype(np.int64) & 0x3F
+        third = data[np.minimum(lead + 2, data.size - 1)].astype(np.int64) & 0x3F
+        three = first >= 0xE0
+        point = np.where(
+            three, ((first & 0x0F) << 12) | (second << 6) | third, ((first & 0x1F) << 6) | second
+        )
+        char = flag_table[point]
+        fold = fold_table[point].astype(np.int64)
+        size = np.where(fold >= 0x800, 3, np.where(fold >= 0x80, 2, 1))
+        slow = ((char & _SLOW) != 0) | (first >= 0xF0) | (size != np.where(three, 3, 2))
+        for mask, bit in (
+            (letter, _LETTER),
+            (number, _NUMBER),
+            (upper, _UPPER),
+            (lower, _LOWER),
+            (blank, _BLANK),
+        ):
+            has = (char & bit) != 0
+            mask[lead] = has
+            mask[lead + 1] = has
+            mask[lead[three] + 2] = has[three]
+        changed = np.flatnonzero((fold != point) & ~slow)
+        if changed.size:
+            at, fold, wide = lead[changed], fold[changed], three[changed]
+            folded[at] = np.where(wide, 0xE0 | (fold >> 12), 0xC0 | (fold >> 6))
+            folded[at + 1] = np.where(wide, 0x80 | ((fold >> 6) & 0x3F), 0x80 | (fold & 0x3F))
+            folded[at[wide] + 2] = 0x80 | (fold[wide] & 0x3F)
+        return cls(letter, number, upper, lower, blank, folded, lead[slow])
 
 
-def _char_flags(data: U8) -> tuple[U8, U8]:
-    """Each byte's FLAGS (those of the character it belongs to) and the casefolded bytes.
-
-    ASCII bytes take a 256-entry table. A longer character is decoded (only those: the
-    arithmetic of its two or three bytes), its flags copied to all its bytes, and its casefold
-    written over it when it has as many UTF-8 bytes; when not (the Kelvin sign, for one), or the
-    character is past the BMP, it is `_SLOW`."""
-    byte_flags, byte_fold = _byte_tables()
-    flags, folded = byte_flags[data], byte_fold[data]
-    lead = np.flatnonzero(data >= np.uint8(0xC0))
-    if not lead.size:
-        return flags, folded
-    flag_table, fold_table = _tables()
-    first = data[lead].astype(np.int64)
-    second = data[lead + 1].astype(np.int64) & 0x3F
-    third = data[np.minimum(lead + 2, data.size - 1)].astype(np.int64) & 0x3F
-    three = first >= 0xE0
-    point = np.where(
-        three, ((first & 0x0F) << 12) | (second << 6) | third, ((first & 0x1F) << 6) | second
-    )
-    char = flag_table[point]
-    fold = fold_table[point].astype(np.int64)
-    size = np.where(fold >= 0x800, 3, np.where(fold >= 0x80, 2, 1))
-    char[(first >= 0xF0) | (size != np.where(three, 3, 2))] |= _SLOW
-    flags[lead] = char
-    flags[lead + 1] = char
-    flags[lead[three] + 2] = char[three]
-    changed = np.flatnonzero((fold != point) & ((char & _SLOW) == 0))
-    if changed.size:
-        at, fold, wide = lead[changed], fold[changed], three[changed]
-        folded[at] = np.where(wide, 0xE0 | (fold >> 12), 0xC0 | (fold >> 6))
-        folded[at + 1] = np.where(wide, 0x80 | ((fold >> 6) & 0x3F), 0x80 | (fold & 0x3F))
-        folded[at[wide] + 2] = 0x80 | (fold[wide] & 0x3F)
-    return flags, folded
+def _within(data: U8, low: int, high: int) -> Mask:
+    """Whether each byte is in `low..high`: one subtraction (wrapping) and one comparison."""
+    inside: Mask = (data - np.uint8(low)) <= np.uint8(high - low)
+    return inside
 
 
 def _columns(batch: _Batch, seed: int) -> tuple[FeatureColumns, Mask]:
-    """The features of every text of `batch` by character tables, and which texts must take
+    """The features of every text of `batch` by character classes, and which texts must take
     the per-document path instead (their features here are wrong)."""
     data, starts, bodies = _apostrophes(batch)
     n_docs = starts.size - 1
-    flags, folded = _char_flags(data)
+    classes = _Classes.of(data)
+    folded = classes.folded
     slow = np.zeros(n_docs, dtype=np.bool_)
-    slow[np.searchsorted(starts, np.flatnonzero(flags & _SLOW), side="right") - 1] = True
-    exact = _exact_keys(folded, (flags & _BLANK) != 0, starts, seed)
-    letter = (flags & _LETTER) != 0
-    number = (flags & _NUMBER) != 0
-    first, end = _word_bounds(data == ord("'"), letter, number, letter | number)
-    del letter, number
+    slow[np.searchsorted(starts, classes.slow, side="right") - 1] = True
+    exact = _exact_keys(folded, classes.blank, starts, seed)
+    letter, number = classes.letter, classes.number
+    first, end = _word_bounds(data == np.uint8(ord("'")), letter, number, letter | number)
     counts = np.diff(np.searchsorted(first, starts))
     word_doc = np.repeat(np.arange(n_docs), counts)
     lengths = end - first
@@ -360,7 +387,7 @@ def _columns(batch: _Batch, seed: int) -> tuple[FeatureColumns, Mask]:
     chars = lengths.copy()
     if (data >= np.uint8(0x80)).any():
         continuation = np.zeros(data.size + 1, dtype=np.int64)
-        np.cumsum((data & np.uint8(0xC0)) == np.uint8(0x80), out=continuation[1:])
+        np.cumsum(_within(data, 0x80, 0xBF), out=continuation[1:])
         chars -= continuation[end] - continuation[first]
     possessive = np.flatnonzero(
         (folded[end - 1] == ord("s")) & (folded[np.maximum(end - 2, 0)] == ord("'"))
@@ -369,21 +396,19 @@ def _columns(batch: _Batch, seed: int) -> tuple[FeatureColumns, Mask]:
     tokens = hashes.copy()
     tokens[possessive] = xxh3_64_many(folded, first[possessive], lengths[possessive] - 2, seed)
     chars[possessive] -= 2
-    content = np.flatnonzero(chars >= 2)
-    content = content[~_stopword_set(seed).contains(tokens[content])]
+    content = np.flatnonzero((chars >= 2) & ~_stopword_set(seed).contains(tokens))
     story, story_at = _unique64(tokens[content], word_doc[content], n_docs)
     # names (`dedupe.shingles.NAME`): a content word of the body starting with an upper case
     # letter after exactly one space, itself after a lower case letter, a number, a comma or a
-    # semicolon (the last byte of a longer character carries its flags); not a calendar word
+    # semicolon (the last byte of a longer character carries its classes); not a calendar word
     at = first[content]
     named = content[
-        ((flags[at] & _UPPER) != 0)
-        & (at - 2 >= bodies[word_doc[content]])
-        & (data[at - 1] == ord(" "))
+        classes.upper[at] & (at - 2 >= bodies[word_doc[content]]) & (data[at - 1] == ord(" "))
     ]
     before = first[named] - 2
     named = named[
-        ((flags[before] & (_LOWER | _NUMBER)) != 0)
+        classes.lower[before]
+        | number[before]
         | (data[before] == ord(","))
         | (data[before] == ord(";"))
     ]
@@ -397,10 +422,11 @@ def _exact_keys(folded: U8, blank: Mask, starts: I64, seed: int) -> U64:
     characters (punctuation, symbols, whitespace: all their bytes are blank) made one space;
     each text's bytes, stripped of spaces and U+001C..U+001F at both ends (a copy of a few
     kilobytes), hashed with one xxhash call."""
-    kept = folded.copy()
-    kept[blank] = ord(" ")
-    cut = np.flatnonzero(blank[1:] & blank[:-1]) + 1  # a blank after a blank (never the first)
-    data = np.delete(kept, cut).tobytes()
+    # blanks made spaces by arithmetic: a masked assignment cost 30 times as much
+    kept = folded ^ ((folded ^ np.uint8(32)) & (np.uint8(0) - blank.view(np.uint8)))
+    repeated = blank[1:] & blank[:-1]  # a blank after a blank (never the first)
+    cut = np.flatnonzero(repeated) + 1
+    data = kept[np.concatenate([[True], ~repeated])].tobytes()
     dropped = np.searchsorted(cut, starts)  # blanks dropped before each text
     begins, ends = starts[:-1] - dropped[:-1], starts[1:] - 1 - dropped[1:]  # before separators
     return np.fromiter(

@@ -201,3 +201,20 @@ def test_runner_workers_take_the_batch_path_only_when_switched_on(
         assert (a is None) == (b is None)
         if a is not None and b is not None:
             assert_same(b, a)
+
+
+def test_ascii_classes_are_the_tables() -> None:
+    """The byte comparisons that classify ASCII agree with the tables built from `regex` and
+    `str.casefold`, character by character."""
+    flags, fold = dedupe.batch_features._tables()
+    data = np.arange(128, dtype=np.uint8)
+    classes = dedupe.batch_features._Classes.of(data)
+    for mask, bit in (
+        (classes.letter, dedupe.batch_features._LETTER),
+        (classes.number, dedupe.batch_features._NUMBER),
+        (classes.upper, dedupe.batch_features._UPPER),
+        (classes.lower, dedupe.batch_features._LOWER),
+        (classes.blank, dedupe.batch_features._BLANK),
+    ):
+        assert mask.tolist() == ((flags[:128] & bit) != 0).tolist()
+    assert classes.folded.tolist() == fold[:128].tolist()
