@@ -396,22 +396,18 @@ def _columns(batch: _Batch, seed: int) -> tuple[FeatureColumns, Mask]:
     tokens = hashes.copy()
     tokens[possessive] = xxh3_64_many(folded, first[possessive], lengths[possessive] - 2, seed)
     chars[possessive] -= 2
-    content = np.flatnonzero((chars >= 2) & ~_stopword_set(seed).contains(tokens))
+    keep = (chars >= 2) & ~_stopword_set(seed).contains(tokens)
+    content = np.flatnonzero(keep)
     story, story_at = _unique64(tokens[content], word_doc[content], n_docs)
     # names (`dedupe.shingles.NAME`): a content word of the body starting with an upper case
     # letter after exactly one space, itself after a lower case letter, a number, a comma or a
-    # semicolon (the last byte of a longer character carries its classes); not a calendar word
-    at = first[content]
-    named = content[
-        classes.upper[at] & (at - 2 >= bodies[word_doc[content]]) & (data[at - 1] == ord(" "))
-    ]
-    before = first[named] - 2
-    named = named[
-        classes.lower[before]
-        | number[before]
-        | (data[before] == ord(","))
-        | (data[before] == ord(";"))
-    ]
+    # semicolon (the last byte of a longer character carries its classes); not a calendar word.
+    # Found among the bytes first (comparisons of shifted masks), then matched to their words.
+    space = data[1:-1] == np.uint8(ord(" "))
+    after = classes.lower[:-2] | number[:-2] | (data[:-2] == ord(",")) | (data[:-2] == ord(";"))
+    start = np.flatnonzero(classes.upper[2:] & space & after) + 2
+    word = np.searchsorted(first, start)  # each such byte starts a word: the space before it
+    named = word[(start - 2 >= bodies[word_doc[word]]) & keep[word]]
     named = named[~_calendar_set(seed).contains(hashes[named])]
     names, names_at = _unique64(tokens[named], word_doc[named], n_docs)
     return FeatureColumns(exact, near, near_at, story, story_at, names, names_at), slow
@@ -476,8 +472,7 @@ def _near(hashes: U64, word_doc: I64, counts: I64) -> tuple[U32, I64]:
     windows = combine_windows(hashes, SHINGLE_SIZE)
     if hashes.size < SHINGLE_SIZE:  # fewer words in the batch than a window: none is whole
         windows = windows[:0]
-    last = np.arange(windows.size) + SHINGLE_SIZE - 1
-    whole = word_doc[: windows.size] == word_doc[last]
+    whole = word_doc[: windows.size] == word_doc[SHINGLE_SIZE - 1 :][: windows.size]
     values, owners = [windows[whole]], [word_doc[: windows.size][whole]]
     first = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(counts, out=first[1:])

@@ -41,11 +41,13 @@ _MIX2 = 0x94D049BB133111EB
 
 def splitmix64(x: U64) -> U64:
     """splitmix64 finaliser, element-wise (uint64 arithmetic wraps, as intended)."""
-    z = x + np.uint64(_GOLDEN)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(_MIX1)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(_MIX2)
-    result: U64 = z ^ (z >> np.uint64(31))
-    return result
+    z = x + np.uint64(_GOLDEN)  # a new array; the rest in place (fewer temporaries)
+    z ^= z >> np.uint64(30)
+    z *= np.uint64(_MIX1)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(_MIX2)
+    z ^= z >> np.uint64(31)
+    return z
 
 
 def splitmix64_int(x: int) -> int:
