@@ -7,9 +7,9 @@ once per slice of a few hundred kilobytes (`CHUNK_CHARS`), over all its bytes in
 
 * every character is classified by tables of the Basic Multilingual Plane built once from the
   `regex` module's own classes and `str.casefold` (`_tables`): letter, number, upper and lower
-  case, blank for the exact key, and its casefold. ASCII bytes take a 256-entry table; the few
-  longer characters are decoded in numpy and their flags copied to all their bytes, so words,
-  blanks and names are runs and tests on bytes (`_char_flags`);
+  case, blank for the exact key, and its casefold. ASCII bytes are classified by byte
+  comparisons; the few longer characters are decoded in numpy and their classes copied to all
+  their bytes, so words, blanks and names are runs and tests on bytes (`_Classes`);
 * words are the matches of `WORD` (`[\\p{L}\\p{N}]+(?:['’]\\p{L}+)*`), found with shifts of those
   masks (`_word_bounds`), hashed with XXH3 in numpy (`dedupe.hashing.xxh3_64_many`) straight
   from the casefolded bytes; shingles are `dedupe.hashing.combine_windows` over the whole slice,
@@ -25,15 +25,18 @@ these tables do not cover: one past the BMP (emoji, for one), a lone surrogate, 
 casefold changes its UTF-8 length ("ß" to "ss", the Kelvin sign to "k"). Why: words are hashed
 from the batch's bytes in place, and such a character would move them; a vectorised test (the
 `_SLOW` flag) selects those texts. Why not polars' string kernels: its lowercasing is Rust's
-(final sigma, no casefold) and its regex has no look-behind and another Unicode version, so the
-values would differ from `document_features` on exactly the texts that matter least to test.
+(final sigma, no casefold) and its regex has no look-behind and another Unicode version, so its
+values would differ from `document_features` past ASCII.
 
-Measured with `benchmarks/bench_features.py` (CPU seconds, best of 3, a shared and busy 2-core
-machine, the same values checked first): 10 MB of `benchmarks/generate.py` news,
-`document_features` 12.5 MB per CPU-second, `batch_features` 58.7 (4.7x); 10 MB of the shared
-lined news of issue 18 (web pages in many scripts: 1,103 of 5,253 texts not ASCII, 16 left to
-the per-document path), 6.9 against 40.9 (5.9x). With the per-document path for every text not
-ASCII beyond typographic quotes (the first version), lined news had gained 2.0x.
+Measured with `benchmarks/bench_features.py` (CPU seconds, best of 3, two runs, a shared and
+busy 2-core machine, the same values checked first): 10 MB of `benchmarks/generate.py` news,
+`document_features` 14.2 MB per CPU-second, `batch_features` 70.3 (4.9-5.0x); 10 MB of the
+shared lined news of issue 18 (web pages in many scripts: 1,103 of 5,253 texts not ASCII, 16
+left to the per-document path), 8.1-8.5 against 44.9-51.8 (5.6-6.1x). With the per-document path
+for every text not ASCII beyond typographic quotes (the first version), lined news gained 2.0x.
+What is left is numpy's cost per call and per element, spread over the steps: hashing the words
+about a fifth, the shingles and the story words' sort about a seventh each, the exact key a
+tenth, building the per-document list a twentieth; going further needs a compiled kernel.
 """
 
 from __future__ import annotations
@@ -119,9 +122,6 @@ def batch_features(
 ) -> list[DocumentFeatures]:
     """`text_features` of every document, each equal to `dedupe.core.document_features` of a
     document with that body (`texts[i]`) and title (`titles[i]`, "" for none).
-
-    The arrays are views into one array per slice of `CHUNK_CHARS` (whoever keeps them copies
-    them: `FeatureSpill` does, and so does pickling them to another process).
 
     >>> got = batch_features(["Rain fell. Mayor Ana Lind's office shut."], ["Storm"], 1)
     >>> want = text_features("Storm\\nRain fell. Mayor Ana Lind's office shut.",
@@ -226,8 +226,10 @@ class _Batch:
 
 # Bits of `_tables()`'s FLAGS, each a property of one character in the `regex` module's
 # Unicode (the module `dedupe.shingles` matches words, names and punctuation with).
-_LETTER, _NUMBER, _UPPER, _LOWER, _BLANK, _APOS, _SLOW = (1 << i for i in range(7))
-_STRIPPED = b" \x1c\x1d\x1e\x1f"  # what `str.strip` removes after `normalise` (a test checks)
+_LETTER, _NUMBER, _UPPER, _LOWER, _BLANK, _SLOW = (1 << i for i in range(6))
+# What `str.strip` still removes once `normalise` has blanked punctuation and whitespace: the
+# space, and the separators U+001C..U+001F, which are not `\s` (a test checks)
+_STRIPPED = b" \x1c\x1d\x1e\x1f"
 
 
 @lru_cache(maxsize=1)
@@ -235,12 +237,12 @@ def _tables() -> tuple[U8, npt.NDArray[np.uint16]]:
     """FLAGS and FOLD for every character of the Basic Multilingual Plane (built once, about
     30 ms): FLAGS says whether it is a letter (`\\p{L}`), number (`\\p{N}`), upper or lower case
     letter (`\\p{Lu}`, `\\p{Ll}`: names), an exact-key blank (its casefold is punctuation, a
-    symbol or whitespace: `normalise`), an apostrophe (' or ’), or needs the per-document path
-    (its casefold is several characters, as "ß", or it is a surrogate). FOLD is its casefold,
-    with ’ made ' (as `dedupe.shingles._folded` does).
+    symbol or whitespace: `normalise`), or needs the per-document path (its casefold is
+    several characters, as "ß", or it is a surrogate). FOLD is its casefold, with ’ made ' (as
+    `dedupe.shingles._folded` does).
 
     Why tables: the per-document path matches words with `regex`/`re` and folds with
-    `str.casefold`; one gather per character gives the same answers for a whole batch.
+    `str.casefold`; one look-up per character past ASCII gives the same answers for a batch.
     """
     size = 0x10000
     chars = [chr(c) for c in range(size)]
@@ -263,7 +265,6 @@ def _tables() -> tuple[U8, npt.NDArray[np.uint16]]:
     flags[blank[fold] & single] |= _BLANK
     flags[~single] |= _SLOW
     flags[0xD800:0xE000] |= _SLOW
-    flags[[ord("'"), ord("’")]] |= _APOS
     fold[ord("’")] = ord("'")
     return flags, fold
 

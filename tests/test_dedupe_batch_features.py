@@ -218,3 +218,14 @@ def test_ascii_classes_are_the_tables() -> None:
     ):
         assert mask.tolist() == ((flags[:128] & bit) != 0).tolist()
     assert classes.folded.tolist() == fold[:128].tolist()
+
+
+def test_what_strip_removes_after_normalise_is_stripped() -> None:
+    """Every character `str.strip` removes that `normalise` does not blank is in `_STRIPPED`."""
+    flags, _ = dedupe.batch_features._tables()
+    left = [
+        chr(c)
+        for c in range(0x10000)
+        if chr(c).isspace() and not flags[c] & dedupe.batch_features._BLANK
+    ]
+    assert "".join(left).encode() == dedupe.batch_features._STRIPPED.strip(b" ")
