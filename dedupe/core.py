@@ -59,7 +59,7 @@ Stats = dict[str, int]
 
 # Documents missing features from which `features_of` computes them as one batch: measured on
 # generated news, one to two articles cost less one by one (a batch has about 0.3 ms of fixed
-# cost), four took 0.4 ms as a batch and 0.7 ms one by one, 64 took 2.5 ms and 11 ms.
+# cost), four took 0.4 ms as a batch and 0.6 ms one by one, 64 took 2.0 ms and 9.9 ms.
 BATCH_LEAST = 4
 # Documents `find_duplicates` reads at a time to compute the features missing among them.
 FEATURE_WINDOW = 1024
