@@ -43,6 +43,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
+from dedupe.arrays import unique
 from dedupe.core import SHINGLE_SIZE, DedupeConfig, DedupeResult, Duplicate, _text
 from dedupe.errors import DedupeError
 from dedupe.lsh import optimal_params
@@ -250,7 +251,7 @@ class DedupeIndex:
     def _features(self, doc: HasText) -> _Features:
         text = _text(doc)
         seed = self.config.seed
-        shingles = np.unique(shingle_hashes(text, SHINGLE_SIZE, seed))
+        shingles = unique(shingle_hashes(text, SHINGLE_SIZE, seed))
         signature = minhash(shingles, self.config.num_perm, seed) if shingles.size else None
         return _Features(exact_key(text, seed), signature)
 

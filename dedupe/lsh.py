@@ -36,6 +36,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.arrays import unique
 from dedupe.hashing import COMBINE, splitmix64
 from dedupe.parallel import fork_map
 
@@ -265,7 +266,7 @@ def top_k_per_item(pairs: Pairs, scores: I64, k: int) -> Pairs:
     if levels * n * n >= 2**62 or int(scores.min()) < 0 or not _sorted_pairs(pairs, n):
         return _top_k_lexsort(pairs, scores, k)
     codes = _codes(pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64), n)
-    kept = np.unique(_top_k_of_range(codes, scores.astype(np.int64), n, k, 0, n))
+    kept = unique(_top_k_of_range(codes, scores.astype(np.int64), n, k, 0, n))
     result: Pairs = np.stack([kept // n, kept % n], axis=1).astype(pairs.dtype, copy=False)
     return result
 
@@ -295,7 +296,7 @@ def _top_k_lexsort(pairs: Pairs, scores: I64, k: int) -> Pairs:
     starts = np.flatnonzero(np.r_[True, item_sorted[1:] != item_sorted[:-1]])
     group_start = np.repeat(starts, np.diff(np.r_[starts, item_sorted.size]))
     rank = np.arange(item_sorted.size) - group_start
-    kept = np.unique(edge[order[rank < k]])
+    kept = unique(edge[order[rank < k]])
     result: Pairs = pairs[kept]
     return result
 
@@ -438,7 +439,7 @@ def top_k_of_buckets(
 
     parts = fork_map(ranked, len(ranges), jobs)
     collisions = sum(found for _, found in parts)
-    kept = np.unique(np.concatenate([codes for codes, _ in parts]))
+    kept = unique(np.concatenate([codes for codes, _ in parts]))
     pairs: Pairs = np.stack([kept // n, kept % n], axis=1)
     return TopCollisions(pairs, collisions, buckets.oversized, len(ranges))
 

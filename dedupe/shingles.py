@@ -26,6 +26,7 @@ import numpy.typing as npt
 import regex
 import xxhash
 
+from dedupe.arrays import unique
 from dedupe.hashing import combine_windows, hash64
 
 U64 = npt.NDArray[np.uint64]
@@ -269,7 +270,7 @@ def hash_tokens(tokens: Iterable[str], seed: int) -> U64:
 @lru_cache(maxsize=16)
 def _stopword_hashes(seed: int) -> U64:
     """Sorted `hash64` of every stopword: stopwords are dropped by hash, without a str per word."""
-    return np.unique(hash_tokens(sorted(STOPWORDS), seed))
+    return unique(hash_tokens(sorted(STOPWORDS), seed))
 
 
 def document_hashes(text: str, k: int, seed: int) -> tuple[U64, U64]:

@@ -69,9 +69,14 @@ def outcome(result: RunResult) -> tuple[object, ...]:
 
 def test_two_jobs_give_the_same_result_as_one(monkeypatch: pytest.MonkeyPatch) -> None:
     one = run_documents(corpus(), RunConfig(jobs=1))
-    calls = []
-    real = core.document_features
-    monkeypatch.setattr(core, "document_features", lambda d, s: calls.append(d.id) or real(d, s))
+    calls: list[str] = []
+    real = core.features_of
+
+    def counted(docs: list[Document], seed: int) -> list[core.DocumentFeatures]:
+        calls.extend(doc.id for doc in docs)
+        return real(docs, seed)
+
+    monkeypatch.setattr(core, "features_of", counted)
     two = run_documents(corpus(), RunConfig(jobs=2))
     assert outcome(one) == outcome(two)
     # here only the articles the footer was removed from: the workers computed the rest

@@ -173,7 +173,7 @@ def test_the_costly_rules_have_prefilters() -> None:
 
 @pytest.mark.parametrize("rule", FILTERED, ids=lambda rule: rule.name)
 def test_prefilter_never_hides_a_line_the_rule_removes(rule: LineRule) -> None:
-    fired = _fired(rule)
+    fired = [line for line in _fired(rule) if _encodes(line)]
     if rule.name != "boilerplate.page_frame":  # decided by position, never by the line
         assert fired, f"no example line of {rule.name} to check its prefilter on"
     passed = _passes(rule, fired)
