@@ -54,7 +54,7 @@ from dedupe.eval_pairs import sweep as sweep_story_thresholds
 from dedupe.index import DedupeIndex, remove_index, update_index
 from winnow_corpus.config import load_config
 from winnow_corpus.errors import ERRORS, WinnowError
-from winnow_corpus.evaluation import datasets_under, detect_task, evaluate
+from winnow_corpus.evaluation import EvalTable, datasets_under, detect_task, evaluate
 from winnow_corpus.io import check_output_dir, resolve_inputs
 from winnow_corpus.report_html import write_report
 from winnow_corpus.runner import RunConfig, RunResult, build_report, run, write_run
@@ -801,10 +801,12 @@ def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool
         columns = [k for k in table.rows[0] if k != "system"]
         grid.add_column("system")
         for column in columns:
-            grid.add_column(column, justify="right")
+            grid.add_column(column.replace("_", " "), justify="right")  # spaces wrap
         for row in table.rows:
             grid.add_row(row["system"], *(_cell(row.get(c)) for c in columns))
         out_console.print(grid)
+        if table.by_language:
+            out_console.print(_language_grid(table))
         for note in table.notes:
             out_console.print(Text(note, style="dim"))
     for name, rows in sweeps.items():
@@ -814,6 +816,18 @@ def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool
         for row in rows:
             grid.add_row(*(_cell(row[c]) for c in ("story_threshold", "precision", "recall", "f1")))
         out_console.print(grid)
+
+
+def _language_grid(table: EvalTable) -> Table:
+    """A snippet set's F1 per language, each system beside the others."""
+    grid = Table(title=f"{table.dataset}: snippet F1 by language", title_justify="left")
+    systems = [row["system"] for row in table.rows]
+    for column in ("language", "cases", *systems):
+        grid.add_column(column, justify="left" if column == "language" else "right")
+    for group in table.by_language:
+        scores = {row["system"]: row["f1"] for row in group["rows"]}
+        grid.add_row(group["language"], str(group["cases"]), *(_cell(scores[s]) for s in systems))
+    return grid
 
 
 def _cell(value: Any) -> str:

@@ -134,12 +134,26 @@ SITE_NOTICE = re.compile(
 # Newsletter and alert sign-up prompts: an object (newsletter, inbox, alerts) and a sign-up verb
 # in one short line, or the form's own messages.
 NEWSLETTER_OBJECT = re.compile(
-    r"\b(?:newsletters?|(?:your|my) inbox|e-?mail (?:alerts|updates)|(?:news|breaking) alerts)\b",
+    r"\b(?:newsletters?|(?:your|my) inbox|e-?mail (?:alerts|updates)|(?:news|breaking) alerts"
+    # German, French, Spanish
+    r"|(?:ihr(?:en)?|dein(?:en)?) (?:postfach|posteingang)|infolettres?|lettres? d['’]information"
+    r"|votre boîte (?:mail|e-?mail|de réception)|boletín|boletines|bandeja de entrada)\b",
     re.IGNORECASE,
 )
 NEWSLETTER_VERB = re.compile(
-    r"\b(?:sign(?:ing)? up|subscrib(?:e|ed|ing)|unsubscribe|delivered)\b"
-    r"|^(?:get|receive|join|enter|let)\b",  # a prompt speaks to the reader
+    r"\b(?:sign(?:ing)? up|subscrib(?:e|ed|ing)|unsubscribe|delivered"
+    r"|abbestellen|abmelden|désabonner|se désinscrire|darse de baja)\b"
+    # German, French and Spanish verbs count only where a prompt puts them: first, as the
+    # reader is spoken to, or last, as a button ("Newsletter abonnieren"); a sentence that
+    # says readers subscribe to something has them in its middle
+    r"|^(?:jetzt |kostenlos |gratis )?(?:abonnieren sie|abonniere|melden sie sich|melde dich"
+    r"|bestellen sie|tragen sie sich|registrieren sie sich|inscrivez-vous|abonnez-vous"
+    r"|inscris-toi|abonne-toi|suscríbete|suscríbase|regístrate|apúntate"
+    r"|newsletter (?:abonnieren|bestellen|anmelden))\b"
+    r"|\b(?:abonnieren|anmelden|bestellen|eintragen|s['’]inscrire|s['’]abonner|suscribirse"
+    r"|suscribir)[ .!:]*$"
+    r"|^(?:get|receive|join|enter|let|erhalten sie|erhalte|hol dir|holen sie sich|recevez"
+    r"|recevoir|recibe|reciba|recibir)\b",  # a prompt speaks to the reader
     re.IGNORECASE,
 )
 NEWSLETTER_FORM = re.compile(
@@ -312,7 +326,10 @@ def site_notice(line: str) -> bool:
 
 # A sign-up form's messages all hold "subscri" or "signing up", and every NEWSLETTER_OBJECT one
 # of the other four.
-NEWSLETTER_WORDS = ("subscri", "signing up", "newsletter", "inbox", "alerts", "updates")
+NEWSLETTER_WORDS = (
+    "subscri", "signing up", "newsletter", "inbox", "alerts", "updates",
+    "postfach", "posteingang", "infolettre", "lettre", "boîte", "bolet", "bandeja",
+)  # fmt: skip
 
 
 @RULES.line_rule(
@@ -347,6 +364,337 @@ def author_bio(line: str) -> bool:
     False
     """
     return len(line.split()) <= AUTHOR_BIO_MAX_WORDS and AUTHOR_BIO.match(line) is not None
+
+
+# --- furniture in English, German, French and Spanish (issue 19) -------------------------------
+# Each rule below is one pattern and a length bound, checked as the same expression by the
+# columnar engine (`expr`): whole short lines for buttons and headings, a phrase inside a short
+# line for notices and prompts, so a body sentence that merely mentions sharing, subscribing or
+# comments stays (its test holds such near misses). Spaces in the patterns are literal: Python's
+# and Rust's `\s` differ on control characters.
+FURNITURE_MAX_CHARS = 120  # a button, a heading, a label with its value
+NOTICE_MAX_CHARS = 300  # a notice or prompt is a sentence or two; longer text is an article
+END = r"[ .:!?…]*$"  # trailing punctuation of a button or heading
+OPENS_NEW_WINDOW = (
+    r"\((?:opens in (?:a )?new (?:window|tab)|wird in (?:einem )?neue[mn] (?:fenster|tab) geöffnet"
+    r"|s?['’]?ouvre dans une nouvelle (?:fenêtre|page|onglet)"
+    r"|se abre en una (?:ventana|pestaña) nueva)\)"
+)
+SHARE_WIDGET = re.compile(
+    r"^(?:"
+    # "Like this:", "Like Loading...", and the same in German, French and Spanish
+    r"(?:like|gefällt mir|j['’]aime|me gusta)(?: (?:this|dies|ça|ceci|esto))?"
+    r"(?: (?:loading|wird geladen|chargement|cargando)(?: ?(?:\.\.\.|…))?)?"
+    r"|be the first to like this|sei (?:der|die) erste,? (?:dem|der) (?:dies|das) gefällt"
+    r"|soyez (?:le|la) premier à aimer (?:ceci|cet article)|sé el primero en indicar que te gusta"
+    # "Share this:", "Teilen mit:", "Partager :", "Compartir esto:", "Teile diesen Beitrag"
+    r"|(?:share|teilen|teile|partager|partagez|compartir|compártelo|comparte)"
+    r"(?: (?:this|mit|dies|diesen (?:beitrag|artikel)|den (?:beitrag|artikel)|ceci|cet article"
+    r"|esto|este artículo|esta noticia|via|über|per|sur|en|por|auf|on) ?[\w.-]{0,20})?"
+    r"|(?:auf|bei) (?:facebook|twitter|x|linkedin|whatsapp|xing|pinterest|telegram) teilen"
+    r"|twittern|tweeten|pinnen|drucken|imprimer|imprimir|e-mail senden|per e-mail (?:senden|teilen)"
+    r")" + END + "|"
+    # "Click to share on Facebook (Opens in new window)", "Klicken, um ... (Wird in neuem
+    # Fenster geöffnet)": any short link that says it opens a new window
+    r"^.{1,80}" + OPENS_NEW_WINDOW + "$",
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.share_widget",
+    reason="share/like widget",
+    prefilter=lambda text: text.str.len_chars() <= FURNITURE_MAX_CHARS,
+    expr=lambda text: (
+        (text.str.len_chars() <= FURNITURE_MAX_CHARS)
+        & text.str.contains("(?i)" + SHARE_WIDGET.pattern)
+    ),
+)
+def share_widget(line: str) -> bool:
+    """Share and like buttons of a page, in English, German, French and Spanish.
+
+    >>> share_widget("Click to share on Facebook (Opens in new window)")
+    True
+    >>> share_widget("Like Loading...")
+    True
+    >>> share_widget("Teilen mit:")
+    True
+    >>> share_widget("Share prices fell sharply on Monday.")
+    False
+    """
+    return len(line) <= FURNITURE_MAX_CHARS and SHARE_WIDGET.search(line) is not None
+
+
+RELATED_HEADING = re.compile(
+    r"^(?:"
+    # English
+    r"(?:related|similar|recent|popular|latest|more) (?:posts|articles|stories|reads)"
+    r"|(?:see|read) also|also read|you (?:may|might) (?:also )?be interested in"
+    r"|about the author|über (?:den|die) autor(?:in)?|à propos de l['’]auteur|sobre el autor"
+    # German
+    r"|(?:das|dies) könnte (?:sie|dich|euch) (?:auch|ebenfalls) interessieren"
+    r"|(?:auch|ebenfalls) interessant|(?:mehr|weiteres|weitere artikel) zum thema(?: ?: .{1,40})?"
+    r"|(?:ähnliche|verwandte|weitere|empfohlene|neueste) (?:beiträge|artikel|themen|nachrichten"
+    r"|meldungen|inhalte)|(?:auch|ebenfalls) lesen|lesen sie (?:auch|dazu|mehr)(?: ?: .{1,60})?"
+    r"|lies auch|weiterlesen|mehr lesen"
+    r"|(?:die )?meist(?:-| )?(?:gelesen|kommentiert|diskutiert|geteilt)(?:e|en)?"
+    r"(?: (?:artikel|beiträge|nachrichten))?"
+    # French
+    r"|(?:à|a) lire (?:aussi|également)|lire (?:aussi|également|la suite)|voir aussi"
+    r"|(?:vous|tu) (?:aimerez|aimeriez|pourriez aimer|aimeras) (?:aussi|également)(?: .{1,30})?"
+    r"|sur le même (?:sujet|thème)|dans la même rubrique"
+    r"|articles? (?:similaires|liés|connexes|recommandés)|les (?:articles )?plus (?:lus|populaires"
+    r"|partagés|commentés)"
+    # Spanish
+    r"|(?:también )?(?:le|te|les) (?:puede|podría|pueden) interesar|(?:lee|lea) también"
+    r"|(?:seguir|sigue|siga) leyendo|te recomendamos|(?:noticias|artículos|notas|contenidos?)"
+    r" relacionad[oa]s|(?:las|los|lo) más (?:vist[oa]s?|leíd[oa]s?|populares|compartid[oa]s?)"
+    r")" + END,
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.related_heading",
+    reason="related-content heading",
+    prefilter=lambda text: text.str.len_chars() <= FURNITURE_MAX_CHARS,
+    expr=lambda text: (
+        (text.str.len_chars() <= FURNITURE_MAX_CHARS)
+        & text.str.contains("(?i)" + RELATED_HEADING.pattern)
+    ),
+)
+def related_heading(line: str) -> bool:
+    """Headings of related-content and most-read lists, in English, German, French and Spanish.
+
+    >>> related_heading("Das könnte Sie auch interessieren")
+    True
+    >>> related_heading("À lire aussi :")
+    True
+    >>> related_heading("Related stories are rarely read, the study found.")
+    False
+    """
+    return len(line) <= FURNITURE_MAX_CHARS and RELATED_HEADING.search(line) is not None
+
+
+COMMENT_FORM = re.compile(
+    # buttons and headings of the form, whole lines
+    r"^(?:(?:write|post|add|leave|submit) (?:a|your) (?:comment|reply)|reply|antworten|répondre"
+    r"|responder|(?:einen |ihren |deinen )?kommentar (?:verfassen|schreiben|abgeben|hinterlassen"
+    r"|absenden)|schreib(?:e|en sie)? (?:einen|ihren|deinen) kommentar"
+    r"|(?:laisser|écrire|ajouter|poster) un commentaire|laissez un commentaire"
+    r"|(?:deja|dejar|escribe|escribir|añadir|agregar) (?:un|tu) comentario"
+    r"|(?:comments?|kommentare?|commentaires?|comentarios?)(?: \(\d+\))?"
+    r"|comment by .{1,40}|kommentar von .{1,40}|commentaire de .{1,40}|comentario de .{1,40}"
+    # the form's labels: "Your name *", "E-Mail (wird nicht veröffentlicht)"
+    r"|(?:your |ihr |dein |votre |tu )?(?:name|e-?mail(?: address| adresse)?|website|webseite"
+    r"|homepage|comment|kommentar|nom|adresse e-?mail|site web|commentaire|nombre|correo"
+    r"(?: electrónico)?|sitio web|comentario) ?(?:\*|\((?:required|erforderlich|pflicht\w*"
+    r"|obligatoire|requis|obligatorio|optional|facultatif|wird .{1,60}|will not be .{1,40}"
+    r"|ne sera pas .{1,40}|no (?:será|se) .{1,40})\))(?: ?\*)? ?:?"
+    r")" + END + "|"
+    # notices of the form and of moderation, inside a short line
+    r"\b(?:allowed html tags|you may use these html tags|erlaubte html-tags"
+    r"|comments? (?:are|is|will be) (?:moderated|reviewed|closed|disabled)"
+    r"|kommentare (?:werden|sind) .{0,40}(?:moderiert|geprüft|freigeschaltet|geschlossen"
+    r"|deaktiviert)|kommentarfunktion (?:ist|wurde) .{0,20}(?:geschlossen|deaktiviert)"
+    r"|commentaires (?:sont|seront) (?:modérés|soumis à (?:une )?modération|fermés)"
+    r"|comentarios (?:son|están|serán) (?:moderados|cerrados|revisados)"
+    r"|(?:log ?in|sign ?in|register) to (?:comment|post a comment|leave a comment|reply)"
+    r"|um (?:einen )?kommentar(?:e)? (?:zu )?(?:schreiben|verfassen|abzugeben)"
+    r"|(?:connectez-vous|connecte-toi|inscrivez-vous) pour (?:commenter|réagir)"
+    r"|(?:inicia|inicie) sesión para comentar)\b",
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.comment_form",
+    reason="comment form/moderation notice",
+    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
+    expr=lambda text: (
+        (text.str.len_chars() <= NOTICE_MAX_CHARS)
+        & text.str.contains("(?i)" + COMMENT_FORM.pattern)
+    ),
+)
+def comment_form(line: str) -> bool:
+    """A comment form's buttons, labels and moderation notices, in four languages.
+
+    >>> comment_form("Your name *")
+    True
+    >>> comment_form("Comments are moderated and may take a day to appear.")
+    True
+    >>> comment_form("Kommentar verfassen")
+    True
+    >>> comment_form("The minister declined to comment on the report.")
+    False
+    """
+    return len(line) <= NOTICE_MAX_CHARS and COMMENT_FORM.search(line) is not None
+
+
+PLATFORMS = (
+    r"(?:blogger|wordpress(?:\.com|\.org)?|ghost|tumblr|squarespace|wix(?:\.com)?|jekyll|hugo"
+    r"|drupal|joomla!?|typo3|substack|medium|weebly|jimdo)"
+)
+PLATFORM_CREDIT = re.compile(
+    r"\b(?:(?:proudly )?powered by|theme by|bereitgestellt von|betrieben (?:mit|von)"
+    r"|erstellt mit|fourni par|propulsé par|(?:con )?la tecnología de|funciona con"
+    r"|creado con|hosted (?:by|on)|built with) " + PLATFORMS + r"\b"
+    r"|\b(?:blog|website|site) (?:at|bei|sur|en) wordpress\.com\b"
+    # Blogger's and WordPress's own widget and meta lines
+    r"|^(?:view my complete profile|mein profil vollständig anzeigen|afficher (?:mon|le) profil"
+    r" complet|ver (?:todo )?mi perfil(?: completo)?|this entry was posted (?:in|on) .{1,150}"
+    r"|dieser (?:eintrag|beitrag) wurde .{0,60}veröffentlicht(?: in .{1,150})?"
+    r"|cette entrée a été publiée .{1,150}|esta entrada (?:fue publicada|se publicó) .{1,150}"
+    r"|bookmark the permalink|lesezeichen (?:für den|auf den|setzen auf den) permalink"
+    r"|simple theme|(?:\w+ )?theme\. powered by .{1,40})" + END,
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.platform_credit",
+    reason="blog platform credit",
+    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
+    expr=lambda text: (
+        (text.str.len_chars() <= NOTICE_MAX_CHARS)
+        & text.str.contains("(?i)" + PLATFORM_CREDIT.pattern)
+    ),
+)
+def platform_credit(line: str) -> bool:
+    """A blog platform's credit and meta lines (`Powered by Blogger`, `View my complete profile`).
+
+    >>> platform_credit("Simple theme. Powered by Blogger.")
+    True
+    >>> platform_credit("Bereitgestellt von Blogger")
+    True
+    >>> platform_credit("The plant is powered by wind and the sun.")
+    False
+    """
+    return len(line) <= NOTICE_MAX_CHARS and PLATFORM_CREDIT.search(line) is not None
+
+
+PAYWALL = re.compile(
+    r"\b(?:"
+    # English
+    r"to (?:view|read|continue reading|access) (?:the full|this|the rest of (?:the|this))"
+    r" (?:story|article|content|post)\b.{0,60}\b(?:subscribe|subscription|subscriber|log ?in"
+    r"|sign ?in)|subscribe (?:now )?to (?:continue reading|read (?:the full|more|on))"
+    r"|(?:available|reserved|exclusive) (?:only )?(?:to|for) (?:paying |premium |our |digital )?"
+    r"subscribers|already (?:a subscriber|subscribed|have an account)\?"
+    r"|(?:download|get) (?:the|our) (?:free )?(?:[\w-]+ ){0,3}apps? (?:for|on|in) (?:ios|android"
+    r"|iphone|the app store|google play)|cancel (?:at )?any ?time"
+    # German
+    r"|(?:bereits|schon) (?:abonnent(?:in)?|abonniert|registriert|kunde)\?"
+    r"|(?:nur|exklusiv) für (?:abonnenten|abonnentinnen|abonnierende|abonnent\*innen)"
+    r"|jetzt (?:abonnieren|abo (?:abschließen|sichern)|weiterlesen|gratis testen|testen)"
+    r"|(?:weiterlesen|lesen sie weiter) mit (?:[\w+-]+ ){0,3}(?:plus|abo|digital)"
+    r"|(?:laden sie|lade) (?:sich |dir )?(?:die|unsere) (?:kostenlose )?(?:[\w-]+ ){0,3}app"
+    r"|jederzeit kündbar|ausgabe kaufen"
+    # French
+    r"|(?:déjà abonné|vous êtes (?:déjà )?abonnée?) ?\?|réservée? aux abonnés"
+    r"|(?:abonnez-vous|je m['’]abonne) (?:pour|à partir|dès|et)"
+    r"|(?:téléchargez|télécharger) (?:l['’]|notre )appli(?:cation)?"
+    r"|sans engagement|résiliable à tout moment"
+    # Spanish
+    r"|ya (?:eres|es) (?:suscriptor|suscriptora|socio|socia|miembro)\?"
+    r"|(?:exclusivo |solo |sólo )?para suscriptores|suscríbete (?:para|y|desde|ahora)"
+    r"|(?:descarga|descargue|baja) (?:la|nuestra) (?:app|aplicación)|cancela cuando quieras"
+    r")",
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.paywall",
+    reason="paywall/app prompt",
+    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
+    expr=lambda text: (
+        (text.str.len_chars() <= NOTICE_MAX_CHARS) & text.str.contains("(?i)" + PAYWALL.pattern)
+    ),
+)
+def paywall(line: str) -> bool:
+    """Paywall and app prompts (`To view the full story, please subscribe`, `Jetzt abonnieren`).
+
+    >>> paywall("To view the full story, please subscribe to the Harbour Times.")
+    True
+    >>> paywall("Déjà abonné ? Connectez-vous")
+    True
+    >>> paywall("Readers can subscribe to the paper for a year, the publisher said.")
+    False
+    """
+    return len(line) <= NOTICE_MAX_CHARS and PAYWALL.search(line) is not None
+
+
+AD_DISCLOSURE = re.compile(
+    # a label of its own line: "Anzeige", "Publicité", "Sponsored by ..."
+    r"^(?:anzeige|werbung|publicité|publicidad|pub|advertiser disclosure|paid (?:post|partnership"
+    r"|content|promotion)|bezahlte partnerschaft|gesponsert(?:er (?:beitrag|inhalt))?"
+    r"|(?:contenu|article) sponsorisé|contenido patrocinado|(?:sponsored|gesponsert|sponsorisé"
+    r"|patrocinado) (?:by|von|par|por) .{1,40}|(?:\* ?)?(?:affiliate|partner)-?links?"
+    r"|enlaces? (?:de )?afiliados?|liens? affiliés?)" + END + "|"
+    # a disclosure sentence inside a short line
+    r"\b(?:(?:contains?|enthält|enthalten|beinhaltet|contient|contiene) (?:[\w-]+ ){0,2}"
+    r"(?:affiliate|affiliate-|partner-|werbe|publicitaires?|afiliad[oa]s?)(?:-| )?(?:links?|liens?"
+    r"|enlaces?)|affiliate links?\b.{0,80}\b(?:commission|compensation|provision)"
+    r"|we (?:may )?(?:earn|receive|get) (?:a )?(?:small )?(?:commission|compensation)"
+    r"|advertisers do not influence|(?:erhalten|erhält|bekommen) wir .{0,60}provision"
+    r"|provision (?:vom|von dem|des) (?:händler|anbieter|verkäufer)"
+    r"|nous (?:percevons|recevons|touchons) une commission"
+    r"|(?:recibimos|podemos recibir|ganamos) una comisión)\b",
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.ad_disclosure",
+    reason="advertising label/disclosure",
+    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
+    expr=lambda text: (
+        (text.str.len_chars() <= NOTICE_MAX_CHARS)
+        & text.str.contains("(?i)" + AD_DISCLOSURE.pattern)
+    ),
+)
+def ad_disclosure(line: str) -> bool:
+    """Advertising labels and affiliate disclosures, in four languages.
+
+    >>> ad_disclosure("Anzeige")
+    True
+    >>> ad_disclosure("This post contains affiliate links; we may earn a commission.")
+    True
+    >>> ad_disclosure("The agency said its advertising budget had doubled.")
+    False
+    """
+    return len(line) <= NOTICE_MAX_CHARS and AD_DISCLOSURE.search(line) is not None
+
+
+TAG_LINE = re.compile(
+    r"^(?:tags?|tagged(?: with)?|filed under|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|markiert mit"
+    r"|verschlagwortet mit|étiquettes|mots-clés|mots clés|etiquetas|palabras clave"
+    r"|categor(?:y|ies|ie|ien|ías|ía)|kategorien?|catégories?|rubriken?|themen|temas)"
+    r"(?: ?:(?: ?[^.!?]{0,100}[^.!?:])?)?$",
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.tag_line",
+    reason="tag/category list",
+    prefilter=lambda text: text.str.len_chars() <= FURNITURE_MAX_CHARS,
+    expr=lambda text: (
+        (text.str.len_chars() <= FURNITURE_MAX_CHARS) & text.str.contains("(?i)" + TAG_LINE.pattern)
+    ),
+)
+def tag_line(line: str) -> bool:
+    """A label and the tags or categories of the post (`Tags: ferries, harbour`).
+
+    >>> tag_line("Schlagwörter: Fähre, Hafen, Winter")
+    True
+    >>> tag_line("Etiquetas:")
+    True
+    >>> tag_line("Tags are sewn into every jacket the factory makes.")
+    False
+    """
+    return len(line) <= FURNITURE_MAX_CHARS and TAG_LINE.search(line) is not None
 
 
 LINK_MAX_WORDS = 12  # longer lines read as prose even without a full stop

@@ -22,7 +22,7 @@ import polars as pl
 import regex as re
 import xxhash
 
-from cleaners.document import Document
+from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import LineRule, drop_matching, ruleset
 
@@ -110,6 +110,8 @@ def copyright_notice(line: str) -> bool:
     >>> copyright_notice("The copyright case reached the court on Monday.")
     False
     """
+    if glued_credit(line) is not None:  # the credit is cut as a span, the body stays
+        return False
     if len(line) <= 200 and COPYRIGHT.match(line) is not None:
         return True
     # A footer line that opens with the sign runs on into trademark small print; a short line of
@@ -118,6 +120,89 @@ def copyright_notice(line: str) -> bool:
     return (line.startswith("©") and words <= COPYRIGHT_MAX_WORDS) or (
         "©" in line and words <= COPYRIGHT_LINKS_MAX_WORDS
     )
+
+
+# A picture or syndication credit glued to the front of the lead paragraph when a page is
+# flattened: "© Provided by <outlet> <the paragraph>". The outlet is a run of capitalised words;
+# when the run goes straight on into lower-case words, its last capitalised word opens the
+# paragraph ("... Harbour Times The council voted ..."). The rest must read as a paragraph.
+GLUED_CREDIT = re.compile(r"^(?:©|\(c\)) ?provided by ", re.IGNORECASE)
+CREDIT_CONNECTORS = frozenset({"of", "the", "and", "&", "de", "la", "le", "der", "die", "el"})
+CREDIT_MAX_WORDS = 6
+GLUED_BODY_MIN_WORDS = 8
+SENTENCE_END = (".", "!", "?", '"', "”", "’", ")", "…")
+
+
+def glued_credit(line: str) -> tuple[str, str] | None:
+    """(credit, body) of a line that opens with a glued `© Provided by <outlet>` credit and goes
+    on as a paragraph; None for any other line (a credit alone is a copyright line).
+
+    >>> glued_credit("© Provided by Harbour Times The council voted on Monday to build it.")
+    ('© Provided by Harbour Times', 'The council voted on Monday to build it.')
+    >>> glued_credit("© Provided by Harbour Times") is None
+    True
+    """
+    stripped = line.strip()
+    start = GLUED_CREDIT.match(stripped)
+    if start is None:
+        return None
+    words = stripped[start.end() :].split(" ")
+    run = 0
+    while (
+        run < min(len(words), CREDIT_MAX_WORDS + 1)
+        and words[run]
+        and (words[run][0].isupper() or words[run][0].isdigit() or words[run] in CREDIT_CONNECTORS)
+    ):
+        run += 1
+    if run == 0:
+        return None
+    if run > 1 and run < len(words) and words[run][:1].islower():
+        run -= 1  # the paragraph's first word
+    if run > CREDIT_MAX_WORDS:
+        return None
+    body = " ".join(words[run:]).strip()
+    if len(body.split()) < GLUED_BODY_MIN_WORDS or not body.endswith(SENTENCE_END):
+        return None
+    credit = (stripped[: start.end()] + " ".join(words[:run])).strip()
+    return credit, body
+
+
+def cut_glued_credits(doc: Document) -> Document:
+    """Cut a glued `© Provided by <outlet>` credit off the front of its paragraph, as a span."""
+    numbered = doc.numbered_lines()
+    out = list(numbered)
+    removed: list[Removal] = []
+    for i, (number, text) in enumerate(numbered):
+        found = glued_credit(text) if "provided by" in text[:40].casefold() else None
+        if found is not None:
+            out[i] = (number, found[1])
+            removed.append(Removal(found[0], "copyright notice", "footers.copyright", number))
+    return doc.with_lines(out, removed) if removed else doc
+
+
+def cut_glued_credits_table(lines: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, list[Removal]]]:
+    """`cut_glued_credits` over a `lines` table: the few rows whose text opens with the credit
+    are read in Python."""
+    hit = lines.select(
+        pl.col("text").str.contains(r"(?i)^[ \t]*(?:©|\(c\)) ?provided by ").fill_null(False)
+    ).to_series()
+    rows = hit.arg_true().to_list()
+    removed: dict[int, list[Removal]] = {}
+    if not rows:
+        return lines, removed
+    texts = lines["text"].to_list()
+    for row in rows:
+        found = glued_credit(texts[row])
+        if found is None:
+            continue
+        texts[row] = found[1]
+        doc, number = int(lines["doc"][row]), int(lines["line"][row])
+        removed.setdefault(doc, []).append(
+            Removal(found[0], "copyright notice", "footers.copyright", number)
+        )
+    if not removed:
+        return lines, removed
+    return lines.with_columns(pl.Series("text", texts, dtype=pl.String)), removed
 
 
 # --- learned from the run -----------------------------------------------------------------------
@@ -243,4 +328,7 @@ def make_step(options: CleanOptions, recurring: RecurringLines | None = None) ->
             )
 
         return drop_recurring
-    return RULES.step(options.disabled_rules | {"footers.recurring"})
+    rules = RULES.step(options.disabled_rules | {"footers.recurring"})
+    if "footers.copyright" in options.disabled_rules:
+        return rules
+    return lambda doc: rules(cut_glued_credits(doc))

@@ -66,7 +66,10 @@ def batch_stages(options: CleanOptions) -> list[tuple[str, Stage]]:
     for name, step in document_steps(options):
         if name in table_rules:
             rules, off = table_rules[name]
-            stages.append((name, _table_stage(rules, options.disabled_rules | off)))
+            stage = _table_stage(rules, options.disabled_rules | off)
+            if name == "footers" and "footers.copyright" not in options.disabled_rules:
+                stage = _after_credits(stage)
+            stages.append((name, stage))
         elif name == "boilerplate":
             stages.append((name, _boilerplate_stage(options)))
         elif name == "unicode":
@@ -128,6 +131,15 @@ def _headline_stage(disabled: frozenset[str]) -> Stage:
     def stage(batch: Batch) -> Batch:
         head = headlines.head_table(batch.lines(), batch.headers(), disabled)
         return batch.with_lines(head.lines, head.removed).with_headers(head.headers)
+
+    return stage
+
+
+def _after_credits(rules: Stage) -> Stage:
+    """Glued `© Provided by` credits cut as spans (`footers.cut_glued_credits`), then `rules`."""
+
+    def stage(batch: Batch) -> Batch:
+        return rules(batch.with_lines(*footers.cut_glued_credits_table(batch.lines())))
 
     return stage
 

@@ -639,3 +639,223 @@ def test_article_span_keeps_paragraphs_parted_by_advert_lines() -> None:
 def test_site_notice_prefilter_keeps_every_branch(notice: str) -> None:
     """One example per branch of SITE_NOTICE: the keyword prefilter lets each through."""
     assert site_notice(notice)
+
+
+# --- furniture in four languages (issue 19): each rule, its lines and its near misses ----------
+
+FURNITURE_CASES = {
+    "boilerplate.share_widget": (
+        [
+            "Click to share on Facebook (Opens in new window)",
+            "Click to email a link to a friend (Opens in new window)",
+            "Klicken, um auf Telegram zu teilen (Wird in neuem Fenster geöffnet)",
+            "Cliquez pour partager sur X(s'ouvre dans une nouvelle fenêtre)",
+            "Haz clic para compartir en WhatsApp (Se abre en una ventana nueva)",
+            "Like this:",
+            "Like Loading...",
+            "Gefällt mir Wird geladen …",
+            "J’aime chargement…",
+            "Me gusta esto:",
+            "Be the first to like this.",
+            "Share this:",
+            "Teilen mit:",
+            "Teile diesen Beitrag",
+            "Partager :",
+            "Partager sur Facebook",
+            "Compartir esto:",
+            "Auf WhatsApp teilen",
+            "Twittern",
+        ],
+        [
+            "Share prices fell sharply on Monday.",
+            "Like this year's harvest, the grape crop was small.",
+            "Teilen Sie die Meinung des Ministers? Viele Bürger tun es nicht.",
+            "Les habitants veulent partager le coût du nouveau pont.",
+            "Me gusta el nuevo puente, dijo la alcaldesa.",
+            "The new wing opens in a new window of opportunity for the museum, its director said.",
+        ],
+    ),
+    "boilerplate.related_heading": (
+        [
+            "Related posts",
+            "You might also be interested in:",
+            "About the author",
+            "Das könnte Sie auch interessieren",
+            "Mehr zum Thema",
+            "Ähnliche Beiträge",
+            "Lesen Sie auch: Neue Fähre für den Hafen",
+            "Die meistgelesenen Artikel",
+            "Weiterlesen …",
+            "À lire aussi",
+            "Vous aimerez aussi",
+            "Sur le même sujet",
+            "Les plus lus",
+            "Te puede interesar",
+            "Lee también:",
+            "Noticias relacionadas",
+            "Lo más leído",
+        ],
+        [
+            "Related stories were rarely read, the study found.",
+            "Mehr zum Thema Hafen sagte der Bürgermeister am Montag nichts.",
+            "Lesen Sie auch die Kommentare der Leser? Wir schon.",
+            "Les plus lus des romans de l'été sont des polars.",
+            "Lo más leído del año fue un libro sobre el puerto, según la feria.",
+        ],
+    ),
+    "boilerplate.comment_form": (
+        [
+            "Write a comment",
+            "Leave a reply",
+            "Reply",
+            "Your name *",
+            "Email (will not be published) *",
+            "Allowed HTML tags: <a> <em> <strong>",
+            "Comments are moderated and may take a day to appear.",
+            "Kommentar verfassen",
+            "E-Mail (wird nicht veröffentlicht)",
+            "Kommentare werden vor der Freischaltung geprüft.",
+            "Melden Sie sich an, um Kommentare zu schreiben.",
+            "Laisser un commentaire",
+            "Les commentaires sont modérés.",
+            "Deja un comentario",
+            "Nombre *",
+            "Los comentarios están cerrados.",
+            "Comment by Ana Lima",
+        ],
+        [
+            "The minister declined to comment on the report.",
+            "Comments from residents were mostly positive, the council said on Monday.",
+            "Sie wollte den Kommentar des Ministers nicht bewerten.",
+            "Le maire n'a pas souhaité laisser de commentaire sur le projet de pont.",
+            "Name and address of the new ferry operator have not been released.",
+        ],
+    ),
+    "boilerplate.platform_credit": (
+        [
+            "Powered by Blogger",
+            "Simple theme. Powered by Blogger.",
+            "Proudly powered by WordPress",
+            "Create a free website or blog at WordPress.com.",
+            "View my complete profile",
+            "Mein Profil vollständig anzeigen",
+            "Bereitgestellt von Blogger.",
+            "Propulsé par WordPress",
+            "Con la tecnología de Blogger.",
+            "This entry was posted in Harbour and tagged ferries. Bookmark the permalink.",
+            "Dieser Eintrag wurde veröffentlicht in Allgemein.",
+        ],
+        [
+            "The plant is powered by wind and the sun.",
+            "Powered by a new engine, the ferry crossed in forty minutes.",
+            "She wrote the blog on a platform she built herself.",
+        ],
+    ),
+    "boilerplate.paywall": (
+        [
+            "To view the full story, please subscribe to the Harbour Times.",
+            "To continue reading this article, log in or subscribe.",
+            "This article is available only to subscribers.",
+            "Already a subscriber? Log in",
+            "Download the Harbour Times apps for iOS and Android.",
+            "Cancel anytime.",
+            "Bereits Abonnent? Hier anmelden",
+            "Dieser Artikel ist nur für Abonnenten verfügbar.",
+            "Jetzt abonnieren und weiterlesen",
+            "Ausgabe kaufen",
+            "Déjà abonné ? Connectez-vous",
+            "Cet article est réservé aux abonnés.",
+            "Abonnez-vous pour lire la suite",
+            "¿Ya eres suscriptor? Inicia sesión",
+            "Contenido exclusivo para suscriptores",
+            "Suscríbete para seguir leyendo.",
+            "Cancela cuando quieras.",
+        ],
+        [
+            "Readers can subscribe to the paper for a year, the publisher said.",
+            "Subscribers to the ferry pass will pay less from May.",
+            "Die Zeitung hat zehntausend Abonnenten, sagte der Verleger.",
+            "Les abonnés du réseau de bus paieront moins cher.",
+            "Los suscriptores del servicio de ferry pagarán menos desde mayo.",
+        ],
+    ),
+    "boilerplate.ad_disclosure": (
+        [
+            "Anzeige",
+            "Werbung",
+            "Publicité",
+            "Publicidad",
+            "Advertiser Disclosure",
+            "Sponsored by Kestrel Travel",
+            "*Affiliate-Links",
+            "This post contains affiliate links; we may earn a commission.",
+            "Dieser Beitrag enthält Affiliate-Links.",
+            "Für Käufe über diese Links erhalten wir eine kleine Provision.",
+            "Contenu sponsorisé",
+            "Contenido patrocinado",
+        ],
+        [
+            "The agency said its advertising budget had doubled.",
+            "Werbung für Alkohol ist an Bahnhöfen künftig verboten, sagte die Ministerin.",
+            "La publicité pour le tabac est interdite depuis 1991.",
+            "The council will earn a commission on every ticket sold, the report said.",
+        ],
+    ),
+    "boilerplate.tag_line": (
+        [
+            "Tags: ferries, harbour, winter",
+            "Filed under: Transport",
+            "Schlagwörter: Fähre, Hafen",
+            "Etiquetas:",
+            "Mots-clés : port, ferry",
+            "Kategorien: Allgemein",
+        ],
+        [
+            "Tags are sewn into every jacket the factory makes.",
+            "Themen wie Verkehr und Wohnen bestimmten den Wahlkampf.",
+            "Categories of ticket will be simplified from May: adult, child and senior.",
+        ],
+    ),
+    "boilerplate.newsletter": (
+        [
+            "Newsletter abonnieren und nichts verpassen",
+            "Melden Sie sich für unseren Newsletter an!",
+            "Inscrivez-vous à notre newsletter",
+            "Recevez notre lettre d'information chaque semaine.",
+            "Suscríbete a nuestro boletín",
+            "Recibe las noticias en tu bandeja de entrada.",
+        ],
+        [
+            "Der Verein verschickt seinen Newsletter seit 1998, sagte die Vorsitzende, und er "
+            "erreicht heute mehr Leser als die Lokalzeitung, vor allem im Umland, wo viele "
+            "Haushalte keine Zeitung mehr abonnieren und die Gemeinde seit Jahren ohne "
+            "eigene Redaktion auskommen muss.",
+            "El boletín oficial publicó la ley el lunes.",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "rule, line, hit",
+    [
+        (rule, line, hit)
+        for rule, (hits, misses) in FURNITURE_CASES.items()
+        for lines, hit in ((hits, True), (misses, False))
+        for line in lines
+    ],
+)
+def test_furniture_rules_in_four_languages(rule: str, line: str, hit: bool) -> None:
+    from cleaners.rules import ruleset
+
+    [found] = [r for r in ruleset("boilerplate").rules if r.name == rule]
+    assert found.predicate(line) is hit
+    if hit:  # the first rule of the category to fire is this one, or an older one already did
+        step = make_step(CleanOptions())
+        doc = Document(id="d", text=f"{line}\n\n{NEAR_BODY}", source="s.txt", lines=(1, 3))
+        out = step(doc)
+        assert out.text == NEAR_BODY
+        assert [r.text for r in out.removed] == [line]
+
+
+NEAR_BODY = "The harbour board voted on Monday to build a new ferry terminal by the river."

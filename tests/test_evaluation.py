@@ -98,3 +98,83 @@ def test_eval_cli_json_and_task_filter(datasets: Path) -> None:
     assert [r["task"] for r in payload["results"]] == ["split"]
     missing = run_cli("eval", str(datasets / "nope"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+@pytest.fixture
+def snippet_set(tmp_path: Path) -> Path:
+    folder = tmp_path / "snippet_set"
+    folder.mkdir()
+    write_jsonl(
+        folder / "cases.jsonl",
+        [
+            {
+                "id": "s1",
+                "lang": "en",
+                "raw": "Share this article\n"
+                "The harbour board voted on Monday to build a new ferry terminal by the river.\n"
+                "Subscribe now",
+                "with": ["voted on Monday", "Not on the page"],
+                "without": ["Share this article", "subscribe  NOW"],
+            },
+            {
+                "id": "s2",
+                "lang": "de",
+                "raw": "Der Stadtrat stimmte am Montag für den Bau eines neuen Anlegers "
+                "am Fluss zu.\n"
+                "Die Arbeiten beginnen im Mai.\n"
+                "Mehr dazu morgen.",
+                "with": ["Stadtrat stimmte", "Die Arbeiten beginnen im Mai"],
+                "without": ["Mehr dazu morgen"],
+            },
+        ],
+    )
+    return folder
+
+
+def test_snippet_scores_by_hand(snippet_set: Path) -> None:
+    """Worked out by hand. Case s1 (en): Winnow drops the share and subscribe lines (TP 1, TN 2;
+    the snippet not on the page is not counted); keeping everything keeps both (TP 1, FP 2);
+    the one line of 10+ words is the body (TP 1, TN 2). Case s2 (de): a plain text Winnow keeps
+    whole (TP 2, FP 1), as does keeping everything; the 5-word line is lost under 10+ words
+    (TP 1, FN 1, TN 1)."""
+    [table] = evaluate(snippet_set)
+    assert table.task == "clean"
+    rows = {r["system"]: r for r in table.rows}
+    assert [r["system"] for r in table.rows] == [
+        "winnow",
+        "keep everything",
+        "lines of 10+ words",
+    ]
+    winnow = rows["winnow"]
+    assert (winnow["with_kept"], winnow["with_lost"]) == (3, 0)
+    assert (winnow["without_kept"], winnow["without_removed"]) == (1, 2)
+    assert winnow["precision"] == pytest.approx(3 / 4)
+    assert winnow["recall"] == 1.0
+    assert winnow["f1"] == pytest.approx(6 / 7)
+    assert rows["keep everything"]["f1"] == pytest.approx(6 / 9)
+    assert rows["keep everything"]["precision"] == pytest.approx(1 / 2)
+    assert rows["lines of 10+ words"]["f1"] == pytest.approx(4 / 5)
+    assert rows["lines of 10+ words"]["recall"] == pytest.approx(2 / 3)
+    by_language = {
+        g["language"]: {r["system"]: r["f1"] for r in g["rows"]} for g in table.by_language
+    }
+    assert [g["cases"] for g in table.by_language] == [1, 1]
+    assert by_language["en"] == pytest.approx(
+        {"winnow": 1.0, "keep everything": 0.5, "lines of 10+ words": 1.0}
+    )
+    assert by_language["de"] == pytest.approx(
+        {"winnow": 0.8, "keep everything": 0.8, "lines of 10+ words": 2 / 3}
+    )
+    assert "6 snippets found in the raw text" in table.notes[0]
+
+
+def test_snippet_table_in_json_and_text(snippet_set: Path) -> None:
+    done = run_cli("eval", str(snippet_set), "--json")
+    assert done.returncode == 0, done.stderr
+    [result] = json.loads(done.stdout)["results"]
+    assert result["rows"][0]["f1"] == pytest.approx(6 / 7)
+    assert [g["language"] for g in result["by_language"]] == ["de", "en"]
+    text = run_cli("eval", str(snippet_set))
+    assert text.returncode == 0, text.stderr
+    assert "snippet F1 by language" in text.stdout
+    assert "0.857" in text.stdout and "0.800" in text.stdout

@@ -272,3 +272,43 @@ def test_property_never_raises_and_every_line_is_kept_or_removed(text: str) -> N
 @given(PROPERTY_TEXT)
 def test_property_idempotent(text: str) -> None:
     check_idempotent(make_step(CleanOptions()), text)
+
+
+# --- a credit glued to the lead paragraph (issue 19) -----------------------------------------
+
+GLUED_LEAD = (
+    "© Provided by Harbour Times The council voted on Monday to build the new ferry terminal "
+    "by the river."
+)
+
+
+def test_a_glued_credit_is_cut_and_its_paragraph_kept() -> None:
+    from cleaners.footers import copyright_notice, glued_credit
+
+    assert glued_credit(GLUED_LEAD) == (
+        "© Provided by Harbour Times",
+        "The council voted on Monday to build the new ferry terminal by the river.",
+    )
+    assert not copyright_notice(GLUED_LEAD)  # never the whole paragraph
+    # a credit on its own line, or before a few words only, is still a copyright line
+    assert glued_credit("© Provided by Harbour Times") is None
+    assert copyright_notice("© Provided by Harbour Times")
+    assert glued_credit("© Provided by Harbour Times Photo gallery") is None
+
+
+@pytest.mark.parametrize("engine", ["columnar", "lines"])
+def test_a_glued_credit_in_both_engines(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaners.pipeline import clean as clean_text
+
+    monkeypatch.setenv("WINNOW_ENGINE", engine)
+    text = (
+        "Ferry terminal approved for the east bank\n\n"
+        f"{GLUED_LEAD}\n\n"
+        "Work starts in May, officials said, and will take two years to finish.\n"
+    )
+    [doc] = clean_text(text, "s.txt")
+    assert doc.text.startswith("The council voted on Monday")
+    assert "Provided by" not in doc.text
+    assert [(r.text, r.rule, r.line) for r in doc.removed] == [
+        ("© Provided by Harbour Times", "footers.copyright", 3)
+    ]

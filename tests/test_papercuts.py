@@ -187,7 +187,7 @@ def test_eval_examples_run_and_score_every_task() -> None:
     done = run_cli("eval", "examples/eval", "--json")
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)["results"]
-    assert sorted(r["task"] for r in results) == ["clean", "dedupe", "split"]
+    assert sorted(r["task"] for r in results) == ["clean", "clean", "dedupe", "split"]
     for result in results:
         winnow, peers = result["rows"][0], result["rows"][1]
         assert winnow["system"] == "winnow"

@@ -4,12 +4,20 @@ Token precision/recall/F1 over the bag (multiset) of lower-cased word tokens: or
 breaks do not count, every extra token kept costs precision and every reference token lost
 costs recall. Scores are averaged over cases (macro), so a long page does not outweigh a short
 one.
+
+Snippets, as trafilatura scores itself: a case names text that must stay (`with`) and text that
+must go (`without`); a snippet counts only if it occurs in the page's raw text, and it is found
+in the kept text after `snippet_norm` (NFKC, typographic quotes and dashes folded, whitespace
+collapsed, lower-cased). A `with` snippet found is a true positive, one lost a false negative, a
+`without` snippet found a false positive; precision, recall and F1 over the counts pooled over
+cases (`SnippetCounts`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import regex as re
@@ -121,3 +129,109 @@ def share_all_right(outcomes: Sequence[bool]) -> float:
     0.75
     """
     return sum(outcomes) / len(outcomes) if outcomes else 1.0
+
+
+# Typographic quotes and dashes fold to their ASCII forms before snippets are compared.
+FOLD = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+
+
+def snippet_norm(text: str) -> str:
+    """Text as snippets are compared: NFKC, quotes and dashes folded, whitespace collapsed,
+    lower-cased.
+
+    >>> snippet_norm("  \u201cFerry\u201d  fares \u2013\\nUP\uff01 ")
+    '"ferry" fares - up!'
+    """
+    folded = unicodedata.normalize("NFKC", text).translate(FOLD)
+    return " ".join(folded.split()).lower()  # split(): the whitespace of str.isspace
+
+
+@dataclass(frozen=True, slots=True)
+class SnippetCounts:
+    """Snippets of one or more cases: `with` ones kept (TP) and lost (FN), `without` ones kept
+    (FP) and removed (TN). Snippets that the raw text lacks are not counted."""
+
+    with_kept: int = 0
+    with_lost: int = 0
+    without_kept: int = 0
+    without_removed: int = 0
+
+    def __add__(self, other: SnippetCounts) -> SnippetCounts:
+        return SnippetCounts(
+            self.with_kept + other.with_kept,
+            self.with_lost + other.with_lost,
+            self.without_kept + other.without_kept,
+            self.without_removed + other.without_removed,
+        )
+
+    @property
+    def precision(self) -> float:
+        """Share of the kept snippets that should stay (0 when none is kept)."""
+        kept = self.with_kept + self.without_kept
+        return self.with_kept / kept if kept else 0.0
+
+    @property
+    def recall(self) -> float:
+        """Share of the `with` snippets kept (0 when there are none)."""
+        wanted = self.with_kept + self.with_lost
+        return self.with_kept / wanted if wanted else 0.0
+
+    @property
+    def f1(self) -> float:
+        """2 TP / (2 TP + FP + FN); 0 when no `with` snippet is kept.
+
+        >>> SnippetCounts(with_kept=3, with_lost=1, without_kept=1, without_removed=5).f1
+        0.75
+        """
+        if not self.with_kept:
+            return 0.0
+        return 2 * self.with_kept / (2 * self.with_kept + self.without_kept + self.with_lost)
+
+    def row(self) -> dict[str, float | int]:
+        """Precision, recall, F1 and the four counts, as a table row's columns."""
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "with_kept": self.with_kept,
+            "with_lost": self.with_lost,
+            "without_kept": self.without_kept,
+            "without_removed": self.without_removed,
+        }
+
+
+def count_snippets(
+    raw: str, kept: str, with_: Iterable[str], without: Iterable[str]
+) -> SnippetCounts:
+    """Count one case's snippets in its kept text; those the raw text lacks (or empty ones) are
+    left out, since no cleaner could keep them.
+
+    >>> count_snippets("Menu\\nThe vote passed.\\nShare", "The vote passed.",
+    ...                ["vote passed", "not in the page"], ["Menu", "share"])
+    SnippetCounts(with_kept=1, with_lost=0, without_kept=0, without_removed=2)
+    """
+    page, flat = snippet_norm(raw), snippet_norm(kept)
+    counts = Counter[str]()
+    for label, snippets in (("with", with_), ("without", without)):
+        for snippet in snippets:
+            wanted = snippet_norm(snippet)
+            if not wanted or wanted not in page:
+                continue
+            counts[f"{label}_{'kept' if wanted in flat else 'gone'}"] += 1
+    return SnippetCounts(
+        counts["with_kept"], counts["with_gone"], counts["without_kept"], counts["without_gone"]
+    )
+
+
+TEN_WORDS = 10
+
+
+def long_lines(raw: str, min_words: int = TEN_WORDS) -> str:
+    """The baseline "keep lines of ten or more words": every other line of the raw text goes.
+
+    >>> long_lines("Home\\nThe council voted on Monday to build the new ferry terminal there.")
+    'The council voted on Monday to build the new ferry terminal there.'
+    """
+    return "\n".join(line for line in raw.split("\n") if len(line.split()) >= min_words)

@@ -5,7 +5,9 @@ The folder's files say the task:
   against splitting on blank lines;
 - clean: `cases.jsonl` {id, raw, clean[, line_labels]}: bag-of-words token P/R/F1 of the kept
   text against the reference, and the share of cases whose removals are all right, against no
-  cleaning;
+  cleaning; when the cases carry `with`/`without` snippet lists instead (trafilatura's way),
+  snippet P/R/F1 over pooled counts, overall and per language (`lang`), against keeping
+  everything and keeping the lines of ten or more words;
 - dedupe: `docs.jsonl` {id, text[, title]} + `pairs.jsonl` {a, b, label} (+ `clusters.jsonl`):
   pairwise P/R/F1 of the clusters and the adjusted Rand index, against datasketch MinHashLSH with
   the common defaults (word 5-grams, 128 permutations, threshold 0.8).
@@ -30,7 +32,14 @@ from dedupe.eval_pairs import (
     score_pairs,
 )
 from winnow_corpus.errors import InputError
-from winnow_corpus.eval_clean import TokenScore, mean_score, score_clean
+from winnow_corpus.eval_clean import (
+    SnippetCounts,
+    TokenScore,
+    count_snippets,
+    long_lines,
+    mean_score,
+    score_clean,
+)
 from winnow_corpus.eval_split import blank_line_baseline, predict_spans, score_split
 
 TASKS = ("split", "clean", "dedupe")
@@ -44,9 +53,14 @@ class EvalTable:
     task: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Snippet sets: the same systems' scores per language, one entry per `lang` value.
+    by_language: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"dataset": self.dataset, "task": self.task, "rows": self.rows, "notes": self.notes}
+        out = {"dataset": self.dataset, "task": self.task, "rows": self.rows, "notes": self.notes}
+        if self.by_language:
+            out["by_language"] = self.by_language
+        return out
 
 
 def detect_task(folder: Path) -> str:
@@ -117,9 +131,54 @@ def clean_case(raw: str, options: CleanOptions) -> tuple[str, list[str]]:
     return kept, removed
 
 
+def is_snippet_set(cases: list[dict[str, Any]]) -> bool:
+    """Whether the cases name snippets to keep and to drop rather than a clean reference."""
+    return any("with" in case or "without" in case for case in cases)
+
+
+SNIPPET_SYSTEMS = ("winnow", "keep everything", "lines of 10+ words")
+
+
+def evaluate_snippets(
+    folder: Path, cases: list[dict[str, Any]], options: CleanOptions
+) -> EvalTable:
+    """Snippet precision, recall and F1 (counts pooled over cases) of Winnow's kept text, of the
+    raw text and of its lines of ten or more words: overall (`rows`) and per language."""
+    counted: dict[str, list[SnippetCounts]] = {system: [] for system in SNIPPET_SYSTEMS}
+    for case in cases:
+        raw = str(case["raw"])
+        kept, _ = clean_case(raw, options)
+        with_, without = case.get("with") or [], case.get("without") or []
+        for system, text in zip(SNIPPET_SYSTEMS, (kept, raw, long_lines(raw)), strict=True):
+            counted[system].append(count_snippets(raw, text, with_, without))
+    table = EvalTable(folder.name, "clean")
+    for system in SNIPPET_SYSTEMS:
+        total = sum(counted[system], SnippetCounts())
+        table.rows.append({"system": system, **total.row()})
+    languages: dict[str, list[int]] = {}
+    for i, case in enumerate(cases):
+        languages.setdefault(str(case.get("lang") or "unknown"), []).append(i)
+    for language, indices in sorted(languages.items(), key=lambda item: (-len(item[1]), item[0])):
+        rows = []
+        for system in SNIPPET_SYSTEMS:
+            total = sum((counted[system][i] for i in indices), SnippetCounts())
+            rows.append({"system": system, **total.row()})
+        table.by_language.append({"language": language, "cases": len(indices), "rows": rows})
+    found = table.rows[1]
+    snippets = sum(int(found[k]) for k in ("with_kept", "with_lost", "without_kept"))
+    snippets += int(found["without_removed"])
+    table.notes.append(
+        f"{len(cases)} cases, {snippets} snippets found in the raw text; snippet counts pooled "
+        "over cases (a `with` snippet kept is a true positive, a `without` one a false positive)"
+    )
+    return table
+
+
 def evaluate_clean(folder: Path, options: CleanOptions | None = None) -> EvalTable:
     options = options or CleanOptions()
     cases = _read_jsonl(folder / "cases.jsonl")
+    if is_snippet_set(cases):
+        return evaluate_snippets(folder, cases, options)
     winnow: list[TokenScore] = []
     baseline: list[TokenScore] = []
     all_right = 0
