@@ -263,12 +263,25 @@ def line_keys(doc: Document) -> LineKeys:
     return np.unique(keys)
 
 
+def learns_recurring(n_docs: int, options: CleanOptions) -> bool:
+    """Whether a run of `n_docs` articles learns recurring lines at all."""
+    return options.footers and options.learn_recurring and n_docs >= options.recurring_min_docs
+
+
 def recurring_keys(per_doc: Sequence[LineKeys], options: CleanOptions) -> RecurringLines:
     """The keys found in enough of the articles (each article counted once per key)."""
     if not per_doc:
         return RecurringLines(frozenset())
     keys, counts = np.unique(np.concatenate(per_doc), return_counts=True)
-    needed = max(options.recurring_min_docs, options.recurring_min_share * len(per_doc))
+    return recurring_of_counts(keys, counts, len(per_doc), options)
+
+
+def recurring_of_counts(
+    keys: LineKeys, counts: npt.NDArray[np.int64], n_docs: int, options: CleanOptions
+) -> RecurringLines:
+    """The keys counted in enough of `n_docs` articles (`counts[i]` articles hold `keys[i]`):
+    the one threshold every executor applies to its merged counts."""
+    needed = max(options.recurring_min_docs, options.recurring_min_share * n_docs)
     return RecurringLines(frozenset(int(k) for k in keys[counts >= needed]))
 
 

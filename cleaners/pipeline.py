@@ -233,7 +233,7 @@ def recurring_changes(
 
 
 def _learns_recurring(docs: Sequence[Document], options: CleanOptions) -> bool:
-    return options.footers and options.learn_recurring and len(docs) >= options.recurring_min_docs
+    return footers.learns_recurring(len(docs), options)
 
 
 def clean(

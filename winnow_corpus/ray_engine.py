@@ -38,7 +38,7 @@ from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
     IDF_POWER,
     _Features,
-    document_features,
+    features_of,
     name_terms,
     story_terms,
     unit_weights,
@@ -248,7 +248,7 @@ def _clean_all(ray: Any, docs: list[Document], config: RunConfig) -> Dataset:
 
 def _recurring_keys(ds: Dataset, n: int, options: Any) -> frozenset[int] | None:
     """`footers.learn_recurring` as a Ray aggregation: shape keys per batch, summed by `groupby`."""
-    if not (options.footers and options.learn_recurring) or n < options.recurring_min_docs:
+    if not footers.learns_recurring(n, options):
         return None
 
     def keys(batch: Batch) -> Batch:
@@ -258,12 +258,10 @@ def _recurring_keys(ds: Dataset, n: int, options: Any) -> frozenset[int] | None:
         return {"key": found, "n": counts}
 
     counted = ds.map_batches(keys, batch_size=BATCH, batch_format="numpy")
-    needed = max(options.recurring_min_docs, options.recurring_min_share * n)
-    return frozenset(
-        int(row["key"])
-        for row in counted.groupby("key", num_partitions=_partitions(20 * n)).sum("n").iter_rows()
-        if row["sum(n)"] >= needed
-    )
+    summed = list(counted.groupby("key", num_partitions=_partitions(20 * n)).sum("n").iter_rows())
+    found = np.array([row["key"] for row in summed], dtype=np.uint64)
+    counts = np.array([row["sum(n)"] for row in summed], dtype=np.int64)
+    return footers.recurring_of_counts(found, counts, n, options).keys
 
 
 def _recurring_and_features(ray: Any, ds: Dataset, config: RunConfig) -> list[dict[str, Any]]:
@@ -275,22 +273,26 @@ def _recurring_and_features(ray: Any, ds: Dataset, config: RunConfig) -> list[di
         step = footers.make_step(config.clean, footers.RecurringLines(learned))
     dedupe_config = config.dedupe
     want_features = config.deduplicate
+    seed = dedupe_config.seed
 
     def finish(batch: Batch) -> Batch:
         names = ("pos", "doc", "exact", "shingles", "keys", "names")
         out: dict[str, list[Any]] = {k: [] for k in names}
         out["near_sig"] = []
-        for pos, raw in zip(batch["pos"], batch["doc"], strict=True):
-            doc: Document = pickle.loads(raw)
-            if step is not None:
-                doc = step(doc)
+        docs: list[Document] = [pickle.loads(raw) for raw in batch["doc"]]
+        if step is not None:
+            docs = [step(doc) for doc in docs]
+        wanted = [want_features and not is_emptied(doc) for doc in docs]
+        # the batch's features at once (the same values as one at a time: dedupe.batch_features)
+        features = iter(features_of([d for d, w in zip(docs, wanted, strict=True) if w], seed))
+        for pos, doc, want in zip(batch["pos"], docs, wanted, strict=True):
             out["pos"].append(int(pos))
             out["doc"].append(pickle.dumps(doc))
-            if not want_features or is_emptied(doc):
+            if not want:
                 for key in ("exact", "shingles", "keys", "names", "near_sig"):
                     out[key].append(b"")
                 continue
-            exact, shingles, keys, named = document_features(doc, dedupe_config.seed)
+            exact, shingles, keys, named = next(features)
             out["exact"].append(exact.to_bytes(8, "big"))
             out["shingles"].append(shingles.tobytes())
             out["keys"].append(keys.tobytes())
