@@ -21,7 +21,7 @@ Values removed from the text (bylines, dates, outlet) are kept in `meta`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 import polars as pl
 import regex as re
@@ -34,6 +34,7 @@ from cleaners.rules import (
     RUN_LINES,
     TOP_LINES,
     LinePredicate,
+    Prefilter,
     drop_indices,
     ruleset,
 )
@@ -372,6 +373,21 @@ def author_bio(line: str) -> bool:
 # line for notices and prompts, so a body sentence that merely mentions sharing, subscribing or
 # comments stays (its test holds such near misses). Spaces in the patterns are literal: Python's
 # and Rust's `\s` differ on control characters.
+class _ColumnTests(TypedDict):
+    prefilter: Prefilter
+    expr: Prefilter
+
+
+def _short_and_matching(max_chars: int, pattern: re.Pattern[str]) -> _ColumnTests:
+    """The column tests of a rule `len(line) <= max_chars and pattern.search(line)` (with
+    `pattern` case-insensitive): the length first, then the pattern in Rust regex."""
+    rust = "(?i)" + pattern.pattern
+    return {
+        "prefilter": lambda text: text.str.len_chars() <= max_chars,
+        "expr": lambda text: (text.str.len_chars() <= max_chars) & text.str.contains(rust),
+    }
+
+
 FURNITURE_MAX_CHARS = 120  # a button, a heading, a label with its value
 NOTICE_MAX_CHARS = 300  # a notice or prompt is a sentence or two; longer text is an article
 END = r"[ .:!?…]*$"  # trailing punctuation of a button or heading
@@ -404,11 +420,7 @@ SHARE_WIDGET = re.compile(
 @RULES.line_rule(
     "boilerplate.share_widget",
     reason="share/like widget",
-    prefilter=lambda text: text.str.len_chars() <= FURNITURE_MAX_CHARS,
-    expr=lambda text: (
-        (text.str.len_chars() <= FURNITURE_MAX_CHARS)
-        & text.str.contains("(?i)" + SHARE_WIDGET.pattern)
-    ),
+    **_short_and_matching(FURNITURE_MAX_CHARS, SHARE_WIDGET),
 )
 def share_widget(line: str) -> bool:
     """Share and like buttons of a page, in English, German, French and Spanish.
@@ -457,11 +469,7 @@ RELATED_HEADING = re.compile(
 @RULES.line_rule(
     "boilerplate.related_heading",
     reason="related-content heading",
-    prefilter=lambda text: text.str.len_chars() <= FURNITURE_MAX_CHARS,
-    expr=lambda text: (
-        (text.str.len_chars() <= FURNITURE_MAX_CHARS)
-        & text.str.contains("(?i)" + RELATED_HEADING.pattern)
-    ),
+    **_short_and_matching(FURNITURE_MAX_CHARS, RELATED_HEADING),
 )
 def related_heading(line: str) -> bool:
     """Headings of related-content and most-read lists, in English, German, French and Spanish.
@@ -510,11 +518,7 @@ COMMENT_FORM = re.compile(
 @RULES.line_rule(
     "boilerplate.comment_form",
     reason="comment form/moderation notice",
-    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
-    expr=lambda text: (
-        (text.str.len_chars() <= NOTICE_MAX_CHARS)
-        & text.str.contains("(?i)" + COMMENT_FORM.pattern)
-    ),
+    **_short_and_matching(NOTICE_MAX_CHARS, COMMENT_FORM),
 )
 def comment_form(line: str) -> bool:
     """A comment form's buttons, labels and moderation notices, in four languages.
@@ -554,11 +558,7 @@ PLATFORM_CREDIT = re.compile(
 @RULES.line_rule(
     "boilerplate.platform_credit",
     reason="blog platform credit",
-    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
-    expr=lambda text: (
-        (text.str.len_chars() <= NOTICE_MAX_CHARS)
-        & text.str.contains("(?i)" + PLATFORM_CREDIT.pattern)
-    ),
+    **_short_and_matching(NOTICE_MAX_CHARS, PLATFORM_CREDIT),
 )
 def platform_credit(line: str) -> bool:
     """A blog platform's credit and meta lines (`Powered by Blogger`, `View my complete profile`).
@@ -607,10 +607,7 @@ PAYWALL = re.compile(
 @RULES.line_rule(
     "boilerplate.paywall",
     reason="paywall/app prompt",
-    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
-    expr=lambda text: (
-        (text.str.len_chars() <= NOTICE_MAX_CHARS) & text.str.contains("(?i)" + PAYWALL.pattern)
-    ),
+    **_short_and_matching(NOTICE_MAX_CHARS, PAYWALL),
 )
 def paywall(line: str) -> bool:
     """Paywall and app prompts (`To view the full story, please subscribe`, `Jetzt abonnieren`).
@@ -648,11 +645,7 @@ AD_DISCLOSURE = re.compile(
 @RULES.line_rule(
     "boilerplate.ad_disclosure",
     reason="advertising label/disclosure",
-    prefilter=lambda text: text.str.len_chars() <= NOTICE_MAX_CHARS,
-    expr=lambda text: (
-        (text.str.len_chars() <= NOTICE_MAX_CHARS)
-        & text.str.contains("(?i)" + AD_DISCLOSURE.pattern)
-    ),
+    **_short_and_matching(NOTICE_MAX_CHARS, AD_DISCLOSURE),
 )
 def ad_disclosure(line: str) -> bool:
     """Advertising labels and affiliate disclosures, in four languages.
@@ -679,10 +672,7 @@ TAG_LINE = re.compile(
 @RULES.line_rule(
     "boilerplate.tag_line",
     reason="tag/category list",
-    prefilter=lambda text: text.str.len_chars() <= FURNITURE_MAX_CHARS,
-    expr=lambda text: (
-        (text.str.len_chars() <= FURNITURE_MAX_CHARS) & text.str.contains("(?i)" + TAG_LINE.pattern)
-    ),
+    **_short_and_matching(FURNITURE_MAX_CHARS, TAG_LINE),
 )
 def tag_line(line: str) -> bool:
     """A label and the tags or categories of the post (`Tags: ferries, harbour`).
@@ -889,7 +879,16 @@ def article_span(
     (2, 3)
     """
     stripped = [line.strip() for line in lines]
-    scores = _line_scores(stripped, furniture)
+    return max_span(_line_scores(stripped, furniture))
+
+
+def max_span(scores: Sequence[float]) -> tuple[int, int] | None:
+    """First and last position of the maximum-sum span of `scores` (Kadane), the first such
+    span where several tie; None when no score is positive.
+
+    >>> max_span([-6.0, 12.0, -1.0, 9.0, -6.0])
+    (1, 3)
+    """
     best, best_span = 0.0, None
     total, start = 0.0, 0
     for i, score in enumerate(scores):

@@ -216,7 +216,7 @@ class _Table:
         scores = self._scores(rows, docs)
         outside: list[I64] = []
         for start, end in _doc_bounds(docs):
-            span = _kadane(scores[start:end].tolist())
+            span = bp.max_span(scores[start:end].tolist())
             if span is None:
                 continue
             doc_rows = rows[start:end]
@@ -355,17 +355,3 @@ def _doc_bounds(docs: npt.NDArray[np.uint32]) -> list[tuple[int, int]]:
     starts = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1]]))
     ends = np.concatenate([starts[1:], [len(docs)]])
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
-
-
-def _kadane(scores: list[float]) -> tuple[int, int] | None:
-    """`boilerplate.article_span`'s maximum-sum span, the same scan over the same floats."""
-    best, best_span = 0.0, None
-    total, start = 0.0, 0
-    for i, score in enumerate(scores):
-        if total <= 0:
-            total, start = score, i
-        else:
-            total += score
-        if total > best:
-            best, best_span = total, (start, i)
-    return best_span

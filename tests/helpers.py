@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
@@ -24,3 +28,37 @@ def run_cli(
         timeout=300,
         env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", "NO_COLOR": "1"},
     )
+
+
+def load_benchmark(name: str) -> ModuleType:
+    """A script of benchmarks/ as a module (the folder is not a package)."""
+    path = REPO / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"winnow_bench_{name}", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while building
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_cli(*args: str) -> subprocess.Popen[str]:
+    """Start `python cli.py ARGS` without waiting: for tests that signal a run under way."""
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finished(process: subprocess.Popen[str], what: str, timeout: float = 120) -> str:
+    """The stderr of `process` once it has ended; the test fails (and the process is killed)
+    when it has not ended within `timeout` seconds."""
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail(f"{what} did not finish")
+    return str(stderr)

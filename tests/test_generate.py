@@ -6,31 +6,21 @@ script that compares generated and real news with Winnow's own similarity measur
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from itertools import pairwise
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
+
+from tests.helpers import load_benchmark
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 RATES = {"exact": 0.03, "near": 0.05, "story": 0.08}
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"winnow_bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
-
-
-generate = _load("generate")
-realism = _load("realism")
+generate = load_benchmark("generate")
+realism = load_benchmark("realism")
 
 
 @pytest.fixture(scope="module")

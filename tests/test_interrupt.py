@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.helpers import REPO
+from tests.helpers import REPO, finished, start_cli
 
 PARAGRAPH = (
     "The regional water board said on {day} that reservoir levels in district {n} had fallen to "
@@ -75,26 +75,10 @@ def test_ctrl_c_stops_with_one_line(tmp_path: Path) -> None:
     dump = tmp_path / "big.txt"
     write_big_dump(dump, 6000)
     out = tmp_path / "clean"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(REPO / "cli.py"),
-            "clean",
-            str(dump),
-            "--out",
-            str(out),
-            "--quiet",
-            "--jobs",
-            "1",
-        ],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cli("clean", str(dump), "--out", str(out), "--quiet", "--jobs", "1")
     time.sleep(2.0)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    stderr = finished(process, "winnow clean after Ctrl-C", timeout=60)
     if process.returncode == 0:  # finished before the signal arrived: nothing to check
         return
     assert process.returncode == 130

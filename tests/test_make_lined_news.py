@@ -5,30 +5,20 @@ A small corpus (0.3 MB, about 170 documents) is made in a temporary folder; no t
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+
+from tests.helpers import load_benchmark
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
 MB = 0.3
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"winnow_bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while building
-    spec.loader.exec_module(module)
-    return module
-
-
-lined = _load("make_lined_news")
+lined = load_benchmark("make_lined_news")
 
 
 def _files(out: Path) -> list[Path]:

@@ -13,7 +13,7 @@ import click
 import pytest
 
 from cli import main
-from tests.helpers import REPO, SEED, run_cli
+from tests.helpers import REPO, SEED, finished, run_cli, start_cli
 
 CI_RUN = REPO / ".ci" / "run"
 EVAL_SPLIT = REPO / "examples" / "eval" / "split-wire"
@@ -453,12 +453,7 @@ def test_a_fifo_input_is_read_once(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    try:
-        _, stderr = process.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        pytest.fail("winnow clean on a FIFO did not finish")
+    stderr = finished(process, "winnow clean on a FIFO")
     assert process.returncode == 0, stderr
     assert len((out / "articles.jsonl").read_text().splitlines()) == 9
 
@@ -476,21 +471,10 @@ def test_sigterm_stops_with_one_line_and_exit_143(tmp_path: Path) -> None:
     write_big_dump(dump, 6000)
     out = tmp_path / "clean"
     args = ["clean", str(dump), "--out", str(out), "-q", "--jobs", "2"]
-    process = subprocess.Popen(
-        [sys.executable, str(REPO / "cli.py"), *args],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_cli(*args)
     time.sleep(2.0)
     process.send_signal(signal.SIGTERM)
-    try:
-        _, stderr = process.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        pytest.fail("winnow clean did not end after SIGTERM")
+    stderr = finished(process, "winnow clean after SIGTERM")
     if process.returncode == 0:
         pytest.skip("the run finished before the signal arrived")
     assert process.returncode == 143, stderr
