@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cli import main
 from tests.helpers import REPO, SEED, run_cli
+from winnow_corpus.cli import main
 from winnow_corpus.dependencies import REQUIRED
 
 WIRE_DUMP = """\
@@ -208,7 +208,7 @@ def test_summary_lists_only_the_largest_clusters(tmp_path: Path) -> None:
     the files that list them all; the files still hold every one."""
     import random
 
-    from cli import SUMMARY_CLUSTERS
+    from winnow_corpus.cli import SUMMARY_CLUSTERS
 
     syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
     words = [a + b + c for a in syllables for b in syllables[:20] for c in syllables[:10]]
@@ -230,7 +230,7 @@ def test_summary_lists_only_the_largest_clusters(tmp_path: Path) -> None:
 
 
 def test_largest_clusters_keeps_report_order_among_equals() -> None:
-    from cli import largest_clusters
+    from winnow_corpus.cli import largest_clusters
 
     clusters = [
         {"id": name, "members": [0] * size}

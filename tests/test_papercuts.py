@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 import pytest
 
-from cli import main
 from tests.helpers import REPO, SEED, finished, run_cli, start_cli
+from winnow_corpus.cli import main
 
 CI_RUN = REPO / ".ci" / "run"
 EVAL_SPLIT = REPO / "examples" / "eval" / "split-wire"

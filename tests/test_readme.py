@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from cli import main
 from tests.helpers import REPO
+from winnow_corpus.cli import main
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 PYTHON_BLOCKS = re.findall(r"```python\n(.*?)```", README, flags=re.DOTALL)
