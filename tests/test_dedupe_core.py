@@ -543,3 +543,33 @@ def test_common_equals_intersect1d_by_search_and_by_merge(size: int) -> None:
     for x, y, want_x, want_y in ((a, b, want_a, want_b), (b, a, want_b, want_a)):
         got_x, got_y = core._common(x, y)
         assert got_x.tolist() == want_x.tolist() and got_y.tolist() == want_y.tolist()
+
+
+def test_signable_words_are_those_in_at_most_max_bucket_documents() -> None:
+    df = np.array([1, 49, 50, 51, 5000], dtype=np.int64)
+    signable = core.signable_words(df, DedupeConfig(story_max_bucket=50))
+    assert signable.tolist() == [True, True, True, False, False]
+
+
+def test_common_words_fill_no_story_bucket_and_a_retelling_is_still_found() -> None:
+    # every article carries the same furniture words: in 62 documents, over a cap of 10, they
+    # would fill one story bucket per band they were picked in; left out of the signatures,
+    # they fill none, and the retold flood story is still a candidate and a duplicate
+    rng = random.Random(5)
+    vocab = [f"filler{i}" for i in range(4000)]
+    common = (
+        "Regional Courier newsroom morning edition weather traffic markets sport letters "
+        "subscribers classifieds obituaries puzzles horoscopes television listings archive"
+    )
+    docs = [doc(f"u{i}", f"{common}. {random_words(rng, vocab, 40)}", i) for i in range(60)]
+    docs += [
+        doc("story-a", f"{common}. {STORY_A}", 100),
+        doc("story-b", f"{common}. {STORY_B}", 101),
+    ]
+    config = DedupeConfig(story_max_bucket=10)
+    result = find_duplicates(docs, config)
+    assert result.stats["story_buckets_skipped"] == 0
+    assert result.stats["candidates_story"] <= config.story_top_k * len(docs)
+    assert [(d.doc.id, d.duplicate_of, d.tier) for d in result.duplicates] == [
+        ("story-b", "story-a", "story")
+    ]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from dedupe import DedupeConfig
 from tests.helpers import run_cli
 from winnow_corpus.errors import InputError
 from winnow_corpus.evaluation import detect_task, evaluate
@@ -178,3 +179,64 @@ def test_snippet_table_in_json_and_text(snippet_set: Path) -> None:
     assert text.returncode == 0, text.stderr
     assert "snippet F1 by language" in text.stdout
     assert "0.857" in text.stdout and "0.800" in text.stdout
+
+
+@pytest.fixture
+def wrapped_copy(tmp_path: Path) -> Path:
+    """One article twice, the second inside a page's share bar and sign-up line."""
+    body = (
+        "The harbour authority approved plans on Monday for a ferry terminal that will double "
+        "passenger capacity by 2028, the chairman told reporters at the port.\n\n"
+        "Work on the new quay at Brennick is due to start in the spring, and the old pier will "
+        "stay open until then."
+    )
+    page = "Share this article\nShare on Facebook\nShare on Twitter\n\n" + body
+    folder = tmp_path / "wrapped"
+    folder.mkdir()
+    write_jsonl(
+        folder / "docs.jsonl",
+        [
+            {"id": "a", "text": body},
+            {"id": "b", "text": page + "\n\nSign up for our newsletter"},
+            {"id": "c", "text": "Snow kept the mountain pass closed for a third day on Tuesday."},
+        ],
+    )
+    write_jsonl(
+        folder / "pairs.jsonl",
+        [{"a": "a", "b": "b", "label": 1}, {"a": "a", "b": "c", "label": 0}],
+    )
+    return folder
+
+
+def test_eval_dedupe_cleans_first_unless_told_not_to(wrapped_copy: Path) -> None:
+    # cleaned as `winnow clean` cleans, the page is the article again: an exact copy
+    cleaned = run_cli("eval", str(wrapped_copy), "--json")
+    assert cleaned.returncode == 0, cleaned.stderr
+    (table,) = json.loads(cleaned.stdout)["results"]
+    assert table["rows"][0]["clusters_by_tier"] == {"exact": 1}
+    assert "3 documents cleaned as `winnow clean` does first" in table["notes"]
+    # as they are, the share bar keeps the two texts apart but for the story tier
+    raw = run_cli("eval", str(wrapped_copy), "--json", "--no-clean")
+    assert raw.returncode == 0, raw.stderr
+    (table,) = json.loads(raw.stdout)["results"]
+    assert table["rows"][0]["clusters_by_tier"] == {"story": 1}
+    assert table["rows"][0]["f1"] == 1.0
+
+
+def test_eval_dedupe_scores_a_band_of_thresholds(wrapped_copy: Path) -> None:
+    done = run_cli("eval", str(wrapped_copy), "--json")
+    (table,) = json.loads(done.stdout)["results"]
+    t = DedupeConfig().story_threshold
+    sweep = table["threshold_sweep"]
+    assert [row["story_threshold"] for row in sweep] == [
+        pytest.approx(t * share) for share in (0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2)
+    ]
+    assert all(row["f1"] == 1.0 for row in sweep)  # one exact copy: found at every threshold
+    band = f"F1 over story thresholds {0.8 * t:.3f}-{1.2 * t:.3f}: lowest 1.000, best 1.000"
+    assert any(note.startswith(band) for note in table["notes"])
+    shown = run_cli("eval", str(wrapped_copy))
+    assert shown.returncode == 0, shown.stderr
+    assert "wrapped: Winnow by story threshold" in shown.stdout
+    wide = run_cli("eval", str(wrapped_copy), "--json", "--sweep")
+    (table,) = json.loads(wide.stdout)["results"]
+    assert [row["story_threshold"] for row in table["threshold_sweep"]][:2] == [0.08, 0.09]

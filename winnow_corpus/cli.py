@@ -50,11 +50,10 @@ from rich.text import Text
 
 from cleaners.rules import iter_rules
 from dedupe import DedupeConfig
-from dedupe.eval_pairs import sweep as sweep_story_thresholds
 from dedupe.index import DedupeIndex, remove_index, update_index
 from winnow_corpus.config import load_config
 from winnow_corpus.errors import ERRORS, WinnowError
-from winnow_corpus.evaluation import EvalTable, datasets_under, detect_task, evaluate
+from winnow_corpus.evaluation import EvalTable, evaluate
 from winnow_corpus.io import check_output_dir, resolve_inputs
 from winnow_corpus.report_html import write_report
 from winnow_corpus.runner import RunConfig, RunResult, build_report, run, write_run
@@ -772,28 +771,37 @@ def _source_lines(record: dict[str, Any]) -> list[str] | None:
 @click.option("--task", type=click.Choice(["split", "clean", "dedupe"]), help="Only this task.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.option(
-    "--sweep", is_flag=True, help="Also sweep the same-story threshold on dedupe datasets."
+    "--sweep",
+    is_flag=True,
+    help="Score dedupe sets over a wider range of story thresholds (0.08 to 0.22).",
 )
-def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool) -> None:
+@click.option(
+    "--no-clean",
+    "no_clean",
+    is_flag=True,
+    help="Deduplicate the dedupe sets' texts as they are, without `winnow clean`'s cleaning.",
+)
+def eval_command(
+    dataset_dir: Path, task: str | None, as_json: bool, sweep: bool, no_clean: bool
+) -> None:
     """Score Winnow and the peers' usual approach on labelled data, side by side.
 
     DATASET_DIR holds one dataset or folders of them; its files say the task: split (dump.txt +
     boundaries.jsonl), clean (cases.jsonl) or dedupe (docs.jsonl + pairs.jsonl). A clone ships
     a tiny made-up one of each in examples/eval/ (its README describes the formats).
 
+    Dedupe sets are cleaned first as `winnow clean` cleans a run (--no-clean: not), and
+    Winnow's F1 is shown at story thresholds from 0.8 to 1.2 times the one used, so that a
+    narrow peak shows.
+
     Example: winnow eval examples/eval
     """
-    tables = evaluate(dataset_dir, task)
+    thresholds = tuple(round(0.08 + 0.01 * i, 2) for i in range(15)) if sweep else None
+    tables = evaluate(dataset_dir, task, clean_first=not no_clean, thresholds=thresholds)
     if not tables:
         raise Failure(f"{dataset_dir}: no dataset of task {task!r} found")
-    sweeps: dict[str, list[dict[str, Any]]] = {}
-    if sweep:
-        thresholds = [round(0.08 + 0.01 * i, 2) for i in range(15)]
-        for dataset in datasets_under(dataset_dir):
-            if detect_task(dataset) == "dedupe":
-                sweeps[dataset.name] = sweep_story_thresholds(dataset, thresholds)
     if as_json:
-        payload = {"results": [t.to_dict() for t in tables], "sweeps": sweeps}
+        payload = {"results": [t.to_dict() for t in tables]}
         click.echo(json.dumps(payload, indent=2, sort_keys=True))
         return
     for table in tables:
@@ -809,13 +817,17 @@ def eval_command(dataset_dir: Path, task: str | None, as_json: bool, sweep: bool
             out_console.print(_language_grid(table))
         for note in table.notes:
             out_console.print(Text(note, style="dim"))
-    for name, rows in sweeps.items():
-        grid = Table(title=f"{name}: same-story threshold sweep", title_justify="left")
-        for column in ("story_threshold", "precision", "recall", "f1"):
-            grid.add_column(column, justify="right")
-        for row in rows:
-            grid.add_row(*(_cell(row[c]) for c in ("story_threshold", "precision", "recall", "f1")))
-        out_console.print(grid)
+        if table.threshold_sweep:
+            names = ("story_threshold", "precision", "recall", "f1")
+            sweep_grid = Table(
+                title=f"{table.dataset}: Winnow by story threshold", title_justify="left"
+            )
+            for column in names:
+                sweep_grid.add_column(column, justify="right")
+            for row in table.threshold_sweep:
+                threshold = f"{row['story_threshold']:.4g}"
+                sweep_grid.add_row(threshold, *(_cell(row[c]) for c in names[1:]))
+            out_console.print(sweep_grid)
 
 
 def _language_grid(table: EvalTable) -> Table:

@@ -40,6 +40,8 @@ from dedupe.core import (
     _Features,
     features_of,
     name_terms,
+    signable_words,
+    signature_input,
     story_terms,
     unit_weights,
     verify_and_cluster,
@@ -342,21 +344,23 @@ def _dedupe(
     blocks = max(1, min(len(items) // BATCH + 1, 200))
     ds = ray.data.from_items(items, override_num_blocks=blocks).materialize()
 
-    vocab, idf, story_sigs = _story_vectors(ds, len(ranked), config)
+    vocab, idf, signable, story_sigs = _story_vectors(ds, len(ranked), config)
     terms, norms = story_terms(story_keys, vocab, idf)
     del story_keys
     names = name_terms([_u64(row["names"]) for row in by_rank], vocab)
     spilled = ArraySpill.of(shingles, np.uint32)
-    features = _Features(exact, spilled, terms, vocab, idf, norms, names)
+    features = _Features(exact, spilled, terms, vocab, idf, norms, names, signable)
     pairs, stats = _candidates(ds, story_sigs, features, config)
     return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
 
 
-def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[U64, F64, Any]:
+def _story_vectors(
+    ds: Dataset, n: int, config: DedupeConfig
+) -> tuple[U64, F64, npt.NDArray[np.bool_], Any]:
     """Document frequencies by a Ray `groupby` sum, then each story vector's weighted MinHash in
     `map_batches`; the same arithmetic as `dedupe.core._features`, per article. Returns the
-    vocabulary, its IDF (the driver derives each article's vector from them, as the local
-    engine does) and the signatures."""
+    vocabulary, its IDF and which words signatures may pick (the driver derives each article's
+    vector from them, as the local engine does) and the signatures."""
 
     def frequencies(batch: Batch) -> Batch:
         everything = [_u64(raw) for raw in batch["keys"]]
@@ -378,6 +382,7 @@ def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[U64, F64,
         vocab = table["key"].to_numpy(dtype=np.uint64)
         df = table["sum(df)"].to_numpy(dtype=np.int64)
     idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
+    signable = signable_words(df, config)
     num_perm, seed, story = config.num_perm, config.seed, config.story
 
     def vectors(batch: Batch) -> Batch:
@@ -386,6 +391,7 @@ def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[U64, F64,
         terms, norms = story_terms(all_keys, vocab, idf)
         for keys, words, norm in zip(all_keys, terms, norms, strict=True):
             weights = unit_weights(idf, words, float(norm))
+            keys, weights = signature_input(keys, weights, signable[words])
             sig = (
                 weighted_minhash(keys, weights, num_perm, seed)
                 if story and keys.size
@@ -395,7 +401,7 @@ def _story_vectors(ds: Dataset, n: int, config: DedupeConfig) -> tuple[U64, F64,
         return {"rank": batch["rank"], "story_sig": _objects(sigs_out)}
 
     with_vectors = ds.map_batches(vectors, batch_size=BATCH, batch_format="numpy").materialize()
-    return vocab, idf, with_vectors.select_columns(["rank", "story_sig"])
+    return vocab, idf, signable, with_vectors.select_columns(["rank", "story_sig"])
 
 
 # Band rows: tier 0 exact (one band, every bucket a star to its first copy), 1 near, 2 story.
@@ -505,7 +511,8 @@ def _candidates(
     if config.exact:
         parts.append(_band_rows(ds, "exact", EXACT, 1, 8))
     near_usable = sum(1 for s in features.shingles if s.size)
-    story_usable = sum(1 for t in features.story_terms if t.size)
+    signable = features.story_signable
+    story_usable = sum(1 for t in features.story_terms if signable[t].any())
     if config.near and near_usable >= 2:
         bands, rows = optimal_params(config.near_threshold, config.num_perm)
         parts.append(_band_rows(ds, "near_sig", NEAR, bands, rows))
