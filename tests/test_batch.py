@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cleaners.batch import Batch, lines_table
 from cleaners.document import Document
 from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_batch, clean_document, document_steps
+from cleaners.pipeline import batch_stages, clean_batch, clean_document, document_steps
 from cleaners.split import split_dump
 from tests.test_properties import DUMPS
 
@@ -147,3 +147,33 @@ def test_arbitrary_pages_clean_the_same_as_a_batch(pages: list[list[str]]) -> No
         for doc in split_dump("Page title\n\n" + "\n".join(page) + "\n", f"{i}.txt")
     ]
     assert clean_batch(docs, CleanOptions()) == _old(docs, CleanOptions())
+
+
+def _fresh_batch() -> tuple[Batch, list[Document]]:
+    """A batch of a page, a wire story and the seed, and a deep enough copy of its articles."""
+    seed = sorted(REPO.glob("corpus/raw/*.txt"))[0].read_text(encoding="utf-8")
+    docs = [*split_dump(PAGE + "\n\n\n" + WIRE, "t.txt"), *split_dump(seed, "seed.txt")]
+    copies = [replace(doc, meta=dict(doc.meta), removed=list(doc.removed)) for doc in docs]
+    return Batch.of(docs), copies
+
+
+@pytest.mark.parametrize(
+    "name", [name for name, _ in batch_stages(CleanOptions())], ids=lambda name: name
+)
+def test_every_stage_keeps_the_stage_contract(name: str) -> None:
+    """Each stage on its own: its input batch is left as it was, every non-blank line it was
+    given is kept, moved to the title or named in one of its removals, and a second run of the
+    stage on its output removes nothing more (byline and sign-off runs go whole at once)."""
+    stage = dict(batch_stages(CleanOptions()))[name]
+    batch, copies = _fresh_batch()
+    before = batch.documents()
+    out = stage(batch).documents()
+    assert batch.documents() == copies == before  # nothing of the input was changed
+    for doc, done in zip(before, out, strict=True):
+        kept = set(done.line_numbers) if done.text else set()
+        removed = {r.line for r in done.removed[len(doc.removed) :]}
+        for number, line in doc.numbered_lines():
+            moved = done.title and done.title in line
+            assert not line.strip() or number in kept | removed or moved, (name, number, line)
+    again = stage(Batch.of(out)).documents()
+    assert [len(d.removed) for d in again] == [len(d.removed) for d in out]
