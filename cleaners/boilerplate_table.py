@@ -96,6 +96,7 @@ class _Table:
         self.link = np.zeros(n, dtype=np.bool_)  # the navigation rule's predicate
         self.first_rule = np.full(n, NO_RULE, dtype=np.int64)  # index in `any_rules`
         self.furniture = np.zeros(n, dtype=np.bool_)  # any caption/boilerplate/footer rule
+        self.furniture_known = np.zeros(n, dtype=np.bool_)
         self.words = np.zeros(n, dtype=np.float64)  # `boilerplate._words`
         self.tokens = np.zeros(n, dtype=np.int64)  # len(line.split())
         self.digit_tokens = np.zeros(n, dtype=np.int64)  # of them, holding a digit
@@ -132,10 +133,7 @@ class _Table:
         for index, rule in enumerate(self.any_rules):
             first[(first == NO_RULE) & hits(rule, text, content & (first == NO_RULE))] = index
         self.first_rule[rows] = first
-        furniture = first != NO_RULE
-        for rule in self.other_furniture:
-            furniture |= hits(rule, text, content & ~furniture)
-        self.furniture[rows] = furniture
+        self.furniture_known[rows] = False  # asked for page articles only (`_furniture`)
         features = pl.DataFrame({"s": text}).select(
             tokens=pl.col("s").str.count_matches(WORD),
             unspaced=pl.col("s").str.count_matches(UNSPACED),
@@ -155,6 +153,21 @@ class _Table:
         for name in ("ends_prose", "ends_comma", "ends_head", "starts_lower", "truncated"):
             getattr(self, name)[rows] = features[name].to_numpy()
         self.glued[rows] = features["glued"].to_numpy()
+
+    def _furniture(self, rows: I64) -> Mask:
+        """Whether any caption, boilerplate or footer rule removes each of `rows` wherever it
+        stands: computed on first ask, since only the page frame asks, and only of pages."""
+        missing = rows[~self.furniture_known[rows]]
+        if len(missing):
+            text = pl.Series("text", [self.stripped[i] for i in missing], dtype=pl.String)
+            found = self.first_rule[missing] != NO_RULE
+            content = self.content[missing]
+            for rule in self.other_furniture:
+                found |= hits(rule, text, content & ~found)
+            self.furniture[missing] = found
+            self.furniture_known[missing] = True
+        known: Mask = self.furniture[rows]
+        return known
 
     def _fires(self, name: str, row: int) -> bool:
         """A top- or last-scoped rule's predicate on one line, remembered by its text."""
@@ -231,7 +244,7 @@ class _Table:
         """`boilerplate._line_scores` for the content lines `rows` of page articles (blank
         lines score 0 and change nothing, so they are left out)."""
         words = self.words[rows]
-        removable = self.furniture[rows]
+        removable = self._furniture(rows)
         heads = removable & ((words > bp.INTERSTITIAL_MAX_WORDS) | self.ends_head[rows])
         same_doc_next = np.zeros(len(rows), dtype=np.bool_)
         same_doc_next[:-1] = docs[1:] == docs[:-1]
