@@ -54,11 +54,20 @@ def hits(rule: LineRule, text: pl.Series, candidates: Mask) -> Mask:
     Each test runs on the rows the tests before it left, cheapest first (its `needs` words, its
     prefilters in order, then its `expr` or its predicate): the later rules of a category see
     only the lines no earlier rule took, and a regex costs in proportion to the bytes it scans.
+    Where most rows are candidates the first test reads the column in place: a copy of nearly
+    all the text for each rule had cost more than the test.
     """
     found = np.zeros(len(text), dtype=np.bool_)
     rows = np.flatnonzero(candidates)
+    tests = _tests(rule)
+    if tests and len(rows) * 2 > len(text):
+        # most rows are candidates: the first (cheap) test scans the column as it is, rather
+        # than after a copy of nearly all of it
+        whole = pl.DataFrame({"text": text})
+        first = whole.with_columns(tests.pop(0)(pl.col("text")).fill_null(False).alias("p"))
+        rows = np.flatnonzero(candidates & first["p"].to_numpy())
     subset = pl.DataFrame({"text": text.gather(rows)})
-    for test in _tests(rule):
+    for test in tests:
         if len(rows) == 0:
             return found
         keep = subset.with_columns(test(pl.col("text")).fill_null(False).alias("p"))["p"]
