@@ -4,6 +4,7 @@ with every switch; and a batch's two forms of its lines agree."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from cleaners.document import Document
 from cleaners.options import CleanOptions
 from cleaners.pipeline import batch_stages, clean_batch, clean_document, document_steps
 from cleaners.split import split_dump
+from tests.helpers import load_benchmark
 from tests.test_properties import DUMPS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -177,3 +179,20 @@ def test_every_stage_keeps_the_stage_contract(name: str) -> None:
             assert not line.strip() or number in kept | removed or moved, (name, number, line)
     again = stage(Batch.of(out)).documents()
     assert [len(d.removed) for d in again] == [len(d.removed) for d in out]
+
+
+def test_generated_lined_news_cleans_the_same_as_a_batch(tmp_path: Path) -> None:
+    """The benchmark's own mix (articles, wire stories, pages from many sites with their menus,
+    share bars, stamps, captions and footers), as the runner batches it."""
+    out = tmp_path / "lined.jsonl"
+    load_benchmark("make_lined_news").make(out, 0.25, 11)
+    docs = [
+        Document(record["id"], record["text"], "lined.jsonl", (n, n))
+        for n, record in enumerate(map(json.loads, out.read_text("utf-8").splitlines()), 1)
+    ]
+    options = CleanOptions()
+    batched = [
+        doc for i in range(0, len(docs), 64) for doc in clean_batch(docs[i : i + 64], options)
+    ]
+    assert batched == _old(docs, options)
+    assert any(r.rule == "boilerplate.page_frame" for doc in batched for r in doc.removed)
