@@ -91,13 +91,10 @@ def lines_table(docs: Sequence[Document]) -> pl.DataFrame:
     numbers: list[int] = []
     texts: list[str] = []
     for position, doc in enumerate(docs):
-        lines = doc.text.split("\n")
-        found = doc.line_numbers
-        if len(found) != len(lines):  # no map (or an empty text): count from the first line
-            found = tuple(range(doc.lines[0], doc.lines[0] + len(lines)))
-        positions.extend([position] * len(lines))
-        numbers.extend(found)
-        texts.extend(lines)
+        numbered = doc.numbered_lines()
+        positions.extend([position] * len(numbered))
+        numbers.extend(number for number, _ in numbered)
+        texts.extend(text for _, text in numbered)
     return pl.DataFrame({"doc": positions, "line": numbers, "text": texts}, schema=LINES_SCHEMA)
 
 

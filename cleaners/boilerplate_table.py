@@ -17,7 +17,7 @@ differ only for characters assigned after the older of the two Unicode versions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,10 +199,14 @@ class _Table:
         return found
 
     def _remove(self, rows: I64, rule: str, reason: str) -> dict[int, list[Removal]]:
-        """Drop `rows` (in table order), each a Removal of its whole line."""
+        """Drop `rows` (in table order), each a Removal of its whole line by `rule`."""
+        return self._remove_each(rows, [(rule, reason)] * len(rows))
+
+    def _remove_each(self, rows: I64, by: Sequence[tuple[str, str]]) -> dict[int, list[Removal]]:
+        """Drop `rows` (in table order), row i a Removal by the (rule, reason) `by[i]`."""
         self.alive[rows] = False
         out: dict[int, list[Removal]] = {}
-        for i in rows:
+        for i, (rule, reason) in zip(rows, by, strict=True):
             out.setdefault(int(self.doc[i]), []).append(
                 Removal(self.text[i], reason, rule, int(self.number[i]))
             )
@@ -218,10 +222,9 @@ class _Table:
             return {}
         docs = self.doc[rows]
         in_runs = long_runs(self.link[rows], docs, RUN_LINES)
-        group = _group(docs)
-        nav_lines = np.bincount(group, weights=in_runs)
-        first_rows = np.flatnonzero(np.diff(group, prepend=-1))
-        pages = docs[first_rows][nav_lines >= bp.PAGE_MIN_NAV_LINES]
+        starts = np.array([start for start, _ in _doc_bounds(docs)], dtype=np.int64)
+        nav_lines = np.add.reduceat(in_runs.astype(np.int64), starts)
+        pages = docs[starts][nav_lines >= bp.PAGE_MIN_NAV_LINES]
         if len(pages) == 0:
             return {}
         rows = rows[np.isin(docs, pages)]
@@ -299,22 +302,14 @@ class _Table:
         if len(rows) == 0:
             return {}
         chosen = self.first_rule[rows]
-        names = [rule.name for rule in self.any_rules]
-        reasons = [rule.reason for rule in self.any_rules]
+        rules = list(self.any_rules)
         if NAVIGATION not in self.disabled:
-            navigation = self.rules[NAVIGATION]
             runs = long_runs(self.link[rows], self.doc[rows], RUN_LINES) & (chosen == NO_RULE)
-            chosen = np.where(runs, len(names), chosen)
-            names.append(navigation.name)
-            reasons.append(navigation.reason)
+            chosen = np.where(runs, len(rules), chosen)
+            rules.append(self.rules[NAVIGATION])
         taken = chosen != NO_RULE
-        out: dict[int, list[Removal]] = {}
-        for row, index in zip(rows[taken], chosen[taken], strict=True):
-            self.alive[row] = False
-            out.setdefault(int(self.doc[row]), []).append(
-                Removal(self.text[row], reasons[index], names[index], int(self.number[row]))
-            )
-        return out
+        by = [(rules[i].name, rules[i].reason) for i in chosen[taken]]
+        return self._remove_each(rows[taken], by)
 
     def _sign_offs(self, active: Mask) -> dict[int, list[Removal]]:
         """`boilerplate._stacked(.., sign_off, at_end=True)`: the run closing the article."""
@@ -352,13 +347,6 @@ class _Table:
         if changed:
             self._columns(np.asarray(changed, dtype=np.int64))
         return out
-
-
-def _group(docs: npt.NDArray[np.uint32]) -> I64:
-    """Each row's article as 0, 1, 2, ... in order of appearance (rows are grouped by doc)."""
-    starts = np.ones(len(docs), dtype=np.bool_)
-    starts[1:] = docs[1:] != docs[:-1]
-    return np.cumsum(starts) - 1
 
 
 def _doc_bounds(docs: npt.NDArray[np.uint32]) -> list[tuple[int, int]]:

@@ -108,6 +108,7 @@ def escaped(chars: str) -> str:
     return "".join(f"\\x{{{ord(c):x}}}" for c in chars)
 
 
+ASCII_LINE = r"^[\x00-\x7f]*$"  # a line of ASCII alone (`str.isascii`)
 SPACE = escaped(PY_WHITESPACE)
 WORD = f"[^{SPACE}]+"  # one word of `str.split()`
 DIGIT = "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in DIGIT_RANGES)

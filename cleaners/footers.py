@@ -22,6 +22,7 @@ import polars as pl
 import regex as re
 import xxhash
 
+from cleaners.chars import PY_WHITESPACE
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import LineRule, drop_matching, ruleset
@@ -183,9 +184,8 @@ def cut_glued_credits(doc: Document) -> Document:
 def cut_glued_credits_table(lines: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, list[Removal]]]:
     """`cut_glued_credits` over a `lines` table: the few rows whose text opens with the credit
     are read in Python."""
-    hit = lines.select(
-        pl.col("text").str.contains(r"(?i)^[ \t]*(?:©|\(c\)) ?provided by ").fill_null(False)
-    ).to_series()
+    opening = "(?i)" + GLUED_CREDIT.pattern  # `glued_credit` reads the stripped line
+    hit = lines["text"].str.strip_chars(PY_WHITESPACE).str.contains(opening).fill_null(False)
     rows = hit.arg_true().to_list()
     removed: dict[int, list[Removal]] = {}
     if not rows:

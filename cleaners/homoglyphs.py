@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 import regex as re
 
+from cleaners.chars import ASCII_LINE
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import ruleset
@@ -126,7 +127,7 @@ def make_step(options: CleanOptions) -> Step:
 def respell_table(lines: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, list[Removal]]]:
     """`make_step` on every line of a `lines` table (`cleaners.batch`): only lines that are not
     ASCII can hold a look-alike, and only they are read in Python."""
-    suspect = np.flatnonzero(~lines["text"].str.contains(r"^[\x00-\x7f]*$").to_numpy())
+    suspect = np.flatnonzero(~lines["text"].str.contains(ASCII_LINE).to_numpy())
     if len(suspect) == 0:
         return lines, {}
     texts = lines["text"].to_list()

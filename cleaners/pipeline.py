@@ -56,31 +56,27 @@ Stage = Callable[[Batch], Batch]
 
 
 def batch_stages(options: CleanOptions) -> list[tuple[str, Stage]]:
-    """(name, stage) for each per-article step of `document_steps(options)`, as stages over a
-    whole batch: the categories whose steps are their rule sets run on the `lines` table
-    (`cleaners.rule_table`), the others article by article."""
-    table_rules = {"captions": (captions.RULES, frozenset[str]())}
-    if options.footers:
-        table_rules["footers"] = (footers.RULES, frozenset({"footers.recurring"}))
-    stages: list[tuple[str, Stage]] = []
-    for name, step in document_steps(options):
-        if name in table_rules:
-            rules, off = table_rules[name]
-            stage = _table_stage(rules, options.disabled_rules | off)
-            if name == "footers" and "footers.copyright" not in options.disabled_rules:
-                stage = _after_credits(stage)
-            stages.append((name, stage))
-        elif name == "boilerplate":
-            stages.append((name, _boilerplate_stage(options)))
-        elif name == "unicode":
-            stages.append((name, _unicode_stage(options)))
-        elif name == "homoglyphs":
-            stages.append((name, _homoglyph_stage))
-        elif name == "headlines":
-            stages.append((name, _headline_stage(options.disabled_rules)))
-        else:
-            stages.append((name, _document_stage(step)))
-    return stages
+    """(name, stage) for each step of `document_steps(options)`, in its order, as a stage over
+    a whole batch's `lines` table; the user's own rules (`custom`, `regex` semantics) still run
+    article by article."""
+    disabled = options.disabled_rules
+    footers_off = disabled | {"footers.recurring"}
+    over_table: dict[str, Callable[[], Stage]] = {
+        "unicode": lambda: _unicode_stage(options),
+        "homoglyphs": lambda: _homoglyph_stage,
+        "headlines": lambda: _headline_stage(disabled),
+        "captions": lambda: _table_stage(captions.RULES, disabled),
+        "boilerplate": lambda: _boilerplate_stage(options),
+        "footers": lambda: (
+            _table_stage(footers.RULES, footers_off)
+            if "footers.copyright" in disabled
+            else _after_credits(_table_stage(footers.RULES, footers_off))
+        ),
+    }
+    return [
+        (name, over_table[name]() if name in over_table else _document_stage(step))
+        for name, step in document_steps(options)
+    ]
 
 
 def _table_stage(rules: RuleSet, disabled: frozenset[str]) -> Stage:

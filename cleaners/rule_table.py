@@ -7,7 +7,7 @@ that its cheap vectorised tests leave: its scope, lines no earlier rule took, it
 (one `contains_any`), and its `prefilter` expression. What a rule's predicate still has to see
 in Python is the few lines those tests pass, so the predicate stays the one definition of the
 rule (its doctests, `winnow rules`) and the table gives exactly what the article steps give
-(`tests/test_rule_table.py` compares the two).
+(`tests/test_batch.py` compares the two).
 """
 
 from __future__ import annotations
@@ -126,11 +126,11 @@ def first_rules(
         open_rows = where[rule.scope] & (chosen == NO_RULE)
         chosen[hits(rule, text, open_rows)] = index
     in_runs = np.full(len(text), NO_RULE, dtype=np.int64)
+    rows = np.flatnonzero(content)  # blank lines neither count nor break a run
     for index, rule in enumerate(rules):
         if rule.scope != "run":
             continue
         matched = hits(rule, text, content) & (in_runs == NO_RULE)
-        rows = np.flatnonzero(content)  # blank lines neither count nor break a run
         in_runs[rows[long_runs(matched[rows], docs[rows], RUN_LINES)]] = index
     return np.where(chosen == NO_RULE, in_runs, chosen)
 

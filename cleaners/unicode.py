@@ -21,7 +21,7 @@ import numpy as np
 import polars as pl
 import regex as re
 
-from cleaners.chars import PY_WHITESPACE
+from cleaners.chars import ASCII_LINE, PY_WHITESPACE
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import ruleset
@@ -202,7 +202,7 @@ def fix_table(lines: pl.DataFrame, options: CleanOptions) -> tuple[pl.DataFrame,
     simple = ~(
         text.str.contains(_RUST_MAY_NEED_FTFY)
         | text.str.contains(_RUST_INNER_ODD_SPACE)
-        | (~text.str.contains(r"^[\x00-\x7f]*$") & (text.str.normalize("NFC") != text))
+        | (~text.str.contains(ASCII_LINE) & (text.str.normalize("NFC") != text))
     )
     if controls_on:
         simple &= ~text.str.contains(_RUST_INVISIBLE)
