@@ -248,6 +248,10 @@ def fork_imap(
                 answers = pool.imap(_run_slice, parts, chunksize=1)
                 for _ in parts:
                     yield _next_answer(answers, children)
+                # every answer is in: the children end on the pool's own signal to stop, not
+                # a SIGTERM (leaving the block any other way terminates them)
+                pool.close()
+                pool.join()
     finally:
         _TASK = None
 

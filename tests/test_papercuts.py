@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -481,3 +482,35 @@ def test_sigterm_stops_with_one_line_and_exit_143(tmp_path: Path) -> None:
     assert stderr.strip() == "Terminated (SIGTERM); previous output left as it was."
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["big.txt"]  # no temporary folder left
+
+
+def test_a_forked_child_of_the_cli_ends_on_sigterm_at_once() -> None:
+    """The CLI's SIGTERM handler is Python, which runs only between bytecodes: a pool child
+    that inherited it and got the pool's SIGTERM just before blocking on the queue's lock
+    waited forever, and the run with it. Children get the default action back at fork, and a
+    SIGTERM sent while SIGTERM is blocked across the fork is not lost."""
+    import multiprocessing
+    import signal
+
+    from winnow_corpus import cli
+
+    previous = signal.signal(signal.SIGTERM, cli._on_sigterm)
+    try:
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        child = context.Process(target=_report_sigterm_handler, args=(send,))
+        child.start()
+        assert receive.recv() == "default"
+        child.join(timeout=30)
+        assert signal.getsignal(signal.SIGTERM) is cli._on_sigterm  # the parent keeps its own
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+        assert signal.SIGTERM not in blocked
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _report_sigterm_handler(pipe: Any) -> None:
+    import signal
+
+    handler = signal.getsignal(signal.SIGTERM)
+    pipe.send("default" if handler == signal.SIG_DFL else repr(handler))

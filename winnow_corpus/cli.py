@@ -27,6 +27,7 @@ import logging
 import shlex
 import signal
 import sys
+import threading
 import traceback
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
@@ -78,14 +79,38 @@ class Terminated(KeyboardInterrupt):
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
-    if os.getpid() != _MAIN_PID:  # a forked worker: end quietly, the main process reports
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
-        return
     raise Terminated
 
 
-_MAIN_PID = os.getpid()
+_forking = threading.local()  # whether SIGTERM was blocked in the forking thread already
+
+
+def _block_sigterm() -> None:
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    _forking.blocked = signal.SIGTERM in before
+
+
+def _unblock_sigterm() -> None:
+    if not getattr(_forking, "blocked", False):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def _default_sigterm() -> None:
+    """In a forked child: SIGTERM ends it at once, as the kernel does by default.
+
+    A Python handler cannot: it runs only between bytecodes, and a SIGTERM that lands just
+    before a blocking call (a pool worker waiting for its queue's lock) leaves the child
+    waiting forever while the parent, which sent it to stop the pool, waits for it to exit.
+    SIGTERM is blocked across the fork, so one sent at that moment is delivered here, after
+    the default action is back."""
+    if signal.getsignal(signal.SIGTERM) is _on_sigterm:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _unblock_sigterm()
+
+
+os.register_at_fork(
+    before=_block_sigterm, after_in_parent=_unblock_sigterm, after_in_child=_default_sigterm
+)
 
 
 class ClosedPipe(Exception):
@@ -1007,9 +1032,8 @@ def cli_main(argv: Sequence[str] | None = None) -> int:
 
     With `--debug` an error is shown with its traceback first, and keeps its exit code.
     """
-    global _debug, _MAIN_PID
+    global _debug
     _debug = False
-    _MAIN_PID = os.getpid()
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         code = main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
