@@ -27,8 +27,9 @@ import polars as pl
 import regex as re
 
 from cleaners import captions, footers
-from cleaners.chars import LETTER_WORD, SPACE, WORD
+from cleaners.chars import LETTER_WORD, SPACE, WORD, folds_differently
 from cleaners.document import Document, Removal
+from cleaners.literals import required_words
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import (
     RUN_LINES,
@@ -374,16 +375,32 @@ def author_bio(line: str) -> bool:
 # comments stays (its test holds such near misses). Spaces in the patterns are literal: Python's
 # and Rust's `\s` differ on control characters.
 class _ColumnTests(TypedDict):
-    prefilter: Prefilter
+    prefilter: Prefilter | tuple[Prefilter, ...]
     expr: Prefilter
 
 
 def _short_and_matching(max_chars: int, pattern: re.Pattern[str]) -> _ColumnTests:
     """The column tests of a rule `len(line) <= max_chars and pattern.search(line)` (with
-    `pattern` case-insensitive): the length first, then the pattern in Rust regex."""
+    `pattern` case-insensitive): the length first, then the words no match is without
+    (`cleaners.literals`), then the pattern in Rust regex on the few lines left."""
     rust = "(?i)" + pattern.pattern
+
+    def short(text: pl.Expr) -> pl.Expr:
+        return text.str.len_chars() <= max_chars
+
+    words = required_words(pattern)
+    tests: Prefilter | tuple[Prefilter, ...] = short
+    if words is not None:
+        sought = sorted(words)
+        tests = (
+            short,
+            lambda text: (
+                text.str.contains_any(sought, ascii_case_insensitive=True)
+                | text.str.contains(folds_differently())
+            ),
+        )
     return {
-        "prefilter": lambda text: text.str.len_chars() <= max_chars,
+        "prefilter": tests,
         "expr": lambda text: (text.str.len_chars() <= max_chars) & text.str.contains(rust),
     }
 

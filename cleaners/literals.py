@@ -1,0 +1,97 @@
+"""Words that every match of a regular expression contains, read from the pattern itself.
+
+Why: a case-insensitive pattern of many alternatives, with Unicode word boundaries, runs on
+Rust regex's slowest engine wherever a line holds a character past ASCII (7 ms a batch for one
+furniture rule, against 0.3 ms on ASCII lines). One Aho-Corasick scan for the words the pattern
+cannot match without (`str.contains_any`) leaves it a few lines to check. Reading the words from
+the pattern, rather than listing them beside it, keeps one definition of the rule: a word list
+written by hand goes stale the day an alternative is added.
+
+The words are ASCII and lower-case, to be found with `ascii_case_insensitive=True`: a match of
+a case-insensitive pattern spells them in some ASCII case, or holds a character whose case
+folds past ASCII (the Kelvin sign for "k", the long s for "s"), which callers let through
+(`cleaners.chars.folds_differently`).
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre_constants
+import re._parser as sre_parse
+from typing import Any, Protocol
+
+SHORTEST = 3  # a shorter word is found in nearly every line: no filter at all
+
+Words = frozenset[str]
+
+
+class HasPattern(Protocol):
+    """A compiled pattern of `re` or of `regex`."""
+
+    @property
+    def pattern(self) -> str: ...
+
+
+def required_words(pattern: HasPattern | str, shortest: int = SHORTEST) -> Words | None:
+    """ASCII words (lower-case, at least `shortest` characters) of which every match of
+    `pattern` holds one, or None where the pattern says no such thing (a branch of it can match
+    without any word that long).
+
+    >>> sorted(required_words(r"\\b(?:to view|to read) the (?:story|article)\\b"))
+    [' the ']
+    >>> sorted(required_words(r"^(?:tags?|filed under|schlagw(?:ö|oe)rter)"))
+    ['filed under', 'schlagw', 'tag']
+    >>> required_words(r"^(?:news|x)$") is None
+    True
+    """
+    source = pattern if isinstance(pattern, str) else pattern.pattern
+    try:
+        parsed = sre_parse.parse(source)
+    except re.error:
+        return None
+    return _sequence(parsed, shortest)
+
+
+def _sequence(items: Any, shortest: int) -> Words | None:
+    """The best word set of a concatenation: each maximal ASCII literal run is one candidate,
+    each group another; the one whose shortest word is longest filters best."""
+    candidates: list[Words] = []
+    run: list[str] = []
+
+    def end_run() -> None:
+        if len(run) >= shortest:
+            candidates.append(frozenset({"".join(run).lower()}))
+        run.clear()
+
+    for op, value in items:
+        if op is sre_constants.LITERAL and value < 0x80:
+            run.append(chr(value))
+            continue
+        end_run()
+        inner = _item(op, value, shortest)
+        if inner is not None:
+            candidates.append(inner)
+    end_run()
+    if not candidates:
+        return None
+    return max(candidates, key=lambda words: (min(map(len, words)), -len(words)))
+
+
+def _item(op: Any, value: Any, shortest: int) -> Words | None:
+    if op is sre_constants.SUBPATTERN:
+        return _sequence(value[-1], shortest)
+    if op is sre_constants.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            words = _sequence(branch, shortest)
+            if words is None:
+                return None
+            union |= words
+        # a word holding another is found wherever that one is: only the shorter need be sought
+        return frozenset(w for w in union if not any(o != w and o in w for o in union))
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+        least, _, body = value
+        return _sequence(body, shortest) if least >= 1 else None
+    if op is sre_constants.ATOMIC_GROUP:
+        return _sequence(value, shortest)
+    return None  # classes, anchors, boundaries, look-around, back-references, non-ASCII

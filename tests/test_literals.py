@@ -1,0 +1,75 @@
+"""`cleaners.literals.required_words`: every match of a pattern holds one of its words."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners import boilerplate
+from cleaners.chars import folds_differently
+from cleaners.literals import required_words
+
+FURNITURE = [
+    boilerplate.SHARE_WIDGET,
+    boilerplate.COMMENT_FORM,
+    boilerplate.PLATFORM_CREDIT,
+    boilerplate.PAYWALL,
+    boilerplate.AD_DISCLOSURE,
+    boilerplate.TAG_LINE,
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"abc", {"abc"}),
+        (r"ab", None),  # shorter than three characters: no filter
+        (r"(?:ferry|harbour) timetable", {" timetable"}),
+        (r"(?:ferry|harbour)s?", {"ferry", "harbour"}),
+        (r"(?:ferry|harbour)?x", None),  # an optional group requires nothing
+        (r"(?:ferry|x)", None),  # one branch without a word
+        (r"(?:ferry|ferryman) timetable", {" timetable"}),
+        (r"(?:ferry|ferryman)", {"ferry"}),  # "ferryman" holds "ferry": one scan finds both
+        (r"gefällt mir", {"llt mir"}),  # only ASCII runs: no case question past ASCII
+        (r"(?<=x)harbour", {"harbour"}),
+        (r"(?:harbour){2,}", {"harbour"}),
+    ],
+)
+def test_required_words_of_hand_made_patterns(pattern: str, words: set[str] | None) -> None:
+    found = required_words(pattern)
+    assert (None if found is None else set(found)) == words
+
+
+def test_the_longest_shortest_word_is_chosen() -> None:
+    assert required_words(r"\bpier (?:one|two) landing") == frozenset({" landing"})
+    assert required_words(r"Quay[0-9]+Dock") == frozenset({"quay"})  # a tie: the first
+
+
+def test_syntax_only_regex_reads_gives_no_words() -> None:
+    assert required_words(r"\p{Lu}harbour") is None
+
+
+def _holds_one(text: str, words: frozenset[str]) -> bool:
+    """The column test the rules run: a word in any ASCII case, or a character whose case
+    folds past ASCII (which the test lets through to the pattern)."""
+    column = pl.Series([text])
+    found = column.str.contains_any(sorted(words), ascii_case_insensitive=True) | (
+        column.str.contains(folds_differently())
+    )
+    return bool(found[0])
+
+
+@pytest.mark.parametrize("pattern", FURNITURE, ids=lambda p: p.pattern[:30])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_every_match_of_a_furniture_pattern_holds_a_word(
+    pattern: re.Pattern[str], data: st.DataObject
+) -> None:
+    words = required_words(pattern)
+    assert words is not None
+    text = data.draw(st.from_regex(re.compile(pattern.pattern, re.IGNORECASE)))
+    assert _holds_one(text, words), (text, sorted(words))
