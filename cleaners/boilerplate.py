@@ -29,8 +29,8 @@ import regex as re
 from cleaners import captions, footers
 from cleaners.chars import LETTER_WORD, SPACE, WORD, folds_differently
 from cleaners.document import Document, Removal
-from cleaners.literals import required_words
 from cleaners.options import CleanOptions, Step
+from cleaners.prefilters import required_words, without_word_boundaries
 from cleaners.rules import (
     RUN_LINES,
     TOP_LINES,
@@ -41,6 +41,51 @@ from cleaners.rules import (
 )
 
 RULES = ruleset("boilerplate")
+
+
+def _holding_words(pattern: re.Pattern[str]) -> Prefilter | None:
+    """A column test passing every line that `pattern` (case-insensitive) could match: one
+    holding a word no match is without (`cleaners.prefilters`), or a character whose case folds
+    past ASCII (which an ASCII case-insensitive scan cannot judge). None where the pattern
+    requires no such word."""
+    words = required_words(pattern)
+    if words is None:
+        return None
+    sought = sorted(words)
+    return lambda text: (
+        text.str.contains_any(sought, ascii_case_insensitive=True)
+        | text.str.contains(folds_differently())
+    )
+
+
+class _ColumnTests(TypedDict):
+    prefilter: Prefilter | tuple[Prefilter, ...]
+    expr: Prefilter
+
+
+def _short_and_matching(max_chars: int, pattern: re.Pattern[str]) -> _ColumnTests:
+    """The column tests of a rule `len(line) <= max_chars and pattern.search(line)` (with
+    `pattern` case-insensitive), cheapest first: the length, the words no match is without,
+    the pattern without its word boundaries (which Rust regex runs fast on any text), and the
+    pattern itself on the few lines left (`cleaners.prefilters`)."""
+    rust = "(?i)" + pattern.pattern
+
+    def short(text: pl.Expr) -> pl.Expr:
+        return text.str.len_chars() <= max_chars
+
+    loose = "(?i)" + without_word_boundaries(pattern.pattern)
+
+    def loosely_matching(text: pl.Expr) -> pl.Expr:
+        return text.str.contains(loose)
+
+    holding = _holding_words(pattern)
+    words = () if holding is None else (holding,)
+    tests = (short, *words, loosely_matching) if loose != rust else (short, *words)
+    return {
+        "prefilter": tests,
+        "expr": lambda text: short(text) & text.str.contains(rust),
+    }
+
 
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -276,8 +321,7 @@ def _byline_name(line: str) -> str | None:
 @RULES.line_rule(
     "boilerplate.share",
     reason="share/subscribe/navigation line",
-    prefilter=lambda text: text.str.len_chars() <= 80,
-    expr=lambda text: (text.str.len_chars() <= 80) & text.str.contains("(?i)" + FURNITURE.pattern),
+    **_short_and_matching(80, FURNITURE),
 )
 def page_furniture(line: str) -> bool:
     """Buttons and links of a web page flattened into the text.
@@ -374,37 +418,6 @@ def author_bio(line: str) -> bool:
 # line for notices and prompts, so a body sentence that merely mentions sharing, subscribing or
 # comments stays (its test holds such near misses). Spaces in the patterns are literal: Python's
 # and Rust's `\s` differ on control characters.
-class _ColumnTests(TypedDict):
-    prefilter: Prefilter | tuple[Prefilter, ...]
-    expr: Prefilter
-
-
-def _short_and_matching(max_chars: int, pattern: re.Pattern[str]) -> _ColumnTests:
-    """The column tests of a rule `len(line) <= max_chars and pattern.search(line)` (with
-    `pattern` case-insensitive): the length first, then the words no match is without
-    (`cleaners.literals`), then the pattern in Rust regex on the few lines left."""
-    rust = "(?i)" + pattern.pattern
-
-    def short(text: pl.Expr) -> pl.Expr:
-        return text.str.len_chars() <= max_chars
-
-    words = required_words(pattern)
-    tests: Prefilter | tuple[Prefilter, ...] = short
-    if words is not None:
-        sought = sorted(words)
-        tests = (
-            short,
-            lambda text: (
-                text.str.contains_any(sought, ascii_case_insensitive=True)
-                | text.str.contains(folds_differently())
-            ),
-        )
-    return {
-        "prefilter": tests,
-        "expr": lambda text: (text.str.len_chars() <= max_chars) & text.str.contains(rust),
-    }
-
-
 FURNITURE_MAX_CHARS = 120  # a button, a heading, a label with its value
 NOTICE_MAX_CHARS = 300  # a notice or prompt is a sentence or two; longer text is an article
 END = r"[ .:!?…]*$"  # trailing punctuation of a button or heading

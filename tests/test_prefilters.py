@@ -1,4 +1,4 @@
-"""`cleaners.literals.required_words`: every match of a pattern holds one of its words."""
+"""`cleaners.prefilters.required_words`: every match of a pattern holds one of its words."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from cleaners import boilerplate
 from cleaners.chars import folds_differently
-from cleaners.literals import required_words
+from cleaners.prefilters import required_words, without_word_boundaries
 
-FURNITURE = [
+FURNITURE_PATTERNS = [
+    boilerplate.FURNITURE,
     boilerplate.SHARE_WIDGET,
     boilerplate.COMMENT_FORM,
     boilerplate.PLATFORM_CREDIT,
@@ -63,7 +64,7 @@ def _holds_one(text: str, words: frozenset[str]) -> bool:
     return bool(found[0])
 
 
-@pytest.mark.parametrize("pattern", FURNITURE, ids=lambda p: p.pattern[:30])
+@pytest.mark.parametrize("pattern", FURNITURE_PATTERNS, ids=lambda p: p.pattern[:30])
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_every_match_of_a_furniture_pattern_holds_a_word(
@@ -73,3 +74,32 @@ def test_every_match_of_a_furniture_pattern_holds_a_word(
     assert words is not None
     text = data.draw(st.from_regex(re.compile(pattern.pattern, re.IGNORECASE)))
     assert _holds_one(text, words), (text, sorted(words))
+
+
+@pytest.mark.parametrize("pattern", FURNITURE_PATTERNS, ids=lambda p: p.pattern[:30])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_without_boundaries_matches_wherever_the_pattern_does(
+    pattern: re.Pattern[str], data: st.DataObject
+) -> None:
+    """Generated matches, with a letter glued to either side now and then (where a boundary
+    makes the pattern itself fail): the looser pattern says yes wherever the pattern does."""
+    match = data.draw(st.from_regex(re.compile(pattern.pattern, re.IGNORECASE)))
+    text = (
+        data.draw(st.sampled_from(["", "x", "é", " "]))
+        + match
+        + data.draw(st.sampled_from(["", "x", "ß", " "]))
+    )
+    column = pl.Series([text])
+    exact = column.str.contains("(?i)" + pattern.pattern)[0]
+    loose = column.str.contains("(?i)" + without_word_boundaries(pattern.pattern))[0]
+    assert loose or not exact
+
+
+def test_without_boundaries_keeps_classes_and_escaped_backslashes() -> None:
+    assert without_word_boundaries(r"\bpier\b") == "pier"
+    assert without_word_boundaries(r"[\b]") == r"[\b]"  # a backspace in a class
+    assert without_word_boundaries(r"[]\b]\b") == r"[]\b]"
+    assert without_word_boundaries(r"[^]\b]\b") == r"[^]\b]"
+    assert without_word_boundaries(r"\\b") == r"\\b"  # a backslash, then "b"
+    assert without_word_boundaries(r"\Bx") == r"\Bx"

@@ -1,16 +1,20 @@
-"""Words that every match of a regular expression contains, read from the pattern itself.
+"""Cheap tests that every match of a regular expression passes, read from the pattern itself.
 
 Why: a case-insensitive pattern of many alternatives, with Unicode word boundaries, runs on
 Rust regex's slowest engine wherever a line holds a character past ASCII (7 ms a batch for one
-furniture rule, against 0.3 ms on ASCII lines). One Aho-Corasick scan for the words the pattern
-cannot match without (`str.contains_any`) leaves it a few lines to check. Reading the words from
-the pattern, rather than listing them beside it, keeps one definition of the rule: a word list
-written by hand goes stale the day an alternative is added.
+furniture rule, against 0.3 ms on ASCII lines). Two looser tests leave it a few lines to check:
 
-The words are ASCII and lower-case, to be found with `ascii_case_insensitive=True`: a match of
-a case-insensitive pattern spells them in some ASCII case, or holds a character whose case
-folds past ASCII (the Kelvin sign for "k", the long s for "s"), which callers let through
-(`cleaners.chars.folds_differently`).
+* `required_words`: words the pattern cannot match without, for one Aho-Corasick scan
+  (`str.contains_any`). They are ASCII and lower-case, to be found with
+  `ascii_case_insensitive=True`: a match of a case-insensitive pattern spells them in some
+  ASCII case, or holds a character whose case folds past ASCII (the Kelvin sign for "k", the
+  long s for "s"), which callers let through (`cleaners.chars.folds_differently`).
+* `without_word_boundaries`: the pattern with its `\b` taken out, which matches wherever the
+  pattern does (an assertion removed only widens what matches) and runs on the fast engine on
+  any text.
+
+Reading both from the pattern, rather than listing words beside it, keeps one definition of
+the rule: a word list written by hand goes stale the day an alternative is added.
 """
 
 from __future__ import annotations
@@ -95,3 +99,35 @@ def _item(op: Any, value: Any, shortest: int) -> Words | None:
     if op is sre_constants.ATOMIC_GROUP:
         return _sequence(value, shortest)
     return None  # classes, anchors, boundaries, look-around, back-references, non-ASCII
+
+
+def without_word_boundaries(pattern: str) -> str:
+    """`pattern` with every `\\b` outside a character class removed.
+
+    >>> without_word_boundaries(r"\\b(?:to|for)\\b [\\b]x\\\\b\\B")
+    '(?:to|for) [\\\\b]x\\\\\\\\b\\\\B'
+    """
+    out: list[str] = []
+    in_class = False
+    at = 0
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            pair = pattern[at : at + 2]
+            if not (pair == "\\b" and not in_class):
+                out.append(pair)
+            at += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+            opening = "[^" if pattern[at + 1 : at + 2] == "^" else "["
+            if pattern[at + len(opening) : at + len(opening) + 1] == "]":
+                opening += "]"  # a "]" first in a class is one of its members
+            out.append(opening)
+            at += len(opening)
+            continue
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        at += 1
+    return "".join(out)
