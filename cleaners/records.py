@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from cleaners.document import Document, stable_id
+import regex as re
+
+from cleaners.document import Document, Removal, stable_id
 from cleaners.errors import InputError
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_documents
@@ -44,6 +46,8 @@ def record_document(
         yield BadRecord(source, number, f"field {text_field!r} is not a string")
         return
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, unpaired = _without_surrogates(text, number)
+    record = _writable(record)
     title = record.get(title_field)
     fields = {k: v for k, v in record.items() if k not in (text_field,)}
     first = text.strip().split("\n", 1)[0] if text.strip() else ""
@@ -59,8 +63,40 @@ def record_document(
         lines=(number, number),
         title=title if isinstance(title, str) else "",
         meta={"headlines": 0, "fields": fields, "record": number},
+        removed=unpaired,
         line_numbers=tuple(number for _ in lines),
     )
+
+
+# A JSON string may spell half of a UTF-16 pair (`"\ud800"`): Python reads it as a lone
+# surrogate, which is no character, cannot be written as UTF-8 and cannot enter a polars column.
+SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def _without_surrogates(text: str, number: int) -> tuple[str, list[Removal]]:
+    """`text` with each lone surrogate replaced by U+FFFD, and a removal naming each one (its
+    JSON escape), so the change is shown like any other."""
+    if text.isascii() or SURROGATE.search(text) is None:
+        return text, []
+    removed = [
+        Removal(f"\\u{ord(match.group()):04x}", "unpaired surrogate (not a character)",
+                "unicode.surrogates", number)
+        for match in SURROGATE.finditer(text)
+    ]  # fmt: skip
+    return SURROGATE.sub(REPLACEMENT, text), removed
+
+
+def _writable(value: Any) -> Any:
+    """`value` (a record's other fields, carried to the output) with lone surrogates replaced
+    by U+FFFD in every string, key and nested value: the output must be valid UTF-8."""
+    if isinstance(value, str):
+        return value if value.isascii() else SURROGATE.sub(REPLACEMENT, value)
+    if isinstance(value, dict):
+        return {_writable(k): _writable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_writable(v) for v in value]
+    return value
 
 
 Item = Document | dict[str, Any] | str

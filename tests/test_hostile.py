@@ -48,3 +48,34 @@ def test_markup_and_paths_in_text_stay_text(tmp_path: Path) -> None:
     assert {r["rule"] for r in record["removed"]} == {"unicode.controls"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.txt", "o"]  # nothing else written
     assert "<script>alert(1)</script>" not in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_json_lone_surrogates_become_replacement_characters_with_a_reason(tmp_path: Path) -> None:
+    """JSON may spell half of a UTF-16 pair ("\\ud800"): no character, not writable as UTF-8.
+    Each one becomes U+FFFD, named in the article's removals; other fields are made writable
+    too; a proper pair stays the character it spells."""
+    body = "The tram depot reopened \\ud83d\\ude8b after the flood \\udc00 and the \\ud800 repairs."
+    line = (
+        '{"id": "t1", "title": "Depot \\udfff news", "desk": {"note": "x\\ud801"}, '
+        f'"text": "Depot news\\n\\n{body} The crews worked through the night to finish it."}}'
+    )
+    (tmp_path / "in.jsonl").write_text(line + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    done = run_cli("clean", str(tmp_path / "in.jsonl"), "--out", str(out), "--no-txt")
+    assert done.returncode == 0, done.stderr
+    (article,) = [json.loads(x) for x in (out / "articles.jsonl").read_text("utf-8").splitlines()]
+    assert "\U0001f68b" in article["text"]
+    assert article["text"].count("\ufffd") == 2
+    assert article["title"] == "Depot \ufffd news"
+    assert article["meta"]["fields"]["desk"] == {"note": "x\ufffd"}
+    surrogates = [r for r in article["removed"] if r["rule"] == "unicode.surrogates"]
+    assert [r["text"] for r in surrogates] == ["\\udc00", "\\ud800"]
+    assert all(r["reason"] == "unpaired surrogate (not a character)" for r in surrogates)
+
+
+def test_library_records_with_lone_surrogates_clean() -> None:
+    from cleaners import clean
+
+    (doc,) = clean([{"id": "r", "text": "Quay report\n\nThe ferry \ud800 sailed at noon today."}])
+    assert "\ufffd" in doc.text
+    assert [r.rule for r in doc.removed if r.rule.startswith("unicode.")] == ["unicode.surrogates"]
