@@ -9,7 +9,7 @@ text field, other fields carried through) or strings (one article each), and yie
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
@@ -87,6 +87,24 @@ def _without_surrogates(text: str, number: int) -> tuple[str, list[Removal]]:
     return SURROGATE.sub(REPLACEMENT, text), removed
 
 
+def _dump_without_surrogates(dump: str, source: str, split_on: str | None) -> Iterator[Document]:
+    """A library caller's dump (a `str`, which may hold lone surrogates) split into articles
+    made writable as `record_document` makes a record: each surrogate U+FFFD and a removal on
+    the article that holds its line."""
+    if dump.isascii() or SURROGATE.search(dump) is None:
+        yield from split_dump(dump, source, split_on=split_on)
+        return
+    found = [
+        removal
+        for number, line in enumerate(dump.split("\n"), start=1)
+        for removal in _without_surrogates(line, number)[1]
+    ]
+    for doc in split_dump(SURROGATE.sub(REPLACEMENT, dump), source, split_on=split_on):
+        first, last = doc.lines
+        own = [removal for removal in found if first <= removal.line <= last]
+        yield replace(doc, removed=[*own, *doc.removed]) if own else doc
+
+
 def _writable(value: Any) -> Any:
     """`value` (a record's other fields, carried to the output) with lone surrogates replaced
     by U+FFFD in every string, key and nested value: the output must be valid UTF-8."""
@@ -120,7 +138,7 @@ def to_documents(
     ['One.']
     """
     if isinstance(items, str):
-        yield from split_dump(items, source, split_on=split_on)
+        yield from _dump_without_surrogates(items, source, split_on)
         return
     for number, item in enumerate(items, start=1):
         if isinstance(item, Document):

@@ -79,3 +79,13 @@ def test_library_records_with_lone_surrogates_clean() -> None:
     (doc,) = clean([{"id": "r", "text": "Quay report\n\nThe ferry \ud800 sailed at noon today."}])
     assert "\ufffd" in doc.text
     assert [r.rule for r in doc.removed if r.rule.startswith("unicode.")] == ["unicode.surrogates"]
+
+
+def test_a_dump_string_with_lone_surrogates_cleans() -> None:
+    from cleaners import clean
+
+    dump = "Quay \udc01 report\n\nThe ferry \ud800 sailed at noon today from the north pier."
+    (doc,) = clean(dump)
+    assert "\ud800" not in doc.text and "\ufffd" in doc.text and "\udc01" not in doc.title
+    surrogates = [r for r in doc.removed if r.rule == "unicode.surrogates"]
+    assert [(r.text, r.line) for r in surrogates] == [("\\udc01", 1), ("\\ud800", 3)]
