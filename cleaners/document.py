@@ -38,9 +38,9 @@ class Document:
     Blank lines carry the number of the blank source line they came from (0 when synthesised).
     """
 
-    id: str  # stable: derived from source + first line number, same on every run
+    id: str  # stable: from the first line's text and number (`stable_id`), not the input's path
     text: str
-    source: str  # the file (or "-" for stdin) it came from
+    source: str  # the file (or "-" for stdin) it came from: a field, not part of the id
     lines: tuple[int, int]  # first and last source line, inclusive
     title: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
@@ -106,9 +106,43 @@ def _collapse_blank_runs(numbered: list[tuple[int, str]]) -> list[tuple[int, str
     return out
 
 
-def stable_id(source: str, first_line: int, first_text: str) -> str:
-    """An id that is the same on every run for the same article of the same input."""
-    digest = hashlib.blake2b(
-        f"{source}\0{first_line}\0{first_text}".encode(), digest_size=8
-    ).hexdigest()
-    return digest
+def stable_id(first_line: int, first_text: str) -> str:
+    """An article's id: a hash of its first line's number in the dump and that line's text.
+
+    The same dump read from another path, after a move, or from stdin gives the same ids, so
+    `winnow explain ID` keeps working; the input's name stays in the `source` field. Two
+    articles of one run that would get the same id (the same dump given twice, or two dumps
+    that start alike) are told apart by `UniqueIds`.
+
+    >>> stable_id(1, "Headline") == stable_id(1, "Headline")
+    True
+    >>> stable_id(1, "Headline") == stable_id(7, "Headline")
+    False
+    """
+    return hashlib.blake2b(f"{first_line}\0{first_text}".encode(), digest_size=8).hexdigest()
+
+
+class UniqueIds:
+    """Ids made unique within a run, in input order: the first article keeps its id, a later
+    one with the same id gets `ID-2`, then `ID-3` (skipping any suffixed id already taken).
+
+    >>> ids = UniqueIds()
+    >>> [ids.claim(x) for x in ("a", "b", "a", "a")]
+    ['a', 'b', 'a-2', 'a-3']
+    """
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def claim(self, doc_id: str) -> str:
+        if doc_id not in self._taken:
+            self._taken.add(doc_id)
+            return doc_id
+        number = self._next.get(doc_id, 2)
+        while f"{doc_id}-{number}" in self._taken:
+            number += 1
+        self._next[doc_id] = number + 1
+        unique = f"{doc_id}-{number}"
+        self._taken.add(unique)
+        return unique

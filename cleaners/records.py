@@ -52,9 +52,7 @@ def record_document(
     fields = {k: v for k, v in record.items() if k not in (text_field,)}
     first = text.strip().split("\n", 1)[0] if text.strip() else ""
     record_id = record.get("id")
-    doc_id = (
-        str(record_id) if isinstance(record_id, str | int) else stable_id(source, number, first)
-    )
+    doc_id = str(record_id) if isinstance(record_id, str | int) else stable_id(number, first)
     lines = text.split("\n")
     yield Document(
         id=doc_id,

@@ -308,7 +308,7 @@ def _make_document(numbered: list[tuple[int, str]], source: str, headlines: int)
         return None
     first_number, first_text = content[0]
     base = Document(
-        id=stable_id(source, first_number, first_text.strip()),
+        id=stable_id(first_number, first_text.strip()),
         text="",
         source=source,
         lines=(first_number, content[-1][0]),

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from cleaners import footers
-from cleaners.document import Document
+from cleaners.document import Document, UniqueIds
 from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
     IDF_POWER,
@@ -228,6 +228,9 @@ def _read_all(
         if report.error:
             log.warning("skipped %s", report.error)
         docs.extend(found)
+    ids = UniqueIds()  # as the local engine: a repeated id gets a suffix, in input order
+    for doc in docs:
+        doc.id = ids.claim(doc.id)
     return reports, docs, bad_records
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cleaners import footers
-from cleaners.document import Document
+from cleaners.document import Document, UniqueIds
 from cleaners.footers import LineKeys
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_many, recurring_changes
@@ -208,8 +208,10 @@ def _raw_documents(
     """Every input's articles in order, read as they are asked for.
 
     A file that cannot be read (missing, binary, not text) is skipped and named in its report
-    before any of its articles is given out (`read_documents`).
+    before any of its articles is given out (`read_documents`). Ids come from content and
+    position (`stable_id`); one that an earlier article of the run already has gets a suffix.
     """
+    ids = UniqueIds()
     for number, source in enumerate(inputs, start=1):
         report = InputReport(source.display, source.kind)
         reports.append(report)
@@ -222,6 +224,7 @@ def _raw_documents(
             continue
         for doc in docs:
             report.articles += 1
+            doc.id = ids.claim(doc.id)
             yield doc
         notify("read", number, len(inputs))
 
