@@ -36,10 +36,11 @@ from cleaners import footers
 from cleaners.document import Document
 from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
-    IDF_POWER,
     _Features,
+    collection_idf,
     features_of,
     name_terms,
+    numbers_of,
     signable_words,
     signature_input,
     story_terms,
@@ -349,7 +350,8 @@ def _dedupe(
     del story_keys
     names = name_terms([_u64(row["names"]) for row in by_rank], vocab)
     spilled = ArraySpill.of(shingles, np.uint32)
-    features = _Features(exact, spilled, terms, vocab, idf, norms, names, signable)
+    numbers = numbers_of(vocab, config)
+    features = _Features(exact, spilled, terms, vocab, idf, norms, names, signable, numbers)
     pairs, stats = _candidates(ds, story_sigs, features, config)
     return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
 
@@ -381,7 +383,7 @@ def _story_vectors(
         table = table.sort_values("key")
         vocab = table["key"].to_numpy(dtype=np.uint64)
         df = table["sum(df)"].to_numpy(dtype=np.int64)
-    idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
+    idf = collection_idf(vocab, df, n, config)
     signable = signable_words(df, config)
     num_perm, seed, story = config.num_perm, config.seed, config.story
 
