@@ -812,9 +812,19 @@ class _Checker:
             open_[matched] = False
         if config.story and self.model is not None:
             at = np.flatnonzero(open_)
-            score = self.story_scores(left[at], right[at])
+            signals = self.story_signals(left[at], right[at])
+            score = self.model.probability(signals)
             similarities[at] = score
-            tiers[at[score >= config.story_probability]] = STORY
+            # the cosine tier's two checks hold here too: templated notices share few words
+            # (story_min_shared), events of one topic few names (story_min_names)
+            shared = np.rint(np.expm1(signals[:, 2]))
+            agree = names_agree(
+                self._names_shared(left[at], right[at]),
+                np.minimum(self.name_sizes[left[at]], self.name_sizes[right[at]]),
+                config.story_min_names,
+            )
+            passed = (score >= config.story_probability) & (shared >= config.story_min_shared)
+            tiers[at[passed & agree]] = STORY
         elif config.story:
             at = np.flatnonzero(open_)
             story, shared = self._story_cosines(left[at], right[at])

@@ -117,3 +117,32 @@ def test_seed_has_one_story_cluster_by_a_margin(tmp_path: Path) -> None:
     )
     assert retold >= threshold
     assert unrelated <= threshold / 2
+
+
+FOOTER = [
+    "Copyright 2026 Harbour Radio Network. All rights reserved. This material may not be",
+    "published, broadcast, rewritten or redistributed without written permission.",
+    "Transcripts of Harbour Radio programmes are produced by Quillmark Transcription Services",
+    "and may be updated; the audio remains the authoritative record of the broadcast.",
+    "Follow Harbour Radio on Mastodon, Bluesky and in the Harbour Radio app for alerts.",
+]
+EVENTS = [
+    "The Vantmouth ferry Ostrid ran aground near Kelby Point on Monday; 212 passengers waited.",
+    "Glassworks owner Pella Arnsdottir opened a second furnace in Trindle after 30 years.",
+    "Council members in Osterby voted 6 to 5 to pave Lanner Street before the autumn fair.",
+    "A storm cut power to 4,800 homes across the Skarn valley, the grid operator Norvolt said.",
+    "Chess player Ivo Demark won the Harlow open on tie-break after a 71-move final game.",
+]
+
+
+def test_furniture_lines_do_not_make_a_story() -> None:
+    from winnow_corpus.story_text import masked_story_features
+
+    docs = [Record(f"p{i}", "\n".join([event, *FOOTER])) for i, event in enumerate(EVENTS)]
+    config = DedupeConfig(story_model="shipped", story_min_shared=0, story_min_names=0.0)
+    features = [None] * len(docs)
+    masked = masked_story_features(docs, features, config.seed)
+    assert sorted(masked) == list(range(len(docs)))  # every page holds the footer
+    given = [masked[i] for i in range(len(docs))]
+    result = find_duplicates(docs, config, given)
+    assert result.clusters == []

@@ -36,6 +36,7 @@ from cleaners import footers
 from cleaners.document import Document
 from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
+    DocumentFeatures,
     _Features,
     collection_idf,
     features_of,
@@ -62,6 +63,7 @@ from winnow_corpus.runner import (
     is_emptied,
     read_documents,
 )
+from winnow_corpus.story_text import masked_story_features
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -337,9 +339,20 @@ def _dedupe(
     by_rank = [rows[i] for i in order]
     shingles = [_u32(row["shingles"]) for row in by_rank]
     story_keys = [_u64(row["keys"]) for row in by_rank]
+    named = [_u64(row["names"]) for row in by_rank]
+    if config.story and config.story_model != "off":
+        # furniture never counts toward story similarity, as in the local run (`story_text`)
+        given: list[DocumentFeatures | None] = [None] * len(ranked)
+        for rank, feature in masked_story_features(ranked, given, config.seed).items():
+            story_keys[rank], named[rank] = feature[2], feature[3]
     exact = [int.from_bytes(row["exact"], "big") for row in by_rank]
     items = [
-        {"rank": rank, "keys": row["keys"], "near_sig": row["near_sig"], "exact": row["exact"]}
+        {
+            "rank": rank,
+            "keys": story_keys[rank].tobytes(),
+            "near_sig": row["near_sig"],
+            "exact": row["exact"],
+        }
         for rank, row in enumerate(by_rank)
     ]
     blocks = max(1, min(len(items) // BATCH + 1, 200))
@@ -348,7 +361,7 @@ def _dedupe(
     vocab, idf, signable, story_sigs = _story_vectors(ds, len(ranked), config)
     terms, norms = story_terms(story_keys, vocab, idf)
     del story_keys
-    names = name_terms([_u64(row["names"]) for row in by_rank], vocab)
+    names = name_terms(named, vocab)
     spilled = ArraySpill.of(shingles, np.uint32)
     numbers = numbers_of(vocab, config)
     features = _Features(exact, spilled, terms, vocab, idf, norms, names, signable, numbers)
