@@ -23,7 +23,7 @@ import hashlib
 import logging
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Generic, overload
 
@@ -47,6 +47,7 @@ from dedupe.parallel import fork_map, fork_rows
 from dedupe.records import Doc as Document
 from dedupe.records import HasText, Record, Rows, as_records, order_key, title_of
 from dedupe.spill import ArraySpill, ByPosition, Selection
+from dedupe.story_score import StoryModel, number_words, story_idf
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,10 @@ STORY_TOP_K = 20
 # bucket pairs of 1 band; at 100 MB, where few of their buckets are over the cap, from 99.2% to
 # 99.8% with 2.
 STORY_MAX_DEPTH = 2
+# The calibrated story score's cut (`story_model = "shipped"`): a logistic model's output, so
+# 0.5 is where a same-story pair becomes likelier than not, at any collection size.
+STORY_PROBABILITY = 0.5
+STORY_MODELS = ("shipped", "off")
 # Near-tier buckets larger than this are starred to their first member instead of all pairs.
 NEAR_MAX_BUCKET = 100
 # Values of the smaller array from which `_common` merges both instead of a binary search each.
@@ -157,6 +162,11 @@ class DedupeConfig:
     story_max_bucket: int = STORY_MAX_BUCKET  # words in more documents are not signed
     story_max_depth: int = STORY_MAX_DEPTH  # bands a split story bucket's key may span
     near_max_bucket: int = NEAR_MAX_BUCKET  # larger near LSH buckets become stars
+    # "shipped": the story tier scores each candidate with the calibrated model
+    # (`dedupe.story_score`: word rarity with a global prior, names, numbers, overlap, shingles)
+    # and keeps it at `story_probability`; "off": the TF-IDF cosine at `story_threshold`
+    story_model: str = "off"
+    story_probability: float = STORY_PROBABILITY
 
     def __post_init__(self) -> None:
         if not 16 <= self.num_perm <= 4096:
@@ -166,7 +176,13 @@ class DedupeConfig:
             )
         if not 0 <= self.seed < 2**32:
             raise ValueError(f"seed must be between 0 and 2**32 - 1, got {self.seed}")
-        for name in ("near_threshold", "story_threshold"):
+        if self.story_model not in STORY_MODELS and not self.story_model.endswith(".json"):
+            raise ValueError(
+                f"story_model must be one of {', '.join(repr(m) for m in STORY_MODELS)} or a "
+                f"model file (.json), got {self.story_model!r}; 'shipped' is the calibrated "
+                "same-story score, 'off' the plain cosine at story_threshold"
+            )
+        for name in ("near_threshold", "story_threshold", "story_probability"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
                 raise ValueError(
@@ -262,6 +278,8 @@ class _Features:
     story_names: list[U32]  # sorted indices into story_vocab of the names in each body
     # per vocabulary word: whether story signatures may pick it (`signable_words`)
     story_signable: npt.NDArray[np.bool_]
+    # per vocabulary word: whether it is a number of 2-4 digits (the calibrated score only)
+    story_numbers: npt.NDArray[np.bool_] | None = None
 
     def story_keys(self, i: int) -> U64:
         """Document `i`'s sorted unique content-word hashes."""
@@ -471,10 +489,7 @@ def _features(
             frequencies.add(story)
         shingles.flush()  # before any fork: no child may write what is waiting
         vocab, df = frequencies.result()
-        n = len(exact)
-        # binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in
-        # one story says no more about which event it covers than once; see STORY_THRESHOLD
-        idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
+        idf = collection_idf(vocab, df, len(exact), config)
         terms, norms = story_terms(story_keys, vocab, idf)
     except BaseException:
         shingles.close()
@@ -483,7 +498,38 @@ def _features(
         story_keys.close()
     name_indices = name_terms(names, vocab)
     signable = signable_words(df, config)
-    return _Features(exact, shingles, terms, vocab, idf, norms, name_indices, signable)
+    return _Features(
+        exact, shingles, terms, vocab, idf, norms, name_indices, signable, numbers_of(vocab, config)
+    )
+
+
+def _story_model(config: DedupeConfig) -> StoryModel | None:
+    """The calibrated score's model: the shipped one, one fitted by
+    `benchmarks/fit_story_score.py` (a .json path), or None (off)."""
+    if config.story_model == "off":
+        return None
+    if config.story_model == "shipped":
+        return StoryModel.load()
+    return StoryModel.load(Path(config.story_model))
+
+
+def collection_idf(vocab: U64, df: I64, n: int, config: DedupeConfig) -> F64:
+    """Each vocabulary word's story weight, for both engines.
+
+    Binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in one
+    story says no more about which event it covers than once; see STORY_THRESHOLD. With the
+    calibrated score on, the run's document frequencies are blended with wordfreq's prior
+    (`dedupe.story_score.story_idf`), so ten articles and a million weigh a word alike.
+    """
+    if config.story_model != "off":
+        return story_idf(vocab, df, n, config.seed, IDF_POWER)
+    idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
+    return idf
+
+
+def numbers_of(vocab: U64, config: DedupeConfig) -> npt.NDArray[np.bool_] | None:
+    """Which vocabulary words are numbers, when the calibrated score will ask."""
+    return number_words(vocab, config.seed) if config.story_model != "off" else None
 
 
 def name_terms(names: Sequence[U64], vocab: U64) -> list[U32]:
@@ -602,6 +648,7 @@ class _Checker:
         self.shingle_sizes: I64 = features.shingles.sizes().astype(np.int64)
         self.name_sizes = _sizes(features.story_names)
         self.term_sizes = _sizes(features.story_terms)
+        self.model = _story_model(config)
 
     def verify(self, pairs: Pairs) -> list[tuple[int, int, Check]]:
         """Check candidate pairs (i < j) a batch at a time; the ones a tier matched.
@@ -678,7 +725,14 @@ class _Checker:
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
         reach `max_cluster_size` members; pair by pair this was most of a story-tier run).
         Equal to the pairwise mean up to floating-point rounding.
+
+        With the calibrated score on, the mean of the |A| x |B| pairs' probabilities
+        (`story_scores`, in one batch): groups hold at most `max_cluster_size` members.
         """
+        if self.model is not None:
+            left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
+            right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
+            return float(self.story_scores(left, right).mean())
         keys_a, weights_a = self._summed(group_a)
         keys_b, weights_b = self._summed(group_b)
         return cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
@@ -756,7 +810,22 @@ class _Checker:
             matched = at[near >= config.near_threshold]
             tiers[matched] = NEAR
             open_[matched] = False
-        if config.story:
+        if config.story and self.model is not None:
+            at = np.flatnonzero(open_)
+            signals = self.story_signals(left[at], right[at])
+            score = self.model.probability(signals)
+            similarities[at] = score
+            # the cosine tier's two checks hold here too: templated notices share few words
+            # (story_min_shared), events of one topic few names (story_min_names)
+            shared = np.rint(np.expm1(signals[:, 2]))
+            agree = names_agree(
+                self._names_shared(left[at], right[at]),
+                np.minimum(self.name_sizes[left[at]], self.name_sizes[right[at]]),
+                config.story_min_names,
+            )
+            passed = (score >= config.story_probability) & (shared >= config.story_min_shared)
+            tiers[at[passed & agree]] = STORY
+        elif config.story:
             at = np.flatnonzero(open_)
             story, shared = self._story_cosines(left[at], right[at])
             agree = names_agree(
@@ -768,6 +837,46 @@ class _Checker:
             passed = (story >= config.story_threshold) & (shared >= config.story_min_shared)
             tiers[at[passed & agree]] = STORY
         return tiers, similarities
+
+    def story_scores(self, left: I64, right: I64) -> F64:
+        """The calibrated same-story probability of pairs (left[p], right[p]): the shipped
+        model (`dedupe.story_score`) over their `story_signals`. The one place a pair is scored,
+        whichever engine found it (`verify_and_cluster`)."""
+        assert self.model is not None, "story_scores needs story_model = 'shipped'"
+        return self.model.probability(self.story_signals(left, right))
+
+    def story_signals(self, left: I64, right: I64) -> F64:
+        """`dedupe.story_score.PAIR_SIGNALS` of pairs, one row each: IDF cosine, containment
+        (the shared words' weight over the smaller vector's), log(1 + shared content words),
+        share of names of the text naming fewer, log(1 + shared numbers), 5-gram Jaccard."""
+        f = self.f
+        m = left.size
+        terms_a = [f.story_terms[i] for i in left.tolist()]
+        ia, _, pair = shared_by_pair(terms_a, [f.story_terms[j] for j in right.tolist()])
+        shared_terms = np.concatenate(terms_a or [_NO_U32])[ia]
+        idf = f.story_idf[shared_terms]
+        norms_a, norms_b = f.story_norms[left], f.story_norms[right]
+        dot = np.bincount(pair, weights=idf * idf, minlength=m)
+        lengths = norms_a * norms_b
+        cosine_ = np.divide(dot, lengths, out=np.zeros(m), where=lengths > 0)
+        smaller = np.minimum(norms_a, norms_b) ** 2
+        containment = np.divide(dot, smaller, out=np.zeros(m), where=smaller > 0)
+        shared = np.bincount(pair, minlength=m).astype(np.float64)
+        numbers = (
+            np.bincount(pair, weights=f.story_numbers[shared_terms], minlength=m)
+            if f.story_numbers is not None
+            else np.zeros(m)
+        )
+        fewer = np.minimum(self.name_sizes[left], self.name_sizes[right])
+        names = np.divide(self._names_shared(left, right), fewer, out=np.zeros(m), where=fewer > 0)
+        read = {i: f.shingles[i] for i in unique(np.append(left, right)).tolist()}
+        common = _shared_counts([read[i] for i in left.tolist()], [read[j] for j in right.tolist()])
+        union = self.shingle_sizes[left] + self.shingle_sizes[right] - common
+        jaccard_ = np.divide(common, union, out=np.zeros(m), where=union > 0)
+        signals: F64 = np.column_stack(
+            [cosine_, containment, np.log1p(shared), names, np.log1p(numbers), jaccard_]
+        ).astype(np.float64)
+        return signals
 
     def _story_cosines(self, left: I64, right: I64) -> tuple[F64, I64]:
         """Story cosines of pairs and how many content words each shares."""
@@ -1052,7 +1161,7 @@ def verify_and_cluster(
         checker.check_many,
         checker.story_mean,
         [len(d.text) for d in ranked],
-        config.story_threshold,
+        config.story_probability if config.story_model != "off" else config.story_threshold,
         config.link_guard,
         config.max_cluster_size,
     )
@@ -1090,3 +1199,21 @@ def _result(
     kept = subset(docs, [pos for pos in range(len(docs)) if pos not in dropped_at])
     duplicates = [dropped_at[pos] for pos in sorted(dropped_at)]
     return DedupeResult(kept=kept, duplicates=duplicates, clusters=clusters)
+
+
+def pair_signals(
+    docs: Sequence[HasText], pairs: Sequence[tuple[str, str]], config: DedupeConfig
+) -> F64:
+    """The calibrated score's signals (`dedupe.story_score.PAIR_SIGNALS`) of pairs of documents
+    given by id, with word rarity from the whole of `docs`, as a run over `docs` measures them:
+    what `benchmarks/fit_story_score.py` fits the model on, and what tests print."""
+    config = replace(config, story_model="shipped") if config.story_model == "off" else config
+    features = _features(features_of(docs, config.seed), None, config)
+    try:
+        at = {doc.id: i for i, doc in enumerate(docs)}
+        array = np.array([(at[a], at[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+        # measured without the model: the one being fitted may not exist yet
+        checker = _Checker(features, replace(config, story_model="off"), np.empty(0, np.int64))
+        return checker.story_signals(array[:, 0], array[:, 1])
+    finally:
+        features.shingles.close()

@@ -196,3 +196,16 @@ def test_ray_bucket_pairs_equal_the_local_split(depth: int) -> None:
     for k in (1, 3):
         top = lsh.top_k_of_buckets(local, k=k).pairs.tolist()
         assert lsh.top_k_per_item(pairs, counts, k).tolist() == top
+
+
+def test_ray_engine_equals_local_with_the_calibrated_score(
+    ray_session: None, tmp_path: Path
+) -> None:
+    # one scoring place (`dedupe.core._Checker.story_scores`) and one furniture mask
+    # (`winnow_corpus.story_text`) for both engines
+    dedupe = DedupeConfig(story_model="shipped")
+    inputs = corpus(tmp_path)
+    local = run(inputs, RunConfig(dedupe=dedupe))
+    distributed = run(inputs, RunConfig(engine="ray", dedupe=dedupe))
+    assert_same(local, distributed)
+    assert local.dedupe.stats["candidates_story"] > 0

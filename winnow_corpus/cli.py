@@ -51,6 +51,7 @@ from rich.text import Text
 
 from cleaners.rules import iter_rules
 from dedupe import DedupeConfig
+from dedupe.core import STORY_MODELS
 from dedupe.index import DedupeIndex, remove_index, update_index
 from winnow_corpus.config import load_config
 from winnow_corpus.errors import ERRORS, WinnowError
@@ -798,7 +799,8 @@ def _source_lines(record: dict[str, Any]) -> list[str] | None:
 @click.option(
     "--sweep",
     is_flag=True,
-    help="Score dedupe sets over a wider range of story thresholds (0.08 to 0.22).",
+    help="Score dedupe sets over a wider range of story thresholds "
+    "(0.08 to 0.22; probabilities 0.2 to 0.8 with the calibrated score).",
 )
 @click.option(
     "--no-clean",
@@ -806,8 +808,20 @@ def _source_lines(record: dict[str, Any]) -> list[str] | None:
     is_flag=True,
     help="Deduplicate the dedupe sets' texts as they are, without `winnow clean`'s cleaning.",
 )
+@click.option(
+    "--story-model",
+    type=click.Choice(list(STORY_MODELS)),
+    default=DedupeConfig().story_model,
+    show_default=True,
+    help="The same-story score: 'shipped' (calibrated, probability 0.5) or 'off' (cosine).",
+)
 def eval_command(
-    dataset_dir: Path, task: str | None, as_json: bool, sweep: bool, no_clean: bool
+    dataset_dir: Path,
+    task: str | None,
+    as_json: bool,
+    sweep: bool,
+    no_clean: bool,
+    story_model: str,
 ) -> None:
     """Score Winnow and the peers' usual approach on labelled data, side by side.
 
@@ -821,8 +835,18 @@ def eval_command(
 
     Example: winnow eval examples/eval
     """
-    thresholds = tuple(round(0.08 + 0.01 * i, 2) for i in range(15)) if sweep else None
-    tables = evaluate(dataset_dir, task, clean_first=not no_clean, thresholds=thresholds)
+    config = DedupeConfig(story_model=story_model)
+    if sweep:
+        thresholds: tuple[float, ...] | None = (
+            tuple(round(0.08 + 0.01 * i, 2) for i in range(15))
+            if story_model == "off"
+            else tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+        )
+    else:
+        thresholds = None
+    tables = evaluate(
+        dataset_dir, task, clean_first=not no_clean, thresholds=thresholds, config=config
+    )
     if not tables:
         raise Failure(f"{dataset_dir}: no dataset of task {task!r} found")
     if as_json:

@@ -15,6 +15,7 @@ reason = "app promotion"
 [dedupe]
 near_threshold = 0.8
 story_threshold = 0.28
+story_model = "off"                      # "shipped": the calibrated same-story score
 
 [run]
 jobs = 0                                 # 0: one worker per CPU core

@@ -14,7 +14,17 @@ from importlib.util import find_spec
 
 # The import names of pyproject.toml's [project] dependencies (tests/test_cli.py keeps the two
 # lists equal).
-REQUIRED = ("click", "datasketch", "ftfy", "numpy", "polars", "regex", "rich", "xxhash")
+REQUIRED = (
+    "click",
+    "datasketch",
+    "ftfy",
+    "numpy",
+    "polars",
+    "regex",
+    "rich",
+    "wordfreq",
+    "xxhash",
+)
 HELP_FLAGS = ("-h", "--help")
 EXIT_INPUT = 2
 

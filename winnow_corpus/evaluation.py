@@ -245,15 +245,17 @@ def evaluate_dedupe(
     *,
     clean_first: bool = True,
     thresholds: tuple[float, ...] | None = None,
+    config: DedupeConfig | None = None,
 ) -> EvalTable:
     """Winnow and the MinHash baseline on one dedupe set, both on the same (cleaned) documents.
 
     `thresholds`: the story thresholds of `threshold_sweep` (default: THRESHOLD_BAND around
-    the threshold used).
+    the threshold used). With the calibrated score on (`config.story_model`), the threshold
+    swept is its probability cut, `story_probability`; the rows still name it `story_threshold`.
     """
-    config = DedupeConfig()
+    config = config or DedupeConfig()
     if story_threshold is not None:
-        config = replace(config, story_threshold=story_threshold)
+        config = _with_threshold(config, story_threshold)
     table = EvalTable(folder.name, "dedupe")
     docs: list[HasText]
     if clean_first:
@@ -291,13 +293,14 @@ def evaluate_dedupe(
     for cluster in result.clusters:
         tiers[cluster.tier] = tiers.get(cluster.tier, 0) + 1
     table.rows[0]["clusters_by_tier"] = dict(sorted(tiers.items()))
-    used = config.story_threshold
+    swept = _swept(config)
+    used = float(getattr(config, swept))
     grid = thresholds or tuple(round(used * share, 4) for share in THRESHOLD_BAND)
     for threshold in sorted(set(grid)):
         at = (
             result
             if threshold == used
-            else find_duplicates(docs, replace(config, story_threshold=threshold))
+            else find_duplicates(docs, _with_threshold(config, threshold))
         )
         score = score_pairs([list(c.members) for c in at.clusters], pairs)
         table.threshold_sweep.append(
@@ -312,10 +315,25 @@ def evaluate_dedupe(
     band = [r["f1"] for r in table.threshold_sweep if low <= r["story_threshold"] <= high]
     if band:
         table.notes.append(
-            f"F1 over story thresholds {0.8 * used:.3f}-{1.2 * used:.3f}: lowest {min(band):.3f}, "
+            f"F1 over {_BAND_NAMES[swept]} {0.8 * used:.3f}-{1.2 * used:.3f}: "
+            f"lowest {min(band):.3f}, "
             f"best {max(band):.3f} (spread {max(band) - min(band):.3f})"
         )
     return table
+
+
+_BAND_NAMES = {"story_threshold": "story thresholds", "story_probability": "story probabilities"}
+
+
+def _with_threshold(config: DedupeConfig, threshold: float) -> DedupeConfig:
+    if config.story_model != "off":
+        return replace(config, story_probability=threshold)
+    return replace(config, story_threshold=threshold)
+
+
+def _swept(config: DedupeConfig) -> str:
+    """The story tier's threshold: the calibrated score's probability cut, or the cosine's."""
+    return "story_probability" if config.story_model != "off" else "story_threshold"
 
 
 def evaluate(
@@ -324,6 +342,7 @@ def evaluate(
     *,
     clean_first: bool = True,
     thresholds: tuple[float, ...] | None = None,
+    config: DedupeConfig | None = None,
 ) -> list[EvalTable]:
     """Score every dataset under `folder` (or the one it is), optionally of one task only.
 
@@ -339,5 +358,9 @@ def evaluate(
         elif found == "clean":
             tables.append(evaluate_clean(dataset))
         else:
-            tables.append(evaluate_dedupe(dataset, clean_first=clean_first, thresholds=thresholds))
+            tables.append(
+                evaluate_dedupe(
+                    dataset, clean_first=clean_first, thresholds=thresholds, config=config
+                )
+            )
     return tables

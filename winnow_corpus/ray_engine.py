@@ -36,10 +36,12 @@ from cleaners import footers
 from cleaners.document import Document, UniqueIds
 from dedupe import DedupeConfig, DedupeResult
 from dedupe.core import (
-    IDF_POWER,
+    DocumentFeatures,
     _Features,
+    collection_idf,
     features_of,
     name_terms,
+    numbers_of,
     signable_words,
     signature_input,
     story_terms,
@@ -61,6 +63,7 @@ from winnow_corpus.runner import (
     is_emptied,
     read_documents,
 )
+from winnow_corpus.story_text import masked_story_features
 
 if TYPE_CHECKING:
     from ray.data import Dataset
@@ -339,9 +342,20 @@ def _dedupe(
     by_rank = [rows[i] for i in order]
     shingles = [_u32(row["shingles"]) for row in by_rank]
     story_keys = [_u64(row["keys"]) for row in by_rank]
+    named = [_u64(row["names"]) for row in by_rank]
+    if config.story and config.story_model != "off":
+        # furniture never counts toward story similarity, as in the local run (`story_text`)
+        given: list[DocumentFeatures | None] = [None] * len(ranked)
+        for rank, feature in masked_story_features(ranked, given, config.seed).items():
+            story_keys[rank], named[rank] = feature[2], feature[3]
     exact = [int.from_bytes(row["exact"], "big") for row in by_rank]
     items = [
-        {"rank": rank, "keys": row["keys"], "near_sig": row["near_sig"], "exact": row["exact"]}
+        {
+            "rank": rank,
+            "keys": story_keys[rank].tobytes(),
+            "near_sig": row["near_sig"],
+            "exact": row["exact"],
+        }
         for rank, row in enumerate(by_rank)
     ]
     blocks = max(1, min(len(items) // BATCH + 1, 200))
@@ -350,9 +364,10 @@ def _dedupe(
     vocab, idf, signable, story_sigs = _story_vectors(ds, len(ranked), config)
     terms, norms = story_terms(story_keys, vocab, idf)
     del story_keys
-    names = name_terms([_u64(row["names"]) for row in by_rank], vocab)
+    names = name_terms(named, vocab)
     spilled = ArraySpill.of(shingles, np.uint32)
-    features = _Features(exact, spilled, terms, vocab, idf, norms, names, signable)
+    numbers = numbers_of(vocab, config)
+    features = _Features(exact, spilled, terms, vocab, idf, norms, names, signable, numbers)
     pairs, stats = _candidates(ds, story_sigs, features, config)
     return verify_and_cluster(docs, ranked, order, features, pairs, stats, config)
 
@@ -384,7 +399,7 @@ def _story_vectors(
         table = table.sort_values("key")
         vocab = table["key"].to_numpy(dtype=np.uint64)
         df = table["sum(df)"].to_numpy(dtype=np.int64)
-    idf: F64 = ((np.log((n + 1) / (df + 1)) + 1.0) ** IDF_POWER).astype(np.float64)
+    idf = collection_idf(vocab, df, n, config)
     signable = signable_words(df, config)
     num_perm, seed, story = config.num_perm, config.seed, config.story
 

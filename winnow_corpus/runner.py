@@ -59,6 +59,7 @@ from winnow_corpus.io import (
 )
 from winnow_corpus.report_html import render_report
 from winnow_corpus.store import DocumentStore, DocumentView, pack, unpack
+from winnow_corpus.story_text import masked_story_features
 from winnow_corpus.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 
 log = logging.getLogger(__name__)
@@ -333,6 +334,12 @@ def _clean_and_dedupe(
         if config.deduplicate:
             # find_duplicates closes the selection, and so the features, once it has its own
             # copy of them in its own order
+            if config.dedupe.story and config.dedupe.story_model != "off":
+                masked = masked_story_features(
+                    docs, Selection(features, substantive), config.dedupe.seed
+                )
+                for position, feature in masked.items():
+                    features[substantive[position]] = feature
             given = Selection(features, substantive)
             result = find_duplicates(docs, config.dedupe, given, config.jobs, config.temp_dir)
             if config.index is not None:

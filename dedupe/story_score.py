@@ -1,0 +1,194 @@
+"""The calibrated same-story score: word rarity with a global prior, and a logistic model over
+the signals a reader uses to tell that two articles report one event.
+
+* **Word rarity (`story_idf`)** blends a global prior with the run's own document frequencies.
+  The prior is wordfreq's frequency of each word (many corpora; English), turned into the share
+  of news articles of `PRIOR_DOC_WORDS` words that hold it; it counts as `PRIOR_DOCS` documents
+  beside the run's. Why: a run's IDF alone says a word is rare when the run is small (in ten
+  articles every name and every template word is "rare"), so a threshold fitted on 120 articles
+  meant something else on a million. With the prior, a word common in English weighs little in
+  ten articles as in a million, and the run's own counts take over as the run grows.
+* **Signals (`PAIR_SIGNALS`)**, measured for each candidate pair by `dedupe.core._Checker`:
+  the IDF-weighted cosine of the two content-word sets, the same overlap over the smaller text
+  (containment: a short report inside a long one), how many content words they share, the share
+  of names (capitalised words inside a sentence) of the text naming fewer, how many numbers of
+  two to four digits (years, counts, scores) they share, and their word 5-gram Jaccard.
+* **Score (`StoryModel`)**: a logistic regression over those signals, fitted on the labelled
+  dev pairs by `benchmarks/fit_story_score.py` and shipped as `dedupe/story_score.json`; applied
+  here with numpy alone. Its output is probability-like: a pair is a same-story duplicate at
+  `DedupeConfig.story_probability` (0.5), whatever the collection's size.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import xxhash
+
+from dedupe.arrays import unique
+
+U64 = npt.NDArray[np.uint64]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+Mask = npt.NDArray[np.bool_]
+
+# wordfreq languages of the prior: English, the language of the dev sets the score is fitted
+# on. More lists would make words common in another language (German "die", "hat") weigh little
+# in English text; a per-document language is not known to dedupe.
+PRIOR_LANGUAGES = ("en",)
+# Documents the prior counts as beside the run's own: under a few hundred articles the prior
+# decides a word's weight, past tens of thousands the run does. Chosen with the dev sets'
+# leave-one-set-out F1 (benchmarks/fit_story_score.py), 30/100/300 within 0.01 of each other.
+PRIOR_DOCS = 100.0
+# Words of a typical news article: a word of frequency f is in 1 - exp(-PRIOR_DOC_WORDS * f) of
+# them (a Poisson count). The dev sets' articles hold a median of 400-700 words.
+PRIOR_DOC_WORDS = 500.0
+# Numbers counted as shared numbers: every string of two to four digits (one-digit numbers are
+# not content words); "2019", "52", "1,200" -> "1" and "200".
+NUMBER_DIGITS = (2, 3, 4)
+
+PAIR_SIGNALS = ("cosine", "containment", "shared_words", "names", "numbers", "jaccard")
+MODEL_FILE = Path(__file__).with_name("story_score.json")
+
+
+@lru_cache(maxsize=4)
+def prior_table(seed: int) -> tuple[U64, F64]:
+    """The prior's words as sorted seeded xxh3-64 hashes (as `dedupe.shingles.hash_tokens`
+    hashes content words) and the share of news articles expected to hold each."""
+    import wordfreq  # a dependency; imported here so `import dedupe` stays quick
+
+    frequency: dict[str, float] = {}
+    for language in PRIOR_LANGUAGES:
+        for word, value in wordfreq.get_frequency_dict(language, wordlist="best").items():
+            if value > frequency.get(word, 0.0):
+                frequency[word] = value
+    words = list(frequency)
+    hashes = np.fromiter(
+        map(xxhash.xxh3_64_intdigest, (w.encode("utf-8") for w in words), repeat(seed)),
+        dtype=np.uint64,
+        count=len(words),
+    )
+    values = np.fromiter(frequency.values(), dtype=np.float64, count=len(words))
+    order = np.argsort(hashes, kind="stable")
+    hashes, values = hashes[order], values[order]
+    keep = np.append(hashes[1:] != hashes[:-1], True)  # a hash collision: one value of the two
+    shares: F64 = -np.expm1(-PRIOR_DOC_WORDS * values[keep])
+    return hashes[keep], shares
+
+
+def prior_shares(vocab: U64, seed: int) -> F64:
+    """For each word hash of the sorted `vocab`, the prior's share of articles holding it (0.0
+    for a word the prior does not know: a name, a number, a misspelling)."""
+    hashes, shares = prior_table(seed)
+    out: F64 = np.zeros(vocab.size, dtype=np.float64)
+    if not vocab.size:
+        return out
+    at = np.searchsorted(hashes, vocab)
+    at[at == hashes.size] = 0
+    hit = hashes[at] == vocab
+    out[hit] = shares[at[hit]]
+    return out
+
+
+def story_idf(vocab: U64, df: I64, n: int, seed: int, power: float) -> F64:
+    """Each vocabulary word's rarity: -ln of its share of documents, plus one, to `power`. The
+    share is the run's `df` of `n` blended with the prior (`PRIOR_DOCS` documents), or, when
+    larger, the share of the run's documents holding it besides one.
+
+    >>> vocab = np.array(sorted(xxhash.xxh3_64_intdigest(w, 1) for w in (b"the", b"zorblat")),
+    ...                  dtype=np.uint64)
+    >>> idf = story_idf(vocab, np.array([1, 1]), 10, 1, 1.0)
+    >>> float(idf.min()) < 1.1 < 5.0 < float(idf.max())  # "the" common, the unknown word rare
+    True
+    """
+    blended = (df + PRIOR_DOCS * prior_shares(vocab, seed)) / (n + PRIOR_DOCS)
+    # A word the run holds in many of its documents is common in this run, whatever the prior
+    # says (a topic's names in a dump about one topic): its share of the run's documents besides
+    # one. Seen in one document it says nothing, so a rare word keeps the prior's weight.
+    shares = np.maximum(blended, (df - 1) / max(n, 1))
+    idf: F64 = ((1.0 - np.log(np.clip(shares, 1e-12, 1.0))) ** power).astype(np.float64)
+    return idf
+
+
+@lru_cache(maxsize=4)
+def number_hashes(seed: int) -> U64:
+    """Sorted seeded hashes of every string of `NUMBER_DIGITS` digits."""
+    numbers = [
+        f"{value:0{digits}d}".encode() for digits in NUMBER_DIGITS for value in range(10**digits)
+    ]
+    return unique(
+        np.fromiter(
+            map(xxhash.xxh3_64_intdigest, numbers, repeat(seed)),
+            dtype=np.uint64,
+            count=len(numbers),
+        )
+    )
+
+
+def number_words(vocab: U64, seed: int) -> Mask:
+    """Which words of the sorted `vocab` are numbers of two to four digits."""
+    hashes = number_hashes(seed)
+    if not vocab.size:
+        return np.zeros(0, dtype=np.bool_)
+    at = np.searchsorted(hashes, vocab)
+    at[at == hashes.size] = 0
+    found: Mask = hashes[at] == vocab
+    return found
+
+
+@dataclass(frozen=True)
+class StoryModel:
+    """A fitted logistic regression over `PAIR_SIGNALS` (standardised by `mean` and `scale`)."""
+
+    mean: F64
+    scale: F64
+    coef: F64
+    intercept: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> StoryModel:
+        return _load(str(path))
+
+    def probability(self, signals: F64) -> F64:
+        """The same-story probability of each row of `signals` (columns as `PAIR_SIGNALS`).
+
+        >>> m = StoryModel(np.zeros(2), np.ones(2), np.array([1.0, -1.0]), 0.0)
+        >>> m.probability(np.array([[0.0, 0.0], [5.0, 0.0]])).round(3).tolist()
+        [0.5, 0.993]
+        """
+        z = ((signals - self.mean) / self.scale) @ self.coef + self.intercept
+        p: F64 = 1.0 / (1.0 + np.exp(-z))
+        return p
+
+    def to_json(self, extra: dict[str, object]) -> str:
+        payload = {
+            "signals": list(PAIR_SIGNALS),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "coef": self.coef.round(6).tolist(),
+            "intercept": round(self.intercept, 6),
+            **extra,
+        }
+        return json.dumps(payload, indent=1) + "\n"
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> StoryModel:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if list(data["signals"]) != list(PAIR_SIGNALS):
+        raise ValueError(
+            f"{path} scores the signals {data['signals']}, this version measures "
+            f"{list(PAIR_SIGNALS)}: refit it with benchmarks/fit_story_score.py"
+        )
+    return StoryModel(
+        np.array(data["mean"], dtype=np.float64),
+        np.array(data["scale"], dtype=np.float64),
+        np.array(data["coef"], dtype=np.float64),
+        float(data["intercept"]),
+    )

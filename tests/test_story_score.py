@@ -1,0 +1,148 @@
+"""The calibrated same-story score (`dedupe.story_score`): word rarity with a prior, the shipped
+model, and the seed's acceptance fact (ISSUE-NOTES, "Same-story dedupe that holds on unseen
+news"): exactly one cluster, the two retellings of one event, and every unrelated pair's score
+at most half the threshold, printed."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xxhash
+
+from dedupe import DedupeConfig, find_duplicates
+from dedupe.core import pair_signals
+from dedupe.records import Record
+from dedupe.story_score import PAIR_SIGNALS, StoryModel, number_words, story_idf
+from tests.helpers import run_cli
+
+# the seed's one retold story, as its golden output names the two articles
+SEED_PAIR = frozenset({"304e873fcafa0bac", "b42917993ea17fed"})
+
+
+def _hashes(*words: str) -> np.ndarray:
+    return np.array(sorted(xxhash.xxh3_64_intdigest(w.encode(), 1) for w in words), np.uint64)
+
+
+def test_prior_weighs_words_alike_in_ten_and_a_million_documents() -> None:
+    vocab = _hashes("government", "zorblatt")
+    at = {int(h): i for i, h in enumerate(vocab.tolist())}
+    common, rare = (
+        at[xxhash.xxh3_64_intdigest(b"government", 1)],
+        at[xxhash.xxh3_64_intdigest(b"zorblatt", 1)],
+    )
+    small = story_idf(vocab, np.array([1, 1]), 10, 1, 1.0)
+    df = np.ones(2, dtype=np.int64)
+    df[common] = 140_000  # "government" in 14 % of a million news articles
+    large = story_idf(vocab, df, 1_000_000, 1, 1.0)
+    assert small[common] < small[rare]
+    assert abs(small[common] - large[common]) < 0.2  # a common English word, in any run
+    topical = story_idf(vocab, np.array([9, 9]), 10, 1, 1.0)
+    assert topical[rare] < 1.5
+
+
+def test_numbers_are_found_by_hash() -> None:
+    vocab = _hashes("2019", "52", "seven")
+    found = {h: bool(m) for h, m in zip(vocab.tolist(), number_words(vocab, 1), strict=True)}
+    assert found[xxhash.xxh3_64_intdigest(b"2019", 1)]
+    assert found[xxhash.xxh3_64_intdigest(b"52", 1)]
+    assert not found[xxhash.xxh3_64_intdigest(b"seven", 1)]
+
+
+def test_shipped_model_reads_the_signals_it_was_fitted_on() -> None:
+    model = StoryModel.load()
+    assert model.coef.size == len(PAIR_SIGNALS)
+    assert np.all(model.scale > 0)
+
+
+def test_story_model_is_validated() -> None:
+    with pytest.raises(ValueError, match="story_model must be one of 'shipped', 'off'"):
+        DedupeConfig(story_model="on")
+    with pytest.raises(ValueError, match="story_probability must be in"):
+        DedupeConfig(story_probability=50)
+
+
+RETOLD = (
+    "Harbour officials in Vantmouth said on Tuesday that the Corliss Bridge will close for 14 "
+    "months from March 2027 while engineers replace its 1962 deck. Mayor Edda Thorsby said "
+    "ferries would run every 20 minutes. The repair costs 86 million crowns."
+)
+RETOLD_2 = (
+    "The Corliss Bridge in Vantmouth closes in March 2027 for 14 months, harbour officials "
+    "announced Tuesday, so that its deck, laid in 1962, can be replaced at a cost of 86 million "
+    "crowns. Ferries will leave every 20 minutes, according to Mayor Edda Thorsby."
+)
+OTHER = (
+    "Harbour officials in Vantmouth said on Friday that the fish market will open on Sundays "
+    "from May. Trader Olav Brenna said 35 stalls had asked for the change, which the council "
+    "approved by 9 votes to 2 after a debate about parking near the quay."
+)
+
+
+def test_a_retelling_is_found_and_a_same_place_story_is_not() -> None:
+    docs = [Record("a", RETOLD), Record("b", RETOLD_2), Record("c", OTHER)]
+    result = find_duplicates(docs, DedupeConfig(story_model="shipped"))
+    assert [sorted(c.members) for c in result.clusters] == [["a", "b"]]
+    assert result.duplicates[0].tier == "story"
+    assert 0.5 <= result.duplicates[0].similarity <= 1.0
+
+
+def _read(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_seed_has_one_story_cluster_by_a_margin(tmp_path: Path) -> None:
+    config = tmp_path / "winnow.toml"
+    config.write_text('[dedupe]\nstory_model = "shipped"\n', encoding="utf-8")
+    out = tmp_path / "clean"
+    done = run_cli("clean", "--quiet", "--config", str(config), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    dropped = _read(out / "duplicates.jsonl")
+    assert [frozenset({d["id"], d["duplicate_of"]}) for d in dropped] == [SEED_PAIR]
+    rows = _read(out / "articles.jsonl") + dropped
+    docs = [Record(r["id"], r["text"], title=r.get("title") or "") for r in rows]
+    pairs = list(itertools.combinations(sorted(d.id for d in docs), 2))
+    scores = StoryModel.load().probability(
+        pair_signals(docs, pairs, DedupeConfig(story_model="shipped"))
+    )
+    threshold = DedupeConfig().story_probability
+    unrelated = max(s for p, s in zip(pairs, scores, strict=True) if frozenset(p) != SEED_PAIR)
+    retold = max(s for p, s in zip(pairs, scores, strict=True) if frozenset(p) == SEED_PAIR)
+    print(
+        f"seed: retold pair {retold:.3f}, highest unrelated pair {unrelated:.3f}, "
+        f"threshold {threshold} (half: {threshold / 2})"
+    )
+    assert retold >= threshold
+    assert unrelated <= threshold / 2
+
+
+FOOTER = [
+    "Copyright 2026 Harbour Radio Network. All rights reserved. This material may not be",
+    "published, broadcast, rewritten or redistributed without written permission.",
+    "Transcripts of Harbour Radio programmes are produced by Quillmark Transcription Services",
+    "and may be updated; the audio remains the authoritative record of the broadcast.",
+    "Follow Harbour Radio on Mastodon, Bluesky and in the Harbour Radio app for alerts.",
+]
+EVENTS = [
+    "The Vantmouth ferry Ostrid ran aground near Kelby Point on Monday; 212 passengers waited.",
+    "Glassworks owner Pella Arnsdottir opened a second furnace in Trindle after 30 years.",
+    "Council members in Osterby voted 6 to 5 to pave Lanner Street before the autumn fair.",
+    "A storm cut power to 4,800 homes across the Skarn valley, the grid operator Norvolt said.",
+    "Chess player Ivo Demark won the Harlow open on tie-break after a 71-move final game.",
+]
+
+
+def test_furniture_lines_do_not_make_a_story() -> None:
+    from winnow_corpus.story_text import masked_story_features
+
+    docs = [Record(f"p{i}", "\n".join([event, *FOOTER])) for i, event in enumerate(EVENTS)]
+    config = DedupeConfig(story_model="shipped", story_min_shared=0, story_min_names=0.0)
+    features = [None] * len(docs)
+    masked = masked_story_features(docs, features, config.seed)
+    assert sorted(masked) == list(range(len(docs)))  # every page holds the footer
+    given = [masked[i] for i in range(len(docs))]
+    result = find_duplicates(docs, config, given)
+    assert result.clusters == []
