@@ -127,7 +127,11 @@ def guess_languages(frame: pl.DataFrame) -> pl.DataFrame:
     >>> guess_languages(frame).rows()
     [(0, 'de'), (1, 'en')]
     """
-    hits = _stop_hits(frame)
+    return _languages(_stop_hits(frame))
+
+
+def _languages(hits: pl.DataFrame) -> pl.DataFrame:
+    """`guess_languages` from the stop words found (`_stop_hits`)."""
     return (
         hits.group_by("doc", "lang")
         .len()
@@ -169,7 +173,7 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
     if n == 0:
         return pl.DataFrame({name: [] for name in NAMES}, schema=dict.fromkeys(NAMES, pl.Float64))
     hits = _stop_hits(frame)
-    language = guess_languages(frame)
+    language = _languages(hits)
     stops = (
         hits.join(language, on=["doc", "lang"], how="inner")
         .group_by("row")
@@ -397,9 +401,12 @@ def score(frame: pl.DataFrame, weights: Weights | None = None) -> Verdicts:
                 outside[start + span[0] : start + span[1] + 1] = False
         furniture |= outside
     reasons: list[str] = []
-    for i in np.flatnonzero(furniture):
-        order = np.argsort(contributions[i], kind="stable")[:3]
-        named = ", ".join(FEATURES[NAMES[k]] for k in order if contributions[i][k] < 0)
+    rows = np.flatnonzero(furniture)
+    against = contributions[rows]
+    orders = np.argsort(against, axis=1, kind="stable")[:, :3]
+    labels = [FEATURES[name] for name in NAMES]
+    for i, order, weighed in zip(rows.tolist(), orders.tolist(), against.tolist(), strict=True):
+        named = ", ".join(labels[k] for k in order if weighed[k] < 0)
         what = "outside the body" if outside[i] else "page furniture"
         reasons.append(f"line model: {what} (p(body) {body[i]:.2f}; {named})")
     return Verdicts(body, furniture, reasons)
