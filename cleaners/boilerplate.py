@@ -26,7 +26,7 @@ from typing import Any, TypedDict
 import polars as pl
 import regex as re
 
-from cleaners import captions, footers
+from cleaners import captions, footers, line_model
 from cleaners.chars import LETTER_WORD, SPACE, WORD, folds_differently
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
@@ -816,6 +816,21 @@ REPEAT_MIN_LINES = 3
 ISOLATED_WEIGHT = 0.15
 
 
+PAGE_FRAME = "boilerplate.page_frame"
+LINE_MODEL = line_model.RULE
+
+
+@RULES.line_rule(
+    LINE_MODEL,
+    reason="page furniture by the line model",
+    prefilter=lambda text: pl.lit(False),
+)
+def model_furniture(line: str) -> bool:
+    """Lines of a flattened web page the line model calls furniture (`page_model = "model"`:
+    decided on the whole page, see `cleaners.line_model`)."""
+    return False
+
+
 @RULES.line_rule(
     "boilerplate.page_frame",
     reason="outside the article body of a web page",
@@ -1004,7 +1019,7 @@ def _next_non_blank(stripped: Sequence[str]) -> list[str]:
 
 def _frame(doc: Document, disabled: frozenset[str], furniture: LinePredicate) -> Document:
     """Drop what stands outside the article body, when the text is a flattened web page."""
-    if "boilerplate.page_frame" in disabled:
+    if PAGE_FRAME in disabled:
         return doc
     lines = doc.text_lines()
     if not is_page(lines):
@@ -1016,6 +1031,47 @@ def _frame(doc: Document, disabled: frozenset[str], furniture: LinePredicate) ->
     return drop_indices(
         doc, outside, rule="boilerplate.page_frame", reason="outside the article body of a web page"
     )
+
+
+def _model_frame(doc: Document, disabled: frozenset[str], furniture: LinePredicate) -> Document:
+    """On a flattened web page, drop the lines the line model calls furniture (`line_model`),
+    but for those a precise rule removes anyway: that rule names them."""
+    if PAGE_FRAME in disabled or LINE_MODEL in disabled:
+        return doc
+    lines = doc.text_lines()
+    if not is_page(lines):
+        return doc
+    span = article_span(lines, furniture)
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    stripped = [lines[i].strip() for i in content]
+    removable = [furniture(line) for line in stripped]
+    frame = pl.DataFrame(
+        {
+            "doc": [0] * len(content),
+            "s": stripped,
+            "link": [link_like(line) for line in stripped],
+            "furniture": removable,
+            # no prose span at all: every line counts as inside it (as the columnar engine has it)
+            "in_span": [span is None or span[0] <= i <= span[1] for i in content],
+        },
+        schema=line_model.INPUT_SCHEMA,
+    )
+    verdicts = line_model.score(frame)
+    reasons = iter(verdicts.reasons)
+    numbered = doc.numbered_lines()
+    gone: dict[int, str] = {}
+    for k, furniture_like in enumerate(verdicts.furniture):
+        if furniture_like:
+            reason = next(reasons)
+            if not removable[k]:
+                gone[content[k]] = reason
+    if not gone:
+        return doc
+    kept = [(number, text) for i, (number, text) in enumerate(numbered) if i not in gone]
+    removed = [
+        Removal(numbered[i][1], reason, LINE_MODEL, numbered[i][0]) for i, reason in gone.items()
+    ]
+    return doc.with_lines(kept, removed)
 
 
 def _cut_glued_sign_off(doc: Document) -> Document:
@@ -1113,8 +1169,10 @@ def make_step(options: CleanOptions) -> Step:
             for rules in (captions.RULES, RULES, footers.RULES)
         )
 
+    by_model = options.page_model == "model"
+
     def one_pass(doc: Document) -> Document:
-        out = _frame(doc, disabled, furniture)
+        out = doc if by_model else _frame(doc, disabled, furniture)
         if "boilerplate.byline" not in disabled:
             out = drop_indices(
                 out,
@@ -1138,7 +1196,9 @@ def make_step(options: CleanOptions) -> Step:
         # they remove one; passes repeat until one removes nothing, so the step is idempotent.
         # Every pass but the last removes a line, so this ends within len(lines) passes.
         before = len(doc.removed)
-        out = doc
+        # The model decides once, on the page as the step finds it: a second look at what it
+        # left would see other neighbours and positions.
+        out = _model_frame(doc, disabled, furniture) if by_model else doc
         while True:
             count = len(out.removed)
             out = one_pass(out)

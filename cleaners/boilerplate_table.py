@@ -26,7 +26,7 @@ import polars as pl
 import regex as re
 
 from cleaners import boilerplate as bp
-from cleaners import captions, footers
+from cleaners import captions, footers, line_model
 from cleaners.chars import DIGIT_WORD, WORD
 from cleaners.document import Removal
 from cleaners.options import CleanOptions
@@ -37,6 +37,7 @@ Mask = npt.NDArray[np.bool_]
 I64 = npt.NDArray[np.int64]
 
 PAGE_FRAME = "boilerplate.page_frame"
+LINE_MODEL = line_model.RULE
 BYLINE = "boilerplate.byline"
 SIGN_OFF = "boilerplate.sign_off"
 NAVIGATION = "boilerplate.navigation"
@@ -64,6 +65,10 @@ def apply(lines: pl.DataFrame, options: CleanOptions) -> Changes:
     table = _Table(lines, disabled)
     removed: dict[int, list[Removal]] = {}
     active = np.ones(len(lines), dtype=np.bool_)
+    if options.page_model == "model":
+        # decided once, on the page as the step finds it (`boilerplate.make_step`)
+        removed = table.model_frame(active)
+        table.by_model = True
     while active.any():
         found = table.one_pass(active)
         for position, removals in found.items():
@@ -78,6 +83,7 @@ class _Table:
 
     def __init__(self, lines: pl.DataFrame, disabled: frozenset[str]) -> None:
         self.disabled = disabled
+        self.by_model = False  # the line model has decided the pages: no page frame
         self.doc = lines["doc"].to_numpy()
         self.number = lines["line"].to_numpy()
         self.text: list[str] = lines["text"].to_list()
@@ -185,7 +191,7 @@ class _Table:
     def one_pass(self, active: Mask) -> dict[int, list[Removal]]:
         found: dict[int, list[Removal]] = {}
         steps: list[Callable[[Mask], dict[int, list[Removal]]]] = []
-        if PAGE_FRAME not in self.disabled:
+        if PAGE_FRAME not in self.disabled and not self.by_model:
             steps.append(self._frame)
         if BYLINE not in self.disabled:
             steps.append(self._bylines)
@@ -215,19 +221,21 @@ class _Table:
     def _content_rows(self, active: Mask) -> I64:
         return np.flatnonzero(active & self.content)
 
-    def _frame(self, active: Mask) -> dict[int, list[Removal]]:
-        """`boilerplate._frame`: on a page, drop what lies outside the best prose span."""
+    def _page_rows(self, active: Mask) -> I64:
+        """The content rows of `active` in page articles (`boilerplate.is_page`)."""
         rows = self._content_rows(active)
         if len(rows) == 0:
-            return {}
+            return rows
         docs = self.doc[rows]
         in_runs = long_runs(self.link[rows], docs, RUN_LINES)
         starts = np.array([start for start, _ in _doc_bounds(docs)], dtype=np.int64)
         nav_lines = np.add.reduceat(in_runs.astype(np.int64), starts)
         pages = docs[starts][nav_lines >= bp.PAGE_MIN_NAV_LINES]
-        if len(pages) == 0:
-            return {}
-        rows = rows[np.isin(docs, pages)]
+        out: I64 = rows[np.isin(docs, pages)]
+        return out
+
+    def _outside(self, rows: I64) -> I64:
+        """Of the page rows `rows`, those outside their article's best prose span."""
         docs = self.doc[rows]
         scores = self._scores(rows, docs)
         outside: list[I64] = []
@@ -239,9 +247,44 @@ class _Table:
             # blank lines score 0 and stand anywhere: the span is its content lines' range
             outside.append(np.concatenate([doc_rows[: span[0]], doc_rows[span[1] + 1 :]]))
         if not outside:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(np.concatenate(outside))
+
+    def _frame(self, active: Mask) -> dict[int, list[Removal]]:
+        """`boilerplate._frame`: on a page, drop what lies outside the best prose span."""
+        if PAGE_FRAME in self.disabled:
             return {}
-        gone = np.sort(np.concatenate(outside))
+        rows = self._page_rows(active)
+        if len(rows) == 0:
+            return {}
+        gone = self._outside(rows)
         return self._remove(gone, PAGE_FRAME, "outside the article body of a web page")
+
+    def model_frame(self, active: Mask) -> dict[int, list[Removal]]:
+        """`boilerplate._model_frame`: on a page, drop the lines the line model calls furniture
+        and no precise rule removes anyway."""
+        if PAGE_FRAME in self.disabled or LINE_MODEL in self.disabled:
+            return {}
+        rows = self._page_rows(active)
+        if len(rows) == 0:
+            return {}
+        removable = self._furniture(rows)
+        in_span = ~np.isin(rows, self._outside(rows))
+        frame = pl.DataFrame(
+            {
+                "doc": self.doc[rows],
+                "s": [self.stripped[i] for i in rows],
+                "link": self.link[rows],
+                "furniture": removable,
+                "in_span": in_span,
+            },
+            schema=line_model.INPUT_SCHEMA,
+        )
+        verdicts = line_model.score(frame)
+        chosen = np.flatnonzero(verdicts.furniture)
+        take = ~removable[chosen]
+        reasons = [r for r, t in zip(verdicts.reasons, take, strict=True) if t]
+        return self._remove_each(rows[chosen[take]], [(LINE_MODEL, r) for r in reasons])
 
     def _scores(self, rows: I64, docs: npt.NDArray[np.uint32]) -> npt.NDArray[np.float64]:
         """`boilerplate._line_scores` for the content lines `rows` of page articles (blank

@@ -82,6 +82,8 @@ OPTION_SETS = [
     CleanOptions(disabled_rules=frozenset({"boilerplate.navigation", "captions.photo_credit"})),
     CleanOptions(disabled_rules=frozenset({"boilerplate.page_frame", "footers.copyright"})),
     CleanOptions(custom_rules=(("tram", r"^Tram fares", "a test rule"),)),
+    CleanOptions(page_model="model"),
+    CleanOptions(page_model="model", disabled_rules=frozenset({"boilerplate.line_model"})),
 ]
 
 
@@ -151,6 +153,28 @@ def test_arbitrary_pages_clean_the_same_as_a_batch(pages: list[list[str]]) -> No
     assert clean_batch(docs, CleanOptions()) == _old(docs, CleanOptions())
 
 
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.sampled_from(PAGE_POOL), st.just("")), min_size=1, max_size=40),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_arbitrary_pages_clean_the_same_as_a_batch_by_the_line_model(
+    pages: list[list[str]],
+) -> None:
+    """The line model decides each page as the article-by-article step does, several pages of
+    a batch at once (its windows never reach into the next article)."""
+    docs = [
+        doc
+        for i, page in enumerate(pages)
+        for doc in split_dump("Page title\n\n" + "\n".join(page) + "\n", f"{i}.txt")
+    ]
+    options = CleanOptions(page_model="model")
+    assert clean_batch(docs, options) == _old(docs, options)
+
+
 def _fresh_batch() -> tuple[Batch, list[Document]]:
     """A batch of a page, a wire story and the seed, and a deep enough copy of its articles."""
     seed = sorted(REPO.glob("corpus/raw/*.txt"))[0].read_text(encoding="utf-8")
@@ -196,3 +220,9 @@ def test_generated_lined_news_cleans_the_same_as_a_batch(tmp_path: Path) -> None
     ]
     assert batched == _old(docs, options)
     assert any(r.rule == "boilerplate.page_frame" for doc in batched for r in doc.removed)
+    options = CleanOptions(page_model="model")
+    batched = [
+        doc for i in range(0, len(docs), 64) for doc in clean_batch(docs[i : i + 64], options)
+    ]
+    assert batched == _old(docs, options)
+    assert any(r.rule == "boilerplate.line_model" for doc in batched for r in doc.removed)

@@ -1,0 +1,269 @@
+"""The body-or-furniture line model (`cleaners.line_model`, `page_model = "model"`).
+
+Every page here is written for the test: no dev page is copied, and no word of the seed."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import polars as pl
+import pytest
+
+from cleaners import line_model
+from cleaners.document import Document
+from cleaners.options import CleanOptions
+from cleaners.pipeline import clean_batch, clean_document, document_steps
+from cleaners.split import split_dump
+from winnow_corpus.config import config_from_dict
+from winnow_corpus.errors import ConfigError
+
+MODEL = CleanOptions(page_model="model")
+MENU = ["Home", "News", "Sport", "Weather", "Culture", "Travel", "Podcasts", "Contact"]
+FOOTER = ["About us", "Careers", "Privacy", "Terms of use", "Cookie settings", "Sitemap"]
+
+
+def _frame(lines: list[str], in_span: list[bool] | None = None) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "doc": [0] * len(lines),
+            "s": lines,
+            "link": [False] * len(lines),
+            "furniture": [False] * len(lines),
+            "in_span": in_span or [True] * len(lines),
+        },
+        schema=line_model.INPUT_SCHEMA,
+    )
+
+
+def _doc(text: str) -> Document:
+    lines = text.split("\n")
+    return Document("p1", text, "p.txt", (1, len(lines)))
+
+
+def _both(text: str, options: CleanOptions = MODEL) -> Document:
+    """The page cleaned by the columnar engine; the article-by-article steps must agree."""
+    docs = list(split_dump(text + "\n", "p.txt"))
+    batched = clean_batch(docs, options)
+    steps = document_steps(options)
+    assert batched == [clean_document(doc, steps) for doc in docs]
+    assert len(batched) == 1
+    return batched[0]
+
+
+# --- features ---------------------------------------------------------------------------------
+
+
+def test_features_of_written_lines() -> None:
+    lines = [
+        "Start",
+        "The ferry left the quay at dawn, and the crew waved to the people on the pier.",
+        "Share on social",
+        "Prices: 4.50, 6.20 and 9.80 per ticket in 2031",
+    ]
+    table = line_model.features(_frame(lines))
+    assert table.columns == list(line_model.NAMES)
+    assert table["ends_prose"].to_list() == [0.0, 1.0, 0.0, 0.0]
+    stop = table["stop_share"].to_list()
+    assert stop[1] > 0.3 and stop[0] == 0.0
+    assert table["digits"][3] > 0.3 and table["digits"][1] == 0.0
+    assert table["position"].to_list() == pytest.approx([0.0, 1 / 3, 2 / 3, 1.0])
+    # the neighbours' features are the lines' own, shifted within the page
+    assert table["prev_words"][1] == table["words"][0]
+    assert table["next_words"][1] == table["words"][2]
+    assert table["prev_words"][0] == 0.0
+
+
+def test_features_never_cross_into_the_next_article() -> None:
+    frame = pl.concat([_frame(["Alpha line here."]), _frame(["Beta line."])]).with_columns(
+        doc=pl.Series([0, 1], dtype=pl.UInt32)
+    )
+    table = line_model.features(frame)
+    assert table["next_words"][0] == 0.0 and table["prev_words"][1] == 0.0
+    assert table["position"].to_list() == [0.0, 0.0]
+
+
+def test_stop_words_follow_the_guessed_language() -> None:
+    german = "Die Fähre fuhr am Morgen aus dem Hafen, und die Leute winkten ihr nach."
+    english = "The ferry left the harbour in the morning, and people waved after it."
+    frame = pl.concat([_frame([german]), _frame([english])]).with_columns(
+        doc=pl.Series([0, 1], dtype=pl.UInt32)
+    )
+    assert line_model.guess_languages(frame).rows() == [(0, "de"), (1, "en")]
+    shares = line_model.features(frame)["stop_share"].to_list()
+    assert shares[0] > 0.3 and shares[1] > 0.3
+
+
+def test_stop_words_cover_the_main_languages() -> None:
+    words = line_model.stop_words()
+    assert {"en", "de", "fr", "es"} <= set(words)
+    assert {"the", "and"} <= words["en"] and {"und", "der"} <= words["de"]
+    assert {"le", "et"} <= words["fr"] and {"el", "y"} <= words["es"]
+
+
+def test_an_empty_frame_has_no_features() -> None:
+    assert line_model.features(_frame([])).shape == (0, len(line_model.NAMES))
+
+
+# --- the shipped weights ------------------------------------------------------------------------
+
+
+def test_the_weights_file_names_the_features_the_code_computes() -> None:
+    data = json.loads(resources.files("cleaners").joinpath("line_model.json").read_text("utf-8"))
+    assert data["names"] == list(line_model.NAMES)
+    weights = line_model.shipped_weights()
+    assert len(weights.coef) == len(weights.mean) == len(weights.scale) == len(line_model.NAMES)
+    assert np.all(weights.scale > 0) and 0 < weights.threshold < 1
+    assert set(line_model.FEATURES) == set(weights.names)  # every feature has a reason's name
+
+
+def test_a_weights_file_with_other_features_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    line_model.shipped_weights.cache_clear()
+    monkeypatch.setattr(line_model, "NAMES", (*line_model.NAMES, "made_up"))
+    try:
+        with pytest.raises(ValueError, match="refit"):
+            line_model.shipped_weights()
+    finally:
+        monkeypatch.undo()
+        line_model.shipped_weights.cache_clear()
+
+
+# --- options -----------------------------------------------------------------------------------
+
+
+def test_page_model_is_an_option_and_a_config_key() -> None:
+    assert CleanOptions().page_model == "frame"
+    assert config_from_dict({"clean": {"page_model": "model"}}).clean.page_model == "model"
+    with pytest.raises(ConfigError, match="page_model must be one of frame, model"):
+        config_from_dict({"clean": {"page_model": "neural"}})
+
+
+# --- the kinds of failure of the page frame that issue 19 lists, on pages written for the test ---
+
+PLAYER = [
+    "Play Video",
+    "0:00",
+    "Mute",
+    "Captions",
+    "Quality",
+    "Picture in picture",
+    "Fullscreen",
+    "Up next",
+    "More videos",
+    "Storm floods the coast road",
+    "Harbour festival opens",
+    "New bridge over the river",
+    "Fishing fleet returns early",
+    "School choir wins award",
+    "Ferry timetable changes",
+    "Island bus service cut",
+    "Market hall reopens",
+    "Old mill finds a buyer",
+    "Cliff path closed for repairs",
+    "Beach cleanup draws crowds",
+]
+BEFORE_PLAYER = [
+    "The old lighthouse on the northern cape will be turned into a small museum, the parish "
+    "council decided on Thursday after two years of talks with the coast guard.",
+    "The keepers left the tower when the light was automated, and since then it has stood "
+    "empty, visited only by the engineers who service the lamp twice a year.",
+]
+AFTER_PLAYER = [
+    "Volunteers have already repainted the tower and repaired the spiral stairs, which had been "
+    "closed to visitors since a storm damaged the railings in the winter of the previous year.",
+    "The museum will show the lamps, logbooks and radio sets the keepers used, and a room will "
+    "tell the story of the ships that were lost on the reef before the light was built.",
+    "Opening hours have not been set yet, but the council expects the first visitors to climb "
+    "the tower next summer, when the ferry timetable is extended for the holiday season.",
+]
+
+
+LIGHTHOUSE = "\n".join(
+    ["Lighthouse to become a museum", "", *MENU, *BEFORE_PLAYER, *PLAYER, *AFTER_PLAYER, *FOOTER]
+)
+
+
+def test_a_body_that_goes_on_after_a_video_player_is_kept() -> None:
+    page = LIGHTHOUSE
+    framed = _both(page, CleanOptions())
+    modelled = _both(page)
+    # the prose span keeps one side of the player only
+    assert not (BEFORE_PLAYER[0] in framed.text and AFTER_PLAYER[-1] in framed.text)
+    assert all(paragraph in modelled.text for paragraph in BEFORE_PLAYER + AFTER_PLAYER)
+    assert not any(line in modelled.text.split("\n") for line in MENU + FOOTER)
+
+
+STEPS = [
+    "1. Soak the beans overnight.",
+    "2. Drain and cover with fresh water.",
+    "3. Add onion, bay leaves and salt.",
+    "4. Simmer for an hour.",
+    "5. Stir in the tomatoes.",
+    "6. Serve hot with bread.",
+]
+INTRO = "A bean stew for cold evenings."
+COMMENTS = [
+    "Leave a comment",
+    "Maria K.",
+    "I cooked this for my family on Sunday and everyone asked for a second bowl, thank you!",
+    "Tom",
+    "We added smoked paprika and a little chili, and it was even better the next day for lunch.",
+]
+
+
+def test_a_list_shaped_body_is_kept() -> None:
+    page = "\n".join(["Bean stew", "", *MENU, INTRO, "Method", *STEPS, *COMMENTS, *FOOTER])
+    framed = _both(page, CleanOptions())
+    modelled = _both(page)
+    assert sum(step in framed.text for step in STEPS) <= 1  # the span took the comments
+    assert sum(step in modelled.text for step in STEPS) >= 5
+    assert not any(line in modelled.text.split("\n") for line in MENU + FOOTER)
+
+
+def test_every_removal_of_the_model_names_the_model_and_its_features() -> None:
+    page = LIGHTHOUSE
+    modelled = _both(page)
+    by_model = [r for r in modelled.removed if r.rule == "boilerplate.line_model"]
+    assert by_model
+    for removal in by_model:
+        assert removal.reason.startswith("line model: ")
+        assert "p(body) 0." in removal.reason
+        features = removal.reason.split("; ", 1)[1].rstrip(")").split(", ")
+        assert 1 <= len(features) <= 3
+        assert set(features) <= set(line_model.FEATURES.values())
+    # kept lines and removals account for every non-blank line
+    lines = [line for line in page.split("\n")[2:] if line.strip()]
+    assert len(modelled.text.split("\n")) + len(modelled.removed) == len(lines)
+
+
+def test_the_model_leaves_articles_that_are_not_pages_alone() -> None:
+    text = "Lighthouse to become a museum\n\n" + "\n\n".join([*BEFORE_PLAYER, *AFTER_PLAYER])
+    assert _both(text).text == _both(text, CleanOptions()).text
+    assert not _both(text).removed
+
+
+def test_the_model_can_be_switched_off_by_name() -> None:
+    page = "\n".join(
+        ["Lighthouse to become a museum", "", *MENU, *BEFORE_PLAYER, *PLAYER, *AFTER_PLAYER]
+    )
+    options = CleanOptions(page_model="model", disabled_rules=frozenset({line_model.RULE}))
+    assert line_model.RULE not in {r.rule for r in _both(page, options).removed}
+
+
+GERMAN_BODY = [
+    "Der Gemeinderat hat am Donnerstag beschlossen, die alte Mühle am Bach zu einem kleinen "
+    "Museum umzubauen, nachdem die Gespräche mit dem Denkmalamt zwei Jahre gedauert hatten.",
+    "Freiwillige haben das Dach schon ausgebessert und das Mühlrad gereinigt, das seit einem "
+    "Hochwasser im vorletzten Winter still stand.",
+    "Wann das Museum öffnet, steht noch nicht fest, aber die Gemeinde rechnet mit den ersten "
+    "Besuchern im nächsten Sommer.",
+]
+GERMAN_MENU = ["Startseite", "Politik", "Wirtschaft", "Kultur", "Reisen", "Wetter", "Kontakt"]
+GERMAN_AFTER = ["Weitere Artikel", "Impressum", "Datenschutz", "Barrierefreiheit", "Jobs"]
+
+
+def test_a_german_page_keeps_its_body_and_drops_its_frame() -> None:
+    page = "\n".join(["Mühle wird Museum", "", *GERMAN_MENU, *GERMAN_BODY, *GERMAN_AFTER])
+    modelled = _both(page)
+    assert modelled.text == "\n".join(GERMAN_BODY)
