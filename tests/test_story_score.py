@@ -20,7 +20,7 @@ from dedupe.story_score import PAIR_SIGNALS, StoryModel, number_words, story_idf
 from tests.helpers import run_cli
 
 # the seed's one retold story, as its golden output names the two articles
-SEED_PAIR = frozenset({"304e873fcafa0bac", "b42917993ea17fed"})
+SEED_PAIR = frozenset({"8072aae4307e4b8c", "83ab9ac6d3d91c5c"})
 
 
 def _hashes(*words: str) -> np.ndarray:
