@@ -267,3 +267,9 @@ def test_a_german_page_keeps_its_body_and_drops_its_frame() -> None:
     page = "\n".join(["Mühle wird Museum", "", *GERMAN_MENU, *GERMAN_BODY, *GERMAN_AFTER])
     modelled = _both(page)
     assert modelled.text == "\n".join(GERMAN_BODY)
+
+
+def test_cleaning_a_modelled_page_again_changes_nothing() -> None:
+    once = _both(LIGHTHOUSE)
+    again = _both("Lighthouse to become a museum\n\n" + once.text)
+    assert again.text == once.text
