@@ -4,10 +4,18 @@ through the real entry point, `python cli.py ...`."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from tests.helpers import SEED, run_cli
+import pytest
+
+from tests.helpers import REPO, SEED, finished, run_cli, start_cli
+from winnow_corpus.outdir import FAULT_ENV as SWAP_FAULT
 
 
 def _ids(out: Path) -> list[str]:
@@ -48,3 +56,191 @@ def test_an_id_two_articles_would_share_gets_a_suffix(tmp_path: Path) -> None:
     assert len(ids) == len(set(ids))
     plain = [i for i in ids if "-" not in i]
     assert sorted(f"{i}-2" for i in plain) == sorted(i for i in ids if i.endswith("-2"))
+
+
+def _cli(
+    *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python cli.py ARGS` as `run_cli` runs it, with extra environment variables."""
+    return subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        cwd=REPO,
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", **(env or {})},
+    )
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def test_a_kill_after_the_atomic_exchange_leaves_the_output_and_is_cleaned_next(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    assert _cli("clean", str(SEED), "--out", str(out), "-q", "--no-txt").returncode == 0
+    killed = _cli("clean", str(SEED), "--out", str(out), "-q", env={SWAP_FAULT: "after-exchange"})
+    assert killed.returncode == -signal.SIGKILL
+    assert (out / "articles.jsonl").is_file()  # never missing: the new output is in place
+    assert any(name.endswith(".txt") for name in os.listdir(out))  # the killed run's own
+    assert [n for n in _leftovers(out) if ".tmp-" in n]  # the previous output, not yet removed
+    again = _cli("clean", str(SEED), "--out", str(out), "-q", "--no-txt")
+    assert again.returncode == 0, again.stderr
+    assert "An earlier run on" in again.stderr and "removed 1 leftover" in again.stderr
+    assert _leftovers(out) == []
+
+
+def test_a_kill_between_the_fallbacks_two_renames_is_repaired_by_the_next_run(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    assert _cli("clean", str(SEED), "--out", str(out), "-q", "--no-txt").returncode == 0
+    before = (out / "articles.jsonl").read_bytes()
+    killed = _cli(
+        "clean",
+        str(SEED),
+        "--out",
+        str(out),
+        "-q",
+        "--no-dedupe",
+        env={SWAP_FAULT: "fallback,between-renames"},
+    )
+    assert killed.returncode == -signal.SIGKILL
+    assert not out.exists()  # what the two renames risk, and why Linux exchanges instead
+    assert [n for n in _leftovers(out) if ".old-" in n]
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    failed = _cli("clean", str(empty), "--out", str(out), "-q")  # nothing to write: exit 2
+    assert failed.returncode == 2
+    assert "put the previous output back" in failed.stderr
+    assert (out / "articles.jsonl").read_bytes() == before
+    assert _leftovers(out) == []
+
+
+def _start(*args: str) -> subprocess.Popen[str]:
+    """A run reading stdin, started and left waiting for it: it holds its locks meanwhile."""
+    return subprocess.Popen(
+        [sys.executable, str(REPO / "cli.py"), *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _holds(lock: Path, process: subprocess.Popen[str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if lock.exists() and lock.read_text().strip() == str(process.pid):
+            return
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    process.kill()
+    pytest.fail(f"{lock} was not taken")
+
+
+def _feed(process: subprocess.Popen[str], what: str) -> str:
+    assert process.stdin is not None
+    process.stdin.write(SEED.read_text(encoding="utf-8"))
+    process.stdin.close()
+    process.stdin = None  # communicate() must not flush the closed pipe
+    return finished(process, what)
+
+
+def test_a_second_run_on_one_output_fails_at_once_naming_the_first(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _start("clean", "-", "--out", str(out), "-q", "--no-txt")
+    _holds(tmp_path / ".out.lock", first)
+    started = time.monotonic()
+    second = _cli("clean", str(SEED), "--out", str(out), "-q", "--no-txt")
+    assert second.returncode == 2, second.stderr
+    assert time.monotonic() - started < 30
+    lines = second.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"pid {first.pid}" in lines[0] and "--wait" in lines[0]
+    assert _feed(first, "the first run") == ""
+    assert first.returncode == 0
+    assert _leftovers(out) == []
+
+
+def test_wait_takes_turns_and_index_run_numbers_stay_unique(tmp_path: Path) -> None:
+    index = tmp_path / "index.sqlite"
+    first = _start("clean", "-", "--out", str(tmp_path / "a"), "-q", "--index", str(index))
+    _holds(tmp_path / ".index.sqlite.lock", first)
+    other = [str(SEED), "--out", str(tmp_path / "b"), "-q", "--no-txt", "--index", str(index)]
+    refused = _cli("clean", *other)
+    assert refused.returncode == 2
+    assert "dedupe index" in refused.stderr and f"pid {first.pid}" in refused.stderr
+    waiting = _start("clean", *other, "--wait", "--json")
+    assert waiting.stdin is not None
+    waiting.stdin.close()
+    waiting.stdin = None
+    time.sleep(1.0)
+    assert waiting.poll() is None  # waits for the first run's lock
+    _feed(first, "the first run")
+    assert first.returncode == 0
+    assert "Waiting for another winnow run" in finished(waiting, "the waiting run")
+    assert waiting.returncode == 0
+    stats = _cli("index", "stats", str(index))
+    assert stats.returncode == 0
+    assert "run-0001-" in stats.stdout and "run-0002-" in stats.stdout
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_run(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    seed = SEED.read_text(encoding="utf-8")
+    with big.open("w", encoding="utf-8") as handle:
+        for copy in range(400):  # ~25 MB: cleaning takes a while
+            handle.write(seed.replace("the", f"the{copy}"))
+            handle.write("\n\n")
+    run = start_cli("clean", str(big), "--out", str(tmp_path / "out"), "--jobs", "2", "-q")
+    deadline = time.monotonic() + 120
+    family: set[int] = set()
+    while time.monotonic() < deadline and len(family) < 3:  # the fork server and two workers
+        assert run.poll() is None, run.returncode
+        family = _descendants(run.pid)
+        time.sleep(0.1)
+    assert len(family) >= 3, "the run never started its workers"
+    family |= _descendants(run.pid)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()  # not communicate(): a child left alive would hold its pipes open
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in family):
+        time.sleep(0.1)
+    left = [pid for pid in family if _alive(pid)]
+    for pid in left:  # the test leaves nothing behind, even when it fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left

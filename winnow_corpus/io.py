@@ -28,6 +28,7 @@ from cleaners.records import BadRecord as BadRecord  # re-exported: the readers 
 from cleaners.records import record_document
 from cleaners.split import iter_lines
 from winnow_corpus.errors import InputError, OutputError
+from winnow_corpus.outdir import swap_into_place
 from winnow_corpus.writers import GZIP_MAGIC, ZSTD_MAGIC, decompress
 
 log = logging.getLogger(__name__)
@@ -393,7 +394,8 @@ def check_output_dir(out: Path, inputs: Iterable[InputFile], roots: Sequence[str
 
 
 class AtomicOutputDir:
-    """Write files into a temporary sibling folder, then swap it into place in one rename.
+    """Write files into a temporary sibling folder, then swap it into place in one atomic step
+    (`outdir.swap_into_place`: renameat2's exchange on Linux, two renames elsewhere).
 
     Use as a context manager; on an exception the temporary folder is removed and the previous
     output stays as it was.
@@ -433,23 +435,14 @@ class AtomicOutputDir:
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
-        old: Path | None = None
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            old.rmdir()
-            os.replace(self.out, old)
         try:
-            os.replace(self.tmp, self.out)
-        except OSError as exc:  # the previous output goes back where it was
-            if old is not None:
-                os.replace(old, self.out)
+            swap_into_place(self.tmp, self.out)
+        except OSError as exc:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise OutputError(
                 f"cannot put the new output in place at {self.out} ({exc.strerror or exc}); "
                 "the previous output is left as it was"
             ) from exc
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def write_stream(handle: BinaryIO, records: Iterable[dict[str, Any]]) -> None:

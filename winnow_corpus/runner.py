@@ -28,7 +28,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -44,7 +44,7 @@ from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, document_features, features_of
 from dedupe.index import check_index, dedupe_against_index
-from dedupe.parallel import fork_call, fork_calls
+from dedupe.parallel import die_with_parent, fork_call, fork_calls, set_parent_death_signal
 from dedupe.spill import Selection
 from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
 from winnow_corpus.io import (
@@ -386,7 +386,12 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
     seed = config.dedupe.seed if config.deduplicate else None
     with (
         _reaped_forkserver(),
-        ProcessPoolExecutor(max_workers=config.jobs, mp_context=_pool_context()) as pool,
+        ProcessPoolExecutor(
+            max_workers=config.jobs,
+            mp_context=_pool_context(),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        ) as pool,
     ):
         workers: list[Any] = []  # the pool's processes, to say how one ended if it breaks
 
@@ -407,6 +412,15 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
                 notify("clean", done, 0)
         except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
             raise WorkerLost(_lost_exit_code(workers)) from exc
+
+
+def _worker_start(main: int) -> None:
+    """A cleaning worker's initializer: it ends when the run's main process ends, and when the
+    fork server it was forked from ends (a SIGKILLed run left both asleep for ever). The fork
+    server itself needs nothing: it exits once no process holds its "alive" pipe, and the
+    run's processes (the main one, its workers) were the only ones that did."""
+    set_parent_death_signal()  # the parent here is the fork server
+    die_with_parent(main)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -430,10 +444,19 @@ def _reaped_forkserver() -> Iterator[None]:
     server, their CPU time is missing from what `getrusage(RUSAGE_CHILDREN)`, `time` and the
     benchmarks report for a run. `_stop` is the standard library's own way to stop the server
     (used by its tests); where a Python lacks it, the server stops at exit as before."""
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
     try:
         yield
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM, an error): the server may be mid-way through starting
+        # a worker and never see that it should end, and `_stop` waits for it without end
+        # (1 SIGTERM in 6 hung so); its workers end with it (`_worker_start`).
+        pid = getattr(server, "_forkserver_pid", None)
+        if isinstance(pid, int):
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        raise
     finally:
-        server = getattr(multiprocessing.forkserver, "_forkserver", None)
         stop = getattr(server, "_stop", None)
         if callable(stop):
             stop()
