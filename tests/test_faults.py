@@ -3,14 +3,18 @@ through the real entry point, `python cli.py ...`."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -244,3 +248,162 @@ def test_workers_die_with_a_killed_run(tmp_path: Path) -> None:
     for pid in left:  # the test leaves nothing behind, even when it fails
         os.kill(pid, signal.SIGKILL)
     assert not left
+
+
+# --- bounded memory on hostile input (item 16) ----------------------------------------------------
+
+# Writes MB megabytes of generated lines without one blank line to stdout: one endless article.
+ENDLESS_ARTICLE = """
+import random, sys
+left = int(float(sys.argv[1]) * 1_000_000)
+rng = random.Random(0)
+words = "harvest river council market winter school bridge railway doctor price".split()
+while left > 0:
+    lines = (" ".join(rng.choices(words, k=12)).capitalize() + "." for _ in range(2000))
+    block = ("\\n".join(lines) + "\\n").encode()
+    sys.stdout.buffer.write(block)
+    left -= len(block)
+"""
+
+
+def _limited(gigabytes: float) -> Callable[[], None]:
+    def limit() -> None:  # in the child: its address space capped, as a small machine would
+        size = int(gigabytes * 1e9)
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+    return limit
+
+
+def _clean_stream(
+    megabytes: float, out: Path, *args: str, gigabytes: float = 1.5
+) -> subprocess.CompletedProcess[str]:
+    """`winnow clean -` on a generated stream (a child process writes it into stdin as it is
+    read), under a memory limit."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", ENDLESS_ARTICLE, str(megabytes)], stdout=subprocess.PIPE
+    )
+    try:
+        return subprocess.run(
+            [sys.executable, str(REPO / "cli.py"), "clean", "-", "--out", str(out), *args],
+            stdin=writer.stdout,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            preexec_fn=_limited(gigabytes),
+            env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"},
+        )
+    finally:
+        assert writer.stdout is not None
+        writer.stdout.close()
+        writer.kill()
+        writer.wait()
+
+
+def _split_parts(out: Path) -> list[dict[str, Any]]:
+    records = [json.loads(line) for line in (out / "articles.jsonl").open(encoding="utf-8")]
+    return sorted(records, key=lambda r: r["lines"][0])
+
+
+@pytest.mark.parametrize("how", ["path", "stdin"])
+def test_an_endless_binary_input_stops_at_once(tmp_path: Path, how: str) -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    started = time.monotonic()
+    if how == "path":
+        result = _cli("clean", "/dev/zero", "--out", str(tmp_path / "out"), "-q")
+    else:
+        with open("/dev/zero", "rb") as zeros:
+            result = subprocess.run(
+                [sys.executable, str(REPO / "cli.py"), "clean", "-", "--out", str(tmp_path)],
+                stdin=zeros,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                preexec_fn=_limited(1.5),
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+            )
+    assert result.returncode == 2, result.stderr
+    assert "looks binary" in result.stderr
+    assert time.monotonic() - started < 60
+
+
+def test_a_big_gzip_of_zeros_stops_before_it_is_read(tmp_path: Path) -> None:
+    zeros = tmp_path / "zeros.txt.gz"
+    member = gzip.compress(bytes(1 << 20))  # 1 MB of zeros; gzip members concatenate
+    zeros.write_bytes(member * 3000)  # 3 GB of zeros, as the fault probe had, in 3 MB
+    result = subprocess.run(
+        [sys.executable, str(REPO / "cli.py"), "clean", str(zeros), "--out", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limited(1.5),
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 2, result.stderr
+    assert "looks binary (NUL byte at offset 0)" in result.stderr
+
+
+def test_a_nul_byte_past_the_first_bytes_is_binary_too(tmp_path: Path) -> None:
+    dump = tmp_path / "late.txt"
+    dump.write_bytes(SEED.read_bytes() * 2 + b"\x00 and more text\n")
+    for args in ([str(dump)], ["-"]):
+        stdin = dump.read_bytes() if args == ["-"] else None
+        result = _cli("clean", *args, "--out", str(tmp_path / "out"), "-q", stdin=stdin)
+        assert result.returncode == 2, result.stderr
+        assert "looks binary" in result.stderr
+
+
+def test_an_endless_article_is_split_into_marked_parts_in_bounded_memory(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    cap = 500_000
+    result = _clean_stream(3, out, "--max-article-bytes", str(cap), "--jobs", "1", "--no-txt")
+    assert result.returncode == 0, result.stderr
+    assert "split into 7 parts" in result.stderr  # said per file in the summary's notes
+    parts = _split_parts(out)
+    assert [p["meta"]["split_oversize"]["part"] for p in parts] == list(range(1, 8))
+    assert all(len(p["text"].encode()) <= cap for p in parts)
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["inputs"][0]["split_oversize"] == {"articles": 1, "parts": 7}
+    lines = [line for p in parts for line in p["text"].split("\n")]
+    assert len(lines) == parts[-1]["lines"][1]  # every line kept, once
+
+
+def test_a_line_longer_than_the_cap_is_cut_at_the_cap(tmp_path: Path) -> None:
+    dump = tmp_path / "one-line.txt"
+    dump.write_text("Headline\n\n" + "word " * 500_000 + "\n", encoding="utf-8")  # 2.5 MB line
+    out = tmp_path / "out"
+    result = _cli(
+        "clean", str(dump), "--out", str(out), "-q", "--no-txt", "--max-article-bytes", "1000000"
+    )
+    assert result.returncode == 0, result.stderr
+    parts = _split_parts(out)
+    assert len(parts) == 4  # the headline, then the line in three cuts
+    assert all(len(p["text"].encode()) <= 1_000_000 for p in parts)
+    body = "".join(p["text"] for p in parts[1:])
+    assert body.replace(" ", "") == "word" * 500_000
+
+
+def test_max_article_bytes_is_checked_in_the_config_and_on_the_command_line(
+    tmp_path: Path,
+) -> None:
+    toml = tmp_path / "winnow.toml"
+    toml.write_text('[clean]\nmax_article_bytes = "big"\n', encoding="utf-8")
+    bad_type = _cli("clean", str(SEED), "--config", str(toml), "--out", str(tmp_path / "o"))
+    assert bad_type.returncode == 2 and "max_article_bytes" in bad_type.stderr
+    too_small = _cli("clean", str(SEED), "--max-article-bytes", "10", "--out", str(tmp_path))
+    assert too_small.returncode == 2 and "--max-article-bytes" in too_small.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("WINNOW_HEAVY_TESTS"),
+    reason="300 MB through a whole run takes minutes: set WINNOW_HEAVY_TESTS=1 to run it",
+)
+def test_300_mb_without_a_blank_line_under_a_memory_limit(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _clean_stream(300, out, "--no-txt", "-q", gigabytes=3.0)
+    assert result.returncode == 0, result.stderr
+    parts = _split_parts(out)
+    assert len(parts) == 30 and all(len(p["text"].encode()) <= 10_000_000 for p in parts)

@@ -59,7 +59,14 @@ from winnow_corpus.evaluation import EvalTable, evaluate
 from winnow_corpus.io import check_output_dir, resolve_inputs
 from winnow_corpus.outdir import RunLock, recover_output
 from winnow_corpus.report_html import write_report
-from winnow_corpus.runner import RunConfig, RunResult, build_report, run, write_run
+from winnow_corpus.runner import (
+    MAX_ARTICLE_BYTES,
+    RunConfig,
+    RunResult,
+    build_report,
+    run,
+    write_run,
+)
 from winnow_corpus.writers import (
     COMPRESSIONS,
     FORMATS,
@@ -222,6 +229,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--no-dedupe", is_flag=True, help="Clean only; skip duplicate detection.")
 @click.option("--split-on", metavar="REGEX", help="Also split where a whole line matches REGEX.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet text field.")
+@click.option(
+    "--max-article-bytes",
+    type=int,
+    default=MAX_ARTICLE_BYTES,
+    show_default=True,
+    help="Split an article longer than this (UTF-8 bytes) into parts, at the last blank line "
+    "under it, else at a line end (a longer line is cut); each part is kept, marked in "
+    "meta.split_oversize and counted per file in the report.",
+)
 @click.option("--ascii-quotes", is_flag=True, help="Straighten curly quotes.")
 @click.option(
     "--disable",
@@ -353,6 +369,7 @@ def clean(
     no_dedupe: bool,
     split_on: str | None,
     text_field: str,
+    max_article_bytes: int,
     ascii_quotes: bool,
     disabled: tuple[str, ...],
     near_threshold: float,
@@ -420,6 +437,9 @@ def clean(
         deduplicate=config.deduplicate and not no_dedupe,
         keep_duplicates=keep_duplicates or config.keep_duplicates,
         split_on=split_on if split_on is not None else config.split_on,
+        max_article_bytes=(
+            max_article_bytes if given("max_article_bytes") else config.max_article_bytes
+        ),
         text_field=text_field if given("text_field") else config.text_field,
         strict=strict or config.strict,
         jobs=(jobs or os.cpu_count() or 1) if given("jobs") else config.jobs,
