@@ -223,7 +223,11 @@ def _fragment(line: str) -> bool:
 
 
 def split_dump(
-    text: str | Iterable[str], source: str, *, split_on: str | None = None
+    text: str | Iterable[str],
+    source: str,
+    *,
+    split_on: str | None = None,
+    max_article_bytes: int | None = None,
 ) -> Iterator[Document]:
     """Yield the articles of a dump in order, each with its source line span.
 
@@ -237,21 +241,53 @@ def split_dump(
     >>> dump = "The first story is here\\n\\nBody one.\\n\\nThe second story is here\\n\\nBody two."
     >>> [(d.lines, d.text.split(chr(10))[0]) for d in split_dump(dump, "x.txt")]
     [((1, 3), 'The first story is here'), ((5, 7), 'The second story is here')]
+
+    An article over `max_article_bytes` (UTF-8, line ends counted) is given out in parts as it
+    is read, so that one endless article never fills memory: a part ends at the last blank
+    line (a paragraph boundary) that keeps it under the cap, at a line boundary where there is
+    none, and a single line over the cap is cut at the cap. Each part is an article of its own,
+    marked `meta["split_oversize"] = {"part": k, "reason": ...}`; nothing is dropped.
+
+    >>> body = "\\n".join(f"Line {i} of the text." for i in range(6))
+    >>> parts = list(split_dump(body + "\\n\\n" + body, "x.txt", max_article_bytes=150))
+    >>> [(d.lines, d.meta["split_oversize"]["part"]) for d in parts]
+    [((1, 6), 1), ((8, 13), 2)]
     """
     user_separator = std_re.compile(split_on) if split_on else None
     if isinstance(text, str):
         text = iter_lines(text.replace("\r\n", "\n").replace("\r", "\n"))
+    cap = max_article_bytes
     current: list[tuple[int, str]] = []
     heads: list[str] = []  # the article's leading headline lines so far
     has_body = False
+    size = 0  # the bytes of `current` (counted under a cap only)
+    parts = 0  # parts of the current article given out already, for being over the cap
 
     def flush() -> Iterator[Document]:
-        doc = _make_document(current, source, len(heads))
+        nonlocal size, parts
+        doc = _make_document(current, source, 0 if parts else len(heads))
         if doc is not None:
+            if parts and cap is not None:
+                doc.meta["split_oversize"] = _part_meta(parts + 1, cap)
             yield doc
+        size, parts = 0, 0
 
-    for index, (previous, raw, following) in enumerate(_neighbours(iter(text))):
-        number = index + 1
+    def added(text: str) -> Iterator[Document]:
+        """Count a line just added to `current`; give out parts while it is over the cap."""
+        nonlocal current, size, parts
+        if cap is None:
+            return
+        size += _size(text) + 1
+        while size > cap:
+            part, current = _cut(current, cap)
+            size = sum(_size(t) + 1 for _, t in current)
+            doc = _make_document(part, source, 0 if parts else len(heads))
+            if doc is not None:
+                parts += 1
+                doc.meta["split_oversize"] = _part_meta(parts, cap)
+                yield doc
+
+    for previous, (number, raw), following in _neighbours(_numbered(iter(text), cap)):
         line = raw
         if "\f" in line:
             yield from flush()
@@ -262,6 +298,7 @@ def split_dump(
         stripped = line.strip()
         if not stripped:
             current.append((number, ""))
+            yield from added("")
             continue
         if SEPARATOR.fullmatch(stripped) or (
             user_separator is not None and user_separator.fullmatch(stripped)
@@ -276,6 +313,7 @@ def split_dump(
             yield from flush()
             current, heads, has_body = [], [], False
         current.append((number, line))
+        yield from added(line)
         if has_body:
             continue
         if is_wire and not heads:
@@ -288,18 +326,93 @@ def split_dump(
     yield from flush()
 
 
-def _neighbours(lines: Iterator[str]) -> Iterator[tuple[str, str, str]]:
-    """(previous, line, following) for each line; "" before the first and after the last.
+def _neighbours(
+    lines: Iterator[tuple[int, str]],
+) -> Iterator[tuple[str, tuple[int, str], str]]:
+    """(previous text, (number, text), following text) for each numbered line; "" before the
+    first and after the last.
 
-    >>> list(_neighbours(iter(["a", "b"])))
-    [('', 'a', 'b'), ('a', 'b', '')]
+    >>> list(_neighbours(iter([(1, "a"), (2, "b")])))
+    [('', (1, 'a'), 'b'), ('a', (2, 'b'), '')]
     """
     previous = ""
     current = next(lines, None)
     while current is not None:
         following = next(lines, None)
-        yield previous, current, following if following is not None else ""
-        previous, current = current, following
+        yield previous, current, following[1] if following is not None else ""
+        previous, current = current[1], following
+
+
+class LinePiece(str):
+    """A piece of a long line that goes on in the next item (`io.TextStream.lines` reads a line
+    a bounded piece at a time, so one endless line never fills memory)."""
+
+    __slots__ = ()
+
+
+def _size(text: str) -> int:
+    """UTF-8 bytes of `text` (its length where it is ASCII, most lines)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _cut_text(text: str, limit: int) -> tuple[str, str]:
+    """`text` cut after at most `limit` UTF-8 bytes, at a character boundary."""
+    head = text.encode("utf-8", "surrogatepass")[:limit].decode("utf-8", "ignore")
+    return head, text[len(head) :]
+
+
+def _numbered(lines: Iterator[str], cap: int | None) -> Iterator[tuple[int, str]]:
+    """Each line with its 1-based number, `LinePiece`s joined into their line; under a cap, a
+    line over it comes as several items of the same number, each under the cap.
+
+    >>> list(_numbered(iter([LinePiece("ab"), LinePiece("cd"), "ef", "g"]), 4))
+    [(1, 'abc'), (1, 'def'), (2, 'g')]
+    """
+    number = 0
+    pending = ""
+    cut = False  # part of the line being read was given out already
+    for raw in lines:
+        text = pending + raw if pending else str(raw)
+        if cap is not None:
+            while _size(text) >= cap:  # room left for its line end
+                head, text = _cut_text(text, cap - 1)
+                cut = True
+                yield number + 1, head
+        if isinstance(raw, LinePiece):
+            pending = text
+            continue
+        number += 1
+        if text or not cut:
+            yield number, text
+        pending, cut = "", False
+    if pending:
+        yield number + 1, pending
+
+
+def _cut(
+    lines: list[tuple[int, str]], cap: int
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """An over-long article's lines as (a part under `cap`, the rest): the part ends at the
+    last blank line that keeps it under the cap, or at the last line that does."""
+    total, fit, blank = 0, 0, 0
+    for index, (_, text) in enumerate(lines):
+        total += _size(text) + 1
+        if total > cap:
+            break
+        fit = index + 1
+        if index and not text.strip():
+            blank = index
+    if blank:
+        return lines[:blank], lines[blank + 1 :]
+    fit = max(fit, 1)
+    return lines[:fit], lines[fit:]
+
+
+def _part_meta(part: int, cap: int) -> dict[str, object]:
+    return {
+        "part": part,
+        "reason": f"article over --max-article-bytes ({cap:,} bytes), split into parts",
+    }
 
 
 def _make_document(numbered: list[tuple[int, str]], source: str, headlines: int) -> Document | None:

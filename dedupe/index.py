@@ -34,7 +34,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
@@ -327,10 +327,22 @@ class DedupeIndex:
 
         Any exception inside (a bad document, Ctrl-C) rolls the whole run back.
         """
+        return self._add(docs, lambda seq: run_id, inputs)[1]
+
+    def add_run(self, docs: Iterable[HasText], inputs: Sequence[str] = ()) -> tuple[str, int]:
+        """Index `docs` as a new run, its number taken inside the same write transaction, so
+        that two processes adding runs at once never get the same one; returns (run id,
+        articles added)."""
+        return self._add(docs, lambda seq: _run_id(seq, inputs), inputs)
+
+    def _add(
+        self, docs: Iterable[HasText], name: Callable[[int], str], inputs: Sequence[str]
+    ) -> tuple[str, int]:
         cursor = self.conn.cursor()
-        cursor.execute("BEGIN IMMEDIATE")
+        cursor.execute("BEGIN IMMEDIATE")  # the write lock first: no other run counts between
         try:
             seq = int(cursor.execute("SELECT COUNT(*) FROM runs").fetchone()[0]) + 1
+            run_id = name(seq)
             added = 0
             for doc in docs:
                 features = self._features(doc)
@@ -357,7 +369,7 @@ class DedupeIndex:
             raise
         cursor.execute("COMMIT")
         logger.info("index %s: added %d articles as run %s", self.path, added, run_id)
-        return added
+        return run_id, added
 
     def next_run_id(self, inputs: Sequence[str]) -> str:
         """A run id that is the same for the same inputs against the same index state.
@@ -365,8 +377,7 @@ class DedupeIndex:
         `run-<n>-<hash of the sorted input names>`, n counting the runs already indexed plus one.
         """
         seq = int(self.conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]) + 1
-        digest = hashlib.blake2b("\0".join(sorted(inputs)).encode(), digest_size=4).hexdigest()
-        return f"run-{seq:04d}-{digest}"
+        return _run_id(seq, inputs)
 
     def stats(self) -> IndexStats:
         """Counts and settings, for `winnow index stats`."""
@@ -503,6 +514,11 @@ def dedupe_against_index(
     return replace(result, kept=kept, duplicates=dropped, stats=dict(sorted(stats.items())))
 
 
+def _run_id(seq: int, inputs: Sequence[str]) -> str:
+    digest = hashlib.blake2b("\0".join(sorted(inputs)).encode(), digest_size=4).hexdigest()
+    return f"run-{seq:04d}-{digest}"
+
+
 def update_index(
     path: Path, docs: Sequence[HasText], inputs: Sequence[str], config: DedupeConfig
 ) -> tuple[str, int]:
@@ -514,8 +530,7 @@ def update_index(
     created = not path.exists()
     try:
         with DedupeIndex.open(path, config, create=True) as index:
-            run_id = index.next_run_id(inputs)
-            return run_id, index.add(docs, run_id, inputs)
+            return index.add_run(docs, inputs)
     except BaseException:
         if created:
             path.unlink(missing_ok=True)

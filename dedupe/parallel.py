@@ -11,10 +11,15 @@ the loop runs here, one slice, and gives the same result.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
+import select
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -43,6 +48,74 @@ def _ignore_interrupts() -> None:
     """In each child: Ctrl-C is the parent's to handle (it stops the pool), so a child never
     dies half-way through a slice and leaves the pool waiting for an answer."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _child_start(parent: int) -> None:
+    """A forked pool child's initializer: Ctrl-C is the parent's, and the child dies with it."""
+    _ignore_interrupts()
+    die_with_parent(parent)
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_WATCH_SECONDS = 0.5  # how often a child without a better way looks for its parent
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process: end it as soon as process `parent` (its parent, or the run's main
+    process for a child of a fork server) ends, however it ends.
+
+    Why: after a SIGKILL to a run (or the kernel's out-of-memory killer), its children used to
+    live on for ever, asleep on a pipe nobody would write again, holding their memory. For a
+    direct child on Linux the kernel does it: `prctl(PR_SET_PDEATHSIG, SIGKILL)`. Otherwise a
+    daemon thread waits for `parent` to end (a pidfd, which wakes when it does, where the
+    system has one; else a look every `PARENT_WATCH_SECONDS`). A parent already gone when this
+    runs is noticed at once.
+    """
+    direct = os.getppid() == parent
+    if direct and set_parent_death_signal():
+        if os.getppid() != parent:  # the parent ended before the signal was set
+            os._exit(1)
+        return
+    if not _alive(parent, direct):
+        os._exit(1)
+    watcher = threading.Thread(
+        target=_watch_parent, args=(parent, direct), name="winnow-parent-watch", daemon=True
+    )
+    watcher.start()
+
+
+def set_parent_death_signal() -> bool:
+    """Ask Linux to SIGKILL this process when its parent ends; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _alive(pid: int, direct: bool) -> bool:
+    if direct:
+        return os.getppid() == pid  # an orphan is adopted: its parent pid changes
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _watch_parent(parent: int, direct: bool) -> None:
+    try:
+        handle = os.pidfd_open(parent)
+    except (AttributeError, OSError):  # not Linux 5.3+: look now and then
+        while _alive(parent, direct):
+            time.sleep(PARENT_WATCH_SECONDS)
+    else:
+        select.select([handle], [], [])  # readable once the process has ended
+    os._exit(1)
 
 
 def can_fork() -> bool:
@@ -111,9 +184,10 @@ def _frozen() -> Iterator[None]:
 _FREEZES = 0  # how many `_frozen` blocks are open
 
 
-def _answer_to(pipe: Connection, call: Callable[[], object]) -> None:
+def _answer_to(pipe: Connection, call: Callable[[], object], parent: int) -> None:
     """In `fork_call`'s child: send `call()`'s answer, or the error it raised, to the parent."""
     _ignore_interrupts()
+    die_with_parent(parent)
     try:
         answer: tuple[bool, object] = (True, call())
     except BaseException as exc:  # every error goes to the parent, which raises it
@@ -147,7 +221,7 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     with _frozen():
-        child = context.Process(target=_answer_to, args=(send, call), daemon=True)
+        child = context.Process(target=_answer_to, args=(send, call, os.getpid()), daemon=True)
         child.start()
         send.close()  # the child holds its own end: end of file here if it dies unanswered
 
@@ -242,7 +316,10 @@ def fork_imap(
         # lives (`_frozen`)
         with _frozen():
             context = multiprocessing.get_context("fork")
-            with context.Pool(min(jobs, len(parts)), initializer=_ignore_interrupts) as pool:
+            pool = context.Pool(
+                min(jobs, len(parts)), initializer=_child_start, initargs=(os.getpid(),)
+            )
+            with pool:
                 # forked now (a private table; a pool starts new children for the dead)
                 children = list(pool._pool)  # type: ignore[attr-defined]
                 answers = pool.imap(_run_slice, parts, chunksize=1)

@@ -27,6 +27,7 @@ from winnow_corpus.io import (
     read_dump,
     resolve_inputs,
 )
+from winnow_corpus.outdir import FAULT_ENV as SWAP_FAULT
 from winnow_corpus.runner import InputReport, RunConfig, read_documents
 
 REPO = Path(__file__).resolve().parents[1]
@@ -200,6 +201,7 @@ def test_atomic_output_puts_the_previous_back_when_the_swap_fails(
         real(source, target)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "replace", refuse_the_new_folder)
+    monkeypatch.setenv(SWAP_FAULT, "fallback")  # the two renames, not Linux's one exchange
     with (
         pytest.raises(OutputError, match="previous output is left as it was"),
         AtomicOutputDir(out) as target,

@@ -31,6 +31,7 @@ import threading
 import traceback
 import webbrowser
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -57,8 +58,16 @@ from winnow_corpus.config import load_config
 from winnow_corpus.errors import ERRORS, WinnowError
 from winnow_corpus.evaluation import EvalTable, evaluate
 from winnow_corpus.io import check_output_dir, resolve_inputs
+from winnow_corpus.outdir import RunLock, recover_output
 from winnow_corpus.report_html import write_report
-from winnow_corpus.runner import RunConfig, RunResult, build_report, run, write_run
+from winnow_corpus.runner import (
+    MAX_ARTICLE_BYTES,
+    RunConfig,
+    RunResult,
+    build_report,
+    run,
+    write_run,
+)
 from winnow_corpus.writers import (
     COMPRESSIONS,
     FORMATS,
@@ -221,6 +230,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--no-dedupe", is_flag=True, help="Clean only; skip duplicate detection.")
 @click.option("--split-on", metavar="REGEX", help="Also split where a whole line matches REGEX.")
 @click.option("--text-field", default="text", show_default=True, help="JSONL/Parquet text field.")
+@click.option(
+    "--max-article-bytes",
+    type=int,
+    default=MAX_ARTICLE_BYTES,
+    show_default=True,
+    help="Split an article longer than this (UTF-8 bytes) into parts, at the last blank line "
+    "under it, else at a line end (a longer line is cut); each part is kept, marked in "
+    "meta.split_oversize and counted per file in the report.",
+)
 @click.option("--ascii-quotes", is_flag=True, help="Straighten curly quotes.")
 @click.option(
     "--disable",
@@ -329,6 +347,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     help="Where cleaned articles wait on disk until they are written (an unlinked temporary "
     "file); default: the output folder's parent, not a RAM-backed /tmp.",
 )
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="When another run is writing the same --out (or --index), wait for it instead of "
+    "stopping at once with exit 2.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars or summary.")
 @click.option(
     "--json",
@@ -346,6 +370,7 @@ def clean(
     no_dedupe: bool,
     split_on: str | None,
     text_field: str,
+    max_article_bytes: int,
     ascii_quotes: bool,
     disabled: tuple[str, ...],
     near_threshold: float,
@@ -363,6 +388,7 @@ def clean(
     schema: str,
     txt_files: bool,
     temp_dir: Path | None,
+    wait: bool,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -412,6 +438,9 @@ def clean(
         deduplicate=config.deduplicate and not no_dedupe,
         keep_duplicates=keep_duplicates or config.keep_duplicates,
         split_on=split_on if split_on is not None else config.split_on,
+        max_article_bytes=(
+            max_article_bytes if given("max_article_bytes") else config.max_article_bytes
+        ),
         text_field=text_field if given("text_field") else config.text_field,
         strict=strict or config.strict,
         jobs=(jobs or os.cpu_count() or 1) if given("jobs") else config.jobs,
@@ -445,18 +474,26 @@ def clean(
     sources = resolve_inputs(paths)
     if not dry_run:
         check_output_dir(out, sources, paths)
-    result = _run_with_progress(sources, config, quiet)
-    if not result.documents:
-        problems = "; ".join(item.error for item in result.skipped) or "no articles found"
-        raise Failure(f"nothing to write: {problems}")
     indexed: dict[str, Any] | None = None
-    if not dry_run:
-        write_run(result, out)
-        if config.index is not None and config.index_mode == "update":
-            # only now: an interrupted run leaves the index as it was
-            names = [item.source for item in result.inputs]
-            run_id, added = update_index(config.index, result.dedupe.kept, names, config.dedupe)
-            indexed = {"path": str(config.index), "run_id": run_id, "added": added}
+    with ExitStack() as locks:  # one run at a time on an output folder and on an index
+        if not dry_run:
+            locks.enter_context(RunLock(out, "output folder", wait))
+            repaired = recover_output(out)  # what a killed run left; under the lock only
+            if repaired:
+                err_console.print(repaired, soft_wrap=True)
+        if config.index is not None:
+            locks.enter_context(RunLock(config.index, "dedupe index", wait))
+        result = _run_with_progress(sources, config, quiet)
+        if not result.documents:
+            problems = "; ".join(item.error for item in result.skipped) or "no articles found"
+            raise Failure(f"nothing to write: {problems}")
+        if not dry_run:
+            write_run(result, out)
+            if config.index is not None and config.index_mode == "update":
+                # only now: an interrupted run leaves the index as it was
+                names = [item.source for item in result.inputs]
+                run_id, added = update_index(config.index, result.dedupe.kept, names, config.dedupe)
+                indexed = {"path": str(config.index), "run_id": run_id, "added": added}
     code = EXIT_SKIPPED if result.skipped or result.bad_records else EXIT_OK
     report = build_report(result)
     written = None if dry_run else out

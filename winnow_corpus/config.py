@@ -5,6 +5,7 @@
 ascii_quotes = false
 disable = ["boilerplate.byline"]        # rules switched off by name (`winnow rules`)
 split_on = "^=== .* ===$"
+max_article_bytes = 10000000             # longer articles are split into marked parts
 text_field = "text"
 
 [[clean.rules]]                          # your own rules: a regex and the reason it removes
@@ -49,7 +50,7 @@ from winnow_corpus.runner import RunConfig
 from winnow_corpus.writers import OutputOptions
 
 CLEAN_KEYS = {f.name for f in fields(CleanOptions)} - {"disabled_rules", "custom_rules"}
-CLEAN_RUN_KEYS = {"split_on", "text_field", "title_field", "strict"}
+CLEAN_RUN_KEYS = {"split_on", "text_field", "title_field", "strict", "max_article_bytes"}
 DEDUPE_KEYS = {f.name for f in fields(DedupeConfig)}
 OUTPUT_KEYS = {f.name for f in fields(OutputOptions)}
 RUN_KEYS = {

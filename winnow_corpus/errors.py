@@ -15,6 +15,10 @@ class OutputError(WinnowError):
     """The output directory cannot be written safely."""
 
 
+class LockedError(OutputError):
+    """Another run holds the output folder's (or the index's) lock: exit 2, never 3."""
+
+
 # Every error Winnow raises on purpose: each prints as one line, exit code `exit_code`
 ERRORS = (WinnowError, DedupeError)
 
@@ -23,6 +27,7 @@ __all__ = [
     "ConfigError",
     "DedupeError",
     "InputError",
+    "LockedError",
     "OutputError",
     "SpillError",
     "WinnowError",

@@ -26,9 +26,10 @@ from typing import Any, BinaryIO
 from cleaners.document import Document
 from cleaners.records import BadRecord as BadRecord  # re-exported: the readers yield it
 from cleaners.records import record_document
-from cleaners.split import iter_lines
+from cleaners.split import LinePiece, iter_lines
 from winnow_corpus.errors import InputError, OutputError
-from winnow_corpus.writers import GZIP_MAGIC, ZSTD_MAGIC, decompress
+from winnow_corpus.outdir import swap_into_place
+from winnow_corpus.writers import GZIP_MAGIC, ZSTD_MAGIC, decompress, zstd_module
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,13 @@ def read_dump(source: InputFile) -> DecodedText:
 
 
 READ_BLOCK = 1 << 24  # bytes read at a time when checking a text input before streaming it
+# The first bytes (after decompression) looked at before any more is read: a binary input
+# (`/dev/zero`, an image, a gzip of zeros) stops here, whatever its size.
+HEAD_BYTES = 1 << 16
+# The longest piece of a line read at once: a line longer than this comes in pieces
+# (`LinePiece`), so one endless line (no line end in 300 MB) never has to fit in memory.
+LINE_PIECE = 1 << 20
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 class TextStream:
@@ -216,29 +224,161 @@ class TextStream:
         self.notes: list[str] = []
         self._open = _byte_opener(source)
         self._text: str | None = None
-        if self._open is None or not _plain_utf8(self._open):
-            self._open = None
-            decoded = read_dump(source)
-            self.encoding, self._text = decoded.encoding, decoded.text
+        self._once: BinaryIO | None = None  # an input read once, as it comes (stdin, a FIFO)
+        self._head = b""
+        name = source.display
+        if self._open is not None:
+            _check_head(_head_of(self._open), name)  # before the whole file is looked at
+            if not _plain_utf8(self._open, name):
+                self._open = None
+                decoded = read_dump(source)
+                self.encoding, self._text = decoded.encoding, decoded.text
+                self.notes.extend(decoded.notes)
+            return
+        handle = _open_once(source)
+        head = _read_up_to(handle, HEAD_BYTES)
+        _check_head(head, name)
+        if len(head) < HEAD_BYTES and not head.strip():
+            handle.close()
+            raise InputError(f"{name}: file is empty; nothing to clean")
+        if head.startswith(_UTF16_BOMS) or not _utf8_prefix(head):
+            # UTF-16 or another encoding: decided on the whole input, as for a file (rare)
+            data = head + handle.read()
+            handle.close()
+            decoded = decode(data, name)
+            text = decoded.text
+            if "\r" in text:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                decoded.notes.append(f"{name}: CR/CRLF line ends normalised")
+            self.encoding, self._text = decoded.encoding, text
             self.notes.extend(decoded.notes)
+            return
+        self._once, self._head = handle, head
 
     def lines(self) -> Iterator[str]:
-        """The dump's lines without their line ends; CRLF and a lone CR end a line too."""
+        """The dump's lines without their line ends; CRLF and a lone CR end a line too. A line
+        longer than `LINE_PIECE` characters comes as `LinePiece`s, then its last piece."""
         if self._text is not None:
             yield from iter_lines(self._text)
             return
-        assert self._open is not None
         name = self.source.display
+        if self._once is not None:
+            raw: BinaryIO = io.BufferedReader(_Prefixed(self._head, self._once))
+        else:
+            assert self._open is not None
+            raw = self._open()
         try:
-            with io.TextIOWrapper(self._open(), encoding="utf-8-sig", newline=None) as text:
-                for line in text:
-                    yield line[:-1] if line.endswith("\n") else line
+            with io.TextIOWrapper(raw, encoding="utf-8-sig", newline=None) as text:
+                while line := text.readline(LINE_PIECE):
+                    if line.endswith("\n"):
+                        line = line[:-1]
+                    elif len(line) == LINE_PIECE:
+                        line = LinePiece(line)
+                    if self._once is not None and "\0" in line:
+                        raise InputError(
+                            f"{name}: looks binary (a NUL byte past its first "
+                            f"{HEAD_BYTES // 1024} KB); Winnow reads text dumps, JSONL and Parquet"
+                        )
+                    yield line
                 if text.newlines not in (None, "\n"):
                     self.notes.append(f"{name}: CR/CRLF line ends normalised")
-        except (OSError, EOFError, zlib.error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
+            if self._once is None:
+                raise InputError(
+                    f"{name}: changed or became unreadable while it was read ({exc}); run again"
+                ) from exc
+            raise InputError(
+                f"{name}: not valid UTF-8 past its first {HEAD_BYTES // 1024} KB ({exc.reason}); "
+                "convert it to UTF-8 first"
+            ) from exc
+        except (OSError, EOFError, zlib.error) as exc:
             raise InputError(
                 f"{name}: changed or became unreadable while it was read ({exc}); run again"
             ) from exc
+
+
+class _Prefixed(io.RawIOBase):
+    """Bytes already read (an input's head), then the rest of the stream they came from."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        if self._head:
+            size = min(len(view), len(self._head))
+            view[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._rest.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if self._rest is not sys.stdin.buffer:
+            self._rest.close()
+        super().close()
+
+
+def _read_up_to(handle: BinaryIO, size: int) -> bytes:
+    """Up to `size` bytes (fewer only at the end of the input: a pipe gives what it has)."""
+    parts: list[bytes] = []
+    got = 0
+    while got < size:
+        block = handle.read(size - got)
+        if not block:
+            break
+        parts.append(block)
+        got += len(block)
+    return b"".join(parts)
+
+
+def _head_of(opener: Callable[[], BinaryIO]) -> bytes:
+    try:
+        with opener() as handle:
+            return _read_up_to(handle, HEAD_BYTES)
+    except (OSError, EOFError, zlib.error):
+        return b""  # `read_dump` says what is wrong, in the words it always has
+
+
+def _check_head(head: bytes, name: str) -> None:
+    """Stop at once on a binary input: a NUL byte in the first bytes (UTF-16 aside)."""
+    if head.startswith(_UTF16_BOMS) or _NUL not in head:
+        return
+    raise InputError(
+        f"{name}: looks binary (NUL byte at offset {head.index(_NUL)}); Winnow reads text "
+        "dumps, JSONL and Parquet"
+    )
+
+
+def _utf8_prefix(head: bytes) -> bool:
+    """True when `head` is valid UTF-8 up to a character cut at its end."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _open_once(source: InputFile) -> BinaryIO:
+    """An input read once, as it comes: stdin, a FIFO, a device, or zstd (decompressed as a
+    stream); gzip and zstd are told by their magic number."""
+    try:
+        raw: Any = sys.stdin.buffer if source.path == STDIN else open(source.path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        read_bytes(source)  # raises the error `read_bytes` always gave for this path
+        raise InputError(f"{source.display}: cannot read ({exc.strerror})") from exc
+    magic = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    if magic[:2] == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    if magic[:4] == ZSTD_MAGIC:
+        reader = zstd_module().ZstdDecompressor().stream_reader(raw, read_across_frames=True)
+        return reader  # type: ignore[no-any-return]
+    return raw  # type: ignore[no-any-return]
 
 
 def _byte_opener(source: InputFile) -> Callable[[], BinaryIO] | None:
@@ -261,23 +401,29 @@ def _byte_opener(source: InputFile) -> Callable[[], BinaryIO] | None:
     return lambda: open(path, "rb")
 
 
-def _plain_utf8(opener: Callable[[], BinaryIO]) -> bool:
-    """True when the bytes are valid UTF-8 text, not blank, without a UTF-16 mark or a NUL.
+def _plain_utf8(opener: Callable[[], BinaryIO], name: str) -> bool:
+    """True when the bytes are valid UTF-8 text, not blank, without a UTF-16 mark; a NUL byte
+    anywhere stops the run's use of the file at once (`InputError`: it looks binary).
 
     Anything else goes through `read_dump`, which raises or notes what it finds exactly as it
     does for a whole file; so a truncated gzip stream or a read error also just says False.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     content = False
+    offset = 0
     try:
         with opener() as handle:
             first = True
             while block := handle.read(READ_BLOCK):
-                if first and block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                if first and block.startswith(_UTF16_BOMS):
                     return False
                 first = False
                 if _NUL in block:
-                    return False
+                    raise InputError(
+                        f"{name}: looks binary (NUL byte at offset {offset + block.index(_NUL)}); "
+                        "Winnow reads text dumps, JSONL and Parquet"
+                    )
+                offset += len(block)
                 decoder.decode(block)
                 content = content or not block.isspace()
             decoder.decode(b"", final=True)
@@ -298,7 +444,7 @@ def iter_jsonl(
     """
     stream = source if isinstance(source, TextStream) else TextStream(source)
     name = stream.source.display
-    for number, line in enumerate(stream.lines(), start=1):
+    for number, line in enumerate(_whole_lines(stream.lines()), start=1):
         if not line.strip():
             continue
         try:
@@ -310,6 +456,19 @@ def iter_jsonl(
             yield BadRecord(name, number, "record is not a JSON object")
             continue
         yield from record_document(record, name, number, text_field, title_field)
+
+
+def _whole_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Lines with their `LinePiece`s joined again (a JSON record is parsed whole)."""
+    pieces: list[str] = []
+    for line in lines:
+        if isinstance(line, LinePiece):
+            pieces.append(line)
+            continue
+        yield "".join([*pieces, line]) if pieces else line
+        pieces = []
+    if pieces:
+        yield "".join(pieces)
 
 
 def iter_parquet(
@@ -393,7 +552,8 @@ def check_output_dir(out: Path, inputs: Iterable[InputFile], roots: Sequence[str
 
 
 class AtomicOutputDir:
-    """Write files into a temporary sibling folder, then swap it into place in one rename.
+    """Write files into a temporary sibling folder, then swap it into place in one atomic step
+    (`outdir.swap_into_place`: renameat2's exchange on Linux, two renames elsewhere).
 
     Use as a context manager; on an exception the temporary folder is removed and the previous
     output stays as it was.
@@ -433,23 +593,14 @@ class AtomicOutputDir:
         if exc_type is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
             return
-        old: Path | None = None
-        if self.out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.old-", dir=self.out.parent))
-            old.rmdir()
-            os.replace(self.out, old)
         try:
-            os.replace(self.tmp, self.out)
-        except OSError as exc:  # the previous output goes back where it was
-            if old is not None:
-                os.replace(old, self.out)
+            swap_into_place(self.tmp, self.out)
+        except OSError as exc:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise OutputError(
                 f"cannot put the new output in place at {self.out} ({exc.strerror or exc}); "
                 "the previous output is left as it was"
             ) from exc
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def write_stream(handle: BinaryIO, records: Iterable[dict[str, Any]]) -> None:

@@ -28,7 +28,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -44,7 +44,7 @@ from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, document_features, features_of
 from dedupe.index import check_index, dedupe_against_index
-from dedupe.parallel import fork_call, fork_calls
+from dedupe.parallel import die_with_parent, fork_call, fork_calls, set_parent_death_signal
 from dedupe.spill import Selection
 from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
 from winnow_corpus.io import (
@@ -70,6 +70,10 @@ ENGINES = ("local", "ray")  # where a run's stages execute; the result is the sa
 Progress = Callable[[str, int, int], None]
 
 
+MAX_ARTICLE_BYTES = 10_000_000  # --max-article-bytes's default
+MIN_ARTICLE_BYTES = 1_000  # a smaller cap would cut ordinary paragraphs
+
+
 @dataclass(frozen=True, slots=True)
 class RunConfig:
     """Everything a run needs besides its inputs; every CLI flag maps to one field."""
@@ -79,6 +83,10 @@ class RunConfig:
     deduplicate: bool = True
     keep_duplicates: bool = False
     split_on: str | None = None
+    # An article longer than this (UTF-8 bytes) is split into parts, each kept and marked in its
+    # meta: one endless article (a 3 GB dump without a blank line) grew past 9.6 GB as one
+    # article; 10 MB is some 200 times the longest real news article in the shared corpus.
+    max_article_bytes: int = MAX_ARTICLE_BYTES
     text_field: str = "text"
     title_field: str = "title"
     strict: bool = False  # stop at the first bad JSONL record instead of skipping it
@@ -100,6 +108,11 @@ class RunConfig:
                 ) from exc
         if self.jobs < 1:
             raise ConfigError(f"--jobs must be 1 or more, got {self.jobs}")
+        if self.max_article_bytes < MIN_ARTICLE_BYTES:
+            raise ConfigError(
+                f"--max-article-bytes must be {MIN_ARTICLE_BYTES:,} or more, "
+                f"got {self.max_article_bytes:,}"
+            )
         if self.index_mode not in ("update", "check"):
             raise ConfigError(f"--index-mode must be update or check, got {self.index_mode!r}")
         if self.index is not None and not self.deduplicate:
@@ -117,6 +130,8 @@ class InputReport:
     kind: str
     encoding: str = ""
     articles: int = 0
+    split_articles: int = 0  # articles over --max-article-bytes, each given out in parts
+    split_parts: int = 0  # the parts they became (counted in `articles`)
     notes: list[str] = field(default_factory=list)
     error: str = ""
 
@@ -249,12 +264,35 @@ def read_documents(
     report.encoding = stream.encoding
     report.notes.extend(stream.notes)  # how it was decoded; what reading finds comes later
     if source.kind == "dump":
-        docs = split_dump(stream.lines(), source.display, split_on=config.split_on)
+        docs = split_dump(
+            stream.lines(),
+            source.display,
+            split_on=config.split_on,
+            max_article_bytes=config.max_article_bytes,
+        )
+        docs = _count_parts(docs, report, config.max_article_bytes)
     else:
         docs = _good_records(iter_jsonl(stream, *fields), config, report, bad)
     if config.strict:
         return iter(list(_then_notes(docs, stream, report)))
     return _then_notes(docs, stream, report)
+
+
+def _count_parts(docs: Iterable[Document], report: InputReport, cap: int) -> Iterator[Document]:
+    """`docs`, counting the parts of over-long articles into `report`, with a note at the end
+    (the summary shows it for the file; nothing is split without a word)."""
+    for doc in docs:
+        part = doc.meta.get("split_oversize")
+        if part is not None:
+            report.split_parts += 1
+            report.split_articles += part["part"] == 1
+        yield doc
+    if report.split_articles:
+        report.notes.append(
+            f"{report.source}: {report.split_articles} article(s) over --max-article-bytes "
+            f"({cap:,} bytes) split into {report.split_parts} parts, each kept and marked "
+            "in meta.split_oversize"
+        )
 
 
 def _then_notes(
@@ -393,7 +431,12 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
     seed = config.dedupe.seed if config.deduplicate else None
     with (
         _reaped_forkserver(),
-        ProcessPoolExecutor(max_workers=config.jobs, mp_context=_pool_context()) as pool,
+        ProcessPoolExecutor(
+            max_workers=config.jobs,
+            mp_context=_pool_context(),
+            initializer=_worker_start,
+            initargs=(os.getpid(),),
+        ) as pool,
     ):
         workers: list[Any] = []  # the pool's processes, to say how one ended if it breaks
 
@@ -414,6 +457,15 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
                 notify("clean", done, 0)
         except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
             raise WorkerLost(_lost_exit_code(workers)) from exc
+
+
+def _worker_start(main: int) -> None:
+    """A cleaning worker's initializer: it ends when the run's main process ends, and when the
+    fork server it was forked from ends (a SIGKILLed run left both asleep for ever). The fork
+    server itself needs nothing: it exits once no process holds its "alive" pipe, and the
+    run's processes (the main one, its workers) were the only ones that did."""
+    set_parent_death_signal()  # the parent here is the fork server
+    die_with_parent(main)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -437,10 +489,19 @@ def _reaped_forkserver() -> Iterator[None]:
     server, their CPU time is missing from what `getrusage(RUSAGE_CHILDREN)`, `time` and the
     benchmarks report for a run. `_stop` is the standard library's own way to stop the server
     (used by its tests); where a Python lacks it, the server stops at exit as before."""
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
     try:
         yield
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM, an error): the server may be mid-way through starting
+        # a worker and never see that it should end, and `_stop` waits for it without end
+        # (1 SIGTERM in 6 hung so); its workers end with it (`_worker_start`).
+        pid = getattr(server, "_forkserver_pid", None)
+        if isinstance(pid, int):
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        raise
     finally:
-        server = getattr(multiprocessing.forkserver, "_forkserver", None)
         stop = getattr(server, "_stop", None)
         if callable(stop):
             stop()
@@ -607,6 +668,7 @@ def build_report(result: RunResult) -> dict[str, Any]:
                 "kind": item.kind,
                 "encoding": item.encoding,
                 "articles": item.articles,
+                "split_oversize": {"articles": item.split_articles, "parts": item.split_parts},
                 "notes": item.notes,
                 "error": item.error,
             }
