@@ -874,7 +874,15 @@ class _Checker:
         union = self.shingle_sizes[left] + self.shingle_sizes[right] - common
         jaccard_ = np.divide(common, union, out=np.zeros(m), where=union > 0)
         signals: F64 = np.column_stack(
-            [cosine_, containment, np.log1p(shared), names, np.log1p(numbers), jaccard_]
+            [
+                cosine_,
+                containment,
+                np.log1p(shared),
+                names,
+                np.log1p(numbers),
+                jaccard_,
+                np.log1p(np.minimum(self.term_sizes[left], self.term_sizes[right])),
+            ]
         ).astype(np.float64)
         return signals
 
