@@ -732,7 +732,7 @@ class _Checker:
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
-            return float(self.story_scores(left, right).mean())
+            return float(self.story_scores(left, right)[0].mean())
         keys_a, weights_a = self._summed(group_a)
         keys_b, weights_b = self._summed(group_b)
         return cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
@@ -812,8 +812,7 @@ class _Checker:
             open_[matched] = False
         if config.story and self.model is not None:
             at = np.flatnonzero(open_)
-            signals = self.story_signals(left[at], right[at])
-            score = self.model.probability(signals)
+            score, signals = self.story_scores(left[at], right[at])
             similarities[at] = score
             # the cosine tier's two checks hold here too: templated notices share few words
             # (story_min_shared), events of one topic few names (story_min_names)
@@ -838,12 +837,14 @@ class _Checker:
             tiers[at[passed & agree]] = STORY
         return tiers, similarities
 
-    def story_scores(self, left: I64, right: I64) -> F64:
-        """The calibrated same-story probability of pairs (left[p], right[p]): the shipped
-        model (`dedupe.story_score`) over their `story_signals`. The one place a pair is scored,
-        whichever engine found it (`verify_and_cluster`)."""
-        assert self.model is not None, "story_scores needs story_model = 'shipped'"
-        return self.model.probability(self.story_signals(left, right))
+    def story_scores(self, left: I64, right: I64) -> tuple[F64, F64]:
+        """The calibrated same-story probability of pairs (left[p], right[p]) and their
+        `story_signals`: the model (`dedupe.story_score`) over the signals. The one place a pair
+        is scored (candidates, keeper checks, the link guard), whichever engine found it
+        (`verify_and_cluster`)."""
+        assert self.model is not None, "story_scores needs a story_model other than 'off'"
+        signals = self.story_signals(left, right)
+        return self.model.probability(signals), signals
 
     def story_signals(self, left: I64, right: I64) -> F64:
         """`dedupe.story_score.PAIR_SIGNALS` of pairs, one row each: IDF cosine, containment
