@@ -182,6 +182,11 @@ class DedupeConfig:
                 f"model file (.json), got {self.story_model!r}; 'shipped' is the calibrated "
                 "same-story score, 'off' the plain cosine at story_threshold"
             )
+        if self.story_model.endswith(".json") and not Path(self.story_model).is_file():
+            raise ValueError(
+                f"story_model {self.story_model!r} is not a file; fit one with "
+                "benchmarks/fit_story_score.py, or use 'shipped'"
+            )
         for name in ("near_threshold", "story_threshold", "story_probability"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
