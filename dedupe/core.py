@@ -182,6 +182,11 @@ class DedupeConfig:
                 f"model file (.json), got {self.story_model!r}; 'shipped' is the calibrated "
                 "same-story score, 'off' the plain cosine at story_threshold"
             )
+        if self.story_model.endswith(".json") and not Path(self.story_model).is_file():
+            raise ValueError(
+                f"story_model {self.story_model!r} is not a file; fit one with "
+                "benchmarks/fit_story_score.py, or use 'shipped'"
+            )
         for name in ("near_threshold", "story_threshold", "story_probability"):
             value = getattr(self, name)
             if not 0.0 < value <= 1.0:
@@ -732,7 +737,7 @@ class _Checker:
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
-            return float(self.story_scores(left, right).mean())
+            return float(self.story_scores(left, right)[0].mean())
         keys_a, weights_a = self._summed(group_a)
         keys_b, weights_b = self._summed(group_b)
         return cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
@@ -812,8 +817,7 @@ class _Checker:
             open_[matched] = False
         if config.story and self.model is not None:
             at = np.flatnonzero(open_)
-            signals = self.story_signals(left[at], right[at])
-            score = self.model.probability(signals)
+            score, signals = self.story_scores(left[at], right[at])
             similarities[at] = score
             # the cosine tier's two checks hold here too: templated notices share few words
             # (story_min_shared), events of one topic few names (story_min_names)
@@ -838,12 +842,14 @@ class _Checker:
             tiers[at[passed & agree]] = STORY
         return tiers, similarities
 
-    def story_scores(self, left: I64, right: I64) -> F64:
-        """The calibrated same-story probability of pairs (left[p], right[p]): the shipped
-        model (`dedupe.story_score`) over their `story_signals`. The one place a pair is scored,
-        whichever engine found it (`verify_and_cluster`)."""
-        assert self.model is not None, "story_scores needs story_model = 'shipped'"
-        return self.model.probability(self.story_signals(left, right))
+    def story_scores(self, left: I64, right: I64) -> tuple[F64, F64]:
+        """The calibrated same-story probability of pairs (left[p], right[p]) and their
+        `story_signals`: the model (`dedupe.story_score`) over the signals. The one place a pair
+        is scored (candidates, keeper checks, the link guard), whichever engine found it
+        (`verify_and_cluster`)."""
+        assert self.model is not None, "story_scores needs a story_model other than 'off'"
+        signals = self.story_signals(left, right)
+        return self.model.probability(signals), signals
 
     def story_signals(self, left: I64, right: I64) -> F64:
         """`dedupe.story_score.PAIR_SIGNALS` of pairs, one row each: IDF cosine, containment
@@ -874,7 +880,15 @@ class _Checker:
         union = self.shingle_sizes[left] + self.shingle_sizes[right] - common
         jaccard_ = np.divide(common, union, out=np.zeros(m), where=union > 0)
         signals: F64 = np.column_stack(
-            [cosine_, containment, np.log1p(shared), names, np.log1p(numbers), jaccard_]
+            [
+                cosine_,
+                containment,
+                np.log1p(shared),
+                names,
+                np.log1p(numbers),
+                jaccard_,
+                np.log1p(np.minimum(self.term_sizes[left], self.term_sizes[right])),
+            ]
         ).astype(np.float64)
         return signals
 

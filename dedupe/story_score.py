@@ -53,7 +53,15 @@ PRIOR_DOC_WORDS = 500.0
 # not content words); "2019", "52", "1,200" -> "1" and "200".
 NUMBER_DIGITS = (2, 3, 4)
 
-PAIR_SIGNALS = ("cosine", "containment", "shared_words", "names", "numbers", "jaccard")
+PAIR_SIGNALS = (
+    "cosine",
+    "containment",
+    "shared_words",
+    "names",
+    "numbers",
+    "jaccard",
+    "words",
+)
 MODEL_FILE = Path(__file__).with_name("story_score.json")
 
 

@@ -63,6 +63,18 @@ def test_story_model_is_validated() -> None:
         DedupeConfig(story_model="on")
     with pytest.raises(ValueError, match="story_probability must be in"):
         DedupeConfig(story_probability=50)
+    with pytest.raises(ValueError, match="is not a file; fit one"):
+        DedupeConfig(story_model="no-such-model.json")
+
+
+def test_a_fitted_model_file_is_used(tmp_path: Path) -> None:
+    model = StoryModel.load()
+    path = tmp_path / "mine.json"
+    path.write_text(model.to_json({}), encoding="utf-8")
+    docs = [Record("a", RETOLD), Record("b", RETOLD_2), Record("c", OTHER)]
+    mine = find_duplicates(docs, DedupeConfig(story_model=str(path)))
+    shipped = find_duplicates(docs, DedupeConfig(story_model="shipped"))
+    assert mine.clusters == shipped.clusters
 
 
 RETOLD = (
