@@ -397,6 +397,9 @@ def is_emptied(doc: Document) -> bool:
 
 
 CHUNK = 256  # articles per worker task: large enough to amortise pickling, small for progress
+# text per task at most: 256 articles at the --max-article-bytes cap would be 2.5 GB in one
+# batch (a 300 MB stream without a blank line, cut in 30 parts, ran out of a 3 GB limit so)
+CHUNK_CHARS = 16 << 20
 IN_FLIGHT_PER_JOB = 3  # chunks submitted ahead per worker: it never waits, memory stays bounded
 T = TypeVar("T")
 _END: Any = object()
@@ -534,10 +537,19 @@ def _in_order(tasks: Iterator[Future[T]], ahead: int) -> Iterator[T]:
         yield pending.popleft().result()
 
 
-def _chunks(docs: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    """`docs` in order, `size` at a time."""
-    iterator = iter(docs)
-    while chunk := list(itertools.islice(iterator, size)):
+def _chunks(
+    docs: Iterable[Document], size: int, max_chars: int = CHUNK_CHARS
+) -> Iterator[list[Document]]:
+    """`docs` in order, `size` at a time, or fewer once a chunk holds `max_chars` of text."""
+    chunk: list[Document] = []
+    held = 0
+    for doc in docs:
+        chunk.append(doc)
+        held += len(doc.text)
+        if len(chunk) >= size or held >= max_chars:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
         yield chunk
 
 
