@@ -39,6 +39,7 @@ from cleaners.rules import (
     drop_indices,
     ruleset,
 )
+from cleaners.spans import max_span
 
 RULES = ruleset("boilerplate")
 
@@ -925,25 +926,6 @@ def article_span(
     """
     stripped = [line.strip() for line in lines]
     return max_span(_line_scores(stripped, furniture))
-
-
-def max_span(scores: Sequence[float]) -> tuple[int, int] | None:
-    """First and last position of the maximum-sum span of `scores` (Kadane), the first such
-    span where several tie; None when no score is positive.
-
-    >>> max_span([-6.0, 12.0, -1.0, 9.0, -6.0])
-    (1, 3)
-    """
-    best, best_span = 0.0, None
-    total, start = 0.0, 0
-    for i, score in enumerate(scores):
-        if total <= 0:
-            total, start = score, i
-        else:
-            total += score
-        if total > best:
-            best, best_span = total, (start, i)
-    return best_span
 
 
 # A removable line of at most this many words between two paragraphs (`Advertisement`, `Story

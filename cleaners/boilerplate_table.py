@@ -32,6 +32,7 @@ from cleaners.document import Removal
 from cleaners.options import CleanOptions
 from cleaners.rule_table import NO_RULE, hits, long_runs, stripped
 from cleaners.rules import RUN_LINES, TOP_LINES, LineRule
+from cleaners.spans import max_span
 
 Mask = npt.NDArray[np.bool_]
 I64 = npt.NDArray[np.int64]
@@ -240,7 +241,7 @@ class _Table:
         scores = self._scores(rows, docs)
         outside: list[I64] = []
         for start, end in _doc_bounds(docs):
-            span = bp.max_span(scores[start:end].tolist())
+            span = max_span(scores[start:end].tolist())
             if span is None:
                 continue
             doc_rows = rows[start:end]

@@ -42,6 +42,7 @@ import numpy.typing as npt
 import polars as pl
 
 from cleaners.chars import WORD
+from cleaners.spans import max_span
 
 F64 = npt.NDArray[np.float64]
 
@@ -394,8 +395,9 @@ def score(frame: pl.DataFrame, weights: Weights | None = None) -> Verdicts:
     if weights.decision == "span":
         docs = frame["doc"].to_numpy()
         bounds = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1], [True]]))
+        odds = np.log(weights.threshold / (1 - weights.threshold))
         for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-            span = _max_span(logit[start:end] - np.log(weights.threshold / (1 - weights.threshold)))
+            span = max_span((logit[start:end] - odds).tolist())
             outside[start:end] = True
             if span is not None:
                 outside[start + span[0] : start + span[1] + 1] = False
@@ -437,22 +439,3 @@ def context(docs: npt.NDArray[Any], logit: F64) -> F64:
     )
     out: F64 = table.to_numpy().astype(np.float64)
     return out
-
-
-def _max_span(scores: F64) -> tuple[int, int] | None:
-    """First and last position of the maximum-sum span of `scores` (Kadane; the first where
-    several tie), None when no score is positive.
-
-    >>> _max_span(np.array([-2.0, 3.0, -1.0, 2.0, -5.0]))
-    (1, 3)
-    """
-    best, best_span = 0.0, None
-    total, start = 0.0, 0
-    for i, value in enumerate(scores.tolist()):
-        if total <= 0:
-            total, start = value, i
-        else:
-            total += value
-        if total > best:
-            best, best_span = total, (start, i)
-    return best_span

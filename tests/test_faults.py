@@ -160,10 +160,9 @@ def test_a_second_run_on_one_output_fails_at_once_naming_the_first(tmp_path: Pat
     out = tmp_path / "out"
     first = _start("clean", "-", "--out", str(out), "-q", "--no-txt")
     _holds(tmp_path / ".out.lock", first)
-    started = time.monotonic()
+    # the first run waits on its stdin: a second run that waited for the lock would hang
     second = _cli("clean", str(SEED), "--out", str(out), "-q", "--no-txt")
     assert second.returncode == 2, second.stderr
-    assert time.monotonic() - started < 30
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and f"pid {first.pid}" in lines[0] and "--wait" in lines[0]
     assert _feed(first, "the first run") == ""
@@ -308,7 +307,6 @@ def _split_parts(out: Path) -> list[dict[str, Any]]:
 def test_an_endless_binary_input_stops_at_once(tmp_path: Path, how: str) -> None:
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
-    started = time.monotonic()
     if how == "path":
         result = _cli("clean", "/dev/zero", "--out", str(tmp_path / "out"), "-q")
     else:
@@ -324,7 +322,6 @@ def test_an_endless_binary_input_stops_at_once(tmp_path: Path, how: str) -> None
             )
     assert result.returncode == 2, result.stderr
     assert "looks binary" in result.stderr
-    assert time.monotonic() - started < 60
 
 
 def test_a_big_gzip_of_zeros_stops_before_it_is_read(tmp_path: Path) -> None:
