@@ -382,6 +382,23 @@ def test_a_line_longer_than_the_cap_is_cut_at_the_cap(tmp_path: Path) -> None:
     assert body.replace(" ", "") == "word" * 500_000
 
 
+def test_a_jsonl_record_longer_than_the_cap_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    records = tmp_path / "records.jsonl"
+    short = {"text": "Ferry fares rise\n\nThe ferry company raised fares by two percent today."}
+    huge = {"text": "Long report\n\n" + "word " * 700_000}  # 3.5 MB: read in pieces
+    lines = [json.dumps(short), json.dumps(huge), json.dumps(short | {"id": "again"})]
+    records.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = _cli(
+        "clean", str(records), "--out", str(out), "-q", "--no-txt", "--max-article-bytes", "1000000"
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr  # documented: some input was skipped
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    (bad,) = report["bad_records"]
+    assert bad.startswith(f"{records}:2: record of ") and "longer than --max-article-bytes" in bad
+    assert report["counts"]["articles"] == 2
+
+
 def test_max_article_bytes_is_checked_in_the_config_and_on_the_command_line(
     tmp_path: Path,
 ) -> None:

@@ -433,7 +433,10 @@ def _plain_utf8(opener: Callable[[], BinaryIO], name: str) -> bool:
 
 
 def iter_jsonl(
-    source: InputFile | TextStream, text_field: str = "text", title_field: str = "title"
+    source: InputFile | TextStream,
+    text_field: str = "text",
+    title_field: str = "title",
+    max_record_chars: int | None = None,
 ) -> Iterator[Document | BadRecord]:
     """One `Document` per JSONL record (or a `BadRecord` for a line that cannot be used).
 
@@ -441,10 +444,23 @@ def iter_jsonl(
     `str.splitlines`, which also cuts at U+2028 and U+0085, characters a JSON string may hold
     raw. Fields other than the text are carried through untouched in `meta["fields"]` so the
     output can keep the input's schema.
+
+    A record is parsed whole, so one longer than `max_record_chars` (the line, escapes and
+    other fields included) is not held: its pieces are counted and dropped as they are read,
+    and it becomes a `BadRecord` that says why (a dump's article is split instead; a record
+    cannot be cut without parsing it).
     """
     stream = source if isinstance(source, TextStream) else TextStream(source)
     name = stream.source.display
-    for number, line in enumerate(_whole_lines(stream.lines()), start=1):
+    for number, line in enumerate(_whole_lines(stream.lines(), max_record_chars), start=1):
+        if isinstance(line, _Oversized):
+            yield BadRecord(
+                name,
+                number,
+                f"record of {line.chars:,} characters is longer than --max-article-bytes "
+                f"({max_record_chars:,}); split it into smaller records or raise the cap",
+            )
+            continue
         if not line.strip():
             continue
         try:
@@ -458,16 +474,36 @@ def iter_jsonl(
         yield from record_document(record, name, number, text_field, title_field)
 
 
-def _whole_lines(lines: Iterable[str]) -> Iterator[str]:
-    """Lines with their `LinePiece`s joined again (a JSON record is parsed whole)."""
+@dataclass(frozen=True, slots=True)
+class _Oversized:
+    """A line longer than the cap, dropped while it was read: only its length is kept."""
+
+    chars: int
+
+
+def _whole_lines(lines: Iterable[str], cap: int | None = None) -> Iterator[str | _Oversized]:
+    """Lines with their `LinePiece`s joined again (a JSON record is parsed whole); a line over
+    `cap` characters is an `_Oversized` instead, its pieces never held together."""
     pieces: list[str] = []
+    held = 0
     for line in lines:
+        held += len(line)
+        if cap is not None and held > cap:
+            pieces = []
+            if isinstance(line, LinePiece):
+                continue
+            yield _Oversized(held)
+            held = 0
+            continue
         if isinstance(line, LinePiece):
             pieces.append(line)
             continue
         yield "".join([*pieces, line]) if pieces else line
         pieces = []
-    if pieces:
+        held = 0
+    if cap is not None and held > cap:
+        yield _Oversized(held)
+    elif pieces:
         yield "".join(pieces)
 
 

@@ -272,7 +272,8 @@ def read_documents(
         )
         docs = _count_parts(docs, report, config.max_article_bytes)
     else:
-        docs = _good_records(iter_jsonl(stream, *fields), config, report, bad)
+        records = iter_jsonl(stream, *fields, max_record_chars=config.max_article_bytes)
+        docs = _good_records(records, config, report, bad)
     if config.strict:
         return iter(list(_then_notes(docs, stream, report)))
     return _then_notes(docs, stream, report)
