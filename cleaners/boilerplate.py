@@ -825,6 +825,33 @@ def tag_line(line: str) -> bool:
 LINK_MAX_WORDS = 12  # longer lines read as prose even without a full stop
 LINK_MAX_CHARS = 80  # unspaced scripts (Chinese, Japanese): a long line is a sentence
 SENTENCE_END = '.!?"”’:;。！？」』'
+# Code in a body (`x = f(y);`, `json()`, `{`, `status_code,`, `<head>`): an assignment, a
+# statement end, braces, angle brackets, a call, a snake_case name, or a line left open by a
+# comma or a bracket. A menu entry has none of these (`Ferries (Summer)` puts
+# a space before its bracket; `WordPress` and `iPhone` are not code).
+CODE = re.compile(r"[=;{}<>]|\w\(|\(\)|\w_\w|[,(]$")
+CODE_MIN_ASCII = 0.8  # code is written in ASCII; a line of another script with a bracket is not
+
+
+def code_like(line: str) -> bool:
+    """A line of code (`CODE`, mostly ASCII).
+
+    >>> code_like("x = f(y);")
+    True
+    >>> code_like("Ferries (Summer)")
+    False
+    """
+    if CODE.search(line) is None:
+        return False
+    return sum(1 for c in line if c < "\x80") >= CODE_MIN_ASCII * len(line)
+
+
+def _code_like_expr(text: pl.Expr) -> pl.Expr:
+    """`code_like` over a column."""
+    ascii_chars = text.str.count_matches(r"[\x00-\x7F]")
+    return text.str.contains(CODE.pattern) & (
+        ascii_chars.cast(pl.Float64) >= CODE_MIN_ASCII * text.str.len_chars().cast(pl.Float64)
+    )
 
 
 def _link_like_expr(text: pl.Expr) -> pl.Expr:
@@ -840,6 +867,7 @@ def _link_like_expr(text: pl.Expr) -> pl.Expr:
         (words <= LINK_MAX_WORDS)
         & (text.str.len_chars() <= LINK_MAX_CHARS)
         & ~text.str.contains(f"[{re.escape(SENTENCE_END)}]$")
+        & ~_code_like_expr(text)
         & (alphabetic * 2 > words)
         & ((words <= 3) | ((alphabetic - lower) * 2 >= alphabetic))
     )
@@ -867,9 +895,15 @@ def link_like(line: str) -> bool:
     False
     >>> link_like("The council voted on Monday.")
     False
+    >>> link_like("Fetch Response(body)")  # code in a body, not a link
+    False
+    >>> link_like("Ferries (Summer)")
+    True
     """
     words = line.split()
     if len(words) > LINK_MAX_WORDS or len(line) > LINK_MAX_CHARS or line[-1] in SENTENCE_END:
+        return False
+    if code_like(line):
         return False
     # most words are letters only: isalpha() answers for them without a loop over characters
     alphabetic = [w for w in words if w.isalpha() or any(c.isalpha() for c in w)]

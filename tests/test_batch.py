@@ -240,3 +240,9 @@ def test_generated_lined_news_cleans_the_same_as_a_batch(tmp_path: Path) -> None
 )
 def test_bylines_by_their_context_clean_the_same_as_a_batch(head: str) -> None:
     _assert_same(f"{head}\n\nThe board met on Monday and approved the plan for the new quay.")
+
+
+def test_code_in_a_page_body_cleans_the_same_as_a_batch() -> None:
+    from tests.test_boilerplate import CODE_SAMPLE
+
+    _assert_same(CODE_SAMPLE + "\n" + PAGE)

@@ -206,6 +206,18 @@ def test_page_furniture(line: str, hit: bool) -> None:
         ("Oats 1.24 0.99 V 1.65 --", False),
         ("The council voted on Monday.", False),
         ("officials said the ferry would run again in the spring and", False),  # wrapped prose
+        # code in a body (issue 19): an assignment, a call, braces, a tag, snake_case, an open line
+        ("Quay = Harbour(name)", False),
+        ("ferry.dock()", False),
+        ("}", False),
+        ("<Berth>", False),
+        ("tide_level", False),
+        ("SELECT berth,", False),
+        ("Ferry Timetable Query Plan (", False),
+        # near misses: menus with a bracketed note, a slash or a brand name stay link-like
+        ("Ferries (Summer Timetable)", True),
+        ("News / Harbour", True),
+        ("WordPress Themes", True),
     ],
 )
 def test_link_like(line: str, hit: bool) -> None:
@@ -309,6 +321,35 @@ def test_navigation_only_in_long_runs() -> None:
     assert out.text == f"{body}\n\nWork starts in May.\n\nWhat Happens Next\n\nEnd."
     assert [r.rule for r in out.removed] == ["boilerplate.navigation"] * 6
     assert [r.line for r in out.removed] == [9, 10, 11, 12, 13, 14]
+
+
+CODE_SAMPLE = "\n".join(
+    [
+        "To list the berths, the harbour office runs this query every morning:",
+        "SELECT berth,",
+        "ferry_name,",
+        "arrival",
+        "FROM berth_plan",
+        "WHERE arrival > NOW()",
+        "ORDER BY arrival;",
+        "def next_ferry(plan):",
+        "return plan.first()",
+        "}",
+        "The query returns one row for every ferry due at the quay that day.",
+    ]
+)
+
+
+def test_code_in_a_body_is_not_navigation() -> None:
+    out = make_step(CleanOptions())(_doc(CODE_SAMPLE))
+    assert out.text == CODE_SAMPLE and out.removed == []
+
+
+def test_a_menu_beside_code_is_still_navigation() -> None:
+    menu = "World News\nBusiness & Tech\nFerries (Summer)\nSport\nCulture"  # not yet a page
+    out = make_step(CleanOptions())(_doc(f"{CODE_SAMPLE}\n\n{menu}"))
+    assert out.text == CODE_SAMPLE
+    assert [r.rule for r in out.removed] == ["boilerplate.navigation"] * 5
 
 
 def test_disabled_rules_switch_off() -> None:
