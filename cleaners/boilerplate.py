@@ -5,8 +5,11 @@ Heuristics (each a rule below):
   to a label as in `Syndicated ContentOct 21, 2020`), or a timestamp label with a date
   (`Updated: ...`, `Last modified on ...`, `Published 3 hours ago`); anywhere in the article;
 - editor credits: `(Editing by ...)`, `(Reporting by X; Writing by Y)`, `Additional reporting by`;
-- bylines, among an article's first lines only: `By Jane Doe`, a name alone (`Jane Doe`), a
-  place and a name (`Lyon – Jane Doe`); the name goes to `meta["byline"]`;
+- bylines, among an article's first lines only: `By Jane Doe` (`Von`, `Par`, `Por`), a name
+  and the writer's role or the date (`Jane Doe, Staff Writer`); a name alone (`Jane Doe`,
+  `Lyon – Jane Doe`) only next to a timestamp, a byline or a line removed anyway, or when its
+  words are not written in lower case in the article (a heading's are: `Web Standards`); the
+  name goes to `meta["byline"]`;
 - share/subscribe/navigation: short lines that are page furniture (`Share this article`,
   `Advertisement`, `Continue reading the main story`, `Sign up for our newsletter`);
 - wire sign-off: a lone agency word closing the article (` Reuter`), to `meta["outlet"]`;
@@ -20,7 +23,7 @@ Values removed from the text (bylines, dates, outlet) are kept in `meta`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set
 from typing import Any, TypedDict
 
 import polars as pl
@@ -120,11 +123,15 @@ NAME_TOKEN = (
     r"\p{Lu}[\p{Ll}\p{Lu}'’]*\.?(?:-\p{L}[\p{Ll}'’]+)*"
 )
 NAME = rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}"
+# Names joined the way a byline joins its writers (`Jane Doe and John Roe`).
+NAMES = rf"{NAME}(?:(?:\s*[,&]\s*|\s+(?:and|und|et|y|e)\s+){NAME})*"
+# The word that leads a byline in English, German, French, Spanish and Portuguese.
+BY_WORD = r"(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por)"
 BYLINE = re.compile(
-    rf"^By:?\s+(?P<name>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)"
-    rf"(?:\s*[,|/–—-]\s*[\p{{L}} .&'-]{{2,40}})?$"
+    rf"^{BY_WORD}:?\s+(?P<name>{NAMES})"
+    rf"(?:\s*[,|/–—-]\s*[\p{{L}} .&'-]{{2,40}})?(?:\s*[|–—-])?$"
 )
-NAME_ALONE = re.compile(rf"^(?P<name>{NAME})$")
+NAME_ALONE = re.compile(rf"^(?P<name>{NAMES})$")
 PLACE_NAME = re.compile(
     rf"^(?P<place>\p{{Lu}}[\p{{L}}'’-]+(?: \p{{Lu}}[\p{{L}}'’-]+)?)\s*[–—-]\s*(?P<name>{NAME})$"
 )
@@ -217,6 +224,13 @@ ROLE_WORDS = (
     "producer", "photographer", "critic", "blogger", "freelancer",
 )  # fmt: skip
 ROLE = "(?:" + "|".join(ROLE_WORDS) + ")"
+# A name followed by the writer's role or the date: `Jane Doe, Staff Writer`, `Jane Doe |
+# March 3, 2021`. A role may be followed by the outlet (`Jane Doe, reporter at The Herald`).
+NAME_ROLE = re.compile(
+    rf"^(?P<name>{NAME})\s*[,|/–—-]\s*"
+    rf"(?:(?:[\p{{L}}-]+ ){{0,3}}(?i:{ROLE})s?(?:\s*(?:,|\||at|for|with)\s*[\p{{L}} .&'-]{{2,40}})?"
+    rf"|{DATE}(?:\s*[,|·•–—-]?\s*(?:{TIME}))?)$"
+)
 AUTHOR_BIO = re.compile(
     rf"^{NAME} (?:is|has been) an? (?:[\p{{L}}-]+ ){{0,4}}(?i:{ROLE})s? "
     r"(?:at|for|with|covering|based in|who covers)\b"
@@ -297,26 +311,117 @@ def editor_credit(line: str) -> bool:
 
 @RULES.line_rule("boilerplate.byline", reason="byline", scope="top")
 def byline(line: str) -> bool:
-    """A byline among an article's first lines: `By Jane Doe`, `Jane Doe`, `Lyon – Jane Doe`.
+    """A byline among an article's first lines, by its own evidence: a lead word (`By`, `Von`,
+    `Par`, `Por`) or the writer's role or the date after the name. A name alone counts only
+    beside such evidence or when it reads as a name in its article (`byline_run`).
 
     >>> byline("By Jane Doe and John Roe, Reuters")
     True
-    >>> byline("Ana Lima-Costa")
+    >>> byline("von Ana Lima-Costa")
     True
-    >>> byline("Lyon – Jean-Paul de Martin")
+    >>> byline("Jane Doe, Staff Writer")
     True
-    >>> byline("Ferries and jobs")  # a subheading
+    >>> byline("Ana Lima-Costa")  # a name alone: evidence from its neighbours is needed
+    False
+    >>> byline("By the numbers")
     False
     """
-    return _byline_name(line) is not None
+    return BYLINE.match(line) is not None or NAME_ROLE.match(line) is not None
+
+
+def name_line(line: str) -> bool:
+    """A line that is a name and nothing else (`Jane Doe`, `Lyon – Jane Doe`): a byline
+    when its context says so (`byline_run`), a subheading (`Web Standards`) otherwise.
+
+    >>> name_line("Lyon – Jean-Paul de Martin")
+    True
+    >>> name_line("Ferries and jobs")
+    False
+    """
+    return PLACE_NAME.match(line) is not None or NAME_ALONE.match(line) is not None
 
 
 def _byline_name(line: str) -> str | None:
-    for pattern in (BYLINE, PLACE_NAME, NAME_ALONE):
+    for pattern in (BYLINE, NAME_ROLE, PLACE_NAME, NAME_ALONE):
         match = pattern.match(line)
         if match is not None:
             return str(match.group("name"))
     return None
+
+
+LOWER_WORD = re.compile(r"(?<!\p{L})\p{Ll}\p{L}*")
+NAME_PART = re.compile(r"\p{Lu}\p{Ll}+")
+
+
+def reads_as_name(line: str, lower_words: Set[str]) -> bool:
+    """Whether a name-shaped line reads as a person's name in its article: it does not open
+    with a stop word (`The Lorenz Equations`, `Die Schneemaske`) and none of its capitalised
+    words is written in lower case elsewhere in the article (`Web Standards` over a paragraph
+    on web standards): a heading's words are common words, a name's are not.
+
+    >>> reads_as_name("Ana Lima", {"the", "board", "met"})
+    True
+    >>> reads_as_name("Ferry Timetables", {"the", "ferry", "sails"})
+    False
+    >>> reads_as_name("The Harbour Board", set())
+    False
+    """
+    match = NAME_ALONE.match(line) or PLACE_NAME.match(line)
+    if match is None:
+        return False
+    name = str(match.group("name"))
+    first = name.split()[0].lower()
+    if any(first in words for words in line_model.stop_words().values()):
+        return False
+    return not any(part.lower() in lower_words for part in NAME_PART.findall(name))
+
+
+def byline_run(lines: Sequence[str], removed_anyway: Callable[[int], bool]) -> list[int]:
+    """Positions in `lines` (an article's non-blank lines, stripped) of its byline run.
+
+    The run starts at the first byline among the first `TOP_LINES` lines and goes on through
+    bylines and lines `removed_anyway` accepts (a timestamp or share line between two
+    bylines); it goes at once, so the next line does not move into place on a second clean.
+    A byline is a line `byline` accepts, or a `name_line` with evidence: a neighbour that is a
+    byline or a timestamp (`Jane Doe` over `Updated: March 3, 2021`), or a name that reads as
+    one in its article (`reads_as_name`). A bare capitalised line without either is a heading.
+
+    >>> byline_run(["Ana Lima", "The board met on Monday."], lambda k: False)
+    [0]
+    >>> byline_run(["Web Standards", "Web standards matter to us."], lambda k: False)
+    []
+    >>> byline_run(["Ferry Timetables", "Posted 3 hours ago", "The ferry sails at six."],
+    ...             lambda k: k == 1)
+    [0]
+    """
+    lower: set[str] | None = None
+
+    def evidence(k: int) -> bool:
+        return byline(lines[k]) or timestamp(lines[k]) or removed_anyway(k)
+
+    def accepted(k: int) -> bool:
+        nonlocal lower
+        line = lines[k]
+        if byline(line):
+            return True
+        if not name_line(line):
+            return False
+        if (k > 0 and evidence(k - 1)) or (k + 1 < len(lines) and evidence(k + 1)):
+            return True
+        if lower is None:
+            lower = {w.lower() for text in lines for w in LOWER_WORD.findall(text)}
+        return reads_as_name(line, lower)
+
+    for k in range(min(TOP_LINES, len(lines))):
+        if accepted(k):
+            run = [k]
+            for j in range(k + 1, len(lines)):
+                if accepted(j):
+                    run.append(j)
+                elif not removed_anyway(j):
+                    break
+            return run
+    return []
 
 
 @RULES.line_rule(
@@ -721,6 +826,33 @@ def tag_line(line: str) -> bool:
 LINK_MAX_WORDS = 12  # longer lines read as prose even without a full stop
 LINK_MAX_CHARS = 80  # unspaced scripts (Chinese, Japanese): a long line is a sentence
 SENTENCE_END = '.!?"”’:;。！？」』'
+# Code in a body (`x = f(y);`, `json()`, `{`, `status_code,`, `<head>`): an assignment, a
+# statement end, braces, angle brackets, a call, a snake_case name, or a line left open by a
+# comma or a bracket. A menu entry has none of these (`Ferries (Summer)` puts
+# a space before its bracket; `WordPress` and `iPhone` are not code).
+CODE = re.compile(r"[=;{}<>]|\w\(|\(\)|\w_\w|[,(]$")
+CODE_MIN_ASCII = 0.8  # code is written in ASCII; a line of another script with a bracket is not
+
+
+def code_like(line: str) -> bool:
+    """A line of code (`CODE`, mostly ASCII).
+
+    >>> code_like("x = f(y);")
+    True
+    >>> code_like("Ferries (Summer)")
+    False
+    """
+    if CODE.search(line) is None:
+        return False
+    return sum(1 for c in line if c < "\x80") >= CODE_MIN_ASCII * len(line)
+
+
+def _code_like_expr(text: pl.Expr) -> pl.Expr:
+    """`code_like` over a column."""
+    ascii_chars = text.str.count_matches(r"[\x00-\x7F]")
+    return text.str.contains(CODE.pattern) & (
+        ascii_chars.cast(pl.Float64) >= CODE_MIN_ASCII * text.str.len_chars().cast(pl.Float64)
+    )
 
 
 def _link_like_expr(text: pl.Expr) -> pl.Expr:
@@ -736,6 +868,7 @@ def _link_like_expr(text: pl.Expr) -> pl.Expr:
         (words <= LINK_MAX_WORDS)
         & (text.str.len_chars() <= LINK_MAX_CHARS)
         & ~text.str.contains(f"[{re.escape(SENTENCE_END)}]$")
+        & ~_code_like_expr(text)
         & (alphabetic * 2 > words)
         & ((words <= 3) | ((alphabetic - lower) * 2 >= alphabetic))
     )
@@ -763,9 +896,15 @@ def link_like(line: str) -> bool:
     False
     >>> link_like("The council voted on Monday.")
     False
+    >>> link_like("Fetch Response(body)")  # code in a body, not a link
+    False
+    >>> link_like("Ferries (Summer)")
+    True
     """
     words = line.split()
     if len(words) > LINK_MAX_WORDS or len(line) > LINK_MAX_CHARS or line[-1] in SENTENCE_END:
+        return False
+    if code_like(line):
         return False
     # most words are letters only: isalpha() answers for them without a loop over characters
     alphabetic = [w for w in words if w.isalpha() or any(c.isalpha() for c in w)]
@@ -1136,9 +1275,18 @@ def _stacked(
     return set()
 
 
+def _bylines(doc: Document, removed_anyway: LinePredicate) -> set[int]:
+    """Positions in `doc.text_lines()` of its byline run (`byline_run`)."""
+    lines = doc.text_lines()
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    texts = [lines[i].strip() for i in content]
+    return {content[k] for k in byline_run(texts, lambda k: removed_anyway(texts[k]))}
+
+
 def make_step(options: CleanOptions) -> Step:
     disabled = options.disabled_rules
-    # Bylines and sign-offs are applied here as runs (see `_stacked`), not by the rule set.
+    # Bylines and sign-offs are applied here as runs (`byline_run`, `_stacked`), not by the
+    # rule set.
     apply_rules = RULES.step(disabled | {"boilerplate.byline", "boilerplate.sign_off"})
 
     def removed_anyway(line: str) -> bool:
@@ -1157,10 +1305,7 @@ def make_step(options: CleanOptions) -> Step:
         out = doc if by_model else _frame(doc, disabled, furniture)
         if "boilerplate.byline" not in disabled:
             out = drop_indices(
-                out,
-                _stacked(out, byline, at_end=False, through=removed_anyway),
-                rule="boilerplate.byline",
-                reason="byline",
+                out, _bylines(out, removed_anyway), rule="boilerplate.byline", reason="byline"
             )
         out = apply_rules(out)
         if "boilerplate.sign_off" not in disabled:

@@ -323,21 +323,28 @@ class _Table:
         return scores
 
     def _bylines(self, active: Mask) -> dict[int, list[Removal]]:
-        """`boilerplate._stacked(.., byline, at_end=False, through=removed_anyway)`."""
+        """`boilerplate._bylines`: each article's `boilerplate.byline_run`."""
         rows = self._content_rows(active)
         gone: list[int] = []
         for start, end in _doc_bounds(self.doc[rows]):
             doc_rows = rows[start:end]
-            for k in range(min(TOP_LINES, len(doc_rows))):
-                if self._fires(BYLINE, int(doc_rows[k])):
-                    gone.append(int(doc_rows[k]))
-                    for row in doc_rows[k + 1 :]:
-                        if self._fires(BYLINE, int(row)):
-                            gone.append(int(row))
-                        elif self.first_rule[row] == NO_RULE:
-                            break
-                    break
+            if not any(self._may_be_byline(int(row)) for row in doc_rows[:TOP_LINES]):
+                continue
+            texts = [self.stripped[row] for row in doc_rows]
+            through: list[bool] = (self.first_rule[doc_rows] != NO_RULE).tolist()
+            run = bp.byline_run(texts, through.__getitem__)
+            gone.extend(int(doc_rows[k]) for k in run)
         return self._remove(np.asarray(gone, dtype=np.int64), BYLINE, "byline")
+
+    def _may_be_byline(self, row: int) -> bool:
+        """Whether `boilerplate.byline_run` could accept the line: a byline or a name."""
+        line = self.stripped[row]
+        key = ("name_line", line)
+        found = self._answers.get(key)
+        if found is None:
+            found = bool(line) and (bp.byline(line) or bp.name_line(line))
+            self._answers[key] = found
+        return found
 
     def _rules(self, active: Mask) -> dict[int, list[Removal]]:
         """`RULES.step(disabled | {byline, sign_off})`: the first rule that fires, else a

@@ -226,3 +226,23 @@ def test_generated_lined_news_cleans_the_same_as_a_batch(tmp_path: Path) -> None
     ]
     assert batched == _old(docs, options)
     assert any(r.rule == "boilerplate.line_model" for doc in batched for r in doc.removed)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Quay Standards\n\nQuay standards are strict, and the board keeps to them.",
+        "Kai Holm\n\nThe quay desk reports.",
+        "Quay Desk\nUpdated: March 3, 2021 10:15 AM\n\nThe quay desk reports.",
+        "Lisbon – Quay Desk\nShare this article\n\nThe quay desk reports.",
+        "One.\nQuay Desk\nShare this article\nIda Moor\n\nThe ida desk reports.",
+    ],
+)
+def test_bylines_by_their_context_clean_the_same_as_a_batch(head: str) -> None:
+    _assert_same(f"{head}\n\nThe board met on Monday and approved the plan for the new quay.")
+
+
+def test_code_in_a_page_body_cleans_the_same_as_a_batch() -> None:
+    from tests.test_boilerplate import CODE_SAMPLE
+
+    _assert_same(CODE_SAMPLE + "\n" + PAGE)
