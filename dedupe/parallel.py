@@ -104,7 +104,17 @@ def _alive(pid: int, direct: bool) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether `pid` has ended but is not yet reaped: signals still reach it, yet a caller
+    that waits for our output before reaping it would wait for us for ever."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[-1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _watch_parent(parent: int, direct: bool) -> None:

@@ -6,8 +6,10 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import BinaryIO
 
 import pytest
 
@@ -16,17 +18,33 @@ SEED = REPO / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
 
 
 def run_cli(
-    *args: str, cwd: Path = REPO, stdin: bytes | None = None
+    *args: str,
+    cwd: Path = REPO,
+    stdin: bytes | BinaryIO | None = None,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+    timeout: float = 300,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python cli.py ARGS` in a subprocess: the real entry point, exit code and all."""
+    """Run `python cli.py ARGS` in a subprocess: the real entry point, exit code and all.
+
+    `stdin` is bytes to send, or an open file the run reads itself (an endless one too);
+    `env` adds variables; `preexec_fn` runs in the child first (a memory limit, say)."""
     return subprocess.run(
         [sys.executable, str(REPO / "cli.py"), *args],
         cwd=cwd,
-        input=stdin.decode() if stdin is not None else None,
+        input=stdin.decode() if isinstance(stdin, bytes) else None,
+        stdin=None if stdin is None or isinstance(stdin, bytes) else stdin,
         capture_output=True,
         text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", "NO_COLOR": "1"},
+        timeout=timeout,
+        preexec_fn=preexec_fn,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "COLUMNS": "200",
+            "NO_COLOR": "1",
+            **(env or {}),
+        },
     )
 
 

@@ -176,3 +176,21 @@ def test_the_collector_stays_frozen_until_the_outermost_fork_ends() -> None:
         assert gc.get_freeze_count() >= frozen > 0
         assert answer() == 1
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc here")
+def test_a_watched_parent_that_ended_unreaped_is_not_alive() -> None:
+    """Without a pidfd a child looks for the run's main process now and then; an ended main
+    process its own parent has not reaped yet (waiting for the child's output first) still
+    takes signals, and must count as gone, or each would wait for the other."""
+    ended = os.fork()
+    if ended == 0:
+        os._exit(0)
+    try:
+        deadline = time.monotonic() + 30
+        while parallel._alive(ended, direct=False) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not parallel._alive(ended, direct=False)
+        assert parallel._alive(os.getpid(), direct=False)
+    finally:
+        os.waitpid(ended, 0)

@@ -65,16 +65,7 @@ def test_an_id_two_articles_would_share_gets_a_suffix(tmp_path: Path) -> None:
 def _cli(
     *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """`python cli.py ARGS` as `run_cli` runs it, with extra environment variables."""
-    return subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), *args],
-        cwd=REPO,
-        input=stdin.decode() if stdin is not None else None,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", **(env or {})},
-    )
+    return run_cli(*args, stdin=stdin, env=env)
 
 
 def _leftovers(out: Path) -> list[str]:
@@ -311,14 +302,8 @@ def test_an_endless_binary_input_stops_at_once(tmp_path: Path, how: str) -> None
         result = _cli("clean", "/dev/zero", "--out", str(tmp_path / "out"), "-q")
     else:
         with open("/dev/zero", "rb") as zeros:
-            result = subprocess.run(
-                [sys.executable, str(REPO / "cli.py"), "clean", "-", "--out", str(tmp_path)],
-                stdin=zeros,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                preexec_fn=_limited(1.5),
-                env={**os.environ, "PYTHONPATH": str(REPO)},
+            result = run_cli(
+                "clean", "-", "--out", str(tmp_path), stdin=zeros, preexec_fn=_limited(1.5)
             )
     assert result.returncode == 2, result.stderr
     assert "looks binary" in result.stderr
@@ -328,14 +313,7 @@ def test_a_big_gzip_of_zeros_stops_before_it_is_read(tmp_path: Path) -> None:
     zeros = tmp_path / "zeros.txt.gz"
     member = gzip.compress(bytes(1 << 20))  # 1 MB of zeros; gzip members concatenate
     zeros.write_bytes(member * 3000)  # 3 GB of zeros, as the fault probe had, in 3 MB
-    result = subprocess.run(
-        [sys.executable, str(REPO / "cli.py"), "clean", str(zeros), "--out", str(tmp_path / "o")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limited(1.5),
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    result = run_cli("clean", str(zeros), "--out", str(tmp_path / "o"), preexec_fn=_limited(1.5))
     assert result.returncode == 2, result.stderr
     assert "looks binary (NUL byte at offset 0)" in result.stderr
 
