@@ -377,6 +377,24 @@ def test_a_jsonl_record_longer_than_the_cap_is_skipped_with_its_reason(tmp_path:
     assert report["counts"]["articles"] == 2
 
 
+def test_a_parquet_row_longer_than_the_cap_is_skipped_with_its_reason(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    short = "Ferry fares rise\n\nThe ferry company raised fares by two percent today."
+    texts = [short, "Long report\n\n" + "word " * 300_000, short + " Again."]
+    rows = tmp_path / "rows.parquet"
+    pq.write_table(pa.table({"text": texts}), rows)
+    out = tmp_path / "out"
+    result = _cli(
+        "clean", str(rows), "--out", str(out), "-q", "--no-txt", "--max-article-bytes", "1000000"
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    (bad,) = report["bad_records"]
+    assert bad.startswith(f"{rows}:2: text of 1,500,013 characters is longer than --max-article")
+    assert report["counts"]["articles"] == 2
+
+
 def test_max_article_bytes_is_checked_in_the_config_and_on_the_command_line(
     tmp_path: Path,
 ) -> None:

@@ -508,9 +508,15 @@ def _whole_lines(lines: Iterable[str], cap: int | None = None) -> Iterator[str |
 
 
 def iter_parquet(
-    source: InputFile, text_field: str = "text", title_field: str = "title"
+    source: InputFile,
+    text_field: str = "text",
+    title_field: str = "title",
+    max_record_chars: int | None = None,
 ) -> Iterator[Document | BadRecord]:
-    """Documents from a Parquet file, read in record batches so memory stays bounded."""
+    """Documents from a Parquet file, read in record batches so memory stays bounded.
+
+    A row whose text is longer than `max_record_chars` is a `BadRecord` that says why, as an
+    over-long JSONL record is: a record is one article, kept whole or not at all."""
     try:
         import pyarrow.parquet as pq
     except ImportError as exc:
@@ -531,6 +537,16 @@ def iter_parquet(
     for batch in parquet.iter_batches(batch_size=4096):
         for record in batch.to_pylist():
             row += 1
+            text = record.get(text_field)
+            length = len(text) if isinstance(text, str) else 0
+            if max_record_chars is not None and length > max_record_chars:
+                yield BadRecord(
+                    source.display,
+                    row,
+                    f"text of {length:,} characters is longer than --max-article-bytes "
+                    f"({max_record_chars:,}); split it into smaller records or raise the cap",
+                )
+                continue
             yield from record_document(record, source.display, row, text_field, title_field)
 
 

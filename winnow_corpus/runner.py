@@ -259,7 +259,16 @@ def read_documents(
     fields = (config.text_field, config.title_field)
     if source.kind == "parquet":
         report.encoding = "parquet"
-        return iter(list(_good_records(iter_parquet(source, *fields), config, report, bad)))
+        return iter(
+            list(
+                _good_records(
+                    iter_parquet(source, *fields, max_record_chars=config.max_article_bytes),
+                    config,
+                    report,
+                    bad,
+                )
+            )
+        )
     stream = TextStream(source)
     report.encoding = stream.encoding
     report.notes.extend(stream.notes)  # how it was decoded; what reading finds comes later
