@@ -469,6 +469,10 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
                 done += len(result[0])
                 notify("clean", done, 0)
         except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
+            # The pool's own thread reaps the workers now; read their ends after it has. A
+            # fork server's worker reports its end once, on a pipe: a second thread reading
+            # it at the same time finds the pipe empty and records 255 (seen under load).
+            pool.shutdown(wait=True)
             raise WorkerLost(_lost_exit_code(workers)) from exc
 
 
@@ -525,7 +529,7 @@ def _lost_exit_code(workers: Sequence[Any]) -> int | None:
     other workers with SIGTERM, and a worker that loses the pool's pipe exits with an error
     code: a death by another signal (the kernel's SIGKILL) is the one that broke it."""
     for worker in workers:
-        worker.join(timeout=1.0)  # the pool's own thread may not have reaped it yet
+        worker.join(timeout=1.0)  # reaped by the pool already; a worker it never saw, here
     codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
     codes.sort(key=lambda code: (code == -signal.SIGTERM, code >= 0))
     return codes[0] if codes else None
