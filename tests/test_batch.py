@@ -134,43 +134,39 @@ PAGE_POOL = [
 ]  # fmt: skip
 
 
-@settings(max_examples=120, deadline=None, derandomize=True)
-@given(
-    st.lists(
-        st.lists(st.one_of(st.sampled_from(PAGE_POOL), st.just("")), min_size=1, max_size=40),
-        min_size=1,
-        max_size=3,
-    )
+# pages made of PAGE_POOL's lines in any order, a few to a batch
+PAGES = st.lists(
+    st.lists(st.one_of(st.sampled_from(PAGE_POOL), st.just("")), min_size=1, max_size=40),
+    min_size=1,
+    max_size=3,
 )
-def test_arbitrary_pages_clean_the_same_as_a_batch(pages: list[list[str]]) -> None:
-    """Pages made of menus, prose, teasers, repeats and furniture in any order: the page frame,
-    byline and sign-off runs and the repeated passes all decide as article by article."""
-    docs = [
+
+
+def _page_docs(pages: list[list[str]]) -> list[Document]:
+    return [
         doc
         for i, page in enumerate(pages)
         for doc in split_dump("Page title\n\n" + "\n".join(page) + "\n", f"{i}.txt")
     ]
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(PAGES)
+def test_arbitrary_pages_clean_the_same_as_a_batch(pages: list[list[str]]) -> None:
+    """Pages made of menus, prose, teasers, repeats and furniture in any order: the page frame,
+    byline and sign-off runs and the repeated passes all decide as article by article."""
+    docs = _page_docs(pages)
     assert clean_batch(docs, CleanOptions()) == _old(docs, CleanOptions())
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
-@given(
-    st.lists(
-        st.lists(st.one_of(st.sampled_from(PAGE_POOL), st.just("")), min_size=1, max_size=40),
-        min_size=1,
-        max_size=3,
-    )
-)
+@given(PAGES)
 def test_arbitrary_pages_clean_the_same_as_a_batch_by_the_line_model(
     pages: list[list[str]],
 ) -> None:
     """The line model decides each page as the article-by-article step does, several pages of
     a batch at once (its windows never reach into the next article)."""
-    docs = [
-        doc
-        for i, page in enumerate(pages)
-        for doc in split_dump("Page title\n\n" + "\n".join(page) + "\n", f"{i}.txt")
-    ]
+    docs = _page_docs(pages)
     options = CleanOptions(page_model="model")
     assert clean_batch(docs, options) == _old(docs, options)
 
