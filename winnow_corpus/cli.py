@@ -237,7 +237,8 @@ def main(ctx: click.Context, debug: bool) -> None:
     show_default=True,
     help="Split an article longer than this (UTF-8 bytes) into parts, at the last blank line "
     "under it, else at a line end (a longer line is cut); each part is kept, marked in "
-    "meta.split_oversize and counted per file in the report.",
+    "meta.split_oversize and counted per file in the report. A JSONL or Parquet record "
+    "longer than this is skipped as a bad record with its reason.",
 )
 @click.option("--ascii-quotes", is_flag=True, help="Straighten curly quotes.")
 @click.option(
