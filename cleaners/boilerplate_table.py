@@ -253,8 +253,6 @@ class _Table:
 
     def _frame(self, active: Mask) -> dict[int, list[Removal]]:
         """`boilerplate._frame`: on a page, drop what lies outside the best prose span."""
-        if PAGE_FRAME in self.disabled:
-            return {}
         rows = self._page_rows(active)
         if len(rows) == 0:
             return {}

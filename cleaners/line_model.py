@@ -42,6 +42,7 @@ import numpy.typing as npt
 import polars as pl
 
 from cleaners.chars import WORD
+from cleaners.rules import RUN_LINES
 from cleaners.spans import max_span
 
 F64 = npt.NDArray[np.float64]
@@ -53,7 +54,6 @@ TRUNCATED = r"[\p{L}\d,]\s?(?:\.{3}|…)$"
 SENTENCE_MARK = r"[.!?。！？](?:\s|$)"
 LIST_OPENING = r"^(?:\d{1,3}[.)]\s|[-–•*·▪►]\s)"
 LONG_WORDS = 10  # a line of ten or more words: the simplest body test (`eval`'s baseline)
-RUN_LINES = 5  # link-like lines in a row that make a menu (`cleaners.rules.RUN_LINES`)
 WINDOW = 3  # lines each side of the window features
 SPAN_GAP_MAX = 20.0  # lines to the prose span, counted up to this many
 # What each feature is called in a removal's reason, when it weighed most against the line.

@@ -92,9 +92,10 @@ def _dump_without_surrogates(dump: str, source: str, split_on: str | None) -> It
     if dump.isascii() or SURROGATE.search(dump) is None:
         yield from split_dump(dump, source, split_on=split_on)
         return
+    lines = dump.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as split_dump numbers
     found = [
         removal
-        for number, line in enumerate(dump.split("\n"), start=1)
+        for number, line in enumerate(lines, start=1)
         for removal in _without_surrogates(line, number)[1]
     ]
     for doc in split_dump(SURROGATE.sub(REPLACEMENT, dump), source, split_on=split_on):

@@ -89,3 +89,12 @@ def test_a_dump_string_with_lone_surrogates_cleans() -> None:
     assert "\ud800" not in doc.text and "\ufffd" in doc.text and "\udc01" not in doc.title
     surrogates = [r for r in doc.removed if r.rule == "unicode.surrogates"]
     assert [(r.text, r.line) for r in surrogates] == [("\\udc01", 1), ("\\ud800", 3)]
+
+
+def test_surrogates_in_a_dump_string_are_placed_on_lines_as_split_numbers_them() -> None:
+    from cleaners import clean
+
+    dump = "Quay report\r\rThe ferry \ud800 sailed at noon today from the north pier."
+    (doc,) = clean(dump)  # lone CRs end lines, as split_dump counts them
+    (surrogate,) = [r for r in doc.removed if r.rule == "unicode.surrogates"]
+    assert surrogate.line == 3
