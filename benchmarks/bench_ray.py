@@ -58,7 +58,6 @@ def _ray_child(corpus: Path, out: Path) -> None:
     from winnow_corpus.cli import cli_main
 
     ray.init(num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False)
-    ray.data.DataContext.get_current().enable_progress_bars = False
     ray.get(ray.remote(lambda: None).remote())
     ready = time.perf_counter()
     code = cli_main([*_clean_args(corpus, out), "--engine", "ray"])

@@ -261,11 +261,9 @@ def test_index_with_no_dedupe_is_a_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2 and "--no-dedupe" in done.stderr
 
 
-def test_index_needs_the_local_engine(tmp_path: Path) -> None:
+def test_index_mode_must_be_update_or_check(tmp_path: Path) -> None:
     from cleaners.errors import ConfigError
     from winnow_corpus.runner import RunConfig
 
-    with pytest.raises(ConfigError, match="local engine"):
-        RunConfig(index=tmp_path / "i.sqlite", engine="ray")
     with pytest.raises(ConfigError, match="update or check"):
         RunConfig(index=tmp_path / "i.sqlite", index_mode="append")

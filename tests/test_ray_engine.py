@@ -14,10 +14,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from dedupe import DedupeConfig
+from winnow_corpus import runner
 from winnow_corpus.errors import ConfigError, WinnowError
 from winnow_corpus.io import InputFile
 from winnow_corpus.runner import RunConfig, RunResult, run
@@ -103,7 +103,6 @@ def ray_session() -> Iterator[None]:
     ray = pytest.importorskip(
         "ray", reason="Ray is an optional extra: pip install 'winnow-corpus[ray]'"
     )
-    pytest.importorskip("ray.data", reason="Ray Data missing: pip install 'winnow-corpus[ray]'")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         yield
@@ -122,11 +121,17 @@ def assert_same(local: RunResult, distributed: RunResult) -> None:
     assert distributed.dedupe.stats == local.dedupe.stats
 
 
-def test_ray_engine_equals_local(ray_session: None, tmp_path: Path) -> None:
+def test_ray_engine_equals_local(
+    ray_session: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     inputs = corpus(tmp_path)
     local = run(inputs, RunConfig())
     distributed = run(inputs, RunConfig(engine="ray"))
     assert_same(local, distributed)
+    # batches of five articles: many tasks in flight at once, their answers taken in order
+    monkeypatch.setattr(runner, "CHUNK", 5)
+    assert_same(local, run(inputs, RunConfig(engine="ray")))
+    assert_same(local, run(inputs, RunConfig(jobs=2)))
     # the corpus exercises every tier and the recurring-footer aggregation
     assert {d.tier for d in local.dedupe.duplicates} == {"exact", "near", "story"}
     assert any(r.rule == "footers.recurring" for d in local.documents for r in d.removed)
@@ -158,46 +163,6 @@ def test_ray_engine_leaves_common_words_out_as_local_does(
     assert local.dedupe.stats["story_buckets_skipped"] == 0
 
 
-@pytest.mark.parametrize("depth", [1, 2, 4])
-def test_ray_bucket_pairs_equal_the_local_split(depth: int) -> None:
-    """The function Ray runs on each story bucket (no Ray needed to call it) gives the local
-    engine's split buckets: the same pairs, bands shared and skipped buckets."""
-    from dedupe import lsh
-    from winnow_corpus.ray_engine import _story_pairs
-
-    rng = np.random.default_rng(depth)
-    sigs = rng.integers(0, 3, size=(60, 10)).astype(np.uint64)
-    sigs[:9] = 4  # nine documents alike in every band: over the cap at any depth
-    bands, cap = sigs.shape[1], 6
-    shared: dict[tuple[int, int], int] = {}
-    skipped = 0
-    for band in range(bands):
-        groups: dict[int, list[int]] = {}
-        for rank in range(len(sigs)):
-            groups.setdefault(int(sigs[rank, band]), []).append(rank)
-        for members in groups.values():
-            then = [
-                b"".join(sigs[r, (band + e) % bands].tobytes() for e in range(1, depth))
-                for r in members
-            ]
-            left, right = _story_pairs(np.array(members, dtype=np.int64), then, cap)
-            for a, b in zip(left.tolist(), right.tolist(), strict=True):
-                if a < 0:
-                    skipped += 1
-                else:
-                    shared[(a, b)] = shared.get((a, b), 0) + 1
-    local = lsh.small_buckets(sigs, bands, 1, cap, depth)
-    found = lsh.top_k_of_buckets(local, k=len(sigs))
-    assert sorted(shared) == [tuple(p) for p in found.pairs.tolist()]
-    assert (len(shared), skipped) == (found.collisions, local.oversized)
-    # the bands each pair shares agree too: they decide each document's top partners
-    pairs = np.array(sorted(shared), dtype=np.int64).reshape(-1, 2)
-    counts = np.array([shared[p] for p in sorted(shared)], dtype=np.int64)
-    for k in (1, 3):
-        top = lsh.top_k_of_buckets(local, k=k).pairs.tolist()
-        assert lsh.top_k_per_item(pairs, counts, k).tolist() == top
-
-
 def test_ray_engine_equals_local_with_the_calibrated_score(
     ray_session: None, tmp_path: Path
 ) -> None:
@@ -209,3 +174,32 @@ def test_ray_engine_equals_local_with_the_calibrated_score(
     distributed = run(inputs, RunConfig(engine="ray", dedupe=dedupe))
     assert_same(local, distributed)
     assert local.dedupe.stats["candidates_story"] > 0
+
+
+def test_ray_engine_checks_against_an_index_as_local_does(
+    ray_session: None, tmp_path: Path
+) -> None:
+    from dedupe.index import update_index
+
+    inputs = corpus(tmp_path)
+    first = run(inputs[:1], RunConfig())
+    index = tmp_path / "earlier.sqlite"
+    update_index(index, first.dedupe.kept, [inputs[0].display], DedupeConfig())
+    local = run(inputs, RunConfig(index=index, index_mode="check"))
+    distributed = run(inputs, RunConfig(engine="ray", index=index, index_mode="check"))
+    assert_same(local, distributed)
+    # every article of the first input was indexed: each is now a duplicate of its earlier self
+    assert len(local.dedupe.duplicates) >= len(first.dedupe.kept)
+
+
+def test_a_batch_task_error_is_raised_as_itself_on_ray(
+    ray_session: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runner, "_clean_packed", _refuses)
+    with pytest.raises(ValueError, match="refused on purpose"):
+        run(corpus(tmp_path), RunConfig(engine="ray"))
+
+
+def _refuses(*args: object) -> object:
+    """A batch task that fails (module level: Ray sends the task by name)."""
+    raise ValueError("refused on purpose")

@@ -276,8 +276,8 @@ def main(ctx: click.Context, debug: bool) -> None:
     type=click.Choice(["local", "ray"]),
     default="local",
     show_default=True,
-    help="Where stages run: this machine, or Ray Data (pip install 'winnow-corpus[ray]'). "
-    "Same output.",
+    help="Where the batch tasks run: this machine's --jobs workers, or Ray tasks "
+    "(pip install 'winnow-corpus[ray]'). Same output.",
 )
 @click.option(
     "--address",

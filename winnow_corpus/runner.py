@@ -13,22 +13,14 @@ holds only what dedupe compares, never the raw or the cleaned corpus.
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.forkserver
-import os
 import re
-import signal
 import time
 import unicodedata
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -44,9 +36,11 @@ from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, document_features, features_of
 from dedupe.index import check_index, dedupe_against_index
-from dedupe.parallel import die_with_parent, fork_call, fork_calls, set_parent_death_signal
+from dedupe.parallel import fork_call, fork_calls
 from dedupe.spill import Selection
-from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
+from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError
+from winnow_corpus.executors import Executor
+from winnow_corpus.executors.local import LocalProcesses
 from winnow_corpus.io import (
     OUTPUT_README,
     STDIN,
@@ -93,7 +87,7 @@ class RunConfig:
     jobs: int = 1  # worker processes for cleaning; output is identical for any value
     index: Path | None = None  # a dedupe index (dedupe.index) holding earlier runs' articles
     index_mode: str = "update"  # "update": the CLI adds kept articles after writing; "check": not
-    engine: str = "local"  # "local" (this process and --jobs workers) or "ray" (Ray Data)
+    engine: str = "local"  # where the batch tasks run: "local" (--jobs workers) or "ray"
     ray_address: str | None = None  # for engine "ray": None starts a local Ray; "auto"; ray://
     output: OutputOptions = field(default_factory=OutputOptions)  # format, compression, shards
     temp_dir: Path | None = None  # where cleaned articles wait on disk; None: the system's temp
@@ -117,8 +111,6 @@ class RunConfig:
             raise ConfigError(f"--index-mode must be update or check, got {self.index_mode!r}")
         if self.index is not None and not self.deduplicate:
             raise ConfigError("--index needs duplicate detection; drop --no-dedupe")
-        if self.index is not None and self.engine != "local":
-            raise ConfigError("--index works with the local engine only; drop --engine ray")
         if self.engine not in ENGINES:
             raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         cleaning_engine()  # an unknown WINNOW_ENGINE fails here, before any input is read
@@ -200,10 +192,6 @@ def run(
     disk: neither the raw nor the cleaned corpus is held in memory, only what dedupe compares.
     """
     config = config or RunConfig()
-    if config.engine == "ray":  # imported here: Ray is an optional extra
-        from winnow_corpus.ray_engine import run_ray
-
-        return run_ray(inputs, config, config.ray_address, progress)
     notify = progress or (lambda stage, done, total: None)
     timings: dict[str, float] = {"read+split": 0.0}
     reports: list[InputReport] = []
@@ -332,10 +320,7 @@ def run_documents(
     config: RunConfig | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Clean and deduplicate documents a caller already holds (the library path of `run`).
-
-    Runs on the local engine whatever `config.engine` says: the documents are in this process.
-    """
+    """Clean and deduplicate documents a caller already holds (the library path of `run`)."""
     config = config or RunConfig()
     if config.index is not None:
         check_index(config.index, config.index_mode, config.dedupe)
@@ -354,17 +339,14 @@ def _clean_and_dedupe(
     started = time.perf_counter()
     cleaned = DocumentStore(config.temp_dir)
     features = FeatureSpill(config.temp_dir)  # hashes on disk past 16 MB each
-    line_keys: list[LineKeys] | None = []
+    line_keys: list[LineKeys] = []
     emptied: set[int] = set()  # positions of articles cleaning removed whole
     for packed, empty, feature, keys in _clean_all(raw_docs, config, notify):
         if empty:
             emptied.add(len(cleaned))
         cleaned.append_packed(packed)
         features.append(feature)
-        if keys is None:
-            line_keys = None
-        elif line_keys is not None:
-            line_keys.append(keys)
+        line_keys.append(keys)
     for position, changed in recurring_changes(cleaned, config.clean, line_keys):
         cleaned[position] = changed
         features[position] = None  # its text changed: find_duplicates computes them again
@@ -406,149 +388,47 @@ def is_emptied(doc: Document) -> bool:
     return not (doc.text.strip() or doc.title.strip())
 
 
-CHUNK = 256  # articles per worker task: large enough to amortise pickling, small for progress
+CHUNK = 256  # articles per batch task: large enough to amortise pickling, small for progress
 # text per task at most: 256 articles at the --max-article-bytes cap would be 2.5 GB in one
 # batch (a 300 MB stream without a blank line, cut in 30 parts, ran out of a 3 GB limit so)
 CHUNK_CHARS = 16 << 20
-IN_FLIGHT_PER_JOB = 3  # chunks submitted ahead per worker: it never waits, memory stays bounded
 T = TypeVar("T")
 _END: Any = object()
 
 # a cleaned article as the store holds it (`store.pack`), whether cleaning emptied it, and its
-# dedupe features and line shape keys where a worker computed them
-Cleaned = tuple[bytes, bool, DocumentFeatures | None, LineKeys | None]
+# dedupe features (None where the run does not deduplicate) and line shape keys
+Cleaned = tuple[bytes, bool, DocumentFeatures | None, LineKeys]
 
 
 def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) -> Iterator[Cleaned]:
-    """Each document cleaned, in input order, by worker processes when `config.jobs` > 1.
+    """Each document cleaned, in input order, one batch task at a time on the run's executor.
 
-    Documents are taken from `docs` a chunk at a time, as workers are ready for them, so the
-    raw corpus is never held whole. Articles cross between processes packed (`store.pack`), so
-    the main process writes a worker's article to the store as it came, without rebuilding it.
-    Workers also compute each cleaned article's dedupe features (the per-document part of
+    Documents are taken from `docs` a batch at a time, as the executor is ready for them, so
+    the raw corpus is never held whole. Articles cross to the task and back packed
+    (`store.pack`), so the main process writes a cleaned article to the store as it came. The
+    task also computes each cleaned article's dedupe features (the per-document part of
     `find_duplicates`) and its line shape keys for recurring-line learning
-    (`footers.line_keys`), so that work runs in parallel too; without workers both are None
-    (computed later, where needed).
+    (`footers.line_keys`), so that work runs where the cleaning runs.
     """
-    chunks = _chunks(docs, CHUNK)
-    first = next(chunks, [])
-    second = next(chunks, None)
-    done = 0
-    if config.jobs == 1 or second is None:
-        for chunk in itertools.chain([first], [second] if second else [], chunks):
-            for doc in _clean_chunk(chunk, config.clean):
-                yield pack(doc), is_emptied(doc), None, None
-            done += len(chunk)
-            notify("clean", done, 0)
-        return
     seed = config.dedupe.seed if config.deduplicate else None
-    with (
-        _reaped_forkserver(),
-        ProcessPoolExecutor(
-            max_workers=config.jobs,
-            mp_context=_pool_context(),
-            initializer=_worker_start,
-            initargs=(os.getpid(),),
-        ) as pool,
-    ):
-        workers: list[Any] = []  # the pool's processes, to say how one ended if it breaks
-
-        def submitted() -> Iterator[Future[CleanedChunk]]:
-            for chunk in itertools.chain([first, second], chunks):
-                yield pool.submit(_clean_packed, [pack(doc) for doc in chunk], config.clean, seed)
-                # a private table of the pool's, which starts workers as tasks arrive
-                workers.extend(
-                    process
-                    for process in getattr(pool, "_processes", {}).values()
-                    if process not in workers
-                )
-
-        try:
-            for result in _in_order(submitted(), ahead=IN_FLIGHT_PER_JOB * config.jobs):
-                yield from zip(*result, strict=True)
-                done += len(result[0])
-                notify("clean", done, 0)
-        except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
-            # The pool's own thread reaps the workers now; read their ends after it has. A
-            # fork server's worker reports its end once, on a pipe: a second thread reading
-            # it at the same time finds the pipe empty and records 255 (seen under load).
-            pool.shutdown(wait=True)
-            raise WorkerLost(_lost_exit_code(workers)) from exc
-
-
-def _worker_start(main: int) -> None:
-    """A cleaning worker's initializer: it ends when the run's main process ends, and when the
-    fork server it was forked from ends (a SIGKILLed run left both asleep for ever). The fork
-    server itself needs nothing: it exits once no process holds its "alive" pipe, and the
-    run's processes (the main one, its workers) were the only ones that did."""
-    set_parent_death_signal()  # the parent here is the fork server
-    die_with_parent(main)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """Cleaning workers start from a fresh server process, not as forks of this one: polars
-    runs a thread pool, and a fork of a process whose pool has run deadlocks at the child's
-    first polars call (a library caller's process has often used polars already)."""
-    # each worker is one of the --jobs cores: polars in it runs one thread (read at import)
-    os.environ.setdefault("POLARS_MAX_THREADS", "1")
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])  # the server imports once; workers fork from it
-    return context
+    calls = (([pack(doc) for doc in chunk], config.clean, seed) for chunk in _chunks(docs, CHUNK))
+    done = 0
+    with _executor(config) as executor:
+        for result in executor.ordered(_clean_packed, calls):
+            yield from zip(*result, strict=True)
+            done += len(result[0])
+            notify("clean", done, 0)
 
 
 @contextmanager
-def _reaped_forkserver() -> Iterator[None]:
-    """Stop the fork server once the workers are done, and wait for it.
+def _executor(config: RunConfig) -> Iterator[Executor]:
+    if config.engine == "ray":  # imported here: Ray is an optional extra
+        from winnow_corpus.executors.ray_tasks import ray_tasks
 
-    The workers are the server's children, not this process's: until this process reaps the
-    server, their CPU time is missing from what `getrusage(RUSAGE_CHILDREN)`, `time` and the
-    benchmarks report for a run. `_stop` is the standard library's own way to stop the server
-    (used by its tests); where a Python lacks it, the server stops at exit as before."""
-    server = getattr(multiprocessing.forkserver, "_forkserver", None)
-    try:
-        yield
-    except BaseException:
-        # Interrupted (Ctrl-C, SIGTERM, an error): the server may be mid-way through starting
-        # a worker and never see that it should end, and `_stop` waits for it without end
-        # (1 SIGTERM in 6 hung so); its workers end with it (`_worker_start`).
-        pid = getattr(server, "_forkserver_pid", None)
-        if isinstance(pid, int):
-            with suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        stop = getattr(server, "_stop", None)
-        if callable(stop):
-            stop()
-
-
-def _lost_exit_code(workers: Sequence[Any]) -> int | None:
-    """The exit code of the worker that ended badly, where one says so. A broken pool ends its
-    other workers with SIGTERM, and a worker that loses the pool's pipe exits with an error
-    code: a death by another signal (the kernel's SIGKILL) is the one that broke it."""
-    for worker in workers:
-        worker.join(timeout=1.0)  # reaped by the pool already; a worker it never saw, here
-    codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
-    codes.sort(key=lambda code: (code == -signal.SIGTERM, code >= 0))
-    return codes[0] if codes else None
-
-
-def _in_order(tasks: Iterator[Future[T]], ahead: int) -> Iterator[T]:
-    """The tasks' results in submission order, submitting at most `ahead` tasks before the
-    oldest one's result is taken.
-
-    `Executor.map` submits every task at once, so with workers every raw chunk (and its pickled
-    copy) was alive from the start; this keeps a few chunks per worker in flight instead.
-    """
-    pending: deque[Future[T]] = deque()
-    for task in tasks:
-        pending.append(task)
-        if len(pending) >= ahead:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+        with ray_tasks(config.ray_address) as tasks:
+            yield tasks
+    else:
+        yield LocalProcesses(config.jobs)
 
 
 def _chunks(
@@ -567,19 +447,15 @@ def _chunks(
         yield chunk
 
 
-def _clean_chunk(docs: list[Document], options: CleanOptions) -> list[Document]:
-    return clean_many(docs, options)
-
-
-# a worker's answer for a chunk: `Cleaned`'s four parts, each a list over the chunk
+# the batch task's answer: `Cleaned`'s four parts, each a list over the batch
 CleanedChunk = tuple[list[bytes], list[bool], list[DocumentFeatures | None], list[LineKeys]]
 
 
 def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> CleanedChunk:
-    """A worker's task: clean a chunk of packed articles, then the per-article parts of the
+    """The batch task: clean a batch of packed articles, then the per-article parts of the
     later, whole-run steps (dedupe features unless `seed` is None, recurring-line keys), so
-    they too run in parallel."""
-    cleaned = _clean_chunk([unpack(data) for data in raw], options)
+    they too run wherever the executor runs the batch."""
+    cleaned = clean_many([unpack(data) for data in raw], options)
     keys = [footers.line_keys(doc) for doc in cleaned]
     empty = [is_emptied(doc) for doc in cleaned]
     if seed is None:
