@@ -20,8 +20,11 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar, cast
 
@@ -34,9 +37,6 @@ T = TypeVar("T")
 
 # The task the forked children run; set only while a pool is open (children inherit it).
 _TASK: Callable[[int, int], object] | None = None
-# How often a wait for a child's answer looks whether a child was killed (a pool replaces a
-# dead child but loses its task, and would wait for that answer for ever).
-WATCH_SECONDS = 1.0
 
 
 def _run_slice(bounds: tuple[int, int]) -> object:
@@ -325,31 +325,50 @@ def fork_imap(
         # the parent's objects go to the collector's permanent generation for the children's
         # lives (`_frozen`)
         with _frozen():
-            context = multiprocessing.get_context("fork")
-            pool = context.Pool(
-                min(jobs, len(parts)), initializer=_child_start, initargs=(os.getpid(),)
-            )
-            with pool:
-                # forked now (a private table; a pool starts new children for the dead)
-                children = list(pool._pool)  # type: ignore[attr-defined]
-                answers = pool.imap(_run_slice, parts, chunksize=1)
-                for _ in parts:
-                    yield _next_answer(answers, children)
-                # every answer is in: the children end on the pool's own signal to stop, not
-                # a SIGTERM (leaving the block any other way terminates them)
-                pool.close()
-                pool.join()
+            yield from _in_children(parts, min(jobs, len(parts)))
     finally:
         _TASK = None
 
 
-def _next_answer(answers: Any, children: Sequence[multiprocessing.process.BaseProcess]) -> Any:
-    """The next answer of a pool's `imap`, or `WorkerLost` once one of its children has died
-    (its task is lost with it: the answer would never come)."""
-    while True:
-        try:
-            return answers.next(timeout=WATCH_SECONDS)
-        except multiprocessing.TimeoutError:
-            for child in children:
-                if child.exitcode not in (None, 0):
-                    raise WorkerLost(child.exitcode) from None
+def _in_children(parts: Sequence[tuple[int, int]], jobs: int) -> Iterator[Any]:
+    """`_run_slice` of each part in `jobs` forked children, answers in order.
+
+    A `ProcessPoolExecutor`, not a `multiprocessing.Pool`: a Pool replaces a killed child, and
+    its new child can hold the task queue's lock while it waits for a task, which the Pool's
+    `terminate` then waits for without end (a test hung so); the executor watches its
+    children's sentinels, fails every waiting answer at once when one dies, and stops its
+    children without that lock.
+    """
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_child_start,
+        initargs=(os.getpid(),),
+    )
+    finished = False
+    try:
+        pending = deque(pool.submit(_run_slice, part) for part in parts)
+        # forked now (a private table of the executor's)
+        children = list((getattr(pool, "_processes", None) or {}).values())
+        while pending:
+            try:
+                answer = pending.popleft().result()  # then held by the caller only
+            except BrokenProcessPool:
+                raise WorkerLost(_lost_exit_code(pool, children)) from None
+            yield answer
+        finished = True
+    finally:
+        if not finished:  # an error, a dead child or a caller that stopped early
+            for child in list((getattr(pool, "_processes", None) or {}).values()):
+                with suppress(ProcessLookupError, AttributeError):
+                    child.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _lost_exit_code(pool: ProcessPoolExecutor, children: Sequence[Any]) -> int | None:
+    """The exit code of the child that ended badly (a broken executor ends the others with
+    SIGTERM, so a death by another signal, the kernel's SIGKILL, is the one that broke it)."""
+    pool.shutdown(wait=True)  # its own thread reaps the children; read their ends after it
+    codes = [child.exitcode for child in children if child.exitcode not in (None, 0)]
+    codes.sort(key=lambda code: (code == -signal.SIGTERM, code >= 0))
+    return codes[0] if codes else None
