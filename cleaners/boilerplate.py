@@ -118,13 +118,18 @@ STAMP_LABEL = re.compile(
     re.IGNORECASE,
 )
 AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.I)
+# The lower-case words a name may hold: a particle before a capitalised word (`al-Rashid`,
+# `dos Santos`), and the words that join two writers' names.
+PARTICLES = ("al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "da", "di", "du", "le",
+             "la", "ben", "dos", "del")  # fmt: skip
+JOINERS = ("and", "und", "et", "y", "e")
 NAME_TOKEN = (
-    r"(?:(?:al|el|bin|ibn|abu|de|van|von|der|da|di|du|le|la|ben|dos|del)[- ])?"
+    rf"(?:(?:{'|'.join(PARTICLES)})[- ])?"
     r"\p{Lu}[\p{Ll}\p{Lu}'’]*\.?(?:-\p{L}[\p{Ll}'’]+)*"
 )
 NAME = rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}"
 # Names joined the way a byline joins its writers (`Jane Doe and John Roe`).
-NAMES = rf"{NAME}(?:(?:\s*[,&]\s*|\s+(?:and|und|et|y|e)\s+){NAME})*"
+NAMES = rf"{NAME}(?:(?:\s*[,&]\s*|\s+(?:{'|'.join(JOINERS)})\s+){NAME})*"
 # The word that leads a byline in English, German, French, Spanish and Portuguese.
 BY_WORD = r"(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por)"
 BYLINE = re.compile(
@@ -226,8 +231,9 @@ ROLE_WORDS = (
 ROLE = "(?:" + "|".join(ROLE_WORDS) + ")"
 # A name followed by the writer's role or the date: `Jane Doe, Staff Writer`, `Jane Doe |
 # March 3, 2021`. A role may be followed by the outlet (`Jane Doe, reporter at The Herald`).
+ROLE_SEPARATORS = ",|/–—-"
 NAME_ROLE = re.compile(
-    rf"^(?P<name>{NAME})\s*[,|/–—-]\s*"
+    rf"^(?P<name>{NAME})\s*[{ROLE_SEPARATORS}]\s*"
     rf"(?:(?:[\p{{L}}-]+ ){{0,3}}(?i:{ROLE})s?(?:\s*(?:,|\||at|for|with)\s*[\p{{L}} .&'-]{{2,40}})?"
     rf"|{DATE}(?:\s*[,|·•–—-]?\s*(?:{TIME}))?)$"
 )
