@@ -118,13 +118,18 @@ STAMP_LABEL = re.compile(
     re.IGNORECASE,
 )
 AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.I)
+# The lower-case words a name may hold: a particle before a capitalised word (`al-Rashid`,
+# `dos Santos`), and the words that join two writers' names.
+PARTICLES = ("al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "da", "di", "du", "le",
+             "la", "ben", "dos", "del")  # fmt: skip
+JOINERS = ("and", "und", "et", "y", "e")
 NAME_TOKEN = (
-    r"(?:(?:al|el|bin|ibn|abu|de|van|von|der|da|di|du|le|la|ben|dos|del)[- ])?"
+    rf"(?:(?:{'|'.join(PARTICLES)})[- ])?"
     r"\p{Lu}[\p{Ll}\p{Lu}'’]*\.?(?:-\p{L}[\p{Ll}'’]+)*"
 )
 NAME = rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}"
 # Names joined the way a byline joins its writers (`Jane Doe and John Roe`).
-NAMES = rf"{NAME}(?:(?:\s*[,&]\s*|\s+(?:and|und|et|y|e)\s+){NAME})*"
+NAMES = rf"{NAME}(?:(?:\s*[,&]\s*|\s+(?:{'|'.join(JOINERS)})\s+){NAME})*"
 # The word that leads a byline in English, German, French, Spanish and Portuguese.
 BY_WORD = r"(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por)"
 BYLINE = re.compile(
@@ -226,8 +231,9 @@ ROLE_WORDS = (
 ROLE = "(?:" + "|".join(ROLE_WORDS) + ")"
 # A name followed by the writer's role or the date: `Jane Doe, Staff Writer`, `Jane Doe |
 # March 3, 2021`. A role may be followed by the outlet (`Jane Doe, reporter at The Herald`).
+ROLE_SEPARATORS = ",|/–—-"
 NAME_ROLE = re.compile(
-    rf"^(?P<name>{NAME})\s*[,|/–—-]\s*"
+    rf"^(?P<name>{NAME})\s*[{ROLE_SEPARATORS}]\s*"
     rf"(?:(?:[\p{{L}}-]+ ){{0,3}}(?i:{ROLE})s?(?:\s*(?:,|\||at|for|with)\s*[\p{{L}} .&'-]{{2,40}})?"
     rf"|{DATE}(?:\s*[,|·•–—-]?\s*(?:{TIME}))?)$"
 )
@@ -339,6 +345,63 @@ def name_line(line: str) -> bool:
     False
     """
     return PLACE_NAME.match(line) is not None or NAME_ALONE.match(line) is not None
+
+
+# --- the byline run's candidates as column tests (`cleaners.boilerplate_table`) -------------
+#
+# Necessary conditions, never sufficient: every line `byline` or `name_line` accepts passes
+# them, and the predicates decide the few lines they leave (tests/test_boilerplate.py holds
+# them to that on example lines and arbitrary text). They are spelled in ASCII alone where the
+# patterns use Unicode classes (a line opening with any character past ASCII may be a name),
+# so they hold whatever Unicode version either regex engine knows.
+
+# A name opens with a capital or with a particle before one.
+NAME_START = rf"^(?:[^\x00-\x7f]|[A-Z]|(?:{'|'.join(PARTICLES)})[- ])"
+# What no part of a name holds: a lower-case word longer than every particle and joining word
+# (a name's other words are capitalised), a digit, or ASCII punctuation other than `'.,&-`
+# (`/` and `|` apart: after a name they separate the role from it).
+LONG_LOWER_WORD = rf"(?:^|\s)[a-z]{{{max(map(len, PARTICLES + JOINERS)) + 1}}}"
+NOT_NAME_CHAR = r"[0-9!\"#$%()*+:;<=>?@\[\\\]^_`{}~]"
+NOT_IN_NAME = rf"{LONG_LOWER_WORD}|{NOT_NAME_CHAR}|[/|]"
+# Seven capitalised words in a row: a name has four at most (`NAME`), a place and a name six
+# (`Rio Grande- Ana Maria Lima Souza`).
+CAPITALS_RUN = r"[A-Z][A-Za-z'.-]*(?: [A-Z][A-Za-z'.-]*){6}"
+# Every decimal digit (`\d`) past ASCII lies at the Arabic-Indic digits (U+0660) or later, in
+# whatever Unicode version: Rust regex's `\d` lacks digits that `regex` knows.
+MAY_BE_DIGIT = r"[0-9]|[^\x00-\x{65f}]"
+
+
+def name_line_prefilter(text: pl.Expr) -> pl.Expr:
+    """True wherever `name_line` may be: a line that may open a name, has the space between a
+    name's words and holds nothing a name cannot (`PLACE_NAME` and `NAME_ALONE` are names
+    from end to end, but for a place and a dash before them)."""
+    return (
+        text.str.contains(" ", literal=True)
+        & text.str.contains(NAME_START)
+        & ~text.str.contains(NOT_IN_NAME)
+        & ~text.str.contains(CAPITALS_RUN)
+    )
+
+
+def byline_prefilter(text: pl.Expr) -> pl.Expr:
+    """True wherever `byline` may be: a line opening with a lead word (`BYLINE`), or one that
+    may open a name, has the space between a name's words before any separator but a hyphen
+    (which a name may hold), holds nothing a name cannot before its first separator, and has
+    the date's digit or a role word (`NAME_ROLE`)."""
+    name_then = rf"^[^{ROLE_SEPARATORS}]*(?:{LONG_LOWER_WORD}|{NOT_NAME_CHAR})"
+    role_or_date = (
+        text.str.contains(MAY_BE_DIGIT)
+        | text.str.contains_any(list(ROLE_WORDS), ascii_case_insensitive=True)
+        | text.str.contains(folds_differently())  # a role word spelled past ASCII (`(?i)`)
+    )
+    name_role = (
+        text.str.contains(NAME_START)
+        & text.str.contains(f"[{ROLE_SEPARATORS}]")
+        & text.str.contains(f"^[^{ROLE_SEPARATORS.replace('-', '')}]* ")
+        & ~text.str.contains(name_then)
+        & role_or_date
+    )
+    return text.str.contains("^" + BY_WORD) | name_role
 
 
 def _byline_name(line: str) -> str | None:

@@ -7,8 +7,9 @@ glued to the last line; an article whose pass removed something gets another pas
 is (a link, furniture a rule removes anyway, the first boilerplate rule that fires, its words,
 how it ends) is computed once per line for the batch, as columns; what depends on the article
 (runs, neighbours, repeats, positions) is a window over it. Python sees only the lines the
-vectorised tests leave to the rules' predicates, the few top and last lines the byline and
-sign-off runs look at, and each page's weights for the Kadane scan.
+vectorised tests leave to the rules' predicates, the top lines that pass the byline run's column
+tests (`boilerplate.byline_prefilter`, `name_line_prefilter`) and the articles they open, the
+last lines the sign-off run looks at, and each page's weights for the Kadane scan.
 
 The classes of characters are Rust regex's (polars) where they agree with Python's and the
 `regex` module's, and explicit where they do not (`str.isspace` and `str.isdigit`); the two
@@ -113,6 +114,8 @@ class _Table:
         self.starts_lower = np.zeros(n, dtype=np.bool_)
         self.truncated = np.zeros(n, dtype=np.bool_)  # `boilerplate._truncated`
         self.glued = np.zeros(n, dtype=np.bool_)  # may end in a glued sign-off
+        self.byline_candidate = np.zeros(n, dtype=np.bool_)  # passes `_byline_candidates`
+        self.byline_known = np.zeros(n, dtype=np.bool_)
         self._columns(np.arange(n))
 
     def frame(self) -> pl.DataFrame:
@@ -141,6 +144,7 @@ class _Table:
             first[(first == NO_RULE) & hits(rule, text, content & (first == NO_RULE))] = index
         self.first_rule[rows] = first
         self.furniture_known[rows] = False  # asked for page articles only (`_furniture`)
+        self.byline_known[rows] = False  # asked for top lines only (`_byline_candidates`)
         features = pl.DataFrame({"s": text}).select(
             tokens=pl.col("s").str.count_matches(WORD),
             unspaced=pl.col("s").str.count_matches(UNSPACED),
@@ -174,6 +178,21 @@ class _Table:
             self.furniture[missing] = found
             self.furniture_known[missing] = True
         known: Mask = self.furniture[rows]
+        return known
+
+    def _byline_candidates(self, rows: I64) -> Mask:
+        """Whether each of `rows` passes the byline run's column tests (`boilerplate.
+        byline_prefilter` or `name_line_prefilter`, necessary conditions of `_may_be_byline`):
+        computed on first ask, since only the byline run asks, and only of top lines."""
+        missing = rows[~self.byline_known[rows]]
+        if len(missing):
+            text = pl.DataFrame({"s": [self.stripped[i] for i in missing]}, schema={"s": pl.String})
+            found = text.select(
+                bp.byline_prefilter(pl.col("s")) | bp.name_line_prefilter(pl.col("s"))
+            ).to_series()
+            self.byline_candidate[missing] = found.to_numpy()
+            self.byline_known[missing] = True
+        known: Mask = self.byline_candidate[rows]
         return known
 
     def _fires(self, name: str, row: int) -> bool:
@@ -321,12 +340,24 @@ class _Table:
         return scores
 
     def _bylines(self, active: Mask) -> dict[int, list[Removal]]:
-        """`boilerplate._bylines`: each article's `boilerplate.byline_run`."""
+        """`boilerplate._bylines`: each article's `boilerplate.byline_run`, for the articles
+        with a top line that passes the column tests and then `_may_be_byline`."""
         rows = self._content_rows(active)
+        bounds = _doc_bounds(self.doc[rows])
+        if not bounds:
+            return {}
+        starts = np.array([start for start, _ in bounds], dtype=np.int64)
+        ends = np.array([end for _, end in bounds], dtype=np.int64)
+        rank = np.arange(len(rows)) - np.repeat(starts, ends - starts)  # place in its article
+        top = rank < TOP_LINES
+        candidate = np.zeros(len(rows), dtype=np.bool_)
+        candidate[top] = self._byline_candidates(rows[top])
         gone: list[int] = []
-        for start, end in _doc_bounds(self.doc[rows]):
+        for index in np.flatnonzero(np.logical_or.reduceat(candidate, starts)).tolist():
+            start, end = bounds[index]
             doc_rows = rows[start:end]
-            if not any(self._may_be_byline(int(row)) for row in doc_rows[:TOP_LINES]):
+            tops = doc_rows[:TOP_LINES][candidate[start : min(end, start + TOP_LINES)]]
+            if not any(self._may_be_byline(int(row)) for row in tops):
                 continue
             texts = [self.stripped[row] for row in doc_rows]
             through: list[bool] = (self.first_rule[doc_rows] != NO_RULE).tolist()

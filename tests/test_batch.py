@@ -238,6 +238,22 @@ def test_bylines_by_their_context_clean_the_same_as_a_batch(head: str) -> None:
     _assert_same(f"{head}\n\nThe board met on Monday and approved the plan for the new quay.")
 
 
+def test_bylines_of_short_articles_clean_the_same_as_a_batch() -> None:
+    """Articles shorter than the byline run's top lines, one after another in a batch, bylines
+    in several languages among them: each article's top lines are its own."""
+    texts = [
+        "Ana Lima",
+        "Von Jonas Feld und Ida Moor\nDie Hafenordnung gilt seit Montag.",
+        "Tom Roe | senior correspondent for Harbour Times",
+        "Kai Holm\nIda Moor",
+        "Lyon – Claire Dubois\nPar Luc Martin\nLe conseil a voté lundi.",
+        "The board met on Monday.",
+        "Por Luis Soto y Ana Ruiz\nSão Paulo — Ana Lima\nUpdated: March 3, 2021\nEl puerto abrió.",
+    ]
+    docs = [Document(f"d{n}", text, "short.txt", (n, n)) for n, text in enumerate(texts, 1)]
+    assert clean_batch(docs, CleanOptions()) == _old(docs, CleanOptions())
+
+
 def test_code_in_a_page_body_cleans_the_same_as_a_batch() -> None:
     from tests.test_boilerplate import CODE_SAMPLE
 
