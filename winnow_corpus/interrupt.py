@@ -8,6 +8,7 @@ numpy and the rest; Python would print a traceback there. Nothing has been read 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from types import TracebackType
 
@@ -26,3 +27,18 @@ def _on_uncaught(
 
 
 sys.excepthook = _on_uncaught
+
+TERMINATED = "Terminated (SIGTERM); previous output left as it was.\n"
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+def _on_early_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM before `cli.cli_main` installs its own handler: the same line and exit code the
+    running command gives (without this, a SIGTERM during the imports killed the process by the
+    default action, which a test saw under load)."""
+    sys.stderr.write(TERMINATED)
+    sys.stderr.flush()
+    os._exit(EXIT_TERMINATED)  # no teardown: imports may be half done
+
+
+signal.signal(signal.SIGTERM, _on_early_sigterm)
