@@ -369,6 +369,12 @@ def _lost_exit_code(pool: ProcessPoolExecutor, children: Sequence[Any]) -> int |
     """The exit code of the child that ended badly (a broken executor ends the others with
     SIGTERM, so a death by another signal, the kernel's SIGKILL, is the one that broke it)."""
     pool.shutdown(wait=True)  # its own thread reaps the children; read their ends after it
+    return breaking_exit_code(children)
+
+
+def breaking_exit_code(children: Sequence[Any]) -> int | None:
+    """Of ended children, the exit code of the one that broke a pool: the others were ended
+    with SIGTERM or exited on a lost pipe, so a death by another signal is the cause."""
     codes = [child.exitcode for child in children if child.exitcode not in (None, 0)]
     codes.sort(key=lambda code: (code == -signal.SIGTERM, code >= 0))
     return codes[0] if codes else None

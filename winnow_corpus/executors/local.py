@@ -21,7 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 
-from dedupe.parallel import die_with_parent, set_parent_death_signal
+from dedupe.parallel import breaking_exit_code, die_with_parent, set_parent_death_signal
 from winnow_corpus.errors import WorkerLost
 from winnow_corpus.executors import IN_FLIGHT_PER_WORKER
 
@@ -128,9 +128,7 @@ def _lost_exit_code(workers: Sequence[Any]) -> int | None:
     code: a death by another signal (the kernel's SIGKILL) is the one that broke it."""
     for worker in workers:
         worker.join(timeout=1.0)  # reaped by the pool already; a worker it never saw, here
-    codes = [worker.exitcode for worker in workers if worker.exitcode not in (None, 0)]
-    codes.sort(key=lambda code: (code == -signal.SIGTERM, code >= 0))
-    return codes[0] if codes else None
+    return breaking_exit_code(workers)
 
 
 def _in_order(tasks: Iterator[Future[R]], ahead: int) -> Iterator[R]:
