@@ -33,7 +33,7 @@ from cleaners import captions, footers, line_model
 from cleaners.chars import LETTER_WORD, SPACE, WORD, folds_differently
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
-from cleaners.prefilters import required_words, without_word_boundaries
+from cleaners.prefilters import HoldingWords, required_words, without_word_boundaries
 from cleaners.rules import (
     RUN_LINES,
     TOP_LINES,
@@ -53,13 +53,7 @@ def _holding_words(pattern: re.Pattern[str]) -> Prefilter | None:
     past ASCII (which an ASCII case-insensitive scan cannot judge). None where the pattern
     requires no such word."""
     words = required_words(pattern)
-    if words is None:
-        return None
-    sought = sorted(words)
-    return lambda text: (
-        text.str.contains_any(sought, ascii_case_insensitive=True)
-        | text.str.contains(folds_differently())
-    )
+    return None if words is None else HoldingWords(tuple(sorted(words)))
 
 
 class _ColumnTests(TypedDict):

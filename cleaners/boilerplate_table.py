@@ -31,7 +31,7 @@ from cleaners import captions, footers, line_model
 from cleaners.chars import DIGIT_WORD, WORD
 from cleaners.document import Removal
 from cleaners.options import CleanOptions
-from cleaners.rule_table import NO_RULE, hits, long_runs, stripped
+from cleaners.rule_table import NO_RULE, WordScan, hits, long_runs, stripped
 from cleaners.rules import RUN_LINES, TOP_LINES, LineRule
 from cleaners.spans import max_span
 
@@ -138,10 +138,12 @@ class _Table:
             self.stripped[i] = line
         content = (text.str.len_bytes() > 0).to_numpy()
         self.content[rows] = content
-        self.link[rows] = hits(self.rules[NAVIGATION], text, content)
+        scan = WordScan.of(text, [self.rules[NAVIGATION], *self.any_rules])
+        self.link[rows] = hits(self.rules[NAVIGATION], text, content, scan)
         first = np.full(len(rows), NO_RULE, dtype=np.int64)
         for index, rule in enumerate(self.any_rules):
-            first[(first == NO_RULE) & hits(rule, text, content & (first == NO_RULE))] = index
+            open_rows = content & (first == NO_RULE)
+            first[(first == NO_RULE) & hits(rule, text, open_rows, scan)] = index
         self.first_rule[rows] = first
         self.furniture_known[rows] = False  # asked for page articles only (`_furniture`)
         self.byline_known[rows] = False  # asked for top lines only (`_byline_candidates`)
@@ -173,8 +175,9 @@ class _Table:
             text = pl.Series("text", [self.stripped[i] for i in missing], dtype=pl.String)
             found = self.first_rule[missing] != NO_RULE
             content = self.content[missing]
+            scan = WordScan.of(text, self.other_furniture)
             for rule in self.other_furniture:
-                found |= hits(rule, text, content & ~found)
+                found |= hits(rule, text, content & ~found, scan)
             self.furniture[missing] = found
             self.furniture_known[missing] = True
         known: Mask = self.furniture[rows]

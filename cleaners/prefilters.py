@@ -22,7 +22,12 @@ from __future__ import annotations
 import re
 import re._constants as sre_constants
 import re._parser as sre_parse
+from dataclasses import dataclass
 from typing import Any, Protocol
+
+import polars as pl
+
+from cleaners.chars import folds_differently
 
 SHORTEST = 3  # a shorter word is found in nearly every line: no filter at all
 
@@ -99,6 +104,25 @@ def _item(op: Any, value: Any, shortest: int) -> Words | None:
     if op is sre_constants.ATOMIC_GROUP:
         return _sequence(value, shortest)
     return None  # classes, anchors, boundaries, look-around, back-references, non-ASCII
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingWords:
+    """A column test true on every line holding one of `words` (lower-case) in any ASCII
+    case, or a character whose case folds past ASCII, which an ASCII case-insensitive scan
+    cannot judge: a necessary condition of the line, casefolded, holding one of the words.
+
+    A test declared as data rather than as an opaque expression, so that a table can scan once
+    for the words of all its rules (`cleaners.rule_table.WordScan`) and try each rule's own
+    words only on the lines holding any.
+    """
+
+    words: tuple[str, ...]
+
+    def __call__(self, text: pl.Expr) -> pl.Expr:
+        return text.str.contains_any(list(self.words), ascii_case_insensitive=True) | (
+            text.str.contains(folds_differently())
+        )
 
 
 def without_word_boundaries(pattern: str) -> str:

@@ -12,7 +12,8 @@ rule (its doctests, `winnow rules`) and the table gives exactly what the article
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,7 @@ import polars as pl
 
 from cleaners.chars import PY_WHITESPACE, folds_differently
 from cleaners.document import Removal
+from cleaners.prefilters import HoldingWords
 from cleaners.rules import RUN_LINES, TOP_LINES, LineRule, Prefilter, RuleSet
 
 Mask = npt.NDArray[np.bool_]
@@ -47,16 +49,72 @@ def places(lines: pl.DataFrame, content: Mask) -> tuple[Mask, Mask]:
     return top, last
 
 
-def hits(rule: LineRule, text: pl.Series, candidates: Mask) -> Mask:
+@dataclass(frozen=True, slots=True)
+class WordScan:
+    """The lines of one column that may pass any of many rules' word tests (`HoldingWords`),
+    found in one scan for all their words: each rule's own words are then sought only on
+    those lines, instead of every rule scanning the whole column (two scans of every byte per
+    rule: its words, and the characters that fold past ASCII)."""
+
+    words: frozenset[str]
+    may_hold: Mask
+
+    @classmethod
+    def of(cls, text: pl.Series, rules: Iterable[LineRule]) -> WordScan:
+        words = frozenset(
+            word
+            for rule in rules
+            for test in _tests(rule)
+            if isinstance(test, HoldingWords)
+            for word in test.words
+        )
+        if not words:
+            return cls(words, np.ones(len(text), dtype=np.bool_))
+        frame = pl.DataFrame({"text": text})
+        held = (
+            frame.select(
+                pl.col("text").str.contains_any(sorted(words), ascii_case_insensitive=True)
+            )
+            .to_series()
+            .fill_null(False)
+            .to_numpy()
+        )
+        # only a line past ASCII can hold a character that folds past it: the cheap length
+        # test spares the regex nearly every line
+        wide = (
+            frame.select(pl.col("text").str.len_bytes() != pl.col("text").str.len_chars())
+            .to_series()
+            .fill_null(False)
+            .to_numpy()
+        )
+        rows = np.flatnonzero(wide & ~held)
+        if len(rows):
+            folds = text.gather(rows).str.contains(folds_differently()).fill_null(False)
+            held[rows[folds.to_numpy()]] = True
+        return cls(words, held)
+
+    def narrowed(self, rule: LineRule, candidates: Mask) -> Mask:
+        """`candidates` without the lines that fail one of `rule`'s word tests."""
+        for test in _tests(rule):
+            if isinstance(test, HoldingWords) and self.words.issuperset(test.words):
+                out: Mask = candidates & self.may_hold
+                return out
+        return candidates
+
+
+def hits(rule: LineRule, text: pl.Series, candidates: Mask, scan: WordScan | None = None) -> Mask:
     """Where `rule` fires among the `candidates` rows of the stripped `text`, as
     `rule.may_fire(line.casefold()) and rule.predicate(line)` would say for each.
 
     Each test runs on the rows the tests before it left, cheapest first (its `needs` words, its
     prefilters in order, then its `expr` or its predicate): the later rules of a category see
     only the lines no earlier rule took, and a regex costs in proportion to the bytes it scans.
+    `scan`, where given for `text`, first takes out the lines holding none of the rule's words.
     Where most rows are candidates the first test reads the column in place: a copy of nearly
     all the text for each rule had cost more than the test.
     """
+    if scan is not None:
+        candidates = scan.narrowed(rule, candidates)
     found = np.zeros(len(text), dtype=np.bool_)
     rows = np.flatnonzero(candidates)
     tests = _tests(rule)
@@ -88,16 +146,10 @@ def _tests(rule: LineRule) -> list[Prefilter]:
     """The column tests of `rule`, in the order they narrow the rows."""
     tests: list[Prefilter] = []
     if rule.needs:
-        words = list(rule.needs)
         # A line without a character that casefolding changes beyond ASCII lower-casing holds
         # a needs word casefolded exactly when a case-insensitive ASCII scan finds it; the other
         # lines (casefold can make "ﬁ" into "fi", "ß" into "ss") go to the predicate's check.
-        tests.append(
-            lambda text: (
-                text.str.contains_any(words, ascii_case_insensitive=True)
-                | text.str.contains(folds_differently())
-            )
-        )
+        tests.append(HoldingWords(rule.needs))
     tests.extend(rule.prefilters())
     if rule.expr is not None:
         tests.append(rule.expr)
@@ -120,17 +172,18 @@ def first_rules(
     later rule's run."""
     chosen = np.full(len(text), NO_RULE, dtype=np.int64)
     where = {"any": content, "top": top, "last": last}
+    scan = WordScan.of(text, rules)
     for index, rule in enumerate(rules):
         if rule.scope == "run":
             continue
         open_rows = where[rule.scope] & (chosen == NO_RULE)
-        chosen[hits(rule, text, open_rows)] = index
+        chosen[hits(rule, text, open_rows, scan)] = index
     in_runs = np.full(len(text), NO_RULE, dtype=np.int64)
     rows = np.flatnonzero(content)  # blank lines neither count nor break a run
     for index, rule in enumerate(rules):
         if rule.scope != "run":
             continue
-        matched = hits(rule, text, content) & (in_runs == NO_RULE)
+        matched = hits(rule, text, content, scan) & (in_runs == NO_RULE)
         in_runs[rows[long_runs(matched[rows], docs[rows], RUN_LINES)]] = index
     return np.where(chosen == NO_RULE, in_runs, chosen)
 

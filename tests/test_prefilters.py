@@ -1,4 +1,5 @@
-"""`cleaners.prefilters.required_words`: every match of a pattern holds one of its words."""
+"""`cleaners.prefilters`: every match of a pattern holds one of its words, and one scan for
+the words of many rules (`cleaners.rule_table.WordScan`) leaves each rule the lines it fires on."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import boilerplate
+from cleaners import boilerplate, captions, footers
 from cleaners.chars import folds_differently
-from cleaners.prefilters import required_words, without_word_boundaries
+from cleaners.prefilters import HoldingWords, required_words, without_word_boundaries
+from cleaners.rule_table import WordScan, _tests, hits, stripped
 
 FURNITURE_PATTERNS = [
     boilerplate.FURNITURE,
@@ -103,3 +105,50 @@ def test_without_boundaries_keeps_classes_and_escaped_backslashes() -> None:
     assert without_word_boundaries(r"[^]\b]\b") == r"[^]\b]"
     assert without_word_boundaries(r"\\b") == r"\\b"  # a backslash, then "b"
     assert without_word_boundaries(r"\Bx") == r"\Bx"
+
+
+WORD_RULES = [
+    rule
+    for rules in (boilerplate.RULES, captions.RULES, footers.RULES)
+    for rule in rules.rules
+    if any(isinstance(test, HoldingWords) for test in _tests(rule))
+]
+# the rules' own words, spelled in every case, next to characters that fold past ASCII ("ſ"
+# folds to "s", the Kelvin sign to "k", "ẞ" to "ss") and words of no rule
+RULE_WORDS = {
+    word
+    for rule in WORD_RULES
+    for test in _tests(rule)
+    if isinstance(test, HoldingWords)
+    for word in test.words
+}
+LINE_PIECES = [*sorted(RULE_WORDS), "ſhare", "\u212aeep", "STRAẞE", "Ferry", "timetable", " ", "é"]
+
+
+@st.composite
+def lines_of_pieces(draw: st.DrawFn) -> str:
+    pieces = draw(st.lists(st.sampled_from(LINE_PIECES), max_size=6))
+    cased = [draw(st.sampled_from([p, p.upper(), p.title()])) for p in pieces]
+    return draw(st.sampled_from(["", " "])).join(cased)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lines_of_pieces() | st.text(max_size=30), min_size=1, max_size=40))
+def test_rules_fire_the_same_with_and_without_the_word_scan(lines: list[str]) -> None:
+    assert len(WORD_RULES) >= 10  # the boilerplate, caption and footer rules with words
+    text = stripped(pl.Series("text", lines, dtype=pl.String))
+    content = (text.str.len_bytes() > 0).to_numpy()
+    scan = WordScan.of(text, WORD_RULES)
+    for rule in WORD_RULES:
+        words = next(t for t in _tests(rule) if isinstance(t, HoldingWords))
+        own = pl.DataFrame({"t": text}).select(words(pl.col("t"))).to_series().to_numpy()
+        assert not (own & ~scan.may_hold).any(), rule.name  # a necessary condition
+        assert (hits(rule, text, content, scan) == hits(rule, text, content)).all(), rule.name
+
+
+def test_a_word_spelled_past_ascii_reaches_the_rule() -> None:
+    # "ſ" (long s) casefolds to "s": an ASCII scan cannot see "share" in "ſhare", the scan
+    # must still pass the line to the rule's own test
+    text = pl.Series("text", ["ſhare thiſ ſtory", "The council met on Monday."])
+    scan = WordScan.of(text, WORD_RULES)
+    assert scan.may_hold.tolist() == [True, False]
