@@ -128,7 +128,7 @@ def hits(rule: LineRule, text: pl.Series, candidates: Mask, scan: WordScan | Non
     for test in tests:
         if len(rows) == 0:
             return found
-        keep = subset.with_columns(test(pl.col("text")).fill_null(False).alias("p"))["p"]
+        keep = _passing(subset, test, once_each=test is rule.expr)
         rows, subset = rows[keep.to_numpy()], subset.filter(keep)
     if rule.expr is not None or len(rows) == 0:
         found[rows] = True
@@ -140,6 +140,16 @@ def hits(rule: LineRule, text: pl.Series, candidates: Mask, scan: WordScan | Non
     ]
     found[rows[np.asarray(answers, dtype=np.bool_)]] = True
     return found
+
+
+def _passing(frame: pl.DataFrame, test: Prefilter, *, once_each: bool) -> pl.Series:
+    """Whether each line of `frame` passes `test`. `once_each`: through the lazy engine, which
+    computes a part the expression uses more than once (a line's word count) once; it costs
+    more than it saves on a test without such parts."""
+    passing = test(pl.col("text")).fill_null(False).alias("p")  # a literal is broadcast
+    if once_each:
+        return frame.lazy().with_columns(passing).collect()["p"]
+    return frame.with_columns(passing)["p"]
 
 
 def _tests(rule: LineRule) -> list[Prefilter]:
