@@ -291,7 +291,7 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
     sys.path.insert(0, str(ROOT))
     from cleaners import footers
     from cleaners.batch import Batch
-    from cleaners.pipeline import batch_stages, document_steps, engine, recurring_changes
+    from cleaners.pipeline import batch_stages, recurring_changes
     from dedupe import find_duplicates
     from dedupe.core import document_features
     from winnow_corpus.io import resolve_inputs
@@ -315,17 +315,13 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
     with stages.time("read+split"):
         docs = list(read_documents(source, config, report, bad))
         report.articles = len(docs)
-    if engine() == "columnar":  # the batches the runner cleans, each stage timed apart
-        batches = [Batch.of(docs[i : i + CHUNK]) for i in range(0, len(docs), CHUNK)]
-        for name, stage in batch_stages(config.clean):
-            with stages.time(f"clean: {name}"):
-                batches = [stage(batch) for batch in batches]
-        with stages.time("clean: table -> articles"):
-            docs = [doc for batch in batches for doc in batch.documents()]
-    else:
-        for name, step in document_steps(config.clean):
-            with stages.time(f"clean: {name}"):
-                docs = [step(doc) for doc in docs]
+    # the batches the runner cleans, each stage timed apart
+    batches = [Batch.of(docs[i : i + CHUNK]) for i in range(0, len(docs), CHUNK)]
+    for name, stage in batch_stages(config.clean):
+        with stages.time(f"clean: {name}"):
+            batches = [stage(batch) for batch in batches]
+    with stages.time("clean: table -> articles"):
+        docs = [doc for batch in batches for doc in batch.documents()]
     with stages.time("recurring: line keys"):
         keys = [footers.line_keys(doc) for doc in docs]
     with stages.time("recurring: learn + drop"):
@@ -403,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="set in the winnow process's environment (repeatable), e.g. WINNOW_ENGINE=columnar",
+        help="set in the winnow process's environment (repeatable), e.g. POLARS_MAX_THREADS=1",
     )
     parser.add_argument(
         "--winnow-arg",

@@ -8,7 +8,6 @@ recurring lines come last because learning them needs every article of the run.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from cleaners import (
@@ -23,7 +22,6 @@ from cleaners import (
 )
 from cleaners.batch import Batch
 from cleaners.document import Document
-from cleaners.errors import ConfigError
 from cleaners.options import CleanOptions, Step
 from cleaners.rule_table import apply_rules
 from cleaners.rules import RuleSet
@@ -160,28 +158,9 @@ def clean_batch(docs: Sequence[Document], options: CleanOptions) -> list[Documen
     return batch.documents()
 
 
-# The engine that cleans a batch: "columnar" (`clean_batch`) or "lines" (the steps article by
-# article). Both give the same articles; the variable exists so that the two can be measured
-# side by side (benchmarks/) while stages move to the columnar engine.
-ENGINE_VARIABLE = "WINNOW_ENGINE"
-ENGINES = ("columnar", "lines")
-DEFAULT_ENGINE = "columnar"
-
-
-def engine() -> str:
-    """The cleaning engine `ENGINE_VARIABLE` selects (an unknown value is an error)."""
-    chosen = os.environ.get(ENGINE_VARIABLE, "") or DEFAULT_ENGINE
-    if chosen not in ENGINES:
-        raise ConfigError(f"{ENGINE_VARIABLE}={chosen!r}: expected one of {', '.join(ENGINES)}")
-    return chosen
-
-
 def clean_many(docs: Sequence[Document], options: CleanOptions) -> list[Document]:
-    """Every per-article step on `docs`, by the engine `engine()` names."""
-    if engine() == "columnar":
-        return clean_batch(docs, options)
-    steps = document_steps(options)
-    return [clean_document(doc, steps) for doc in docs]
+    """Every per-article step on `docs`, as one batch (`clean_batch`)."""
+    return clean_batch(docs, options)
 
 
 def clean_document(doc: Document, steps: Sequence[tuple[str, Step]]) -> Document:

@@ -22,7 +22,7 @@ from dedupe.batch_features import (
 from dedupe.core import document_features
 from dedupe.hashing import xxh3_64_many
 from winnow_corpus import runner
-from winnow_corpus.store import pack
+from winnow_corpus.store import pack, unpack
 
 # Bodies for the table path and around it: plain news, every apostrophe rule, names next to
 # punctuation and typographic characters, case, spaces and controls, other scripts, and texts
@@ -176,12 +176,12 @@ def test_find_duplicates_computes_missing_features_as_batches() -> None:
         assert_same(feature, document_features(docs[i], 1))
 
 
-def test_runner_workers_take_the_batch_path_with_the_columnar_engine(
+def test_runner_workers_compute_a_batchs_features_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The columnar engine (the default): the cleaning workers' features come from
-    `features_of` (one batch), the same values as the article engine's; an emptied article
-    still has none."""
+    """The cleaning workers' features come from `features_of` (one call for the batch), the
+    same values as `document_features` gives article by article; an emptied article has
+    none."""
     docs = [*documents(), Document("gone", "", "src", (99, 99))]
     packed = [pack(doc) for doc in docs]
     batches: list[int] = []
@@ -192,17 +192,13 @@ def test_runner_workers_take_the_batch_path_with_the_columnar_engine(
         return real(docs, seed)
 
     monkeypatch.setattr(runner, "features_of", counted)
-    monkeypatch.setenv("WINNOW_ENGINE", "lines")
-    _, empty, per_document, _ = runner._clean_packed(packed, CleanOptions(), 1)
-    assert batches == []
-    monkeypatch.setenv("WINNOW_ENGINE", "columnar")
-    _, empty_too, batched, _ = runner._clean_packed(packed, CleanOptions(), 1)
+    cleaned, empty, batched, _ = runner._clean_packed(packed, CleanOptions(), 1)
     assert batches == [sum(1 for gone in empty if not gone)]
-    assert empty == empty_too and empty[-1] and batched[-1] is None
-    for a, b in zip(per_document, batched, strict=True):
-        assert (a is None) == (b is None)
-        if a is not None and b is not None:
-            assert_same(b, a)
+    assert empty[-1] and batched[-1] is None
+    for data, gone, feature in zip(cleaned, empty, batched, strict=True):
+        assert (feature is None) == gone
+        if feature is not None:
+            assert_same(feature, document_features(unpack(data), 1))
 
 
 def test_ascii_classes_are_the_tables() -> None:

@@ -296,11 +296,11 @@ def test_a_glued_credit_is_cut_and_its_paragraph_kept() -> None:
     assert glued_credit("© Provided by Harbour Times Photo gallery") is None
 
 
-@pytest.mark.parametrize("engine", ["columnar", "lines"])
-def test_a_glued_credit_in_both_engines(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_glued_credit_in_a_batch_and_article_by_article() -> None:
     from cleaners.pipeline import clean as clean_text
+    from cleaners.pipeline import clean_document, document_steps
+    from cleaners.split import split_dump
 
-    monkeypatch.setenv("WINNOW_ENGINE", engine)
     text = (
         "Ferry terminal approved for the east bank\n\n"
         f"{GLUED_LEAD}\n\n"
@@ -312,3 +312,5 @@ def test_a_glued_credit_in_both_engines(engine: str, monkeypatch: pytest.MonkeyP
     assert [(r.text, r.rule, r.line) for r in doc.removed] == [
         ("© Provided by Harbour Times", "footers.copyright", 3)
     ]
+    [raw] = split_dump(text, "s.txt")
+    assert clean_document(raw, document_steps(CleanOptions())) == doc

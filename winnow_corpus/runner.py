@@ -31,10 +31,9 @@ from cleaners.document import Document, UniqueIds
 from cleaners.footers import LineKeys
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_many, recurring_changes
-from cleaners.pipeline import engine as cleaning_engine
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
-from dedupe.core import DocumentFeatures, FeatureSpill, document_features, features_of
+from dedupe.core import DocumentFeatures, FeatureSpill, features_of
 from dedupe.index import check_index, dedupe_against_index
 from dedupe.parallel import fork_call, fork_calls
 from dedupe.spill import Selection
@@ -113,7 +112,6 @@ class RunConfig:
             raise ConfigError("--index needs duplicate detection; drop --no-dedupe")
         if self.engine not in ENGINES:
             raise ConfigError(f"--engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
-        cleaning_engine()  # an unknown WINNOW_ENGINE fails here, before any input is read
 
 
 @dataclass(slots=True)
@@ -462,11 +460,8 @@ def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> 
         features: list[DocumentFeatures | None] = [None] * len(cleaned)
     else:
         pairs = zip(cleaned, empty, strict=True)
-        if cleaning_engine() == "columnar":  # the batch's features at once, the same values
-            found = iter(features_of([doc for doc, gone in pairs if not gone], seed))
-            features = [None if gone else next(found) for gone in empty]
-        else:
-            features = [None if gone else document_features(doc, seed) for doc, gone in pairs]
+        found = iter(features_of([doc for doc, gone in pairs if not gone], seed))
+        features = [None if gone else next(found) for gone in empty]
     return [pack(doc) for doc in cleaned], empty, features, keys
 
 
