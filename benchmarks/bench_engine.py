@@ -323,7 +323,7 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
     with stages.time("clean: table -> articles"):
         docs = [doc for batch in batches for doc in batch.documents()]
     with stages.time("recurring: line keys"):
-        keys = [footers.line_keys(doc) for doc in docs]
+        keys = footers.line_keys_of(docs)
     with stages.time("recurring: learn + drop"):
         for position, changed in recurring_changes(docs, config.clean, keys):
             docs[position] = changed

@@ -13,6 +13,7 @@ Heuristics:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ import polars as pl
 import regex as re
 import xxhash
 
-from cleaners.chars import PY_WHITESPACE
+from cleaners.chars import PY_WHITESPACE, SPACE
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import LineRule, drop_matching, ruleset
@@ -218,6 +219,9 @@ RULES.rules.append(RECURRING)
 MIN_RECURRING_WORDS = 4
 SHAPE_SEED = 0x5EED_F007
 MASK = re.compile(r"\d+(?:[.,:]\d+)*|\b\p{Lu}[\p{L}'’-]*")
+# MASK on ASCII text, where it is the same; Rust regex runs an ASCII word boundary on its fast
+# engines, a Unicode one not
+ASCII_MASK = r"[0-9]+(?:[.,:][0-9]+)*|(?-u:\b)[A-Z][A-Za-z'-]*"
 
 
 def shape(line: str) -> str:
@@ -261,6 +265,47 @@ def line_keys(doc: Document) -> LineKeys:
         dtype=np.uint64,
     )
     return np.unique(keys)
+
+
+# a line of at least MIN_RECURRING_WORDS words (`str.split`): anchored, so the scan stops there
+ENOUGH_WORDS = f"^[{SPACE}]*(?:[^{SPACE}]+[{SPACE}]+){{{MIN_RECURRING_WORDS - 1}}}[^{SPACE}]"
+
+
+def line_keys_of(docs: Sequence[Document]) -> list[LineKeys]:
+    """`line_keys` of each of `docs`, the batch's lines at once.
+
+    The words are counted and an ASCII line's shape made by column kernels (Rust regex); a
+    line past ASCII takes `shape` itself, since Rust regex's and `regex`'s Unicode tables
+    (`\\d`, `\\p{Lu}`) and the two lower-casings may differ there, while on ASCII they are
+    the same."""
+    lines = (
+        pl.DataFrame({"text": [doc.text for doc in docs]}, schema={"text": pl.String})
+        .with_row_index("doc")
+        .with_columns(pl.col("text").str.split("\n"))
+        .explode("text")
+        .filter(pl.col("text").str.contains(ENOUGH_WORDS))
+    )
+    stripped = pl.col("text").str.strip_chars(PY_WHITESPACE)
+    masked = stripped.str.replace_all(ASCII_MASK, "#")
+    lines = lines.with_columns(
+        ascii=pl.col("text").str.len_bytes() == pl.col("text").str.len_chars(),
+        shape=pl.when(masked.str.starts_with("#") | (masked == ""))
+        .then(masked)
+        .otherwise(pl.lit("# ") + masked)
+        .str.to_lowercase(),
+    )
+    seed = SHAPE_SEED
+    keys = np.fromiter(
+        (xxhash.xxh3_64_intdigest(shaped.encode(), seed) for shaped in lines["shape"]),
+        dtype=np.uint64,
+        count=lines.height,
+    )
+    wide = np.flatnonzero(~lines["ascii"].to_numpy())
+    for row, line in zip(wide.tolist(), lines["text"].gather(wide), strict=True):
+        keys[row] = shape_key(line)
+    owners = lines["doc"].to_numpy()
+    bounds = np.searchsorted(owners, np.arange(len(docs) + 1))
+    return [np.unique(keys[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def learns_recurring(n_docs: int, options: CleanOptions) -> bool:

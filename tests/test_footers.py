@@ -13,6 +13,8 @@ from cleaners.footers import (
     appeared_first,
     copyright_notice,
     learn_recurring,
+    line_keys,
+    line_keys_of,
     make_step,
     remove_learned,
     republisher_template,
@@ -230,6 +232,56 @@ def test_shape_key_is_the_key_of_the_shape() -> None:
     assert shape_key("Read 3 more stories from Bay Herald") != shape_key(
         "Read 3 fewer stories from Bay Herald"
     )
+
+
+# lines a template could make, in ASCII and past it: numbers with separators, capitalised
+# words with apostrophes and hyphens, letters whose case or digits Rust regex and `regex` may
+# judge differently, Python's own whitespace
+TEMPLATE_PIECES = st.sampled_from(
+    [
+        "Read",
+        "more",
+        "stories",
+        "from",
+        "Bay",
+        "Herald",
+        "at",
+        "example.org",
+        "12",
+        "3.5",
+        "1,200",
+        "10:30",
+        "O'Neil",
+        "Jean-Luc",
+        "l’Été",
+        "Ωmega",
+        "ǅemal",
+        "ß",
+        "٣",
+        "x\u00a0y",
+        "\u2028",
+        "\U00011de0",  # a digit to `regex`'s Unicode tables, not to Rust regex's older ones
+        "\t",
+        "  ",
+        "_",
+        "é",
+        "ΣΑΣ",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.lists(TEMPLATE_PIECES, max_size=9).map(" ".join), max_size=6).map("\n".join)
+        | st.text(max_size=80),
+        max_size=6,
+    )
+)
+def test_a_batchs_line_keys_are_each_articles(texts: list[str]) -> None:
+    docs = [Document(str(i), text, "s.txt", (1, 1)) for i, text in enumerate(texts)]
+    for got, want in zip(line_keys_of(docs), [line_keys(doc) for doc in docs], strict=True):
+        assert got.dtype == want.dtype and got.tolist() == want.tolist()
 
 
 def test_recurring_step_switched_off() -> None:

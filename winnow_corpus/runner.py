@@ -454,7 +454,7 @@ def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> 
     later, whole-run steps (dedupe features unless `seed` is None, recurring-line keys), so
     they too run wherever the executor runs the batch."""
     cleaned = clean_many([unpack(data) for data in raw], options)
-    keys = [footers.line_keys(doc) for doc in cleaned]
+    keys = footers.line_keys_of(cleaned)
     empty = [is_emptied(doc) for doc in cleaned]
     if seed is None:
         features: list[DocumentFeatures | None] = [None] * len(cleaned)
