@@ -23,7 +23,7 @@ from dedupe import core, lsh
 from dedupe.parallel import can_fork
 from winnow_corpus import runner
 from winnow_corpus.errors import OutputError, WorkerLost
-from winnow_corpus.runner import CHUNK, RunConfig, RunResult, run_documents
+from winnow_corpus.runner import RunConfig, RunResult, run_documents
 from winnow_corpus.store import DocumentStore
 from winnow_corpus.writers import OutputOptions
 
@@ -42,6 +42,16 @@ def article(rng: random.Random, number: int) -> str:
     if number % 3:
         return body
     return f"{body}\n\nRead more local stories from the Valley Courier every morning."
+
+
+# articles per batch task in these tests: the corpus is two full batches and a short one, so
+# that two jobs have batches to share, without the run's larger batches
+CHUNK = 256
+
+
+@pytest.fixture(autouse=True)
+def _small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "CHUNK", CHUNK)
 
 
 def corpus() -> list[Document]:

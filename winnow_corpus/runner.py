@@ -386,7 +386,7 @@ def is_emptied(doc: Document) -> bool:
     return not (doc.text.strip() or doc.title.strip())
 
 
-CHUNK = 256  # articles per batch task: large enough to amortise pickling, small for progress
+CHUNK = 1024  # articles per batch task: see `_clean_all`
 # text per task at most: 256 articles at the --max-article-bytes cap would be 2.5 GB in one
 # batch (a 300 MB stream without a blank line, cut in 30 parts, ran out of a 3 GB limit so)
 CHUNK_CHARS = 16 << 20
@@ -407,6 +407,11 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
     task also computes each cleaned article's dedupe features (the per-document part of
     `find_duplicates`) and its line shape keys for recurring-line learning
     (`footers.line_keys`), so that work runs where the cleaning runs.
+
+    A batch is `CHUNK` articles: every column kernel a stage calls has a fixed cost, and the
+    cleaning stages took about a quarter less CPU with batches of 1,024 articles of lined news
+    than with 256; 2,048 and 4,096 saved nothing more, and fewer, larger batches share two
+    cores less evenly on a small corpus.
     """
     seed = config.dedupe.seed if config.deduplicate else None
     calls = (([pack(doc) for doc in chunk], config.clean, seed) for chunk in _chunks(docs, CHUNK))
