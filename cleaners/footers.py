@@ -217,6 +217,7 @@ RECURRING = LineRule(
 )
 RULES.rules.append(RECURRING)
 MIN_RECURRING_WORDS = 4
+LEARNED_BATCH = 1024  # articles whose recurring lines are found at once
 SHAPE_SEED = 0x5EED_F007
 MASK = re.compile(r"\d+(?:[.,:]\d+)*|\b\p{Lu}[\p{L}'’-]*")
 # MASK on ASCII text, where it is the same; Rust regex runs an ASCII word boundary on its fast
@@ -271,41 +272,54 @@ def line_keys(doc: Document) -> LineKeys:
 ENOUGH_WORDS = f"^[{SPACE}]*(?:[^{SPACE}]+[{SPACE}]+){{{MIN_RECURRING_WORDS - 1}}}[^{SPACE}]"
 
 
-def line_keys_of(docs: Sequence[Document]) -> list[LineKeys]:
-    """`line_keys` of each of `docs`, the batch's lines at once.
+@dataclass(frozen=True, slots=True)
+class KeyedLines:
+    """The lines of at least `MIN_RECURRING_WORDS` words of a batch of articles, in order:
+    the article each is in (its position in the batch), its text and its `shape_key`."""
 
-    The words are counted and an ASCII line's shape made by column kernels (Rust regex); a
-    line past ASCII takes `shape` itself, since Rust regex's and `regex`'s Unicode tables
-    (`\\d`, `\\p{Lu}`) and the two lower-casings may differ there, while on ASCII they are
-    the same."""
-    lines = (
-        pl.DataFrame({"text": [doc.text for doc in docs]}, schema={"text": pl.String})
-        .with_row_index("doc")
-        .with_columns(pl.col("text").str.split("\n"))
-        .explode("text")
-        .filter(pl.col("text").str.contains(ENOUGH_WORDS))
-    )
-    stripped = pl.col("text").str.strip_chars(PY_WHITESPACE)
-    masked = stripped.str.replace_all(ASCII_MASK, "#")
-    lines = lines.with_columns(
-        ascii=pl.col("text").str.len_bytes() == pl.col("text").str.len_chars(),
-        shape=pl.when(masked.str.starts_with("#") | (masked == ""))
-        .then(masked)
-        .otherwise(pl.lit("# ") + masked)
-        .str.to_lowercase(),
-    )
-    seed = SHAPE_SEED
-    keys = np.fromiter(
-        (xxhash.xxh3_64_intdigest(shaped.encode(), seed) for shaped in lines["shape"]),
-        dtype=np.uint64,
-        count=lines.height,
-    )
-    wide = np.flatnonzero(~lines["ascii"].to_numpy())
-    for row, line in zip(wide.tolist(), lines["text"].gather(wide), strict=True):
-        keys[row] = shape_key(line)
-    owners = lines["doc"].to_numpy()
-    bounds = np.searchsorted(owners, np.arange(len(docs) + 1))
-    return [np.unique(keys[a:b]) for a, b in itertools.pairwise(bounds)]
+    owners: npt.NDArray[np.uint32]
+    texts: pl.Series
+    keys: LineKeys
+
+    @classmethod
+    def of(cls, docs: Sequence[Document]) -> KeyedLines:
+        """The words are counted and an ASCII line's shape made by column kernels (Rust
+        regex); a line past ASCII takes `shape` itself, since Rust regex's and `regex`'s
+        Unicode tables (`\\d`, `\\p{Lu}`) and the two lower-casings may differ there, while on
+        ASCII they are the same."""
+        lines = (
+            pl.DataFrame({"text": [doc.text for doc in docs]}, schema={"text": pl.String})
+            .with_row_index("doc")
+            .with_columns(pl.col("text").str.split("\n"))
+            .explode("text")
+            .filter(pl.col("text").str.contains(ENOUGH_WORDS))
+        )
+        stripped = pl.col("text").str.strip_chars(PY_WHITESPACE)
+        masked = stripped.str.replace_all(ASCII_MASK, "#")
+        lines = lines.with_columns(
+            ascii=pl.col("text").str.len_bytes() == pl.col("text").str.len_chars(),
+            shape=pl.when(masked.str.starts_with("#") | (masked == ""))
+            .then(masked)
+            .otherwise(pl.lit("# ") + masked)
+            .str.to_lowercase(),
+        )
+        seed = SHAPE_SEED
+        keys = np.fromiter(
+            (xxhash.xxh3_64_intdigest(shaped.encode(), seed) for shaped in lines["shape"]),
+            dtype=np.uint64,
+            count=lines.height,
+        )
+        wide = np.flatnonzero(~lines["ascii"].to_numpy())
+        for row, line in zip(wide.tolist(), lines["text"].gather(wide), strict=True):
+            keys[row] = shape_key(line)
+        return cls(lines["doc"].to_numpy(), lines["text"], keys)
+
+
+def line_keys_of(docs: Sequence[Document]) -> list[LineKeys]:
+    """`line_keys` of each of `docs`, the batch's lines at once (`KeyedLines`)."""
+    lines = KeyedLines.of(docs)
+    bounds = np.searchsorted(lines.owners, np.arange(len(docs) + 1))
+    return [np.unique(lines.keys[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def learns_recurring(n_docs: int, options: CleanOptions) -> bool:
@@ -363,11 +377,30 @@ def learned_changes(
     recurring = recurring_keys(per_doc, options)
     if not recurring.keys:
         return
-    step = make_step(options, recurring)
     wanted = np.fromiter(sorted(recurring.keys), dtype=np.uint64, count=len(recurring.keys))
-    for position, keys in enumerate(per_doc):
-        if np.isin(keys, wanted, assume_unique=True).any():
-            yield position, step(docs[position])
+    owners = np.repeat(np.arange(len(per_doc)), [len(keys) for keys in per_doc])
+    holding = np.unique(owners[np.isin(np.concatenate(per_doc), wanted)]).tolist()
+    if "footers.recurring" in options.disabled_rules:
+        for position in holding:
+            yield position, docs[position]
+        return
+    for at in range(0, len(holding), LEARNED_BATCH):
+        positions = holding[at : at + LEARNED_BATCH]
+        batch = [docs[position] for position in positions]
+        # which of each article's lines are recurring, decided for the batch at once: the
+        # verdict depends on a line's text alone
+        lines = KeyedLines.of(batch)
+        hit = np.isin(lines.keys, wanted)
+        found: dict[int, set[str]] = {}
+        for owner, text in zip(lines.owners[hit].tolist(), lines.texts.filter(hit), strict=True):
+            found.setdefault(owner, set()).add(text)
+        for owner, (position, doc) in enumerate(zip(positions, batch, strict=True)):
+            yield position, _drop_recurring(doc, found.get(owner, set()))
+
+
+def _drop_recurring(doc: Document, texts: set[str]) -> Document:
+    """`doc` without its lines whose text is one of `texts` (its recurring lines)."""
+    return drop_matching(doc, lambda line: RECURRING if line in texts else None)
 
 
 def make_step(options: CleanOptions, recurring: RecurringLines | None = None) -> Step:

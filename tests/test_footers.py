@@ -284,6 +284,36 @@ def test_a_batchs_line_keys_are_each_articles(texts: list[str]) -> None:
         assert got.dtype == want.dtype and got.tolist() == want.tolist()
 
 
+TEMPLATE_LINES = st.lists(TEMPLATE_PIECES, min_size=4, max_size=9).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(TEMPLATE_LINES, min_size=1, max_size=3),
+    st.lists(
+        st.tuples(st.lists(st.integers(0, 2)), st.lists(TEMPLATE_LINES, max_size=3)),
+        min_size=3,
+        max_size=8,
+    ),
+)
+def test_a_batchs_recurring_lines_go_as_each_articles_step_drops_them(
+    templates: list[str], articles: list[tuple[list[int], list[str]]]
+) -> None:
+    docs = [
+        Document(
+            str(i),
+            "\n".join([*own, *(templates[t % len(templates)] for t in picks)]),
+            "s.txt",
+            (1, 1),
+        )
+        for i, (picks, own) in enumerate(articles)
+    ]
+    learned = learn_recurring(docs, CleanOptions())
+    assert remove_learned(docs, CleanOptions()) == [
+        make_step(CleanOptions(), learned)(doc) for doc in docs
+    ]
+
+
 def test_recurring_step_switched_off() -> None:
     docs = _run(3)
     learned = learn_recurring(docs, CleanOptions())
