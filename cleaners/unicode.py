@@ -212,25 +212,28 @@ def fix_table(lines: pl.DataFrame, options: CleanOptions) -> tuple[pl.DataFrame,
         simple &= ~text.str.contains_any(list(map(chr, QUOTES)))
     flagged = lines.with_columns(simple.alias("simple"))
     hard = np.flatnonzero(~flagged["simple"].to_numpy())
-    fixed = flagged["text"].str.strip_chars(PY_WHITESPACE).to_list()
-    originals = flagged["text"].to_list()
-    docs = flagged["doc"].to_numpy()
-    numbers = flagged["line"].to_numpy()
+    stripped = flagged["text"].str.strip_chars(PY_WHITESPACE)
     fixes = Fixes()
-    for row in hard:
-        line = originals[row]
-        position = int(docs[row])
+    if len(hard) == 0:
+        return lines.with_columns(stripped), fixes
+    # only the few lines `fix_line` must see cross into Python
+    originals = flagged["text"].gather(hard).to_list()
+    plain = stripped.gather(hard).to_list()
+    docs = flagged["doc"].gather(hard).to_list()
+    numbers = flagged["line"].gather(hard).to_list()
+    repaired_lines: list[str] = []
+    for line, plain_line, position, number in zip(originals, plain, docs, numbers, strict=True):
         if controls_on:
             for match in INVISIBLE.finditer(line):
                 fixes.removed.setdefault(position, []).append(
                     Removal(match.group(), "invisible control characters", "unicode.controls",
-                            int(numbers[row]))
+                            number)
                 )  # fmt: skip
         repaired = fix_line(line, options.ascii_quotes, strip_invisible=controls_on)
-        if repaired != fixed[row]:
+        if repaired != plain_line:
             fixes.changed[position] = fixes.changed.get(position, 0) + 1
-        fixed[row] = repaired
-    return lines.with_columns(pl.Series("text", fixed, dtype=pl.String)), fixes
+        repaired_lines.append(repaired)
+    return lines.with_columns(stripped.scatter(hard, repaired_lines)), fixes
 
 
 @dataclass(slots=True)
