@@ -128,6 +128,21 @@ def test_weighted_minhash_batch_equals_one_document_at_a_time(
         assert row.tolist() == weighted_minhash(k, w, 32, 5).tolist()
 
 
+def test_weighted_minhash_batch_takes_argmins_first_row_on_ties_and_nans() -> None:
+    # a repeated key is an exact tie with its copy; a negative weight's log is NaN, which
+    # np.argmin takes (first) wherever it is, as the batch's minimum per document must
+    keys = [
+        np.array([3, 3, 8, 3], dtype=np.uint64),
+        np.array([5, 9, 2], dtype=np.uint64),
+        np.array([7, 4], dtype=np.uint64),
+    ]
+    weights = [np.array([0.5, 0.5, 0.2, 0.5]), np.array([1.0, -1.0, -2.0]), np.array([2.0, 0.1])]
+    with np.errstate(invalid="ignore"):
+        batch = weighted_minhash_batch(keys, weights, 16, 2)
+        for row, k, w in zip(batch, keys, weights, strict=True):
+            assert row.tolist() == weighted_minhash(k, w, 16, 2).tolist()
+
+
 def test_weighted_minhash_disjoint_sets_never_agree() -> None:
     a = weighted_minhash(np.array([1, 2, 3], dtype=np.uint64), np.ones(3), 64, 1)
     b = weighted_minhash(np.array([4, 5, 6], dtype=np.uint64), np.ones(3), 64, 1)
