@@ -1113,8 +1113,15 @@ def find_duplicates(
     (['b'], 'exact')
     """
     docs = as_records(docs)  # a table or dicts as `Record`s; documents as they are
-    # one read of each document (they may be on disk: the run's document store)
-    order = [i for *_, i in sorted((*order_key(d), i) for i, d in enumerate(docs))]
+    # one read of each document (they may be on disk: the run's document store), for its place
+    # in the canonical order and its length (the keeper rule's), not a second read for each
+    keys: list[tuple[str, int, str, int]] = []
+    lengths: list[int] = []
+    for i, doc in enumerate(docs):
+        keys.append((*order_key(doc), i))
+        lengths.append(len(doc.text))
+    order = [i for *_, i in sorted(keys)]
+    del keys
     ranked = subset(docs, order)
     given = features or [None] * len(docs)
     if len(given) != len(docs):
@@ -1129,7 +1136,10 @@ def find_duplicates(
     del given
     try:
         pairs, stats = candidates(collection, config, jobs)
-        return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config, jobs)
+        ranked_lengths = [lengths[i] for i in order]
+        return verify_and_cluster(
+            docs, ranked, order, collection, pairs, stats, config, jobs, ranked_lengths
+        )
     finally:
         collection.shingles.close()
 
@@ -1143,12 +1153,14 @@ def verify_and_cluster(
     stats: dict[str, int],
     config: DedupeConfig,
     jobs: int = 1,
+    lengths: Sequence[int] | None = None,
 ) -> DedupeResult[Document]:
     """Check every candidate pair exactly, build keeper-verified clusters, and report.
 
     The one place where candidates become duplicates, whichever engine found the candidates
     (this process, or Ray's band-key groupbys), so both give the same result. `pairs` are
-    sorted and unique, as (i, j) tuples or an (m, 2) array.
+    sorted and unique, as (i, j) tuples or an (m, 2) array. `lengths`, where the caller has
+    them, are the texts' lengths of `ranked`, so its documents are not read again for them.
     """
     array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n = len(features.exact)
@@ -1174,7 +1186,7 @@ def verify_and_cluster(
         edges,
         checker.check_many,
         checker.story_mean,
-        [len(d.text) for d in ranked],
+        [len(d.text) for d in ranked] if lengths is None else lengths,
         config.story_probability if config.story_model != "off" else config.story_threshold,
         config.link_guard,
         config.max_cluster_size,
