@@ -128,8 +128,8 @@ MERGE_LEAST = 1 << 14
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
 EXACT, NEAR, STORY = 1, 2, 3
 # Shingle hashes and word indices of the candidate pairs checked at once (`_Checker.verify`):
-# each becomes a uint64 key, and the merge in `_common` holds about four arrays of them, so a
-# batch takes about 64 MB (about 1,800 pairs of news articles).
+# each becomes a uint64 key, and the merge in `shared_by_pair` holds up to three arrays of them,
+# so a batch takes about 48 MB (about 1,800 pairs of news articles).
 CHECK_ENTRIES = 1 << 21
 # Content-word hashes counted at a time for the collection's document frequencies.
 MERGE_KEYS = 1 << 22
@@ -857,9 +857,9 @@ class _Checker:
         share of names of the text naming fewer, log(1 + shared numbers), 5-gram Jaccard."""
         f = self.f
         m = left.size
-        terms_a = [f.story_terms[i] for i in left.tolist()]
-        ia, _, pair = shared_by_pair(terms_a, [f.story_terms[j] for j in right.tolist()])
-        shared_terms = np.concatenate(terms_a or [_NO_U32])[ia]
+        pair, shared_terms = shared_by_pair(
+            [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
+        )
         idf = f.story_idf[shared_terms]
         norms_a, norms_b = f.story_norms[left], f.story_norms[right]
         dot = np.bincount(pair, weights=idf * idf, minlength=m)
@@ -895,9 +895,10 @@ class _Checker:
     def _story_cosines(self, left: I64, right: I64) -> tuple[F64, I64]:
         """Story cosines of pairs and how many content words each shares."""
         f = self.f
-        terms_a = [f.story_terms[i] for i in left.tolist()]
-        ia, _, pair = shared_by_pair(terms_a, [f.story_terms[j] for j in right.tolist()])
-        idf = f.story_idf[np.concatenate(terms_a or [_NO_U32])[ia]]
+        pair, terms = shared_by_pair(
+            [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
+        )
+        idf = f.story_idf[terms]
         norms_a, norms_b = f.story_norms[left[pair]], f.story_norms[right[pair]]
         products = (idf / norms_a) * (idf / norms_b)  # shared words have weight, so norms > 0
         cosines = np.bincount(pair, weights=products, minlength=left.size)
@@ -920,22 +921,27 @@ def names_agree(shared: I64, fewer: I64, least_share: float) -> npt.NDArray[np.b
     return agree
 
 
-def shared_by_pair(left: Sequence[U32], right: Sequence[U32]) -> tuple[I64, I64, I64]:
-    """For pairs p of sorted unique uint32 arrays (left[p], right[p]): the positions, in the
-    concatenations of `left` and of `right`, of the values both arrays of a pair hold, and p.
+def shared_by_pair(left: Sequence[U32], right: Sequence[U32]) -> tuple[I64, U32]:
+    """For pairs p of sorted unique uint32 arrays (left[p], right[p]): each value both arrays of
+    a pair hold, with its p, ordered by p then value.
 
-    One `_common` over all pairs at once, on keys p << 32 | value, which are sorted because the
-    pairs are in order and each array is sorted.
+    One sort over all pairs at once, of keys p << 32 | value: each side's keys are sorted
+    (the pairs are in order and each array is sorted) and unique, so the sort is one merge of
+    two runs, and a key equal to the one before it is in both arrays of its pair. Why the
+    values and not their positions: every caller wants the values, and a sort of the keys
+    alone costs less than the argsort positions need.
     """
-    keys_a, keys_b = _pair_keys(left), _pair_keys(right)
-    ia, ib = _common(keys_a, keys_b)
-    pair: I64 = (keys_a[ia] >> np.uint64(32)).astype(np.int64)
-    return ia, ib, pair
+    keys = np.concatenate([_pair_keys(left), _pair_keys(right)])
+    keys.sort(kind="stable")  # timsort: a merge of the two sorted runs
+    shared = keys[1:][keys[1:] == keys[:-1]]
+    pair: I64 = (shared >> np.uint64(32)).astype(np.int64)
+    values: U32 = shared.astype(np.uint32)  # the low 32 bits
+    return pair, values
 
 
 def _shared_counts(left: Sequence[U32], right: Sequence[U32]) -> I64:
     """How many values each pair (left[p], right[p]) of sorted unique arrays shares."""
-    counts: I64 = np.bincount(shared_by_pair(left, right)[2], minlength=len(left))
+    counts: I64 = np.bincount(shared_by_pair(left, right)[0], minlength=len(left))
     return counts
 
 
