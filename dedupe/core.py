@@ -295,13 +295,45 @@ class _Features:
         """Document `i`'s unit-length TF-IDF weights, aligned with its terms."""
         return unit_weights(self.story_idf, self.story_terms[i], float(self.story_norms[i]))
 
-    def story_signature_input(self, i: int) -> tuple[U64, F64]:
-        """The keys and weights document `i`'s story signature is computed from."""
-        return signature_input(
-            self.story_keys(i),
-            self.story_weights(i),
-            self.story_signable[self.story_terms[i]],
-        )
+    def signable_counts(self) -> I64:
+        """How many words each document's story signature may pick (`signable_words`)."""
+        sizes = _sizes(self.story_terms)
+        counts = np.zeros(sizes.size, dtype=np.int64)
+        for lo, hi in ranges_within(sizes, VOCAB_ENTRIES):  # a few MB of words at a time
+            signable = self.story_signable[np.concatenate([_NO_U32, *self.story_terms[lo:hi]])]
+            before = np.zeros(signable.size + 1, dtype=np.int64)
+            np.cumsum(signable, out=before[1:])
+            ends = np.cumsum(sizes[lo:hi])
+            counts[lo:hi] = before[ends] - before[ends - sizes[lo:hi]]
+        return counts
+
+    def story_signature_inputs(self, docs: I64) -> tuple[U64, F64, I64]:
+        """The keys and weights the story signatures of documents `docs` are computed from:
+        their vectors without their common words (`signable_words`), with the weights of the
+        full vectors' scale, concatenated, and `docs.size + 1` offsets.
+
+        Each weight is its word's IDF over its document's norm, as `story_weights` divides it.
+        Computed a few MB of words at a time, so the temporary arrays (about 20 bytes a word)
+        stay small; what is kept is 16 bytes a signable word, as many as the signatures read.
+        """
+        terms = [self.story_terms[i] for i in docs.tolist()]
+        sizes = _sizes(terms)
+        norms = self.story_norms[docs]
+        norms[norms == 0] = 1.0  # no words (`unit_weights` leaves them as they are: x / 1.0 is x)
+        keys: list[U64] = [_NO_U64]
+        weights: list[F64] = [np.empty(0, dtype=np.float64)]
+        counts = np.zeros(docs.size, dtype=np.int64)
+        for lo, hi in ranges_within(sizes, VOCAB_ENTRIES):
+            flat = np.concatenate([_NO_U32, *terms[lo:hi]])
+            signable = self.story_signable[flat]
+            picked = flat[signable]
+            owner = np.repeat(np.arange(lo, hi), sizes[lo:hi])[signable]
+            keys.append(self.story_vocab[picked])
+            weights.append(self.story_idf[picked] / norms[owner])
+            counts[lo:hi] = np.bincount(owner - lo, minlength=hi - lo)
+        offsets = np.zeros(docs.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return np.concatenate(keys), np.concatenate(weights), offsets
 
 
 def signable_words(df: I64, config: DedupeConfig) -> npt.NDArray[np.bool_]:
@@ -318,12 +350,6 @@ def signable_words(df: I64, config: DedupeConfig) -> npt.NDArray[np.bool_]:
     """
     signable: npt.NDArray[np.bool_] = df <= config.story_max_bucket
     return signable
-
-
-def signature_input(keys: U64, weights: F64, signable: npt.NDArray[np.bool_]) -> tuple[U64, F64]:
-    """A story vector's keys and weights without its common words (`signable_words`): the
-    input of its weighted MinHash. The weights keep the full vector's scale."""
-    return keys[signable], weights[signable]
 
 
 def unit_weights(idf: F64, terms: U32, norm: float) -> F64:
@@ -1014,16 +1040,11 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
             stats["candidates_near"] = int(found.pairs.shape[0])
             stats["near_buckets_starred"] = found.oversized
     if config.story:
-        signable = features.story_signable
-        usable = np.array(
-            [i for i, t in enumerate(features.story_terms) if signable[t].any()], np.int64
-        )
+        usable = np.flatnonzero(features.signable_counts())
 
         def story_signatures(lo: int, hi: int) -> npt.NDArray[np.uint64]:
-            inputs = [features.story_signature_input(i) for i in usable[lo:hi].tolist()]
-            keys = [k for k, _ in inputs]
-            weights = [w for _, w in inputs]
-            return weighted_minhash_batch(keys, weights, config.num_perm, config.seed)
+            keys, weights, offsets = features.story_signature_inputs(usable[lo:hi])
+            return weighted_minhash_batch(keys, weights, offsets, config.num_perm, config.seed)
 
         sigs = fork_rows(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
         if usable.size >= 2:

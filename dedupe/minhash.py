@@ -28,7 +28,6 @@ same numbers on every run and the vocabulary never has to be materialised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -262,11 +261,10 @@ class _SharedDraws:
     once changes no value.
     """
 
-    def __init__(self, keys: Sequence[U64], num_perm: int, seed: int) -> None:
+    def __init__(self, keys: U64, num_perm: int, seed: int) -> None:
         self.num_perm, self.seed = num_perm, seed
-        present = [k for k in keys if k.size]
-        if present:
-            vocab, df = np.unique(np.concatenate(present), return_counts=True)
+        if keys.size:
+            vocab, df = np.unique(keys, return_counts=True)
             frequent = np.flatnonzero(df >= 2)
             if frequent.size > SHARED_KEYS:  # the most frequent; ties by key, so deterministic
                 frequent = np.sort(frequent[np.argsort(-df[frequent], kind="stable")[:SHARED_KEYS]])
@@ -297,31 +295,38 @@ class _SharedDraws:
         return out[0], out[1], out[2]
 
 
-def weighted_minhash_batch(
-    keys: Sequence[U64], weights: Sequence[F64], num_perm: int, seed: int
-) -> U64:
-    """`weighted_minhash` of many documents (rows), equal to calling it on each.
+def weighted_minhash_batch(keys: U64, weights: F64, offsets: I64, num_perm: int, seed: int) -> U64:
+    """`weighted_minhash` of many documents (rows), equal to calling it on each: document `i`'s
+    keys and weights are `keys[offsets[i]:offsets[i + 1]]` and the same of `weights`.
 
     A key's random numbers depend only on the key, so those of the collection's most frequent
     keys are drawn once (`_SharedDraws`), the rest once per distinct key of each
     `WEIGHTED_BATCH` documents, and the batch's documents are sampled together
     (`_icws_sample_segments`).
+
+    >>> keys = np.array([11, 22, 33, 22], dtype=np.uint64)
+    >>> sigs = weighted_minhash_batch(keys, np.ones(4), np.array([0, 3, 3, 4]), 8, 1)
+    >>> bool((sigs[0] == weighted_minhash(keys[:3], np.ones(3), 8, 1)).all())
+    True
     """
-    out = np.full((len(keys), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
-    shared = _SharedDraws(keys, num_perm, seed)
-    sizes = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    for lo in range(0, len(keys), WEIGHTED_BATCH):
+    n_docs = int(offsets.size) - 1
+    out = np.full((n_docs, num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    shared = _SharedDraws(keys[offsets[0] : offsets[-1]], num_perm, seed)
+    sizes = np.diff(offsets)
+    for lo in range(0, n_docs, WEIGHTED_BATCH):
         present = np.flatnonzero(sizes[lo : lo + WEIGHTED_BATCH]) + lo
         if not present.size:
             continue
-        rows = present.tolist()
-        flat = np.concatenate([keys[i] for i in rows])
-        distinct, at = np.unique(flat, return_inverse=True)
-        starts = np.zeros(present.size, dtype=np.int64)
-        np.cumsum(sizes[present][:-1], out=starts[1:])
+        first, last = int(offsets[present[0]]), int(offsets[present[-1] + 1])
+        distinct, at = np.unique(keys[first:last], return_inverse=True)
         r, log_c, beta = shared.draws(distinct)
         sampled, levels = _icws_sample_segments(
-            flat, np.concatenate([weights[i] for i in rows]), r[at], log_c[at], beta[at], starts
+            keys[first:last],
+            weights[first:last],
+            r[at],
+            log_c[at],
+            beta[at],
+            offsets[present] - first,
         )
         out[present] = _icws_hash(sampled, levels)  # hashed for the batch at once
     return out
