@@ -293,7 +293,7 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
     from cleaners.batch import Batch
     from cleaners.pipeline import batch_stages, recurring_changes
     from dedupe import find_duplicates
-    from dedupe.core import document_features
+    from dedupe.core import features_of
     from winnow_corpus.io import resolve_inputs
     from winnow_corpus.runner import (
         CHUNK,
@@ -331,9 +331,14 @@ def profile_stages(corpus: Path, scratch: Path) -> tuple[Stages, dict[str, int]]
     with stages.time("store (pack to disk)"):
         store = DocumentStore(scratch)
         store.extend(docs)
-        substantive = [i for i, doc in enumerate(docs) if not is_emptied(doc)]
+        empty = [is_emptied(doc) for doc in docs]
+        substantive = [i for i, gone in enumerate(empty) if not gone]
     with stages.time("dedupe: per-document features"):
-        features = [document_features(docs[i], config.dedupe.seed) for i in substantive]
+        # as the runner's batch task computes them: each batch's articles at once
+        features = []
+        for lo in range(0, len(docs), CHUNK):
+            part = zip(docs[lo : lo + CHUNK], empty[lo : lo + CHUNK], strict=True)
+            features += features_of([doc for doc, gone in part if not gone], config.dedupe.seed)
     del docs
     with stages.time("dedupe: collection (candidates, verify, cluster)"):
         view = DocumentView(store, substantive)

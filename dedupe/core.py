@@ -128,8 +128,8 @@ MERGE_LEAST = 1 << 14
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
 EXACT, NEAR, STORY = 1, 2, 3
 # Shingle hashes and word indices of the candidate pairs checked at once (`_Checker.verify`):
-# each becomes a uint64 key, and the merge in `_common` holds about four arrays of them, so a
-# batch takes about 64 MB (about 1,800 pairs of news articles).
+# each becomes a uint64 key, and the merge in `shared_by_pair` holds up to three arrays of them,
+# so a batch takes about 48 MB (about 1,800 pairs of news articles).
 CHECK_ENTRIES = 1 << 21
 # Content-word hashes counted at a time for the collection's document frequencies.
 MERGE_KEYS = 1 << 22
@@ -295,13 +295,45 @@ class _Features:
         """Document `i`'s unit-length TF-IDF weights, aligned with its terms."""
         return unit_weights(self.story_idf, self.story_terms[i], float(self.story_norms[i]))
 
-    def story_signature_input(self, i: int) -> tuple[U64, F64]:
-        """The keys and weights document `i`'s story signature is computed from."""
-        return signature_input(
-            self.story_keys(i),
-            self.story_weights(i),
-            self.story_signable[self.story_terms[i]],
-        )
+    def signable_counts(self) -> I64:
+        """How many words each document's story signature may pick (`signable_words`)."""
+        sizes = _sizes(self.story_terms)
+        counts = np.zeros(sizes.size, dtype=np.int64)
+        for lo, hi in ranges_within(sizes, VOCAB_ENTRIES):  # a few MB of words at a time
+            signable = self.story_signable[np.concatenate([_NO_U32, *self.story_terms[lo:hi]])]
+            before = np.zeros(signable.size + 1, dtype=np.int64)
+            np.cumsum(signable, out=before[1:])
+            ends = np.cumsum(sizes[lo:hi])
+            counts[lo:hi] = before[ends] - before[ends - sizes[lo:hi]]
+        return counts
+
+    def story_signature_inputs(self, docs: I64) -> tuple[U64, F64, I64]:
+        """The keys and weights the story signatures of documents `docs` are computed from:
+        their vectors without their common words (`signable_words`), with the weights of the
+        full vectors' scale, concatenated, and `docs.size + 1` offsets.
+
+        Each weight is its word's IDF over its document's norm, as `story_weights` divides it.
+        Computed a few MB of words at a time, so the temporary arrays (about 20 bytes a word)
+        stay small; what is kept is 16 bytes a signable word, as many as the signatures read.
+        """
+        terms = [self.story_terms[i] for i in docs.tolist()]
+        sizes = _sizes(terms)
+        norms = self.story_norms[docs]
+        norms[norms == 0] = 1.0  # no words (`unit_weights` leaves them as they are: x / 1.0 is x)
+        keys: list[U64] = [_NO_U64]
+        weights: list[F64] = [np.empty(0, dtype=np.float64)]
+        counts = np.zeros(docs.size, dtype=np.int64)
+        for lo, hi in ranges_within(sizes, VOCAB_ENTRIES):
+            flat = np.concatenate([_NO_U32, *terms[lo:hi]])
+            signable = self.story_signable[flat]
+            picked = flat[signable]
+            owner = np.repeat(np.arange(lo, hi), sizes[lo:hi])[signable]
+            keys.append(self.story_vocab[picked])
+            weights.append(self.story_idf[picked] / norms[owner])
+            counts[lo:hi] = np.bincount(owner - lo, minlength=hi - lo)
+        offsets = np.zeros(docs.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return np.concatenate(keys), np.concatenate(weights), offsets
 
 
 def signable_words(df: I64, config: DedupeConfig) -> npt.NDArray[np.bool_]:
@@ -318,12 +350,6 @@ def signable_words(df: I64, config: DedupeConfig) -> npt.NDArray[np.bool_]:
     """
     signable: npt.NDArray[np.bool_] = df <= config.story_max_bucket
     return signable
-
-
-def signature_input(keys: U64, weights: F64, signable: npt.NDArray[np.bool_]) -> tuple[U64, F64]:
-    """A story vector's keys and weights without its common words (`signable_words`): the
-    input of its weighted MinHash. The weights keep the full vector's scale."""
-    return keys[signable], weights[signable]
 
 
 def unit_weights(idf: F64, terms: U32, norm: float) -> F64:
@@ -857,9 +883,9 @@ class _Checker:
         share of names of the text naming fewer, log(1 + shared numbers), 5-gram Jaccard."""
         f = self.f
         m = left.size
-        terms_a = [f.story_terms[i] for i in left.tolist()]
-        ia, _, pair = shared_by_pair(terms_a, [f.story_terms[j] for j in right.tolist()])
-        shared_terms = np.concatenate(terms_a or [_NO_U32])[ia]
+        pair, shared_terms = shared_by_pair(
+            [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
+        )
         idf = f.story_idf[shared_terms]
         norms_a, norms_b = f.story_norms[left], f.story_norms[right]
         dot = np.bincount(pair, weights=idf * idf, minlength=m)
@@ -895,9 +921,10 @@ class _Checker:
     def _story_cosines(self, left: I64, right: I64) -> tuple[F64, I64]:
         """Story cosines of pairs and how many content words each shares."""
         f = self.f
-        terms_a = [f.story_terms[i] for i in left.tolist()]
-        ia, _, pair = shared_by_pair(terms_a, [f.story_terms[j] for j in right.tolist()])
-        idf = f.story_idf[np.concatenate(terms_a or [_NO_U32])[ia]]
+        pair, terms = shared_by_pair(
+            [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
+        )
+        idf = f.story_idf[terms]
         norms_a, norms_b = f.story_norms[left[pair]], f.story_norms[right[pair]]
         products = (idf / norms_a) * (idf / norms_b)  # shared words have weight, so norms > 0
         cosines = np.bincount(pair, weights=products, minlength=left.size)
@@ -920,22 +947,27 @@ def names_agree(shared: I64, fewer: I64, least_share: float) -> npt.NDArray[np.b
     return agree
 
 
-def shared_by_pair(left: Sequence[U32], right: Sequence[U32]) -> tuple[I64, I64, I64]:
-    """For pairs p of sorted unique uint32 arrays (left[p], right[p]): the positions, in the
-    concatenations of `left` and of `right`, of the values both arrays of a pair hold, and p.
+def shared_by_pair(left: Sequence[U32], right: Sequence[U32]) -> tuple[I64, U32]:
+    """For pairs p of sorted unique uint32 arrays (left[p], right[p]): each value both arrays of
+    a pair hold, with its p, ordered by p then value.
 
-    One `_common` over all pairs at once, on keys p << 32 | value, which are sorted because the
-    pairs are in order and each array is sorted.
+    One sort over all pairs at once, of keys p << 32 | value: each side's keys are sorted
+    (the pairs are in order and each array is sorted) and unique, so the sort is one merge of
+    two runs, and a key equal to the one before it is in both arrays of its pair. Why the
+    values and not their positions: every caller wants the values, and a sort of the keys
+    alone costs less than the argsort positions need.
     """
-    keys_a, keys_b = _pair_keys(left), _pair_keys(right)
-    ia, ib = _common(keys_a, keys_b)
-    pair: I64 = (keys_a[ia] >> np.uint64(32)).astype(np.int64)
-    return ia, ib, pair
+    keys = np.concatenate([_pair_keys(left), _pair_keys(right)])
+    keys.sort(kind="stable")  # timsort: a merge of the two sorted runs
+    shared = keys[1:][keys[1:] == keys[:-1]]
+    pair: I64 = (shared >> np.uint64(32)).astype(np.int64)
+    values: U32 = shared.astype(np.uint32)  # the low 32 bits
+    return pair, values
 
 
 def _shared_counts(left: Sequence[U32], right: Sequence[U32]) -> I64:
     """How many values each pair (left[p], right[p]) of sorted unique arrays shares."""
-    counts: I64 = np.bincount(shared_by_pair(left, right)[2], minlength=len(left))
+    counts: I64 = np.bincount(shared_by_pair(left, right)[0], minlength=len(left))
     return counts
 
 
@@ -1008,16 +1040,11 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
             stats["candidates_near"] = int(found.pairs.shape[0])
             stats["near_buckets_starred"] = found.oversized
     if config.story:
-        signable = features.story_signable
-        usable = np.array(
-            [i for i, t in enumerate(features.story_terms) if signable[t].any()], np.int64
-        )
+        usable = np.flatnonzero(features.signable_counts())
 
         def story_signatures(lo: int, hi: int) -> npt.NDArray[np.uint64]:
-            inputs = [features.story_signature_input(i) for i in usable[lo:hi].tolist()]
-            keys = [k for k, _ in inputs]
-            weights = [w for _, w in inputs]
-            return weighted_minhash_batch(keys, weights, config.num_perm, config.seed)
+            keys, weights, offsets = features.story_signature_inputs(usable[lo:hi])
+            return weighted_minhash_batch(keys, weights, offsets, config.num_perm, config.seed)
 
         sigs = fork_rows(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
         if usable.size >= 2:
@@ -1113,8 +1140,15 @@ def find_duplicates(
     (['b'], 'exact')
     """
     docs = as_records(docs)  # a table or dicts as `Record`s; documents as they are
-    # one read of each document (they may be on disk: the run's document store)
-    order = [i for *_, i in sorted((*order_key(d), i) for i, d in enumerate(docs))]
+    # one read of each document (they may be on disk: the run's document store), for its place
+    # in the canonical order and its length (the keeper rule's), not a second read for each
+    keys: list[tuple[str, int, str, int]] = []
+    lengths: list[int] = []
+    for i, doc in enumerate(docs):
+        keys.append((*order_key(doc), i))
+        lengths.append(len(doc.text))
+    order = [i for *_, i in sorted(keys)]
+    del keys
     ranked = subset(docs, order)
     given = features or [None] * len(docs)
     if len(given) != len(docs):
@@ -1129,7 +1163,10 @@ def find_duplicates(
     del given
     try:
         pairs, stats = candidates(collection, config, jobs)
-        return verify_and_cluster(docs, ranked, order, collection, pairs, stats, config, jobs)
+        ranked_lengths = [lengths[i] for i in order]
+        return verify_and_cluster(
+            docs, ranked, order, collection, pairs, stats, config, jobs, ranked_lengths
+        )
     finally:
         collection.shingles.close()
 
@@ -1143,12 +1180,14 @@ def verify_and_cluster(
     stats: dict[str, int],
     config: DedupeConfig,
     jobs: int = 1,
+    lengths: Sequence[int] | None = None,
 ) -> DedupeResult[Document]:
     """Check every candidate pair exactly, build keeper-verified clusters, and report.
 
     The one place where candidates become duplicates, whichever engine found the candidates
     (this process, or Ray's band-key groupbys), so both give the same result. `pairs` are
-    sorted and unique, as (i, j) tuples or an (m, 2) array.
+    sorted and unique, as (i, j) tuples or an (m, 2) array. `lengths`, where the caller has
+    them, are the texts' lengths of `ranked`, so its documents are not read again for them.
     """
     array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n = len(features.exact)
@@ -1174,7 +1213,7 @@ def verify_and_cluster(
         edges,
         checker.check_many,
         checker.story_mean,
-        [len(d.text) for d in ranked],
+        [len(d.text) for d in ranked] if lengths is None else lengths,
         config.story_probability if config.story_model != "off" else config.story_threshold,
         config.link_guard,
         config.max_cluster_size,

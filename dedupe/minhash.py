@@ -28,7 +28,6 @@ same numbers on every run and the vocabulary never has to be materialised.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -175,8 +174,8 @@ def _icws_randoms(keys: U64, num_perm: int, seed: int) -> tuple[F64, F64, F64]:
     return r, log_c, beta
 
 
-def _icws_sample(keys: U64, weights: F64, r: F64, log_c: F64, beta: F64) -> tuple[U64, U64]:
-    """The sampled key and level per permutation, from the rows of random numbers."""
+def _icws_levels(weights: F64, r: F64, log_c: F64, beta: F64) -> tuple[F64, F64]:
+    """Each row's level t and log a per permutation (rows: keys; columns: permutations)."""
     # the formula (log c - r (t - beta)) - r, evaluated in that order, in place: the same floats
     # with three (keys x num_perm) temporaries instead of seven
     t = np.divide(np.log(weights).reshape(-1, 1), r)
@@ -186,9 +185,40 @@ def _icws_sample(keys: U64, weights: F64, r: F64, log_c: F64, beta: F64) -> tupl
     log_a *= r
     np.subtract(log_c, log_a, out=log_a)
     log_a -= r
+    return t, log_a
+
+
+def _icws_sample(keys: U64, weights: F64, r: F64, log_c: F64, beta: F64) -> tuple[U64, U64]:
+    """The sampled key and level per permutation, from the rows of random numbers."""
+    t, log_a = _icws_levels(weights, r, log_c, beta)
     best = np.argmin(log_a, axis=0)
     columns = np.arange(r.shape[1])
     level: U64 = t[best, columns].astype(np.int64).astype(np.uint64)
+    return keys[best], level
+
+
+def _icws_sample_segments(
+    keys: U64, weights: F64, r: F64, log_c: F64, beta: F64, starts: I64
+) -> tuple[U64, U64]:
+    """The sampled key and level per permutation of each document, whose rows (keys, weights
+    and random numbers) are those from `starts[d]` to the next start (none empty): one
+    (documents x num_perm) answer each.
+
+    Why segments: a call per document cost more in numpy's fixed costs than in arithmetic
+    (news articles have about 16 signable words each, so a document's arrays are small). Each
+    row's values are computed by the same operations as one document's alone, and a segment's
+    minimum is taken at its first row holding it, as `np.argmin` takes it, so the samples are
+    the same.
+    """
+    t, log_a = _icws_levels(weights, r, log_c, beta)
+    least = np.minimum.reduceat(log_a, starts, axis=0)
+    sizes = np.diff(np.append(starts, keys.size))
+    at_least = log_a == np.repeat(least, sizes, axis=0)
+    if np.isnan(least).any():  # argmin's answer where a NaN is the minimum: the first NaN
+        at_least |= np.isnan(log_a)
+    rows = np.arange(keys.size, dtype=np.int64).reshape(-1, 1)
+    best = np.minimum.reduceat(np.where(at_least, rows, keys.size), starts, axis=0)
+    level: U64 = t[best, np.arange(r.shape[1])].astype(np.int64).astype(np.uint64)
     return keys[best], level
 
 
@@ -231,11 +261,10 @@ class _SharedDraws:
     once changes no value.
     """
 
-    def __init__(self, keys: Sequence[U64], num_perm: int, seed: int) -> None:
+    def __init__(self, keys: U64, num_perm: int, seed: int) -> None:
         self.num_perm, self.seed = num_perm, seed
-        present = [k for k in keys if k.size]
-        if present:
-            vocab, df = np.unique(np.concatenate(present), return_counts=True)
+        if keys.size:
+            vocab, df = np.unique(keys, return_counts=True)
             frequent = np.flatnonzero(df >= 2)
             if frequent.size > SHARED_KEYS:  # the most frequent; ties by key, so deterministic
                 frequent = np.sort(frequent[np.argsort(-df[frequent], kind="stable")[:SHARED_KEYS]])
@@ -266,31 +295,38 @@ class _SharedDraws:
         return out[0], out[1], out[2]
 
 
-def weighted_minhash_batch(
-    keys: Sequence[U64], weights: Sequence[F64], num_perm: int, seed: int
-) -> U64:
-    """`weighted_minhash` of many documents (rows), equal to calling it on each.
+def weighted_minhash_batch(keys: U64, weights: F64, offsets: I64, num_perm: int, seed: int) -> U64:
+    """`weighted_minhash` of many documents (rows), equal to calling it on each: document `i`'s
+    keys and weights are `keys[offsets[i]:offsets[i + 1]]` and the same of `weights`.
 
     A key's random numbers depend only on the key, so those of the collection's most frequent
     keys are drawn once (`_SharedDraws`), the rest once per distinct key of each
-    `WEIGHTED_BATCH` documents, and gathered for each document.
+    `WEIGHTED_BATCH` documents, and the batch's documents are sampled together
+    (`_icws_sample_segments`).
+
+    >>> keys = np.array([11, 22, 33, 22], dtype=np.uint64)
+    >>> sigs = weighted_minhash_batch(keys, np.ones(4), np.array([0, 3, 3, 4]), 8, 1)
+    >>> bool((sigs[0] == weighted_minhash(keys[:3], np.ones(3), 8, 1)).all())
+    True
     """
-    out = np.full((len(keys), num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
-    shared = _SharedDraws(keys, num_perm, seed)
-    for lo in range(0, len(keys), WEIGHTED_BATCH):
-        present = [i for i in range(lo, min(lo + WEIGHTED_BATCH, len(keys))) if keys[i].size]
-        if not present:
+    n_docs = int(offsets.size) - 1
+    out = np.full((n_docs, num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
+    shared = _SharedDraws(keys[offsets[0] : offsets[-1]], num_perm, seed)
+    sizes = np.diff(offsets)
+    for lo in range(0, n_docs, WEIGHTED_BATCH):
+        present = np.flatnonzero(sizes[lo : lo + WEIGHTED_BATCH]) + lo
+        if not present.size:
             continue
-        distinct, at = np.unique(np.concatenate([keys[i] for i in present]), return_inverse=True)
+        first, last = int(offsets[present[0]]), int(offsets[present[-1] + 1])
+        distinct, at = np.unique(keys[first:last], return_inverse=True)
         r, log_c, beta = shared.draws(distinct)
-        sampled = np.empty((len(present), num_perm), dtype=np.uint64)
-        levels = np.empty((len(present), num_perm), dtype=np.uint64)
-        start = 0
-        for row, i in enumerate(present):
-            rows = at[start : start + keys[i].size]
-            start += keys[i].size
-            sampled[row], levels[row] = _icws_sample(
-                keys[i], weights[i], r[rows], log_c[rows], beta[rows]
-            )
+        sampled, levels = _icws_sample_segments(
+            keys[first:last],
+            weights[first:last],
+            r[at],
+            log_c[at],
+            beta[at],
+            offsets[present] - first,
+        )
         out[present] = _icws_hash(sampled, levels)  # hashed for the batch at once
     return out

@@ -113,6 +113,16 @@ def test_weighted_minhash_estimates_weighted_jaccard() -> None:
     assert jaccard_estimate(sig_a, sig_b) == pytest.approx(exact, abs=0.06)
 
 
+def _flat(
+    keys: list[np.ndarray], weights: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Documents' keys and weights as `weighted_minhash_batch` takes them: concatenated, with
+    offsets."""
+    offsets = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([k.size for k in keys], out=offsets[1:])
+    return np.concatenate(keys), np.concatenate(weights), offsets
+
+
 @pytest.mark.parametrize("shared_keys", [0, 4, 1 << 14])  # none, a few, every recurring key
 def test_weighted_minhash_batch_equals_one_document_at_a_time(
     monkeypatch: pytest.MonkeyPatch, shared_keys: int
@@ -123,9 +133,24 @@ def test_weighted_minhash_batch_equals_one_document_at_a_time(
     weights = [rng.uniform(0.05, 3.0, k.size) for k in keys]
     monkeypatch.setattr(dedupe.minhash, "WEIGHTED_BATCH", 3)  # several batches
     monkeypatch.setattr(dedupe.minhash, "SHARED_KEYS", shared_keys)  # drawn once per call
-    batch = weighted_minhash_batch(keys, weights, 32, 5)
+    batch = weighted_minhash_batch(*_flat(keys, weights), 32, 5)
     for row, k, w in zip(batch, keys, weights, strict=True):
         assert row.tolist() == weighted_minhash(k, w, 32, 5).tolist()
+
+
+def test_weighted_minhash_batch_takes_argmins_first_row_on_ties_and_nans() -> None:
+    # a repeated key is an exact tie with its copy; a negative weight's log is NaN, which
+    # np.argmin takes (first) wherever it is, as the batch's minimum per document must
+    keys = [
+        np.array([3, 3, 8, 3], dtype=np.uint64),
+        np.array([5, 9, 2], dtype=np.uint64),
+        np.array([7, 4], dtype=np.uint64),
+    ]
+    weights = [np.array([0.5, 0.5, 0.2, 0.5]), np.array([1.0, -1.0, -2.0]), np.array([2.0, 0.1])]
+    with np.errstate(invalid="ignore"):
+        batch = weighted_minhash_batch(*_flat(keys, weights), 16, 2)
+        for row, k, w in zip(batch, keys, weights, strict=True):
+            assert row.tolist() == weighted_minhash(k, w, 16, 2).tolist()
 
 
 def test_weighted_minhash_disjoint_sets_never_agree() -> None:
