@@ -387,7 +387,7 @@ def is_emptied(doc: Document) -> bool:
 
 
 CHUNK = 1024  # articles per batch task: see `_clean_all`
-# text per task at most: 256 articles at the --max-article-bytes cap would be 2.5 GB in one
+# text per task at most: CHUNK articles at the --max-article-bytes cap would be 10 GB in one
 # batch (a 300 MB stream without a blank line, cut in 30 parts, ran out of a 3 GB limit so)
 CHUNK_CHARS = 16 << 20
 T = TypeVar("T")
