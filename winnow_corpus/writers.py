@@ -169,13 +169,27 @@ def write_articles(
     return names
 
 
+# One encoder for every record: `json.dumps` with options builds a new `JSONEncoder` per call,
+# a quarter of the time of encoding a short record (removed.jsonl holds tens of thousands).
+# The same options as `json.dumps(record, ensure_ascii=False, sort_keys=True)`, the same bytes.
+_JSONL_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def jsonl_line(record: dict[str, Any]) -> bytes:
+    """One record as a JSONL line: keys sorted, non-ASCII kept as UTF-8, a newline at the end.
+
+    >>> jsonl_line({"b": 1, "a": "café"}).decode("utf-8")
+    '{"a": "café", "b": 1}\\n'
+    """
+    return (_JSONL_ENCODER.encode(record) + "\n").encode("utf-8")
+
+
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]], compression: str = "none") -> int:
     """JSONL, one record per line, keys sorted; gzip and zstd streams carry no timestamp."""
     count = 0
     with open(path, "wb") as raw, _compressed(raw, compression) as handle:
         for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-            handle.write(b"\n")
+            handle.write(jsonl_line(record))
             count += 1
     return count
 
