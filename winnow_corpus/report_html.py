@@ -446,12 +446,14 @@ def render_report(out_dir: Path, timings: bool = False) -> str:
         f"<script>{JS}</script></body></html>",
         "",
     ]
-    return "\n".join(parts).translate(_CONTROLS)
+    return _CONTROLS.sub("\ufffd", "\n".join(parts))
 
 
 # Control characters that HTML does not allow in a page (a NUL from an input reached the page
-# raw): shown as U+FFFD, as a browser would. Tab, line feed, form feed and CR are allowed.
-_CONTROLS = {code: "\ufffd" for code in (*range(0, 9), 11, *range(14, 32), 127)}
+# raw): shown as U+FFFD, as a browser would. Tab, line feed, form feed and CR are allowed. A
+# regex, not `str.translate` with a table: translate looks up every character of the page in
+# the table (60 ms for a 2 MB page), the regex scans in C for the few it has to replace (4 ms).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _reason_css(reasons: list[str]) -> str:
