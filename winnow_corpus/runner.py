@@ -52,7 +52,7 @@ from winnow_corpus.io import (
     iter_parquet,
 )
 from winnow_corpus.report_html import ArticleKey, article_key, render_report
-from winnow_corpus.store import DocumentStore, DocumentView, pack, unpack
+from winnow_corpus.store import DocumentStore, DocumentView, Packed, pack, packed_fields, unpack
 from winnow_corpus.story_text import masked_story_features
 from winnow_corpus.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 
@@ -172,13 +172,13 @@ class RunSummary:
     emptied: int  # articles cleaning removed whole
 
     @classmethod
-    def of(cls, docs: Iterable[Document]) -> RunSummary:
+    def of(cls, docs: Sequence[Document]) -> RunSummary:
         titles: dict[str, str] = {}
         removals: Counter[tuple[str, str]] = Counter()
         emptied = 0
-        for doc in docs:
+        for doc in packed_fields(docs):
             titles[doc.id] = doc.title
-            removals.update((r.reason, r.rule) for r in doc.removed)
+            removals.update((reason, rule) for _, reason, rule, _ in doc.removed)
             emptied += is_emptied(doc)
         return cls(titles, removals, emptied)
 
@@ -383,7 +383,7 @@ def _clean_and_dedupe(
     return RunResult(reports, cleaned, result, bad_records, timings, config)
 
 
-def is_emptied(doc: Document) -> bool:
+def is_emptied(doc: Document | Packed) -> bool:
     """True when cleaning removed the whole article (no title, no text left)."""
     return not (doc.text.strip() or doc.title.strip())
 
@@ -495,7 +495,8 @@ def _written_documents(result: RunResult) -> Sequence[Document]:
     non-empty one."""
     if result.config.keep_duplicates:
         docs = result.documents
-        return DocumentView(docs, [i for i, doc in enumerate(docs) if not is_emptied(doc)])
+        kept = [i for i, doc in enumerate(packed_fields(docs)) if not is_emptied(doc)]
+        return DocumentView(docs, kept)
     return result.dedupe.kept
 
 
@@ -547,14 +548,18 @@ def duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
 
 
 def removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
-    """removed.jsonl, one record at a time."""
-    for doc in result.documents:
-        for removal in doc.removed:
+    """removed.jsonl, one record at a time: `Removal.to_dict` and `Removal.category` of each,
+    made from the stored fields (`packed_fields`) without building the `Removal`."""
+    for doc in packed_fields(result.documents):
+        for text, reason, rule, line in doc.removed:
             yield {
                 "id": doc.id,
                 "source": doc.source,
-                **removal.to_dict(),
-                "category": removal.category,
+                "text": text,
+                "reason": reason,
+                "rule": rule,
+                "line": line,
+                "category": rule.split(".", 1)[0],
             }
 
 
