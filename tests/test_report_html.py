@@ -17,11 +17,13 @@ import pytest
 from winnow_corpus.errors import InputError
 from winnow_corpus.report_html import (
     ARTICLES_PER_REASON,
+    article_key,
     merge_body,
     render_report,
     shared_spans,
     write_report,
 )
+from winnow_corpus.writers import iter_output_records, output_records_at
 
 FLOOD = (
     "Flood water reached the old market square in Porto Velho on Sunday night.\n"
@@ -438,3 +440,23 @@ def test_a_20k_article_run_stays_small_and_lists_every_cluster(tmp_path: Path) -
     assert len(shown) <= (len(REASONS) + 1) * ARTICLES_PER_REASON
     assert min(per_tag.values()) == ARTICLES_PER_REASON  # every reason gets its full sample
     assert f"the first {ARTICLES_PER_REASON} in file order for each removal reason" in text
+
+
+def test_keys_from_the_run_give_the_page_read_from_the_files(tmp_path: Path) -> None:
+    """`write_run` gives the key of each article it wrote, and the page then parses only the
+    records it shows: the page is the one read from the files. Where the keys do not fit the
+    files (a key too many; a record the reader takes as two lines) every record is read."""
+    folder = _big_folder(tmp_path / "out", articles=1_500, clusters=150)
+    keys = [article_key(record) for record in iter_output_records(folder, "articles")]
+    page = render_report(folder)
+    assert render_report(folder, articles=keys) == page
+    assert render_report(folder, articles=[*keys, keys[0]]) == page
+    # JSON leaves U+2028 unescaped, and the reader splits a line there (str.splitlines)
+    path = folder / "articles.jsonl"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    record = json.loads(lines[3])
+    record["title"] += "\u2028and more"
+    lines[3] = json.dumps(record, ensure_ascii=False, sort_keys=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert output_records_at(folder, "articles", {0}, len(keys)) is None
+    assert render_report(folder, articles=keys) == render_report(folder)

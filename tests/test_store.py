@@ -11,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.document import Document, Removal
+from dedupe import DedupeResult
 from dedupe.parallel import can_fork, fork_map
 from winnow_corpus.errors import OutputError
-from winnow_corpus.store import DocumentStore, DocumentView
+from winnow_corpus.runner import RunConfig, RunResult, removal_records
+from winnow_corpus.store import DocumentStore, DocumentView, packed_fields
 
 
 def article(n: int, text: str = "Body of the article.") -> Document:
@@ -129,3 +131,30 @@ def test_forked_children_read_the_store_while_its_parent_does(spool_bytes: int) 
     parts = fork_map(read, len(docs), jobs=4)
     assert [d for part in parts for d in part] == docs
     assert list(store) == docs  # the parent's own reads are unchanged
+
+
+def test_packed_fields_are_the_same_from_a_store_and_from_a_list() -> None:
+    docs = [article(n) for n in range(5)]
+    store = DocumentStore()
+    store.extend(docs)
+    from_store = list(packed_fields(store))
+    assert from_store == list(packed_fields(docs))
+    assert [f.id for f in from_store] == [d.id for d in docs]
+    assert from_store[2].removed == [(r.text, r.reason, r.rule, r.line) for r in docs[2].removed]
+
+
+def test_removal_records_are_each_removals_dict_with_its_category() -> None:
+    docs = [article(n) for n in range(3)]
+    docs[1].removed.append(Removal("By Ann Lee", "byline", "boilerplate.byline", 7))
+    store = DocumentStore()
+    store.extend(docs)
+    expected = [
+        {"id": d.id, "source": d.source, **r.to_dict(), "category": r.category}
+        for d in docs
+        for r in d.removed
+    ]
+    for held in (store, docs):
+        result = RunResult(
+            [], held, DedupeResult(kept=[], duplicates=[], clusters=[]), [], {}, RunConfig()
+        )
+        assert list(removal_records(result)) == expected

@@ -23,6 +23,7 @@ from winnow_corpus.writers import (
     decompress,
     input_schema_record,
     iter_output_records,
+    output_records_at,
     winnow_schema_record,
     write_articles,
 )
@@ -68,6 +69,19 @@ def test_shards_hold_every_record_once_in_order(tmp_path: Path, compression: str
     read = [row for name in names for row in _read_jsonl(tmp_path / name)]
     assert read == records
     assert list(iter_output_records(tmp_path, "articles")) == records
+
+
+@pytest.mark.parametrize("schema", ["winnow", "input"])
+def test_records_at_positions_are_the_records_read_whole(tmp_path: Path, schema: str) -> None:
+    records = [_record(n) for n in range(7)]
+    write_articles(tmp_path, iter(records), 7, OutputOptions("jsonl", "gzip", 3, schema))
+    every = list(iter_output_records(tmp_path, "articles"))
+    wanted = {0, 4, 6}
+    assert output_records_at(tmp_path, "articles", wanted, 7) == {n: every[n] for n in wanted}
+    assert output_records_at(tmp_path, "articles", wanted, 8) is None  # not the files it knows
+    (tmp_path / "pq").mkdir()
+    write_articles(tmp_path / "pq", records, 7, OutputOptions(format="parquet"))
+    assert output_records_at(tmp_path / "pq", "articles", wanted, 7) is None
 
 
 def test_gzip_output_has_no_timestamp_so_runs_are_byte_identical(tmp_path: Path) -> None:

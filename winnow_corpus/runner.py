@@ -50,8 +50,8 @@ from winnow_corpus.io import (
     iter_jsonl,
     iter_parquet,
 )
-from winnow_corpus.report_html import render_report
-from winnow_corpus.store import DocumentStore, DocumentView, pack, unpack
+from winnow_corpus.report_html import ArticleKey, article_key, render_report
+from winnow_corpus.store import DocumentStore, DocumentView, Packed, pack, packed_fields, unpack
 from winnow_corpus.story_text import masked_story_features
 from winnow_corpus.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 
@@ -170,13 +170,13 @@ class RunSummary:
     emptied: int  # articles cleaning removed whole
 
     @classmethod
-    def of(cls, docs: Iterable[Document]) -> RunSummary:
+    def of(cls, docs: Sequence[Document]) -> RunSummary:
         titles: dict[str, str] = {}
         removals: Counter[tuple[str, str]] = Counter()
         emptied = 0
-        for doc in docs:
+        for doc in packed_fields(docs):
             titles[doc.id] = doc.title
-            removals.update((r.reason, r.rule) for r in doc.removed)
+            removals.update((reason, rule) for _, reason, rule, _ in doc.removed)
             emptied += is_emptied(doc)
         return cls(titles, removals, emptied)
 
@@ -381,7 +381,7 @@ def _clean_and_dedupe(
     return RunResult(reports, cleaned, result, bad_records, timings, config)
 
 
-def is_emptied(doc: Document) -> bool:
+def is_emptied(doc: Document | Packed) -> bool:
     """True when cleaning removed the whole article (no title, no text left)."""
     return not (doc.text.strip() or doc.title.strip())
 
@@ -495,7 +495,8 @@ def _written_documents(result: RunResult) -> Sequence[Document]:
     non-empty one."""
     if result.config.keep_duplicates:
         docs = result.documents
-        return DocumentView(docs, [i for i, doc in enumerate(docs) if not is_emptied(doc)])
+        kept = [i for i, doc in enumerate(packed_fields(docs)) if not is_emptied(doc)]
+        return DocumentView(docs, kept)
     return result.dedupe.kept
 
 
@@ -547,14 +548,18 @@ def duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
 
 
 def removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
-    """removed.jsonl, one record at a time."""
-    for doc in result.documents:
-        for removal in doc.removed:
+    """removed.jsonl, one record at a time: `Removal.to_dict` and `Removal.category` of each,
+    made from the stored fields (`packed_fields`) without building the `Removal`."""
+    for doc in packed_fields(result.documents):
+        for text, reason, rule, line in doc.removed:
             yield {
                 "id": doc.id,
                 "source": doc.source,
-                **removal.to_dict(),
-                "category": removal.category,
+                "text": text,
+                "reason": reason,
+                "rule": rule,
+                "line": line,
+                "category": rule.split(".", 1)[0],
             }
 
 
@@ -669,17 +674,21 @@ def _write_files(
     ]
     with fork_call(txt, fork=beside) as txt_written:
         answers = fork_calls(calls, jobs - 1 if beside else jobs)
-        names = [name for _, files in answers for name in files]
-        _write_report_files(result, target, names)
+        names = [name for _, files, _ in answers for name in files]
+        keys = [key for _, _, keys in answers for key in keys]
+        _write_report_files(result, target, names, keys)
         answers.insert(0, txt_written())  # with one job, the .txt files are written here
     written: Counter[str] = Counter()
-    for counts, _ in answers:
+    for counts, _, _ in answers:
         written.update(counts)
     return written
 
 
-def _write_report_files(result: RunResult, target: AtomicOutputDir, names: list[str]) -> None:
-    """report.json, timings.json, the folder's README and report.html (read from the files)."""
+def _write_report_files(
+    result: RunResult, target: AtomicOutputDir, names: list[str], keys: list[ArticleKey]
+) -> None:
+    """report.json, timings.json, the folder's README and report.html (read from the files;
+    of the articles files, only the records it shows, chosen by `keys`)."""
     config = result.config
     report = build_report(result)
     report["output"] = {
@@ -693,28 +702,39 @@ def _write_report_files(result: RunResult, target: AtomicOutputDir, names: list[
     )
     target.write_text("timings.json", json.dumps(result.timings, indent=2, sort_keys=True) + "\n")
     target.write_text("README.md", OUTPUT_README)
-    target.write_text("report.html", render_report(target.path(".")))
+    target.write_text("report.html", render_report(target.path("."), articles=keys))
 
 
-# what one writer call did: records written per file kind, and the article files it named
-Written = tuple[dict[str, int], list[str]]
+# what one writer call did: records written per file kind, the article files it named, and
+# the report's key of each article it wrote (`report_html.article_key`)
+Written = tuple[dict[str, int], list[str], list[ArticleKey]]
 
 
 def _write_articles_file(
     result: RunResult, docs: Sequence[Document], target: AtomicOutputDir
 ) -> Written:
     config = result.config
+    keys: list[ArticleKey] = []
+    # a key per article is held until the report is written: one tuple per set of reasons
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def keyed(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for record in records:
+            article_id, reasons = article_key(record)
+            keys.append((article_id, shared.setdefault(reasons, reasons)))
+            yield record
+
     # records are built as the writers take them: a dict per article, duplicate or removed
     # line is never held for the whole corpus at once
     names = write_articles(
         target.path("."),
-        article_records(result, docs),
+        keyed(article_records(result, docs)),
         len(docs),
         config.output,
         config.text_field,
         config.title_field,
     )
-    return {}, names
+    return {}, names, keys
 
 
 def _write_duplicates_and_removals(
@@ -725,11 +745,11 @@ def _write_duplicates_and_removals(
         target.path(f"duplicates{suffix}"), duplicate_records(result), compression
     )
     removed = write_jsonl(target.path(f"removed{suffix}"), removal_records(result), compression)
-    return {"duplicates": duplicates, "removed": removed}, []
+    return {"duplicates": duplicates, "removed": removed}, [], []
 
 
 def _no_files() -> Written:
-    return {}, []
+    return {}, [], []
 
 
 def _write_txt_files(docs: Sequence[Document], target: AtomicOutputDir) -> Written:
@@ -737,7 +757,7 @@ def _write_txt_files(docs: Sequence[Document], target: AtomicOutputDir) -> Writt
     for number, doc in enumerate(docs, start=1):
         body = f"{doc.title}\n\n{doc.text}\n" if doc.title else f"{doc.text}\n"
         target.write_text(f"{number:04d}-{slug(doc.title)}.txt", body)
-    return {"txt": len(docs)}, []
+    return {"txt": len(docs)}, [], []
 
 
 __all__ = [

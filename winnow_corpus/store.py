@@ -14,9 +14,9 @@ import os
 import pickle
 import tempfile
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cleaners.document import Document, Removal
 from dedupe.spill import ByPosition, Selection, write_at
@@ -24,7 +24,22 @@ from winnow_corpus.errors import OutputError
 
 SPOOL_BYTES = 64 << 20  # held in memory up to this size, then moved to a file on disk
 
-_Packed = tuple[Any, ...]
+
+class Packed(NamedTuple):
+    """A document's fields as `pack` pickles them, in that order, each removal a plain tuple.
+
+    For a pass over every article that reads a few fields (`packed_fields`): rebuilding a
+    `Removal` per removed line is most of the time of rebuilding a `Document`.
+    """
+
+    id: str
+    text: str
+    source: str
+    lines: tuple[int, int]
+    title: str
+    meta: dict[str, Any]
+    removed: list[tuple[str, str, str, int]]  # text, reason, rule, line
+    line_numbers: tuple[int, ...]
 
 
 def pack(doc: Document) -> bytes:
@@ -36,8 +51,12 @@ def pack(doc: Document) -> bytes:
     return pickle.dumps((*fields, doc.line_numbers), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def unpack_fields(data: bytes) -> Packed:
+    return Packed._make(pickle.loads(data))
+
+
 def unpack(data: bytes) -> Document:
-    packed: _Packed = pickle.loads(data)
+    packed: tuple[Any, ...] = pickle.loads(data)
     doc_id, text, source, lines, title, meta, removed, line_numbers = packed
     return Document(
         id=doc_id,
@@ -49,6 +68,14 @@ def unpack(data: bytes) -> Document:
         removed=[Removal(*r) for r in removed],
         line_numbers=line_numbers,
     )
+
+
+def packed_fields(docs: Sequence[Document]) -> Iterator[Packed]:
+    """Each document's fields, in order: read as stored from a `DocumentStore` (no `Document`
+    is rebuilt), packed here from any other sequence."""
+    if isinstance(docs, DocumentStore):
+        return (unpack_fields(docs.stored(position)) for position in range(len(docs)))
+    return (unpack_fields(pack(doc)) for doc in docs)
 
 
 class DocumentStore(ByPosition[Document]):
@@ -116,10 +143,15 @@ class DocumentStore(ByPosition[Document]):
         return len(self._starts)
 
     def _read(self, position: int) -> Document:
+        return unpack(self.stored(position))
+
+    def stored(self, position: int) -> bytes:
+        """The document at `position` (0 or more) as `pack` gave it."""
         start, size = self._starts[position], self._sizes[position]
         if not self._on_disk:  # in memory: a forked child reads its own copy
             self._file.seek(start)
-            return unpack(self._file.read(size))
+            data: bytes = self._file.read(size)
+            return data
         try:
             data = os.pread(self._file.fileno(), size, start)
         except OSError as exc:
@@ -131,7 +163,7 @@ class DocumentStore(ByPosition[Document]):
                 f"cleaned articles in {self._where} were cut short ({len(data)} of {size} bytes "
                 "read back); was the disk full?"
             )
-        return unpack(data)
+        return data
 
     def close(self) -> None:
         self._file.close()
