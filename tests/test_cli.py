@@ -136,6 +136,24 @@ def test_explain_shows_struck_lines_and_reasons(tmp_path: Path) -> None:
     assert_clean_error(missing, 2, "no article")
 
 
+def test_explain_and_the_report_find_an_article_holding_a_line_separator(tmp_path: Path) -> None:
+    """JSON leaves U+2028 unescaped: the output's reader must not cut the record there."""
+    dump = tmp_path / "d.jsonl"
+    body = "The ferry council met on Monday\u2028and voted to build the new terminal by May."
+    dump.write_text(
+        json.dumps({"title": "Ferry terminal approved", "text": body}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    assert run_cli("clean", str(dump), "--quiet", "--out", str(out)).returncode == 0
+    [line] = (out / "articles.jsonl").read_text(encoding="utf-8").split("\n")[:-1]
+    record = json.loads(line)
+    done = run_cli("explain", record["id"], "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "new terminal" in done.stdout
+    assert "Ferry terminal approved" in (out / "report.html").read_text(encoding="utf-8")
+
+
 def test_rules_lists_registered_rules() -> None:
     done = run_cli("rules")
     assert done.returncode == 0

@@ -445,18 +445,20 @@ def test_a_20k_article_run_stays_small_and_lists_every_cluster(tmp_path: Path) -
 def test_keys_from_the_run_give_the_page_read_from_the_files(tmp_path: Path) -> None:
     """`write_run` gives the key of each article it wrote, and the page then parses only the
     records it shows: the page is the one read from the files. Where the keys do not fit the
-    files (a key too many; a record the reader takes as two lines) every record is read."""
+    files (a key too many) every record is read. A record holding U+2028, which JSON leaves
+    unescaped, is still one record."""
     folder = _big_folder(tmp_path / "out", articles=1_500, clusters=150)
     keys = [article_key(record) for record in iter_output_records(folder, "articles")]
     page = render_report(folder)
     assert render_report(folder, articles=keys) == page
     assert render_report(folder, articles=[*keys, keys[0]]) == page
-    # JSON leaves U+2028 unescaped, and the reader splits a line there (str.splitlines)
     path = folder / "articles.jsonl"
     lines = path.read_text(encoding="utf-8").split("\n")
     record = json.loads(lines[3])
-    record["title"] += "\u2028and more"
+    record["title"] += "\u2028and\u0085more\u2029"
     lines[3] = json.dumps(record, ensure_ascii=False, sort_keys=True)
     path.write_text("\n".join(lines), encoding="utf-8")
-    assert output_records_at(folder, "articles", {0}, len(keys)) is None
+    assert len(list(iter_output_records(folder, "articles"))) == len(keys)
+    found = output_records_at(folder, "articles", {3}, len(keys))
+    assert found is not None and found[3]["title"].endswith("\u2028and\u0085more\u2029")
     assert render_report(folder, articles=keys) == render_report(folder)

@@ -367,9 +367,8 @@ def output_records_at(
 
     None, for the caller to read them all with `iter_output_records`, when the files are not
     `count` lines, each a JSON object that `iter_output_records` reads as one record: Parquet,
-    a line that is blank, does not start with "{" or holds a character `str.splitlines` splits
-    at, a wanted line that does not parse. Lines not wanted are not parsed, so not checked
-    further.
+    a line that does not start with "{", a wanted line that does not parse. Lines not wanted
+    are not parsed, so not checked further.
     """
     field_name = text_field or recorded_text_field(directory)
     found: dict[int, dict[str, Any]] = {}
@@ -379,14 +378,11 @@ def output_records_at(
             return None
         with _lines(path) as lines:
             for raw in lines:
-                # the pieces `_jsonl_rows` parses; U+0085, U+2028 and U+2029, which JSON leaves
-                # unescaped, make more than one of a line
-                pieces = raw.decode("utf-8", errors="replace").splitlines()
-                if len(pieces) != 1 or not pieces[0].startswith("{"):
+                if not raw.startswith(b"{"):
                     return None
                 if number in positions:
                     try:
-                        record = json.loads(pieces[0])
+                        record = json.loads(raw.decode("utf-8", errors="replace"))
                     except json.JSONDecodeError:
                         return None
                     if not isinstance(record, dict):
@@ -411,18 +407,19 @@ def _jsonl_rows(path: Path) -> Iterator[dict[str, Any]]:
     number = 0
     with _lines(path) as lines:
         for raw in lines:
-            # splitlines() of each "\n" line: the same pieces as of the whole decoded text
-            for line in raw.decode("utf-8", errors="replace").splitlines():
-                number += 1
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    log.warning("%s:%d skipped: %s", path, number, exc)
-                    continue
-                if isinstance(record, dict):
-                    yield record
+            # a record ends at "\n" alone: JSON leaves U+0085, U+2028 and U+2029 unescaped in
+            # a string, and `str.splitlines` would cut the record there
+            line = raw.decode("utf-8", errors="replace")
+            number += 1
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                log.warning("%s:%d skipped: %s", path, number, exc)
+                continue
+            if isinstance(record, dict):
+                yield record
 
 
 def _lines(path: Path) -> BinaryIO:
