@@ -434,11 +434,14 @@ class FeatureSpill(ByPosition[DocumentFeatures | None]):
         self._names = ArraySpill(np.uint64, directory)
 
     def append(self, feature: DocumentFeatures | None) -> None:
-        self._exact.append(0)
-        self._shingles.append(_NO_U32)
-        self._keys.append(_NO_U64)
-        self._names.append(_NO_U64)
-        self[len(self._exact) - 1] = feature
+        if feature is None:
+            self._missing.add(len(self._exact))
+            feature = (0, _NO_U32, _NO_U64, _NO_U64)
+        exact, shingles, keys, names = feature
+        self._exact.append(exact)
+        self._shingles.append(shingles)
+        self._keys.append(keys)
+        self._names.append(names)
 
     def __setitem__(self, index: int, feature: DocumentFeatures | None) -> None:
         position = range(len(self))[index]

@@ -132,23 +132,25 @@ class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
         self._store(range(len(self))[index], values)
 
     def _store(self, position: int, values: npt.NDArray[Any]) -> None:
+        if self._held is None:  # on disk: the bytes written are the copy
+            values = np.asarray(values).astype(self._dtype, order="C", casting="safe", copy=False)
+            self._sizes[position] = values.size
+            self._starts[position] = self._end
+            self._write(values.tobytes())
+            return
         # a copy, read-only: what is held in memory cannot change behind the spill's back, as
         # what was read back from the file cannot; a value the dtype cannot hold is an error
         values = np.asarray(values).astype(self._dtype, order="C", casting="safe", copy=True)
         values.flags.writeable = False
         self._sizes[position] = values.size
-        if self._held is not None:
-            if position == len(self._held):
-                self._held.append(values)
-            else:
-                self._held_bytes -= self._held[position].nbytes
-                self._held[position] = values
-            self._held_bytes += values.nbytes
-            if self._held_bytes > self._spool_bytes:
-                self._spool()
-            return
-        self._starts[position] = self._end
-        self._write(values.tobytes())
+        if position == len(self._held):
+            self._held.append(values)
+        else:
+            self._held_bytes -= self._held[position].nbytes
+            self._held[position] = values
+        self._held_bytes += values.nbytes
+        if self._held_bytes > self._spool_bytes:
+            self._spool()
 
     def _spool(self) -> None:
         """Move the held arrays to the file."""
