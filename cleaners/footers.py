@@ -255,6 +255,10 @@ class RecurringLines:
     def __contains__(self, line: str) -> bool:
         return shape_key(line) in self.keys
 
+    def array(self) -> LineKeys:
+        """The keys, sorted."""
+        return np.fromiter(sorted(self.keys), dtype=np.uint64, count=len(self.keys))
+
 
 LineKeys = npt.NDArray[np.uint64]
 
@@ -374,28 +378,37 @@ def learned_changes(
         per_doc = [line_keys(doc) for doc in docs]
     elif len(per_doc) != len(docs):
         raise ValueError(f"{len(per_doc)} line key arrays for {len(docs)} documents")
-    recurring = recurring_keys(per_doc, options)
-    if not recurring.keys:
-        return
-    wanted = np.fromiter(sorted(recurring.keys), dtype=np.uint64, count=len(recurring.keys))
-    owners = np.repeat(np.arange(len(per_doc)), [len(keys) for keys in per_doc])
-    holding = np.unique(owners[np.isin(np.concatenate(per_doc), wanted)]).tolist()
+    wanted = recurring_keys(per_doc, options).array()
+    holding = holding_recurring(per_doc, wanted)
     if "footers.recurring" in options.disabled_rules:
         for position in holding:
             yield position, docs[position]
         return
     for at in range(0, len(holding), LEARNED_BATCH):
         positions = holding[at : at + LEARNED_BATCH]
-        batch = [docs[position] for position in positions]
-        # which of each article's lines are recurring, decided for the batch at once: the
-        # verdict depends on a line's text alone
-        lines = KeyedLines.of(batch)
-        hit = np.isin(lines.keys, wanted)
-        found: dict[int, set[str]] = {}
-        for owner, text in zip(lines.owners[hit].tolist(), lines.texts.filter(hit), strict=True):
-            found.setdefault(owner, set()).add(text)
-        for owner, (position, doc) in enumerate(zip(positions, batch, strict=True)):
-            yield position, _drop_recurring(doc, found.get(owner, set()))
+        changed = drop_recurring_lines([docs[position] for position in positions], wanted)
+        yield from zip(positions, changed, strict=True)
+
+
+def holding_recurring(per_doc: Sequence[LineKeys], wanted: LineKeys) -> list[int]:
+    """The positions of the articles whose keys (`per_doc`) hold one of the sorted `wanted`."""
+    if not len(wanted) or not per_doc:
+        return []
+    owners = np.repeat(np.arange(len(per_doc)), [len(keys) for keys in per_doc])
+    found: list[int] = np.unique(owners[np.isin(np.concatenate(per_doc), wanted)]).tolist()
+    return found
+
+
+def drop_recurring_lines(docs: Sequence[Document], wanted: LineKeys) -> list[Document]:
+    """Each of `docs` without its lines whose shape key is one of `wanted` (rule
+    `footers.recurring`): decided for the batch at once, since the verdict depends on a line's
+    text alone."""
+    lines = KeyedLines.of(docs)
+    hit = np.isin(lines.keys, wanted)
+    found: dict[int, set[str]] = {}
+    for owner, text in zip(lines.owners[hit].tolist(), lines.texts.filter(hit), strict=True):
+        found.setdefault(owner, set()).add(text)
+    return [_drop_recurring(doc, found.get(owner, set())) for owner, doc in enumerate(docs)]
 
 
 def _drop_recurring(doc: Document, texts: set[str]) -> Document:

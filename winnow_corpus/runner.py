@@ -30,7 +30,7 @@ from cleaners import footers
 from cleaners.document import Document, UniqueIds
 from cleaners.footers import LineKeys
 from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_many, recurring_changes
+from cleaners.pipeline import clean_many
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.core import DocumentFeatures, FeatureSpill, features_of
@@ -339,17 +339,21 @@ def _clean_and_dedupe(
     features = FeatureSpill(config.temp_dir)  # hashes on disk past 16 MB each
     line_keys: list[LineKeys] = []
     emptied: set[int] = set()  # positions of articles cleaning removed whole
-    for packed, empty, feature, keys in _clean_all(raw_docs, config, notify):
-        if empty:
-            emptied.add(len(cleaned))
-        cleaned.append_packed(packed)
-        features.append(feature)
-        line_keys.append(keys)
-    for position, changed in recurring_changes(cleaned, config.clean, line_keys):
-        cleaned[position] = changed
-        features[position] = None  # its text changed: find_duplicates computes them again
-        if is_emptied(changed):
-            emptied.add(position)
+    # one executor for both passes: its workers start once
+    with _executor(config) as executor:
+        for packed, empty, feature, keys in _clean_all(raw_docs, config, notify, executor):
+            if empty:
+                emptied.add(len(cleaned))
+            cleaned.append_packed(packed)
+            features.append(feature)
+            line_keys.append(keys)
+        for position, (packed, empty, feature) in _recurring_dropped(
+            cleaned, line_keys, config, executor
+        ):
+            cleaned.set_packed(position, packed)
+            features[position] = feature
+            if empty:
+                emptied.add(position)
     del line_keys
     timings["clean"] = time.perf_counter() - started - timings.get("read+split", 0.0)
 
@@ -398,7 +402,9 @@ _END: Any = object()
 Cleaned = tuple[bytes, bool, DocumentFeatures | None, LineKeys]
 
 
-def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) -> Iterator[Cleaned]:
+def _clean_all(
+    docs: Iterable[Document], config: RunConfig, notify: Progress, executor: Executor
+) -> Iterator[Cleaned]:
     """Each document cleaned, in input order, one batch task at a time on the run's executor.
 
     Documents are taken from `docs` a batch at a time, as the executor is ready for them, so
@@ -416,11 +422,48 @@ def _clean_all(docs: Iterable[Document], config: RunConfig, notify: Progress) ->
     seed = config.dedupe.seed if config.deduplicate else None
     calls = (([pack(doc) for doc in chunk], config.clean, seed) for chunk in _chunks(docs, CHUNK))
     done = 0
-    with _executor(config) as executor:
-        for result in executor.ordered(_clean_packed, calls):
-            yield from zip(*result, strict=True)
-            done += len(result[0])
-            notify("clean", done, 0)
+    for result in executor.ordered(_clean_packed, calls):
+        yield from zip(*result, strict=True)
+        done += len(result[0])
+        notify("clean", done, 0)
+
+
+# an article recurring-line removal changed: as the store holds it, whether it is now empty,
+# and its new dedupe features (None where the run does not deduplicate or it is empty)
+Dropped = tuple[bytes, bool, DocumentFeatures | None]
+
+
+def _recurring_dropped(
+    cleaned: DocumentStore, line_keys: list[LineKeys], config: RunConfig, executor: Executor
+) -> Iterator[tuple[int, Dropped]]:
+    """(position, the article changed) for each article holding a line shape that recurs
+    across the run (`footers.recurring_keys`), in order.
+
+    Learning is collection-wide and runs here, on the keys the batch tasks computed; the
+    removal and the changed articles' new dedupe features are a second batch task on the same
+    executor, so they run where the cleaning ran, not in this process."""
+    options = config.clean
+    if not footers.learns_recurring(len(line_keys), options):
+        return
+    if "footers.recurring" in options.disabled_rules:
+        return  # the rule is off: no article changes
+    wanted = footers.recurring_keys(line_keys, options).array()
+    holding = footers.holding_recurring(line_keys, wanted)
+    chunks = [holding[at : at + CHUNK] for at in range(0, len(holding), CHUNK)]
+    seed = config.dedupe.seed if config.deduplicate else None
+    calls = (([cleaned.stored(p) for p in chunk], wanted, seed) for chunk in chunks)
+    for chunk, result in zip(chunks, executor.ordered(_drop_recurring_packed, calls), strict=True):
+        yield from zip(chunk, zip(*result, strict=True), strict=True)
+
+
+def _drop_recurring_packed(
+    raw: list[bytes], wanted: LineKeys, seed: int | None
+) -> tuple[list[bytes], list[bool], list[DocumentFeatures | None]]:
+    """The second batch task: drop a batch's recurring lines (`wanted` shape keys), then the
+    changed articles' dedupe features (none where `seed` is None)."""
+    changed = footers.drop_recurring_lines([unpack(data) for data in raw], wanted)
+    empty = [is_emptied(doc) for doc in changed]
+    return [pack(doc) for doc in changed], empty, _features_unless_empty(changed, empty, seed)
 
 
 @contextmanager
@@ -431,7 +474,8 @@ def _executor(config: RunConfig) -> Iterator[Executor]:
         with ray_tasks(config.ray_address) as tasks:
             yield tasks
     else:
-        yield LocalProcesses(config.jobs)
+        with LocalProcesses(config.jobs) as local:
+            yield local
 
 
 def _chunks(
@@ -461,13 +505,20 @@ def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> 
     cleaned = clean_many([unpack(data) for data in raw], options)
     keys = footers.line_keys_of(cleaned)
     empty = [is_emptied(doc) for doc in cleaned]
+    return [pack(doc) for doc in cleaned], empty, _features_unless_empty(cleaned, empty, seed), keys
+
+
+def _features_unless_empty(
+    docs: list[Document], empty: list[bool], seed: int | None
+) -> list[DocumentFeatures | None]:
+    """Each non-empty article's dedupe features, computed for the batch at once (None for an
+    empty one, and for all where `seed` is None)."""
     if seed is None:
-        features: list[DocumentFeatures | None] = [None] * len(cleaned)
-    else:
-        pairs = zip(cleaned, empty, strict=True)
-        found = iter(features_of([doc for doc, gone in pairs if not gone], seed))
-        features = [None if gone else next(found) for gone in empty]
-    return [pack(doc) for doc in cleaned], empty, features, keys
+        return [None] * len(docs)
+    found = iter(
+        features_of([doc for doc, gone in zip(docs, empty, strict=True) if not gone], seed)
+    )
+    return [None if gone else next(found) for gone in empty]
 
 
 def _good_records(

@@ -134,8 +134,11 @@ class DocumentStore(ByPosition[Document]):
         return start
 
     def __setitem__(self, index: int, doc: Document) -> None:
+        self.set_packed(index, pack(doc))
+
+    def set_packed(self, index: int, data: bytes) -> None:
+        """Replace the document at `index` by one as `pack` gave it."""
         position = range(len(self))[index]  # IndexError, and negative indices, as a list has
-        data = pack(doc)
         self._starts[position] = self._write(data)
         self._sizes[position] = len(data)
 

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from typing import Any, TypeVar
 
 from dedupe.parallel import breaking_exit_code, die_with_parent, set_parent_death_signal
@@ -30,10 +30,26 @@ R = TypeVar("R")
 
 class LocalProcesses:
     """`jobs` worker processes; with one job, or fewer than two batches, the task runs here
-    (starting workers would cost more than it saves)."""
+    (starting workers would cost more than it saves).
+
+    Entered as a context, its workers outlive one `ordered` call and stop when the context
+    ends: a run's second pass over batches (recurring lines) does not start them again (their
+    fork server imports the task's modules first, about half a second). Not entered, each
+    `ordered` call starts and stops its own."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
+        self._stack: ExitStack | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._workers: list[Any] = []  # the pool's processes, to say how one ended if it breaks
+
+    def __enter__(self) -> LocalProcesses:
+        self._stack = ExitStack()
+        return self
+
+    def __exit__(self, *exc: Any) -> bool:
+        stack, self._stack, self._pool = self._stack, None, None
+        return bool(stack is not None and stack.__exit__(*exc))
 
     def ordered(self, task: Callable[..., R], calls: Iterable[tuple[Any, ...]]) -> Iterator[R]:
         stream = iter(calls)
@@ -42,38 +58,50 @@ class LocalProcesses:
             for call in itertools.chain(first, stream):
                 yield task(*call)
             return
-        yield from self._in_workers(task, itertools.chain(first, stream))
+        if self._stack is None:
+            with LocalProcesses(self.jobs) as scoped:
+                yield from scoped.ordered(task, itertools.chain(first, stream))
+            return
+        pool = self._started(self._stack, task)
+        yield from self._in_workers(pool, task, itertools.chain(first, stream))
 
-    def _in_workers(self, task: Callable[..., R], calls: Iterator[tuple[Any, ...]]) -> Iterator[R]:
-        with (
-            _reaped_forkserver(),
-            ProcessPoolExecutor(
-                max_workers=self.jobs,
-                mp_context=_pool_context(task.__module__),
-                initializer=_worker_start,
-                initargs=(os.getpid(),),
-            ) as pool,
-        ):
-            workers: list[Any] = []  # the pool's processes, to say how one ended if it breaks
+    def _started(self, stack: ExitStack, task: Callable[..., Any]) -> ProcessPoolExecutor:
+        """The pool, started on first use (its fork server preloads `task`'s module)."""
+        if self._pool is None:
+            stack.enter_context(_reaped_forkserver())
+            self._pool = stack.enter_context(
+                ProcessPoolExecutor(
+                    max_workers=self.jobs,
+                    mp_context=_pool_context(task.__module__),
+                    initializer=_worker_start,
+                    initargs=(os.getpid(),),
+                )
+            )
+        return self._pool
 
-            def submitted() -> Iterator[Future[R]]:
-                for call in calls:
-                    yield pool.submit(task, *call)
-                    # a private table of the pool's, which starts workers as tasks arrive
-                    workers.extend(
-                        process
-                        for process in getattr(pool, "_processes", {}).values()
-                        if process not in workers
-                    )
+    def _in_workers(
+        self, pool: ProcessPoolExecutor, task: Callable[..., R], calls: Iterator[tuple[Any, ...]]
+    ) -> Iterator[R]:
+        workers = self._workers
 
-            try:
-                yield from _in_order(submitted(), ahead=IN_FLIGHT_PER_WORKER * self.jobs)
-            except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
-                # The pool's own thread reaps the workers now; read their ends after it has. A
-                # fork server's worker reports its end once, on a pipe: a second thread reading
-                # it at the same time finds the pipe empty and records 255 (seen under load).
-                pool.shutdown(wait=True)
-                raise WorkerLost(_lost_exit_code(workers)) from exc
+        def submitted() -> Iterator[Future[R]]:
+            for call in calls:
+                yield pool.submit(task, *call)
+                # a private table of the pool's, which starts workers as tasks arrive
+                workers.extend(
+                    process
+                    for process in getattr(pool, "_processes", {}).values()
+                    if process not in workers
+                )
+
+        try:
+            yield from _in_order(submitted(), ahead=IN_FLIGHT_PER_WORKER * self.jobs)
+        except BrokenProcessPool as exc:  # a worker killed (out of memory) or crashed
+            # The pool's own thread reaps the workers now; read their ends after it has. A
+            # fork server's worker reports its end once, on a pipe: a second thread reading
+            # it at the same time finds the pipe empty and records 255 (seen under load).
+            pool.shutdown(wait=True)
+            raise WorkerLost(_lost_exit_code(workers)) from exc
 
 
 def _worker_start(main: int) -> None:
