@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import platform
 import signal
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -192,3 +194,13 @@ def test_a_watched_parent_that_ended_unreaped_is_not_alive() -> None:
         assert parallel._alive(os.getpid(), direct=False)
     finally:
         os.waitpid(ended, 0)
+
+
+def test_free_heap_is_released_where_the_c_library_can() -> None:
+    """glibc's `malloc_trim` is found on Linux with glibc; elsewhere there is nothing to call,
+    and the release does nothing."""
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert (parallel._malloc_trim() is not None) == glibc
+    freed = [bytearray(1000) for _ in range(10_000)]
+    del freed
+    parallel.release_free_heap()
