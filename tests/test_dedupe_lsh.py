@@ -53,7 +53,13 @@ def test_top_k_unsorted_pairs_keep_input_order() -> None:
 
 
 @pytest.mark.parametrize("pass_entries", [1, 40, 1 << 24])  # one document a pass .. one pass
-def test_top_k_collisions_in_passes_equal_the_whole_computation(pass_entries: int) -> None:
+@pytest.mark.parametrize("ranges_per_scan", [1, 3, 16])  # groups of ranges found by one read
+@pytest.mark.parametrize("chunk", [5, 1 << 20])  # keys ranked a slice at a time
+def test_top_k_collisions_in_passes_equal_the_whole_computation(
+    monkeypatch: pytest.MonkeyPatch, pass_entries: int, ranges_per_scan: int, chunk: int
+) -> None:
+    monkeypatch.setattr(lsh, "RANGES_PER_SCAN", ranges_per_scan)
+    monkeypatch.setattr(lsh, "TOP_K_CHUNK", chunk)
     rng = np.random.default_rng(pass_entries)
     sigs = rng.integers(0, 5, size=(90, 24)).astype(np.uint32)
     sigs[:10] = 7  # ten documents equal in every band: buckets past max_bucket are skipped
