@@ -309,8 +309,8 @@ def _top_k_lexsort(pairs: Pairs, scores: I64, k: int) -> Pairs:
 PASS_ENTRIES = 1 << 22
 # Documents from which `top_k_of_buckets` ranks its ranges in forked processes when asked to.
 PARALLEL_DOCUMENTS = 2000
-# Ranges whose buckets one read of each band's members finds (`_range_positions`): 16 ranges of
-# about 4 million entries keep that read's answer to a few tens of MB at 1 GB of news.
+# Ranges whose members one read of each band finds (`_range_positions`): 16 ranges of about 4
+# million entries keep that read's answer to a few tens of MB at 1 GB of news.
 RANGES_PER_SCAN = 16
 
 
