@@ -72,6 +72,11 @@ NEAR_THRESHOLD = 0.8  # DedupeConfig.near_threshold
 SEED = 1  # DedupeConfig.seed: the hashes only need to be consistent within one corpus
 PERCENTILES = (1, 10, 50, 90, 99, 99.9)
 MEASURES = ("cosine", "shared", "jaccard5")
+# Pairs that are not duplicates: any two articles of different events, and the hard ones (another
+# event of the same kind: a labelled set's `same_category`, a generated dump's `*.negatives.jsonl`).
+HARD_NEGATIVE = "other event, same kind"
+DIFFERENT = ("labelled different", HARD_NEGATIVE)
+HARD_PAIRS = 20_000  # same-topic pairs sampled from a generated dump
 
 
 @dataclass
@@ -92,6 +97,7 @@ def read_generated(dump: Path) -> Corpus:
     """A `generate.py` dump: articles from its index, labelled pairs from its pairs file."""
     lines = dump.read_text(encoding="utf-8").split("\n")
     docs: list[Document] = []
+    topics: list[str] = []
     at: dict[str, int] = {}
     with dump.with_name(dump.name + ".index.jsonl").open(encoding="utf-8") as f:
         for raw in f:
@@ -100,13 +106,38 @@ def read_generated(dump: Path) -> Corpus:
             body = "\n".join(lines[first:last]).strip("\n")  # after the headline line
             at[rec["id"]] = len(docs)
             docs.append(_doc(rec["id"], lines[first - 1], body, first))
+            if "topic" in rec:
+                topics.append(str(rec["topic"]))
     labelled: dict[str, list[tuple[int, int]]] = {}
     with dump.with_name(dump.name + ".pairs.jsonl").open(encoding="utf-8") as f:
         for raw in f:
             rec = json.loads(raw)
             labelled.setdefault(rec["kind"], []).append((at[rec["a"]], at[rec["b"]]))
     related = [p for pairs in labelled.values() for p in pairs]
-    return Corpus(f"generated {dump.name}", docs, labelled, components(len(docs), related))
+    family = components(len(docs), related)
+    if topics:
+        labelled[HARD_NEGATIVE] = same_topic_pairs(topics, family, HARD_PAIRS, SEED)
+    return Corpus(f"generated {dump.name}", docs, labelled, family)
+
+
+def same_topic_pairs(
+    topics: Sequence[str], family: Sequence[int], count: int, seed: int
+) -> list[tuple[int, int]]:
+    """Up to `count` random pairs of articles of one topic from different families (fixed seed):
+    a generated dump's nearest thing to another event of the same kind."""
+    rng = random.Random(seed)
+    by_topic: dict[str, list[int]] = {}
+    for i, topic in enumerate(topics):
+        by_topic.setdefault(topic, []).append(i)
+    groups = [g for g in by_topic.values() if len(g) >= 2]
+    seen: set[tuple[int, int]] = set()
+    for _ in range(count * 4):
+        if not groups or len(seen) >= count:
+            break
+        i, j = rng.sample(rng.choice(groups), 2)
+        if family[i] != family[j]:
+            seen.add((min(i, j), max(i, j)))
+    return sorted(seen)
 
 
 def read_labelled(folder: Path) -> Corpus:
@@ -125,9 +156,14 @@ def read_labelled(folder: Path) -> Corpus:
             a, b = at.get(str(rec["a"])), at.get(str(rec["b"]))
             if a is None or b is None:
                 continue
-            kind = str(rec.get("category") or "same") if rec["label"] else "labelled different"
+            if rec["label"]:
+                kind = str(rec.get("category") or "same")
+            elif rec.get("same_category"):
+                kind = HARD_NEGATIVE  # another event of the same kind: the hard case
+            else:
+                kind = "labelled different"
             labelled.setdefault(kind, []).append((a, b))
-    related = [p for kind, pairs in labelled.items() if kind != "labelled different" for p in pairs]
+    related = [p for kind, pairs in labelled.items() if kind not in DIFFERENT for p in pairs]
     clusters = folder / "clusters.jsonl"
     if clusters.exists():
         for raw in clusters.read_text(encoding="utf-8").splitlines():

@@ -10,13 +10,12 @@ import json
 from itertools import pairwise
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from tests.helpers import load_benchmark
 
 BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
-RATES = {"exact": 0.03, "near": 0.05, "story": 0.08}
+RATES = {"exact": 0.03, "near": 0.05, "story": 0.15}
 
 
 generate = load_benchmark("generate")
@@ -26,13 +25,13 @@ realism = load_benchmark("realism")
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gen") / "corpus.txt"
-    generate.generate(out, 300_000, 7, RATES)
+    generate.generate(out, 1_200_000, 7, RATES)
     return out
 
 
 def test_same_seed_same_bytes(corpus: Path, tmp_path: Path) -> None:
     again = tmp_path / "again.txt"
-    generate.generate(again, 300_000, 7, RATES)
+    generate.generate(again, 1_200_000, 7, RATES)
     for suffix in ("", ".pairs.jsonl", ".index.jsonl"):
         a = corpus.with_name(corpus.name + suffix).read_bytes()
         assert a == again.with_name(again.name + suffix).read_bytes(), suffix
@@ -60,17 +59,40 @@ def test_dump_format_and_ground_truth(corpus: Path) -> None:
         assert by_id[p["a"]]["line"] == p["a_line"] and by_id[p["b"]]["line"] == p["b_line"]
 
 
-def test_unrelated_articles_rarely_look_like_one_story(corpus: Path) -> None:
-    """Random unrelated pairs stay below the story tier; labelled copies mostly reach it."""
+def test_overlap_is_as_real_news_measures_it(corpus: Path) -> None:
+    """Unrelated articles, other events of one topic and retellings overlap about as much as
+    real ones do (the dev sets, measured with realism.py: unrelated pairs' cosine p99 0.08-0.10,
+    other events of one kind 0.10; retellings' cosine p10 0.10-0.14, median 0.18-0.22)."""
     data = realism.read_generated(corpus)
     result = realism.analyse(data, 2000, 1)
-    unrelated = result["groups"]["random unrelated"]
-    assert unrelated["story_pass"] <= 0.001  # the old generator: about 1 %
+    groups = result["groups"]
+    unrelated, other_event = groups["random unrelated"], groups[realism.HARD_NEGATIVE]
+    assert unrelated["story_pass"] <= 0.001
     assert unrelated["shared"]["p50"] <= 0.2 * result["content_words_median"]
     assert unrelated["cosine"]["p99"] < realism.STORY_THRESHOLD
-    assert result["groups"]["exact"]["story_pass"] == 1.0
-    assert result["groups"]["near"]["jaccard5"]["p10"] >= 0.8
-    story = result["groups"]["story"]
-    assert story["story_pass"] >= 0.8
-    assert story["jaccard5"]["p90"] < 0.5  # retold, not copied
-    assert np.isfinite(story["cosine"]["p50"])
+    assert other_event["pairs"] >= 100
+    assert other_event["cosine"]["p50"] > unrelated["cosine"]["p50"]  # one topic: more shared
+    assert other_event["cosine"]["p99"] < realism.STORY_THRESHOLD
+    assert groups["exact"]["story_pass"] == 1.0
+    assert groups["near"]["jaccard5"]["p10"] >= 0.8
+    story = groups["story"]
+    assert story["pairs"] >= 30
+    assert 0.15 <= story["cosine"]["p50"] <= 0.3  # as hard as real retellings, not copies
+    assert story["cosine"]["p10"] < realism.STORY_THRESHOLD  # some are harder than the tier
+    assert story["jaccard5"]["p90"] < 0.5
+
+
+def test_open_vocabulary_keeps_growing() -> None:
+    """New words keep coming as in real text (Heaps' law): four times the draws give about
+    4 ** discount times the distinct words, where a fixed lexicon would level off."""
+    lexicon = generate.OpenLexicon()
+    discount = 0.6
+    urn = generate.PitmanYor(lexicon, discount, 100.0)
+    rng = generate.random.Random(3)
+    counts = []
+    for draws in (20_000, 80_000):
+        while len(urn.draws) < draws:
+            urn.draw(rng)
+        counts.append(len(urn.words))
+    assert 0.8 * 4**discount < counts[1] / counts[0] < 1.2 * 4**discount
+    assert len(set(urn.words)) == len(urn.words)  # every new word is new
