@@ -107,6 +107,15 @@ NAMES_LEAST = 3
 # checks by top_k * n (BASIL dev: every same-story pair survives both caps).
 STORY_MAX_BUCKET = 50
 STORY_TOP_K = 20
+# The signable cap grows with the collection: a word in at most this share of the documents is
+# signed even when that is more than STORY_MAX_BUCKET (from 25,000 documents on; the dev sets
+# and the seed are far below). Why: a count means "rare" in a small run and "common" in a large
+# one, so a fixed cap left ever fewer words to sign as a run grew. Generated news
+# (benchmarks/generate.py, open vocabularies), 1 GB, 294,000 articles: story recall 0.627 at a
+# fixed 50, 0.667 at 0.001, 0.673 at 0.002 (100 MB: 0.737 and 0.738), drop precision 0.999 in
+# every case, dedupe 70 s -> 89 s. Buckets still over STORY_MAX_BUCKET are split by
+# STORY_MAX_DEPTH bands, and what stays too large is skipped (3,277 at 1 GB).
+STORY_SIGNABLE_SHARE = 0.002
 # Bands one story bucket key may span: a bucket over STORY_MAX_BUCKET is split by the next
 # band's value, and so on, before what is still too large is skipped (`dedupe.lsh.small_buckets`).
 # Since common words are left out of the signatures (`signable_words`) no bucket is over the cap
@@ -161,6 +170,8 @@ class DedupeConfig:
     story_top_k: int = STORY_TOP_K  # story candidates kept per document
     story_max_bucket: int = STORY_MAX_BUCKET  # words in more documents are not signed
     story_max_depth: int = STORY_MAX_DEPTH  # bands a split story bucket's key may span
+    # words in more than this share of the documents (and more than story_max_bucket) are not signed
+    story_signable_share: float = STORY_SIGNABLE_SHARE
     near_max_bucket: int = NEAR_MAX_BUCKET  # larger near LSH buckets become stars
     # "shipped": the story tier scores each candidate with the calibrated model
     # (`dedupe.story_score`: word rarity with a global prior, names, numbers, overlap, shingles)
@@ -208,6 +219,11 @@ class DedupeConfig:
             raise ValueError(
                 f"story_max_depth must be between 1 and num_perm, got {self.story_max_depth}; "
                 "1 skips a story bucket over story_max_bucket, more splits it by further bands"
+            )
+        if not 0.0 <= self.story_signable_share < 1.0:
+            raise ValueError(
+                f"story_signable_share must be in [0, 1), got {self.story_signable_share}; it is "
+                "a share of the documents (0.001: words in at most 0.1 % of them are signed)"
             )
         if not 0.0 <= self.story_min_names <= 1.0:
             raise ValueError(
@@ -336,9 +352,9 @@ class _Features:
         return np.concatenate(keys), np.concatenate(weights), offsets
 
 
-def signable_words(df: I64, config: DedupeConfig) -> npt.NDArray[np.bool_]:
+def signable_words(df: I64, n: int, config: DedupeConfig) -> npt.NDArray[np.bool_]:
     """The vocabulary words a story signature may pick: those in at most `story_max_bucket`
-    documents of the collection.
+    documents of the `n`, or in at most `story_signable_share` of them when that is more.
 
     Why: two documents fall in one story LSH bucket when their weighted MinHash picked the same
     word (at the same level) in that band, so a bucket can only outgrow `story_max_bucket` on a
@@ -348,7 +364,8 @@ def signable_words(df: I64, config: DedupeConfig) -> npt.NDArray[np.bool_]:
     ones that mark one story. Common words still count in the exact cosine every candidate is
     checked by.
     """
-    signable: npt.NDArray[np.bool_] = df <= config.story_max_bucket
+    cap = max(config.story_max_bucket, int(config.story_signable_share * n))
+    signable: npt.NDArray[np.bool_] = df <= cap
     return signable
 
 
@@ -531,7 +548,7 @@ def _features(
     finally:
         story_keys.close()
     name_indices = name_terms(names, vocab)
-    signable = signable_words(df, config)
+    signable = signable_words(df, len(exact), config)
     return _Features(
         exact, shingles, terms, vocab, idf, norms, name_indices, signable, numbers_of(vocab, config)
     )

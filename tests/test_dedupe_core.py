@@ -546,8 +546,16 @@ def test_common_equals_intersect1d_by_search_and_by_merge(size: int) -> None:
 
 def test_signable_words_are_those_in_at_most_max_bucket_documents() -> None:
     df = np.array([1, 49, 50, 51, 5000], dtype=np.int64)
-    signable = core.signable_words(df, DedupeConfig(story_max_bucket=50))
+    signable = core.signable_words(df, 10_000, DedupeConfig(story_max_bucket=50))
     assert signable.tolist() == [True, True, True, False, False]
+
+
+def test_the_signable_cap_grows_with_the_collection_as_a_share() -> None:
+    # a word's share of the documents says how common it is at any size; a count does not
+    df = np.array([1, 50, 51, 300, 301, 5000], dtype=np.int64)
+    config = DedupeConfig(story_max_bucket=50, story_signable_share=0.001)
+    assert core.signable_words(df, 10_000, config).tolist() == [1, 1, 0, 0, 0, 0]
+    assert core.signable_words(df, 300_000, config).tolist() == [1, 1, 1, 1, 0, 0]
 
 
 def test_common_words_fill_no_story_bucket_and_a_retelling_is_still_found() -> None:
