@@ -227,11 +227,10 @@ class Article:
 
 class OpenLexicon:
     """Made-up pronounceable words, as many as are asked for, in the same order on every run
-    (own fixed seed): word `i` is the same whichever process asked for it first."""
+    (own fixed seed), each handed out once whichever `PitmanYor` urn asks for it."""
 
     def __init__(self) -> None:
         self._rng = random.Random(20240601)
-        self._words: list[str] = []
         self._seen: set[str] = set()
 
     def new_word(self) -> str:
@@ -246,7 +245,6 @@ class OpenLexicon:
             )
             if len(word) >= 5 and word not in self._seen:
                 self._seen.add(word)
-                self._words.append(word)
                 return word
 
 

@@ -73,7 +73,8 @@ SEED = 1  # DedupeConfig.seed: the hashes only need to be consistent within one 
 PERCENTILES = (1, 10, 50, 90, 99, 99.9)
 MEASURES = ("cosine", "shared", "jaccard5")
 # Pairs that are not duplicates: any two articles of different events, and the hard ones (another
-# event of the same kind: a labelled set's `same_category`, a generated dump's `*.negatives.jsonl`).
+# event of the same kind: a labelled set's `same_category` pairs, random pairs of one topic in a
+# generated dump).
 HARD_NEGATIVE = "other event, same kind"
 DIFFERENT = ("labelled different", HARD_NEGATIVE)
 HARD_PAIRS = 20_000  # same-topic pairs sampled from a generated dump

@@ -112,14 +112,15 @@ STORY_TOP_K = 20
 # and the seed are far below). Why: a count means "rare" in a small run and "common" in a large
 # one, so a fixed cap left ever fewer words to sign as a run grew. Generated news
 # (benchmarks/generate.py, open vocabularies), 1 GB, 294,000 articles: story recall 0.627 at a
-# fixed 50, 0.667 at 0.001, 0.673 at 0.002 (100 MB: 0.737 and 0.738), drop precision 0.999 in
+# fixed 50, 0.667 at 0.001, 0.673 at 0.002 (100 MB: 0.734 and 0.737), drop precision 0.999 in
 # every case, dedupe 70 s -> 89 s. Buckets still over STORY_MAX_BUCKET are split by
 # STORY_MAX_DEPTH bands, and what stays too large is skipped (3,277 at 1 GB).
 STORY_SIGNABLE_SHARE = 0.002
 # Bands one story bucket key may span: a bucket over STORY_MAX_BUCKET is split by the next
 # band's value, and so on, before what is still too large is skipped (`dedupe.lsh.small_buckets`).
-# Since common words are left out of the signatures (`signable_words`) no bucket is over the cap
-# and the split does not happen; it stays as the guard it was. Before that:
+# Words in more than STORY_MAX_BUCKET documents are signed only when the collection is large
+# enough for STORY_SIGNABLE_SHARE to allow them (`signable_words`); their buckets are split
+# here (3,277 still too large at 1 GB of generated news, skipped). Before the signable cap:
 # Measured on generated news at 1 GB (450,000 articles): true retellings sharing at least three
 # small buckets rose from 70.4% to 94.6% with 2 bands and 95.5% with 3, for 2.3x and 2.8x the
 # bucket pairs of 1 band; at 100 MB, where few of their buckets are over the cap, from 99.2% to
@@ -168,7 +169,7 @@ class DedupeConfig:
     link_guard: float = LINK_GUARD  # mean cross-group cosine / story_threshold to join groups
     max_cluster_size: int = 100  # a story link never grows a group beyond this
     story_top_k: int = STORY_TOP_K  # story candidates kept per document
-    story_max_bucket: int = STORY_MAX_BUCKET  # words in more documents are not signed
+    story_max_bucket: int = STORY_MAX_BUCKET  # larger story buckets are split, then skipped
     story_max_depth: int = STORY_MAX_DEPTH  # bands a split story bucket's key may span
     # words in more than this share of the documents (and more than story_max_bucket) are not signed
     story_signable_share: float = STORY_SIGNABLE_SHARE
@@ -358,11 +359,12 @@ def signable_words(df: I64, n: int, config: DedupeConfig) -> npt.NDArray[np.bool
 
     Why: two documents fall in one story LSH bucket when their weighted MinHash picked the same
     word (at the same level) in that band, so a bucket can only outgrow `story_max_bucket` on a
-    word in more documents than that, and such buckets used to be skipped, with every candidate
-    in them, more of them the larger the collection (20 MB of lined news: 496). Left out of the
-    signature, a common word can fill no bucket; the bands go to the rarer words instead, the
-    ones that mark one story. Common words still count in the exact cosine every candidate is
-    checked by.
+    word in more documents than that, and such buckets, if the split by further bands does not
+    make them small enough, are skipped with every candidate in them (20 MB of lined news,
+    before this cap: 496). Left out of the signature, a common word can fill no bucket; the
+    bands go to the rarer words instead, the ones that mark one story. Common words still count
+    in the exact cosine every candidate is checked by. The share keeps the cap from meaning
+    ever rarer words as the collection grows (see STORY_SIGNABLE_SHARE).
     """
     cap = max(config.story_max_bucket, int(config.story_signable_share * n))
     signable: npt.NDArray[np.bool_] = df <= cap

@@ -7,6 +7,7 @@ script that compares generated and real news with Winnow's own similarity measur
 from __future__ import annotations
 
 import json
+import random
 from itertools import pairwise
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def test_open_vocabulary_keeps_growing() -> None:
     lexicon = generate.OpenLexicon()
     discount = 0.6
     urn = generate.PitmanYor(lexicon, discount, 100.0)
-    rng = generate.random.Random(3)
+    rng = random.Random(3)
     counts = []
     for draws in (20_000, 80_000):
         while len(urn.draws) < draws:
