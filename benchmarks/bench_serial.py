@@ -13,7 +13,10 @@ Rows (each the best of `--repeat` alternating rounds):
   per member (as before) or all members' weights at once (`_Checker._sum`);
 * vocabulary lookups: story words and names as indices into the vocabulary, one `searchsorted`
   (names: `_common`) per document, or many documents at once (`vocab_indices`). Names take the
-  batched form; story words gained nothing from it and keep one search per document.
+  batched form; story words gained nothing from it and keep one search per document;
+* stable sorts: `np.argsort(kind="stable")` against `dedupe.arrays.stable_argsort` (polars), on
+  `--sort-keys` band keys (uint64, a third of them repeated, as LSH buckets sort them) and on
+  four times as many small ints (the top-k ranking's document ranges).
 
 Example::
 
@@ -37,6 +40,7 @@ if str(ROOT) not in sys.path:
 
 from cleaners.split import split_dump  # noqa: E402
 from dedupe import DedupeConfig, core  # noqa: E402
+from dedupe.arrays import stable_argsort  # noqa: E402
 
 
 def best_of(rounds: int, first: Callable[[], object], second: Callable[[], object]) -> tuple:
@@ -56,6 +60,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000, help="articles to take")
     parser.add_argument("--pairs", type=int, default=2000, help="keeper checks and group sums")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sort-keys", type=int, default=500_000, help="band keys to sort")
     args = parser.parse_args()
 
     text = args.dump.read_text(encoding="utf-8")
@@ -106,8 +111,23 @@ def main() -> None:
     def names_batched() -> None:
         core.vocab_indices(names, vocab)
 
+    distinct = rng.integers(0, 2**63, args.sort_keys * 2 // 3, dtype=np.uint64)
+    band = np.concatenate([distinct, rng.choice(distinct, args.sort_keys - distinct.size)])
+    rng.shuffle(band)
+    ranges = rng.integers(0, 16, args.sort_keys * 4).astype(np.int64)
+
     rows = [
         (f"{len(pairs)} keeper checks", one_by_one, batched),
+        (
+            f"stable sort of {band.size:,} band keys",
+            lambda: np.argsort(band, kind="stable"),
+            lambda: stable_argsort(band),
+        ),
+        (
+            f"stable sort of {ranges.size:,} range numbers",
+            lambda: np.argsort(ranges, kind="stable"),
+            lambda: stable_argsort(ranges),
+        ),
         (f"{len(groups)} group sums", sums_per_member, sums_at_once),
         (f"{len(keys)} documents' words in the vocabulary", lookups_per_document, lookups_batched),
         (f"{len(names)} documents' names in the vocabulary", names_per_document, names_batched),

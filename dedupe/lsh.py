@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import unique
+from dedupe.arrays import stable_argsort, unique
 from dedupe.hashing import COMBINE, splitmix64
 from dedupe.parallel import fork_map
 
@@ -86,18 +86,23 @@ class Collisions:
     oversized: int  # buckets larger than max_bucket (starred or skipped)
 
 
-def band_keys(signatures: npt.NDArray[np.unsignedinteger], band: int, rows: int) -> U64:
-    """One 64-bit key per document for band `band`: equal rows give equal keys.
+def band_keys(
+    signatures: npt.NDArray[np.unsignedinteger], band: int, rows: int, at: I64 | None = None
+) -> U64:
+    """One 64-bit key per document for band `band` (per document of `at` where given, without
+    reading the other rows): equal rows give equal keys.
 
     >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
     >>> k = band_keys(sigs, 0, 2); bool(k[0] == k[1]), bool(band_keys(sigs, 1, 2)[0] == k[0])
     (True, False)
+    >>> band_keys(sigs, 1, 2, at=np.array([1])).tolist() == band_keys(sigs, 1, 2)[1:].tolist()
+    True
     """
-    block = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
-    acc = np.full(signatures.shape[0], np.uint64(band), dtype=np.uint64)
-    for column in range(block.shape[1]):
+    count = signatures.shape[0] if at is None else at.size
+    acc = np.full(count, np.uint64(band), dtype=np.uint64)
+    for column in range(band * rows, (band + 1) * rows):
         acc *= np.uint64(COMBINE)
-        acc += block[:, column]
+        acc += signatures[:, column] if at is None else signatures[at, column]
     return splitmix64(acc)
 
 
@@ -132,7 +137,7 @@ def _band_buckets(
 
 
 def _sorted_buckets(bucket: U64) -> tuple[I64, I64, I64]:
-    order = np.argsort(bucket, kind="stable").astype(np.int64)  # members sorted by index
+    order = stable_argsort(bucket)  # members sorted by index
     sorted_buckets = bucket[order]
     starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
     ends = np.r_[starts[1:], bucket.size]
@@ -162,7 +167,7 @@ def _split_buckets(
         if not big.any():
             return order, starts, ends
         split = order[np.repeat(big, sizes)]
-        following = band_keys(signatures, (band + extra) % bands, rows)[split]
+        following = band_keys(signatures, (band + extra) % bands, rows, at=split)
         key[split] = splitmix64(key[split] * np.uint64(COMBINE) + following)
     return _sorted_buckets(key)
 
@@ -481,7 +486,7 @@ def _range_positions(band: _BandBuckets, edges: I64) -> tuple[I32, I64]:
     members = band.members
     inside = np.flatnonzero((members >= edges[0]) & (members < edges[-1]))
     part = np.searchsorted(edges, members[inside], side="right") - 1
-    order = np.argsort(part, kind="stable")
+    order = stable_argsort(part)
     positions = inside[order].astype(np.int32)  # held for the group: half the bytes of int64
     offsets = np.searchsorted(part[order], np.arange(edges.size)).astype(np.int64)
     return positions, offsets

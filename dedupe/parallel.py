@@ -53,8 +53,19 @@ def _ignore_interrupts() -> None:
 
 def _child_start(parent: int) -> None:
     """A forked pool child's initializer: Ctrl-C is the parent's, and the child dies with it."""
+    global _FORKED_CHILD
+    _FORKED_CHILD = True
     _ignore_interrupts()
     die_with_parent(parent)
+
+
+_FORKED_CHILD = False  # set in the children `fork_map` forks
+
+
+def in_forked_child() -> bool:
+    """Whether this process is a child `fork_map` forked: a thread pool the parent started
+    (polars') has no threads here, so a task handed to it would wait for ever."""
+    return _FORKED_CHILD
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h

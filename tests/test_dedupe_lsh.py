@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dedupe import lsh
+from dedupe import lsh, parallel
+from dedupe.arrays import stable_argsort
 
 
 def _reference_collisions(sigs: np.ndarray, bands: int, rows: int) -> dict[tuple[int, int], int]:
@@ -161,3 +166,17 @@ def test_top_k_of_buckets_in_forked_processes_equals_one_process(
     assert two.pairs.tolist() == one.pairs.tolist() and one.pairs.size
     assert (two.collisions, two.oversized) == (one.collisions, one.oversized)
     assert two.passes >= 2
+
+
+@given(
+    st.lists(st.integers(0, 2**64 - 1), max_size=60) | st.lists(st.integers(0, 3), max_size=60),
+    st.booleans(),
+)
+def test_the_stable_argsort_is_numpys_in_this_process_and_in_a_forked_child(
+    values: list[int], in_child: bool
+) -> None:
+    keys = np.array(values, dtype=np.uint64)
+    with patch.object(parallel, "_FORKED_CHILD", in_child):
+        order = stable_argsort(keys)
+    assert order.dtype == np.int64
+    assert order.tolist() == np.argsort(keys, kind="stable").tolist()
