@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 import regex as re
 
-from cleaners.chars import ASCII_LINE
+from cleaners.chars import past_ascii
 from cleaners.document import Document, Removal
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import ruleset
@@ -127,20 +127,23 @@ def make_step(options: CleanOptions) -> Step:
 def respell_table(lines: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, list[Removal]]]:
     """`make_step` on every line of a `lines` table (`cleaners.batch`): only lines that are not
     ASCII can hold a look-alike, and only they are read in Python."""
-    suspect = np.flatnonzero(~lines["text"].str.contains(ASCII_LINE).to_numpy())
+    text = lines["text"]
+    suspect = np.flatnonzero(past_ascii(text))
     if len(suspect) == 0:
         return lines, {}
-    texts = lines["text"].to_list()
     docs = lines["doc"].to_numpy()
     numbers = lines["line"].to_numpy()
     removed: dict[int, list[Removal]] = {}
-    for row in suspect:
-        fixed, changed = fix_homoglyphs(texts[row])
+    rows: list[int] = []
+    fixes: list[str] = []
+    for row, line in zip(suspect, text.gather(suspect).to_list(), strict=True):
+        fixed, changed = fix_homoglyphs(line)
         if changed:
-            texts[row] = fixed
+            rows.append(int(row))
+            fixes.append(fixed)
             found = removed.setdefault(int(docs[row]), [])
             found.extend(Removal(word, REASON, "unicode.homoglyphs", int(numbers[row]))
                          for word in changed)  # fmt: skip
     if not removed:
         return lines, {}
-    return lines.with_columns(pl.Series("text", texts, dtype=pl.String)), removed
+    return lines.with_columns(text.scatter(rows, fixes)), removed

@@ -4,6 +4,8 @@ accept, so the rules' column forms split, strip and count as their predicates do
 from __future__ import annotations
 
 import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaners.chars import (
     CASED_BELOW,
@@ -13,6 +15,7 @@ from cleaners.chars import (
     SPACE,
     WORD,
     folds_differently,
+    past_ascii,
 )
 
 EVERY = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
@@ -42,3 +45,9 @@ def test_casefolding_changes_only_characters_the_class_holds() -> None:
     assert max(map(ord, changed)) < CASED_BELOW
     matched = pl.Series(EVERY).str.contains(f"^{folds_differently()}$").to_list()
     assert [c for c, hit in zip(EVERY, matched, strict=True) if hit] == changed
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=12), max_size=20))
+def test_past_ascii_is_not_isascii(lines: list[str]) -> None:
+    found = past_ascii(pl.Series("text", lines, dtype=pl.String))
+    assert found.tolist() == [not line.isascii() for line in lines]
