@@ -28,7 +28,7 @@ import regex as re
 
 from cleaners import boilerplate as bp
 from cleaners import captions, footers, line_model
-from cleaners.chars import DIGIT_WORD, WORD
+from cleaners.chars import DIGIT_WORD, WORD, past_ascii
 from cleaners.document import Removal
 from cleaners.options import CleanOptions
 from cleaners.rule_table import NO_RULE, WordScan, hits, long_runs, stripped
@@ -149,7 +149,6 @@ class _Table:
         self.byline_known[rows] = False  # asked for top lines only (`_byline_candidates`)
         features = pl.DataFrame({"s": text}).select(
             tokens=pl.col("s").str.count_matches(WORD),
-            unspaced=pl.col("s").str.count_matches(UNSPACED),
             digit_tokens=pl.col("s").str.count_matches(DIGIT_WORD),
             ends_prose=pl.col("s").str.contains(PROSE_END),
             ends_comma=pl.col("s").str.ends_with(","),
@@ -161,7 +160,11 @@ class _Table:
         )
         tokens = features["tokens"].to_numpy()
         self.tokens[rows] = tokens
-        self.words[rows] = tokens + features["unspaced"].to_numpy() / 2
+        # characters of unspaced scripts count half a word each; only a line past ASCII has one
+        unspaced = np.zeros(len(rows), dtype=np.float64)
+        wide = np.flatnonzero(past_ascii(text))
+        unspaced[wide] = text.gather(wide).str.count_matches(UNSPACED).to_numpy()
+        self.words[rows] = tokens + unspaced / 2
         self.digit_tokens[rows] = features["digit_tokens"].to_numpy()
         for name in ("ends_prose", "ends_comma", "ends_head", "starts_lower", "truncated"):
             getattr(self, name)[rows] = features[name].to_numpy()
