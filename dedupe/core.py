@@ -45,7 +45,7 @@ from dedupe.lsh import (
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
 from dedupe.parallel import fork_map, fork_rows
 from dedupe.records import Doc as Document
-from dedupe.records import HasText, Record, Rows, as_records, order_key, title_of
+from dedupe.records import HasText, KnowsHeads, Record, Rows, as_records, head, title_of
 from dedupe.spill import ArraySpill, ByPosition, Selection
 from dedupe.story_score import StoryModel, number_words, story_idf
 
@@ -1162,14 +1162,20 @@ def find_duplicates(
     (['b'], 'exact')
     """
     docs = as_records(docs)  # a table or dicts as `Record`s; documents as they are
-    # one read of each document (they may be on disk: the run's document store), for its place
-    # in the canonical order and its length (the keeper rule's), not a second read for each
+    # one read of each document's head (they may be on disk: the run's document store gives
+    # heads without reading the rest), for its place in the canonical order, its id and its
+    # length (the keeper rule's)
     keys: list[tuple[str, int, str, int]] = []
     lengths: list[int] = []
-    for i, doc in enumerate(docs):
-        keys.append((*order_key(doc), i))
-        lengths.append(len(doc.text))
+    for i, (source, line, doc_id, length) in enumerate(
+        docs.heads() if isinstance(docs, KnowsHeads) else map(head, docs)
+    ):
+        keys.append((source, line, doc_id, i))
+        lengths.append(length)
+    if len(keys) != len(docs):
+        raise ValueError(f"{len(keys)} document heads for {len(docs)} documents")
     order = [i for *_, i in sorted(keys)]
+    ranked_ids = [keys[i][2] for i in order]
     del keys
     ranked = subset(docs, order)
     given = features or [None] * len(docs)
@@ -1187,7 +1193,7 @@ def find_duplicates(
         pairs, stats = candidates(collection, config, jobs)
         ranked_lengths = [lengths[i] for i in order]
         return verify_and_cluster(
-            docs, ranked, order, collection, pairs, stats, config, jobs, ranked_lengths
+            docs, ranked, order, collection, pairs, stats, config, jobs, ranked_lengths, ranked_ids
         )
     finally:
         collection.shingles.close()
@@ -1203,13 +1209,15 @@ def verify_and_cluster(
     config: DedupeConfig,
     jobs: int = 1,
     lengths: Sequence[int] | None = None,
+    ids: Sequence[str] | None = None,
 ) -> DedupeResult[Document]:
     """Check every candidate pair exactly, build keeper-verified clusters, and report.
 
     The one place where candidates become duplicates, whichever engine found the candidates
     (this process, or Ray's band-key groupbys), so both give the same result. `pairs` are
     sorted and unique, as (i, j) tuples or an (m, 2) array. `lengths`, where the caller has
-    them, are the texts' lengths of `ranked`, so its documents are not read again for them.
+    them, are the texts' lengths of `ranked`, and `ids` its ids, so its documents are not read
+    again for them.
     """
     array = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     n = len(features.exact)
@@ -1242,34 +1250,44 @@ def verify_and_cluster(
     )
     stats.update(group_stats)
     stats["checks"] = checker.checks
-    result = _result(docs, ranked, order, groups)
+    result = _result(docs, ranked, order, groups, ids)
     result.stats = dict(sorted(stats.items()))
     return result
 
 
 def _result(
-    docs: Sequence[Document], ranked: Sequence[Document], order: Sequence[int], groups: list[Group]
+    docs: Sequence[Document],
+    ranked: Sequence[Document],
+    order: Sequence[int],
+    groups: list[Group],
+    ids: Sequence[str] | None = None,
 ) -> DedupeResult[Document]:
+    """The kept documents, the duplicates and the clusters. Where `ids` (of `ranked`) are
+    given, only the documents dropped are read (the duplicates hold them); otherwise each
+    member of a cluster is read once: the documents may be on disk (the run's store)."""
     dropped_at: dict[int, Duplicate[Document]] = {}
     clusters: list[Cluster] = []
     for g in groups:
-        # each member read once: the documents may be on disk (the run's document store)
-        members = {i: ranked[i] for i in g.members}
-        keeper = members[g.keeper]
-        ids = [members[i].id for i in g.members]
+        if ids is None:
+            members = {i: ranked[i] for i in g.members}
+            id_of = {i: doc.id for i, doc in members.items()}
+        else:
+            members = {i: ranked[i] for i in g.dropped}
+            id_of = {i: ids[i] for i in g.members}
+        keeper = id_of[g.keeper]
         clusters.append(
             Cluster(
-                id=_cluster_id(ids),
-                keeper=keeper.id,
-                members=ids,
+                id=_cluster_id([id_of[i] for i in g.members]),
+                keeper=keeper,
+                members=[id_of[i] for i in g.members],
                 tier=g.tier,
-                similarities={members[i].id: round(s, 6) for i, s in g.similarities.items()},
+                similarities={id_of[i]: round(s, 6) for i, s in g.similarities.items()},
             )
         )
         for i, found in g.dropped.items():
             assert found.tier is not None
             dropped_at[order[i]] = Duplicate(
-                members[i], keeper.id, found.tier, round(found.similarity, 6)
+                members[i], keeper, found.tier, round(found.similarity, 6)
             )
     kept = subset(docs, [pos for pos in range(len(docs)) if pos not in dropped_at])
     duplicates = [dropped_at[pos] for pos in sorted(dropped_at)]

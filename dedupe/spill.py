@@ -84,6 +84,18 @@ class Selection(ByPosition[T]):
     def _read(self, position: int) -> T:
         return self._base[self._positions[position]]
 
+    def root(self) -> tuple[Sequence[T], list[int]]:
+        """The sequence under every selection this one was taken from, and the positions in it
+        of this selection's items, in order: a reader that can read that sequence in bulk (the
+        run's document store) need not go through each selection item by item."""
+        base: Sequence[T] = self._base
+        positions = self._positions.tolist()
+        while isinstance(base, Selection):
+            outer = base._positions
+            positions = [outer[p] for p in positions]
+            base = base._base
+        return base, positions
+
     def close(self) -> None:
         close = getattr(self._base, "close", None)
         if close is not None:

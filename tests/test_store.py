@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.document import Document, Removal
-from dedupe import DedupeResult
+from dedupe import DedupeConfig, DedupeResult, find_duplicates
+from dedupe.core import features_of
 from dedupe.parallel import can_fork, fork_map
+from dedupe.records import head
 from winnow_corpus.errors import OutputError
 from winnow_corpus.runner import RunConfig, RunResult, removal_records
 from winnow_corpus.store import DocumentStore, DocumentView, packed_fields
@@ -158,3 +160,31 @@ def test_removal_records_are_each_removals_dict_with_its_category() -> None:
             [], held, DedupeResult(kept=[], duplicates=[], clusters=[]), [], {}, RunConfig()
         )
         assert list(removal_records(result)) == expected
+
+
+def test_heads_are_read_without_the_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = [article(n, text=f"Body {n} " * n) for n in range(12)]
+    store = DocumentStore()
+    store.extend(docs)
+    view = DocumentView(DocumentView(store, range(2, 12)), [7, 0, 3])
+    monkeypatch.setattr(DocumentStore, "_read", lambda *_: pytest.fail("a document was read"))
+    assert list(store.heads()) == [head(doc) for doc in docs]
+    assert list(view.heads()) == [head(docs[9]), head(docs[2]), head(docs[5])]
+    assert list(DocumentView(docs, [4, 1]).heads()) == [head(docs[4]), head(docs[1])]
+
+
+def test_dedupe_reads_only_the_stored_articles_it_drops(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = "The council voted on Monday to close the old bridge for repairs until spring."
+    docs = [article(n, text=f"{body} Story {n // 3} of the day, told in full.") for n in range(9)]
+    store = DocumentStore()
+    store.extend(docs)
+    view = DocumentView(store, range(len(docs)))
+    features = features_of(docs, DedupeConfig().seed)
+    reads: list[int] = []
+    real = DocumentStore._read
+    monkeypatch.setattr(DocumentStore, "_read", lambda self, at: reads.append(at) or real(self, at))
+    result = find_duplicates(view, DedupeConfig(), features)
+    assert result.duplicates, "the copies are found"
+    dropped = [int(d.doc.id[2:]) for d in result.duplicates]
+    # the first article once more: `as_records` looks at it to tell documents from mappings
+    assert sorted(reads) == sorted([0, *dropped])
