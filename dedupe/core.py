@@ -429,9 +429,13 @@ def _ordered_features(
     """`given[i]`, or where it is None the document's features, for each `i` of `order`: those
     missing computed `FEATURE_WINDOW` documents at a time (`features_of`), so only a window of
     them is held before `_features` takes them."""
+    base, at = given.root() if isinstance(given, Selection) else (given, range(len(given)))
     for lo in range(0, len(order), FEATURE_WINDOW):
         window = order[lo : lo + FEATURE_WINDOW]
-        found = [given[i] for i in window]
+        if isinstance(base, FeatureSpill):
+            found = base.read_many([at[i] for i in window])
+        else:
+            found = [given[i] for i in window]
         missing = [k for k, feature in enumerate(found) if feature is None]
         computed = features_of([docs[window[k]] for k in missing], seed)
         for k, feature in zip(missing, computed, strict=True):
@@ -482,6 +486,20 @@ class FeatureSpill(ByPosition[DocumentFeatures | None]):
             return None
         exact, shingles = self._exact[position], self._shingles[position]
         return exact, shingles, self._keys[position], self._names[position]
+
+    def read_many(self, positions: Sequence[int]) -> list[DocumentFeatures | None]:
+        """The features at `positions`, in order, their hashes read a run of documents at a
+        time (`ArraySpill.read_many`)."""
+        parts = zip(
+            self._shingles.read_many(positions),
+            self._keys.read_many(positions),
+            self._names.read_many(positions),
+            strict=True,
+        )
+        return [
+            None if p in self._missing else (self._exact[p], *part)
+            for p, part in zip(positions, parts, strict=True)
+        ]
 
     def close(self) -> None:
         for spill in (self._shingles, self._keys, self._names):
@@ -853,7 +871,8 @@ class _Checker:
             at = np.flatnonzero(reach)
             # each document read once a batch: its hashes may be on disk, and one document
             # stands in a pair with a dozen others
-            read = {i: f.shingles[i] for i in unique(np.append(left[at], right[at])).tolist()}
+            wanted = unique(np.append(left[at], right[at])).tolist()
+            read = dict(zip(wanted, _read_many(f.shingles, wanted), strict=True))
             shared = _shared_counts(
                 [read[i] for i in left[at].tolist()], [read[j] for j in right[at].tolist()]
             )
@@ -1005,6 +1024,15 @@ def _sizes(arrays: Sequence[npt.NDArray[Any]]) -> I64:
     return np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
 
 
+def _read_many(arrays: Sequence[U32], positions: Sequence[int]) -> list[U32]:
+    """`arrays[i] for i in positions`, read a run at a time where `arrays` is (a selection
+    of) an `ArraySpill`."""
+    base, at = arrays.root() if isinstance(arrays, Selection) else (arrays, range(len(arrays)))
+    if isinstance(base, ArraySpill):
+        return base.read_many([at[i] for i in positions])
+    return [arrays[i] for i in positions]
+
+
 def near_signatures(shingles: Sequence[U32], config: DedupeConfig, jobs: int = 1) -> U32:
     """MinHash signatures (uint32) of many shingle-hash arrays, `SIGNATURE_BATCH` documents per
     `minhash_batch` call, so the concatenated hashes stay small whatever the corpus size; in
@@ -1013,7 +1041,7 @@ def near_signatures(shingles: Sequence[U32], config: DedupeConfig, jobs: int = 1
     def batch(lo: int, hi: int) -> U32:
         out: U32 = np.empty((hi - lo, config.num_perm), dtype=np.uint32)
         for start in range(lo, hi, SIGNATURE_BATCH):
-            chunk = [shingles[i] for i in range(start, min(start + SIGNATURE_BATCH, hi))]
+            chunk = _read_many(shingles, range(start, min(start + SIGNATURE_BATCH, hi)))
             offsets = np.zeros(len(chunk) + 1, dtype=np.int64)
             np.cumsum([k.size for k in chunk], out=offsets[1:])
             flat = np.concatenate(chunk)
