@@ -30,7 +30,7 @@ from typing import Any, Generic, overload
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import unique
+from dedupe.arrays import unique, unique_counts
 from dedupe.batch_features import SHINGLE_SIZE as SHINGLE_SIZE  # re-exported: dedupe.index
 from dedupe.batch_features import DocumentFeatures as DocumentFeatures  # and the runner's
 from dedupe.batch_features import batch_features, text_features
@@ -528,7 +528,7 @@ class _DocumentFrequencies:
             self._merge()
 
     def _merge(self) -> None:
-        words, counts = np.unique(np.concatenate(self._pending), return_counts=True)
+        words, counts = unique_counts(np.concatenate(self._pending))
         self._pending, self._waiting = [], 0
         if self.vocab.size:
             words, at = np.unique(np.concatenate([self.vocab, words]), return_inverse=True)

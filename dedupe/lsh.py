@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import stable_argsort, unique
+from dedupe.arrays import stable_argsort, unique, unique_counts
 from dedupe.hashing import COMBINE, splitmix64
 from dedupe.parallel import fork_map
 
@@ -242,7 +242,7 @@ def _merge_counts(codes: I64, counts: I64, pending: list[I64]) -> tuple[I64, I64
     """Sorted unique `codes` with their `counts`, plus every code in `pending` counted once."""
     if not pending:
         return codes, counts
-    new, new_counts = np.unique(np.concatenate(pending), return_counts=True)
+    new, new_counts = unique_counts(np.concatenate(pending))
     pending.clear()
     if codes.size == 0:
         return new, new_counts.astype(np.int64)

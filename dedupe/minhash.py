@@ -33,6 +33,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.arrays import unique_counts
 from dedupe.hashing import hash32, splitmix64
 
 __all__ = [
@@ -264,7 +265,7 @@ class _SharedDraws:
     def __init__(self, keys: U64, num_perm: int, seed: int) -> None:
         self.num_perm, self.seed = num_perm, seed
         if keys.size:
-            vocab, df = np.unique(keys, return_counts=True)
+            vocab, df = unique_counts(keys)
             frequent = np.flatnonzero(df >= 2)
             if frequent.size > SHARED_KEYS:  # the most frequent; ties by key, so deterministic
                 frequent = np.sort(frequent[np.argsort(-df[frequent], kind="stable")[:SHARED_KEYS]])
