@@ -9,7 +9,7 @@ its `return_inverse` form is left as it is.
 Why not `np.argsort(a, kind="stable")`: numpy's stable sort is a merge sort (radix only for
 8- and 16-bit values), where polars' stable sort of one column is a radix sort: on one thread,
 2.7x faster on 500,000 band keys (uint64, a third repeated) and 2.2x on 2 million small ints
-(`benchmarks/bench_serial.py --sorts`).
+(`benchmarks/bench_serial.py`, its stable-sort rows).
 """
 
 from __future__ import annotations
