@@ -47,13 +47,18 @@ def record_document(
         return
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, unpaired = _without_surrogates(text, number)
-    record = _writable(record)
-    title = record.get(title_field)
-    fields = {k: v for k, v in record.items() if k not in (text_field,)}
-    first = text.strip().split("\n", 1)[0] if text.strip() else ""
-    record_id = record.get("id")
-    doc_id = str(record_id) if isinstance(record_id, str | int) else stable_id(number, first)
-    lines = text.split("\n")
+    # the other fields made writable apart from the text (a long string, done above)
+    fields = _writable({k: v for k, v in record.items() if k != text_field})
+
+    def writable(name: str) -> Any:
+        return fields.get(name) if name != text_field else _writable(record.get(name))
+
+    title = writable(title_field)
+    record_id = writable("id")
+    if isinstance(record_id, str | int):
+        doc_id = str(record_id)
+    else:
+        doc_id = stable_id(number, first_line(text))
     yield Document(
         id=doc_id,
         text=text,
@@ -62,8 +67,21 @@ def record_document(
         title=title if isinstance(title, str) else "",
         meta={"headlines": 0, "fields": fields, "record": number},
         removed=unpaired,
-        line_numbers=tuple(number for _ in lines),
+        line_numbers=(number,) * (text.count("\n") + 1),
     )
+
+
+def first_line(text: str) -> str:
+    r"""The first line of `text.strip()` (`""` for a blank text): `strip` gives the text itself
+    back when it has nothing to strip, and `find` copies nothing, where `split` copied the rest
+    of the text to throw it away.
+
+    >>> first_line("  \n Headline \n body  "), first_line("  Headline  \n \n"), first_line(" ")
+    ('Headline ', 'Headline', '')
+    """
+    stripped = text.strip()
+    end = stripped.find("\n")
+    return stripped if end < 0 else stripped[:end]
 
 
 # A JSON string may spell half of a UTF-16 pair (`"\ud800"`): Python reads it as a lone

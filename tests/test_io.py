@@ -8,11 +8,14 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaners.document import Document, stable_id
+from cleaners.records import REPLACEMENT, SURROGATE, _writable, record_document
 from cleaners.split import split_dump
 from winnow_corpus.errors import InputError, OutputError
 from winnow_corpus.io import (
@@ -303,3 +306,36 @@ def test_split_of_a_stream_equals_split_of_the_text(parts: list[str], end: str) 
         stream = TextStream(InputFile(str(path), "dump"))
         streamed = list(split_dump(stream.lines(), "d.txt"))
         assert streamed == list(split_dump(read_dump(InputFile(str(path), "dump")).text, "d.txt"))
+
+
+ANY_TEXT = st.text(st.characters(blacklist_categories=()), max_size=30)  # lone surrogates too
+
+
+@given(
+    ANY_TEXT,
+    st.one_of(st.none(), ANY_TEXT),
+    st.one_of(st.none(), st.integers(-5, 5), ANY_TEXT),
+    st.sampled_from(["text", "title", "id"]),
+)
+def test_a_record_becomes_the_document_its_fields_say(
+    text: str, title: str | None, record_id: int | str | None, text_field: str
+) -> None:
+    record: dict[str, Any] = {"text": text, "title": title, "id": record_id, "url": text}
+    (doc,) = record_document(record, "in.jsonl", 7, text_field, "title")
+    if not isinstance(record[text_field], str):
+        assert isinstance(doc, BadRecord)
+        return
+    assert isinstance(doc, Document)
+    # each field as the record says, after surrogates are made U+FFFD: the text's own way
+    # (with a removal each) and every other field's
+    body = record[text_field].replace("\r\n", "\n").replace("\r", "\n")
+    body = SURROGATE.sub(REPLACEMENT, body)
+    writable = _writable(record)
+    first = body.strip().split("\n", 1)[0] if body.strip() else ""
+    given_id = writable["id"]
+    assert doc.text == body
+    want_id = str(given_id) if isinstance(given_id, str | int) else stable_id(7, first)
+    assert doc.id == want_id
+    assert doc.title == (writable["title"] if isinstance(writable["title"], str) else "")
+    assert doc.line_numbers == tuple(7 for _ in body.split("\n"))
+    assert doc.meta["fields"] == {k: v for k, v in writable.items() if k != text_field}
