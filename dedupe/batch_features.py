@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -101,6 +101,19 @@ class FeatureColumns:
 
     def __len__(self) -> int:
         return int(self.exact.size)
+
+    @classmethod
+    def of(cls, features: Sequence[DocumentFeatures]) -> FeatureColumns:
+        """Per-document features as columns (`documents` gives them back)."""
+
+        def flat(part: int, dtype: type[np.unsignedinteger[Any]]) -> tuple[Any, I64]:
+            arrays = [np.asarray(f[part], dtype=dtype) for f in features]
+            sizes = np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
+            at = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(sizes)])
+            return np.concatenate([np.empty(0, dtype=dtype), *arrays]), at
+
+        exact = np.fromiter((f[0] for f in features), dtype=np.uint64, count=len(features))
+        return cls(exact, *flat(1, np.uint32), *flat(2, np.uint64), *flat(3, np.uint64))
 
     def documents(self) -> list[DocumentFeatures]:
         """One `DocumentFeatures` per document, each array a copy (so a kept document does not

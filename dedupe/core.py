@@ -33,7 +33,7 @@ import numpy.typing as npt
 from dedupe.arrays import unique, unique_counts
 from dedupe.batch_features import SHINGLE_SIZE as SHINGLE_SIZE  # re-exported: dedupe.index
 from dedupe.batch_features import DocumentFeatures as DocumentFeatures  # and the runner's
-from dedupe.batch_features import batch_features, text_features
+from dedupe.batch_features import FeatureColumns, batch_columns, batch_features, text_features
 from dedupe.clusters import Check, Group, build_groups
 from dedupe.lsh import (
     bucket_collisions,
@@ -420,6 +420,15 @@ def features_of(docs: Sequence[HasText], seed: int) -> list[DocumentFeatures]:
     return batch_features([doc.text for doc in docs], [title_of(doc) for doc in docs], seed)
 
 
+def feature_columns(docs: Sequence[HasText], seed: int) -> FeatureColumns:
+    """`features_of` the documents as one set of columns: what a batch task hands back, a
+    few arrays instead of three per document (pickling a thousand small arrays cost four times
+    what their bytes did: 18 ms against 4.5 for a batch of 1,024 articles)."""
+    if len(docs) < BATCH_LEAST:
+        return FeatureColumns.of([document_features(doc, seed) for doc in docs])
+    return batch_columns([doc.text for doc in docs], [title_of(doc) for doc in docs], seed)
+
+
 def _ordered_features(
     docs: Sequence[Document],
     given: Sequence[DocumentFeatures | None],
@@ -465,6 +474,30 @@ class FeatureSpill(ByPosition[DocumentFeatures | None]):
         self._shingles.append(shingles)
         self._keys.append(keys)
         self._names.append(names)
+
+    def extend(self, columns: FeatureColumns | None, missing: Sequence[bool]) -> None:
+        """The features of a batch of documents: those of the documents not `missing`, in
+        order, as `columns` (None: none were computed, every document is missing)."""
+        if columns is None:
+            for _ in missing:
+                self.append(None)
+            return
+        gone = np.asarray(missing, dtype=np.bool_)
+        if int((~gone).sum()) != len(columns):
+            raise ValueError(f"{len(columns)} documents' features for {int((~gone).sum())}")
+        start = len(self._exact)
+        self._missing.update((start + np.flatnonzero(gone)).tolist())
+        exact = np.zeros(gone.size, dtype=np.uint64)
+        exact[~gone] = columns.exact
+        self._exact.extend(exact.tolist())
+        for spill, flat, at in (
+            (self._shingles, columns.near, columns.near_at),
+            (self._keys, columns.story, columns.story_at),
+            (self._names, columns.names, columns.names_at),
+        ):
+            sizes = np.zeros(gone.size, dtype=np.int64)
+            sizes[~gone] = np.diff(at)
+            spill.extend_flat(flat, sizes)
 
     def __setitem__(self, index: int, feature: DocumentFeatures | None) -> None:
         position = range(len(self))[index]

@@ -142,6 +142,22 @@ class ArraySpill(ByPosition[npt.NDArray[Scalar]], Generic[Scalar]):
         self._sizes.append(0)
         self._store(len(self._starts) - 1, values)
 
+    def extend_flat(self, flat: npt.NDArray[Any], sizes: npt.NDArray[np.int64]) -> None:
+        """Append arrays given as one flat array and each one's length: on disk, their bytes
+        are written as they stand, not array by array."""
+        if self._held is not None:
+            ends = np.cumsum(sizes)
+            for part in np.split(np.asarray(flat), ends[:-1]) if sizes.size else []:
+                self.append(part)
+            return
+        values = np.asarray(flat).astype(self._dtype, order="C", casting="safe", copy=False)
+        if values.size != int(sizes.sum()):
+            raise ValueError(f"{values.size} values for arrays of {int(sizes.sum())}")
+        before = np.cumsum(sizes) - sizes
+        self._starts.extend((self._end + before * self._dtype.itemsize).tolist())
+        self._sizes.extend(sizes.tolist())
+        self._write(values.tobytes())
+
     def __setitem__(self, index: int, values: npt.NDArray[Any]) -> None:
         self._store(range(len(self))[index], values)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 import numpy as np
 import pytest
 import xxhash
@@ -9,12 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedupe.batch_features
+import dedupe.spill
 from cleaners.document import Document
 from cleaners.options import CleanOptions
 from dedupe import core
 from dedupe.arrays import unique
 from dedupe.batch_features import (
     DocumentFeatures,
+    FeatureColumns,
     batch_columns,
     batch_features,
     text_features,
@@ -179,26 +183,55 @@ def test_find_duplicates_computes_missing_features_as_batches() -> None:
 def test_runner_workers_compute_a_batchs_features_at_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The cleaning workers' features come from `features_of` (one call for the batch), the
-    same values as `document_features` gives article by article; an emptied article has
-    none."""
+    """The cleaning workers' features come from `feature_columns` (one call for the batch),
+    the same values as `document_features` gives article by article; an emptied article has
+    none, and the run's spill takes the batch's columns back to one entry per article."""
     docs = [*documents(), Document("gone", "", "src", (99, 99))]
     packed = [pack(doc) for doc in docs]
     batches: list[int] = []
-    real = core.features_of
+    real = core.feature_columns
 
-    def counted(docs: list[Document], seed: int) -> list[DocumentFeatures]:
+    def counted(docs: list[Document], seed: int) -> FeatureColumns:
         batches.append(len(docs))
         return real(docs, seed)
 
-    monkeypatch.setattr(runner, "features_of", counted)
-    cleaned, empty, batched, _ = runner._clean_packed(packed, CleanOptions(), 1)
+    monkeypatch.setattr(runner, "feature_columns", counted)
+    cleaned, empty, columns, _ = runner._clean_packed(packed, CleanOptions(), 1)
     assert batches == [sum(1 for gone in empty if not gone)]
-    assert empty[-1] and batched[-1] is None
-    for data, gone, feature in zip(cleaned, empty, batched, strict=True):
+    assert empty[-1] and columns is not None
+    spill = core.FeatureSpill()
+    spill.extend(columns, empty)
+    spill.extend(None, [False, True])  # a run without dedupe computes none
+    assert len(spill) == len(docs) + 2 and spill[-1] is None and spill[-2] is None
+    for data, gone, feature in zip(cleaned, empty, spill, strict=False):
         assert (feature is None) == gone
         if feature is not None:
             assert_same(feature, document_features(unpack(data), 1))
+
+
+@given(st.lists(st.text(max_size=60), max_size=12), st.sampled_from([0, 1 << 30]))
+@settings(max_examples=40, deadline=None)
+def test_columns_of_documents_give_the_documents_back(texts: list[str], spool: int) -> None:
+    features = [
+        document_features(Document(f"d{i}", t, "s", (1, 1)), 1) for i, t in enumerate(texts)
+    ]
+    columns = FeatureColumns.of(features)
+    for got, want in zip(columns.documents(), features, strict=True):
+        assert_same(got, want)
+    missing: list[bool] = []  # an emptied article after every second one
+    for i in range(len(features)):
+        missing += [False, True] if i % 2 else [False]
+    with patch.object(dedupe.spill, "SPOOL_BYTES", spool):  # held, or on disk from the start
+        spill = core.FeatureSpill()
+        spill.extend(columns, missing)
+        replay = iter(features)
+        for gone, got in zip(missing, spill, strict=True):
+            if gone:
+                assert got is None
+            else:
+                assert got is not None
+                assert_same(got, next(replay))
+        spill.close()
 
 
 def test_ascii_classes_are_the_tables() -> None:

@@ -33,7 +33,8 @@ from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_many
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
-from dedupe.core import DocumentFeatures, FeatureSpill, features_of
+from dedupe.batch_features import FeatureColumns
+from dedupe.core import DocumentFeatures, FeatureSpill, feature_columns, features_of
 from dedupe.index import check_index, dedupe_against_index
 from dedupe.parallel import fork_call, fork_calls
 from dedupe.spill import Selection
@@ -341,12 +342,12 @@ def _clean_and_dedupe(
     emptied: set[int] = set()  # positions of articles cleaning removed whole
     # one executor for both passes: its workers start once
     with _executor(config) as executor:
-        for packed, empty, feature, keys in _clean_all(raw_docs, config, notify, executor):
-            if empty:
-                emptied.add(len(cleaned))
-            cleaned.append_packed(packed)
-            features.append(feature)
-            line_keys.append(keys)
+        for batch, gone, columns, keys in _clean_all(raw_docs, config, notify, executor):
+            emptied.update(len(cleaned) + i for i, empty in enumerate(gone) if empty)
+            for data in batch:
+                cleaned.append_packed(data)
+            features.extend(columns, gone)
+            line_keys += keys
         for position, (packed, empty, feature) in _recurring_dropped(
             cleaned, line_keys, config, executor
         ):
@@ -397,15 +398,17 @@ CHUNK_CHARS = 16 << 20
 T = TypeVar("T")
 _END: Any = object()
 
-# a cleaned article as the store holds it (`store.pack`), whether cleaning emptied it, and its
-# dedupe features (None where the run does not deduplicate) and line shape keys
-Cleaned = tuple[bytes, bool, DocumentFeatures | None, LineKeys]
+# the batch task's answer: each cleaned article as the store holds it (`store.pack`), whether
+# cleaning emptied it, the dedupe features of those it did not (None where the run does not
+# deduplicate) and each article's line shape keys
+CleanedBatch = tuple[list[bytes], list[bool], FeatureColumns | None, list[LineKeys]]
 
 
 def _clean_all(
     docs: Iterable[Document], config: RunConfig, notify: Progress, executor: Executor
-) -> Iterator[Cleaned]:
-    """Each document cleaned, in input order, one batch task at a time on the run's executor.
+) -> Iterator[CleanedBatch]:
+    """Each batch of documents cleaned, in input order, one batch task at a time on the run's
+    executor.
 
     Documents are taken from `docs` a batch at a time, as the executor is ready for them, so
     the raw corpus is never held whole. Articles cross to the task and back packed
@@ -423,7 +426,7 @@ def _clean_all(
     calls = (([pack(doc) for doc in chunk], config.clean, seed) for chunk in _chunks(docs, CHUNK))
     done = 0
     for result in executor.ordered(_clean_packed, calls):
-        yield from zip(*result, strict=True)
+        yield result
         done += len(result[0])
         notify("clean", done, 0)
 
@@ -494,18 +497,16 @@ def _chunks(
         yield chunk
 
 
-# the batch task's answer: `Cleaned`'s four parts, each a list over the batch
-CleanedChunk = tuple[list[bytes], list[bool], list[DocumentFeatures | None], list[LineKeys]]
-
-
-def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> CleanedChunk:
+def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> CleanedBatch:
     """The batch task: clean a batch of packed articles, then the per-article parts of the
     later, whole-run steps (dedupe features unless `seed` is None, recurring-line keys), so
     they too run wherever the executor runs the batch."""
     cleaned = clean_many([unpack(data) for data in raw], options)
     keys = footers.line_keys_of(cleaned)
     empty = [is_emptied(doc) for doc in cleaned]
-    return [pack(doc) for doc in cleaned], empty, _features_unless_empty(cleaned, empty, seed), keys
+    kept = [doc for doc, gone in zip(cleaned, empty, strict=True) if not gone]
+    columns = None if seed is None else feature_columns(kept, seed)
+    return [pack(doc) for doc in cleaned], empty, columns, keys
 
 
 def _features_unless_empty(
