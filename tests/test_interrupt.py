@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -100,3 +101,29 @@ def test_ctrl_c_while_starting_is_one_line_and_130() -> None:
     )
     assert done.returncode == 130
     assert done.stderr == "Interrupted while starting; nothing was read or written.\n"
+
+
+def test_a_sigterm_held_across_a_fork_ends_the_run_once_the_hook_returns() -> None:
+    """SIGTERM is blocked across each fork and delivered as the parent's at-fork hook unblocks
+    it; Python ignores what an at-fork hook raises, so the handler must not raise there (the
+    run went on and exited 0 with a traceback), yet the run must still end."""
+    import pytest
+
+    from winnow_corpus import cli
+
+    before = signal.signal(signal.SIGTERM, cli._on_sigterm)
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+        cli._forking.blocked = False  # as `_block_sigterm` leaves it when it did the blocking
+        # to this thread, where it waits while blocked, as during a fork (sent to the process,
+        # another thread that does not block it could take it at once)
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+        with pytest.raises(cli.Terminated) as raised:
+            cli._unblock_sigterm()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                time.sleep(0.01)
+        assert all(entry.name != "_unblock_sigterm" for entry in raised.traceback)
+    finally:
+        signal.signal(signal.SIGTERM, before)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})

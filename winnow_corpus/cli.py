@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn, TypeVar
 
 import click
@@ -88,8 +89,30 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, handled as Ctrl-C is (the same clean-up), with its own exit code."""
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+    if _in_fork_hook(frame):
+        # Python prints and ignores what an at-fork hook raises: the run would go on to the end
+        # (exit 0, a traceback on stderr). Sent again a moment later from another thread, the
+        # signal is taken once the hook has returned (the delay lets this handler return first:
+        # sent at once, it came back here before the thread had even started).
+        resend = threading.Timer(RESEND_SIGTERM_S, os.kill, (os.getpid(), signal.SIGTERM))
+        resend.daemon = True
+        resend.start()
+        return
     raise Terminated
+
+
+RESEND_SIGTERM_S = 0.05
+
+
+def _in_fork_hook(frame: FrameType | None) -> bool:
+    """Whether `frame` runs inside `_unblock_sigterm` called as an at-fork hook: a SIGTERM
+    that came while it was blocked across the fork is delivered as the hook unblocks it."""
+    while frame is not None:
+        if frame.f_code is _unblock_sigterm.__code__:
+            return True
+        frame = frame.f_back
+    return False
 
 
 _forking = threading.local()  # whether SIGTERM was blocked in the forking thread already
