@@ -94,7 +94,8 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
         # Python prints and ignores what an at-fork hook raises: the run would go on to the end
         # (exit 0, a traceback on stderr). Sent again a moment later from another thread, the
         # signal is taken once the hook has returned (the delay lets this handler return first:
-        # sent at once, it came back here before the thread had even started).
+        # a signal sent at once would come back into it, still inside the hook, while it waits
+        # for the thread to start).
         resend = threading.Timer(RESEND_SIGTERM_S, os.kill, (os.getpid(), signal.SIGTERM))
         resend.daemon = True
         resend.start()
