@@ -401,7 +401,20 @@ def _in_children(parts: Sequence[tuple[int, int]], jobs: int) -> Iterator[Any]:
             for child in list((getattr(pool, "_processes", None) or {}).values()):
                 with suppress(ProcessLookupError, AttributeError):
                     child.kill()
+            _close_answer_writer(pool)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _close_answer_writer(pool: ProcessPoolExecutor) -> None:
+    """Close this process's end for writing of the pool's answer pipe. A child killed while it
+    wrote an answer leaves part of it in the pipe, and the pool's thread, reading it, waits for
+    the rest, for ever while any process holds that end open: the dead children no longer do,
+    and this process never writes to it. With it closed the read ends (the pool is broken) and
+    `shutdown` returns; a SIGTERM during dedupe had hung the run so."""
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with suppress(OSError):
+            writer.close()
 
 
 def _lost_exit_code(pool: ProcessPoolExecutor, children: Sequence[Any]) -> int | None:

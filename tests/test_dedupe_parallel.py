@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import platform
 import signal
+import subprocess
 import sys
 import time
 from functools import partial
@@ -17,6 +18,8 @@ import pytest
 
 from dedupe import parallel
 from dedupe.errors import WorkerLost
+from dedupe.parallel import can_fork
+from tests.helpers import REPO
 
 
 def test_slices_cover_the_range_in_order() -> None:
@@ -204,3 +207,31 @@ def test_free_heap_is_released_where_the_c_library_can() -> None:
     freed = [bytearray(1000) for _ in range(10_000)]
     del freed
     parallel.release_free_heap()
+
+
+STOP_EARLY = """
+import sys, time
+import numpy as np
+from dedupe.parallel import fork_imap
+
+def task(lo, hi):
+    return np.zeros(1) if lo == 0 else np.ones(64 << 20, dtype=np.uint8)
+
+for attempt in range(6):
+    answers = fork_imap(task, 2, 2)
+    next(answers)
+    time.sleep(0.02 * attempt)  # the other child mid-way through writing its 64 MB answer
+    answers.close()
+print("closed")
+"""
+
+
+@pytest.mark.skipif(not can_fork(), reason="needs fork")
+def test_a_caller_that_stops_early_is_not_held_by_a_child_killed_mid_answer() -> None:
+    """A child killed while it writes its answer left part of it in the pipe, and the pool's
+    thread waited for the rest for ever (a SIGTERM during dedupe hung the run)."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_EARLY], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "closed"
