@@ -32,12 +32,15 @@ def unique(values: npt.NDArray[T]) -> npt.NDArray[T]:
     [1, 2, 3]
     """
     ordered = np.sort(np.ravel(values))
-    if ordered.size == 0:
-        return ordered
+    return ordered[_run_starts(ordered)]
+
+
+def _run_starts(ordered: npt.NDArray[T]) -> npt.NDArray[np.int64]:
+    """Where each run of equal values of a sorted array starts."""
     fresh = np.empty(ordered.size, dtype=np.bool_)
-    fresh[0] = True
+    fresh[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
-    return ordered[fresh]
+    return np.flatnonzero(fresh)
 
 
 def unique_counts(values: npt.NDArray[T]) -> tuple[npt.NDArray[T], npt.NDArray[np.int64]]:
@@ -48,10 +51,7 @@ def unique_counts(values: npt.NDArray[T]) -> tuple[npt.NDArray[T], npt.NDArray[n
     [[1, 2, 3], [1, 1, 3]]
     """
     ordered = np.sort(np.ravel(values))
-    fresh = np.empty(ordered.size, dtype=np.bool_)
-    fresh[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
-    starts = np.flatnonzero(fresh)
+    starts = _run_starts(ordered)
     counts = np.diff(np.append(starts, ordered.size)).astype(np.int64)
     return ordered[starts], counts
 

@@ -25,7 +25,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Generic, overload
+from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,8 @@ from dedupe.records import Doc as Document
 from dedupe.records import HasText, KnowsHeads, Record, Rows, as_records, head, title_of
 from dedupe.spill import ArraySpill, ByPosition, Selection
 from dedupe.story_score import StoryModel, number_words, story_idf
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -438,13 +440,9 @@ def _ordered_features(
     """`given[i]`, or where it is None the document's features, for each `i` of `order`: those
     missing computed `FEATURE_WINDOW` documents at a time (`features_of`), so only a window of
     them is held before `_features` takes them."""
-    base, at = given.root() if isinstance(given, Selection) else (given, range(len(given)))
     for lo in range(0, len(order), FEATURE_WINDOW):
         window = order[lo : lo + FEATURE_WINDOW]
-        if isinstance(base, FeatureSpill):
-            found = base.read_many([at[i] for i in window])
-        else:
-            found = [given[i] for i in window]
+        found = _read_many(given, window)
         missing = [k for k, feature in enumerate(found) if feature is None]
         computed = features_of([docs[window[k]] for k in missing], seed)
         for k, feature in zip(missing, computed, strict=True):
@@ -1057,13 +1055,12 @@ def _sizes(arrays: Sequence[npt.NDArray[Any]]) -> I64:
     return np.fromiter(map(len, arrays), dtype=np.int64, count=len(arrays))
 
 
-def _read_many(arrays: Sequence[U32], positions: Sequence[int]) -> list[U32]:
-    """`arrays[i] for i in positions`, read a run at a time where `arrays` is (a selection
-    of) an `ArraySpill`."""
-    base, at = arrays.root() if isinstance(arrays, Selection) else (arrays, range(len(arrays)))
-    if isinstance(base, ArraySpill):
-        return base.read_many([at[i] for i in positions])
-    return [arrays[i] for i in positions]
+def _read_many(items: Sequence[T], positions: Sequence[int]) -> list[T]:
+    """`items[i] for i in positions`, read a run at a time where `items` (or what a selection
+    of it was taken from) is held on disk (`dedupe.spill.ByPosition.read_many`)."""
+    if isinstance(items, ByPosition):
+        return items.read_many(positions)
+    return [items[i] for i in positions]
 
 
 def near_signatures(shingles: Sequence[U32], config: DedupeConfig, jobs: int = 1) -> U32:

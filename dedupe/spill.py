@@ -68,6 +68,11 @@ class ByPosition(Sequence[T]):
         for position in range(len(self)):
             yield self._read(position)
 
+    def read_many(self, positions: Sequence[int]) -> list[T]:
+        """The items at `positions`, in that order (one at a time here; a sequence that can
+        read many at once says how)."""
+        return [self._read(p) for p in positions]
+
 
 class Selection(ByPosition[T]):
     """Some positions of a sequence, in the order given, without copying the items.
@@ -85,6 +90,12 @@ class Selection(ByPosition[T]):
 
     def _read(self, position: int) -> T:
         return self._base[self._positions[position]]
+
+    def read_many(self, positions: Sequence[int]) -> list[T]:
+        """The items at `positions`, read as the sequence under the selections reads many."""
+        base, at = self.root()
+        chosen = [at[p] for p in positions]
+        return base.read_many(chosen) if isinstance(base, ByPosition) else [base[p] for p in chosen]
 
     def root(self) -> tuple[Sequence[T], list[int]]:
         """The sequence under every selection this one was taken from, and the positions in it

@@ -190,9 +190,11 @@ class DocumentStore(ByPosition[Document]):
             )
         return data
 
-    def heads(self) -> Iterator[Head]:
-        """Each document's `dedupe.records.head`, in order (`dedupe.records.KnowsHeads`)."""
-        return (head_of(self.stored(position)) for position in range(len(self)))
+    def heads(self, positions: Iterable[int] | None = None) -> Iterator[Head]:
+        """Each document's `dedupe.records.head` (of those at `positions`, where given), in
+        order (`dedupe.records.KnowsHeads`)."""
+        chosen = range(len(self)) if positions is None else positions
+        return (head_of(self.stored(position)) for position in chosen)
 
     def close(self) -> None:
         self._file.close()
@@ -206,5 +208,5 @@ class DocumentView(Selection[Document]):
         the view is of a store (`dedupe.records.KnowsHeads`)."""
         base, positions = self.root()
         if isinstance(base, DocumentStore):
-            return (head_of(base.stored(position)) for position in positions)
+            return base.heads(positions)
         return (head(doc) for doc in self)
