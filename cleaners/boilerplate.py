@@ -112,13 +112,13 @@ STAMP_LABEL = re.compile(
     re.IGNORECASE,
 )
 AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.I)
-# The lower-case words a name may hold: a particle before a capitalised word (`al-Rashid`,
-# `dos Santos`), and the words that join two writers' names.
+# The lower-case words a name may hold: one or two particles before a capitalised word
+# (`al-Rashid`, `dos Santos`, `de la Cruz`), and the words that join two writers' names.
 PARTICLES = ("al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "da", "di", "du", "le",
              "la", "ben", "dos", "del")  # fmt: skip
 JOINERS = ("and", "und", "et", "y", "e")
 NAME_TOKEN = (
-    rf"(?:(?:{'|'.join(PARTICLES)})[- ])?"
+    rf"(?:(?:{'|'.join(PARTICLES)})[- ]){{0,2}}"
     r"\p{Lu}[\p{Ll}\p{Lu}'’]*\.?(?:-\p{L}[\p{Ll}'’]+)*"
 )
 NAME = rf"{NAME_TOKEN}(?: {NAME_TOKEN}){{1,3}}"

@@ -306,14 +306,19 @@ def test_name_alone_with_evidence_goes(head: str, name: str) -> None:
     assert out.meta["byline"] == name
 
 
-@pytest.mark.xfail(
-    reason="a name with two particles ('de la', 'van der') is missed: NAME_TOKEN allows one "
-    "particle before a capitalised word",
-    strict=True,
+@pytest.mark.parametrize(
+    "line",
+    ["By Jean-Paul de la Fontaine", "By Ludwig van der Berg", "Von Anna von der Heide"],
 )
-@pytest.mark.parametrize("line", ["By Jean-Paul de la Fontaine", "By Ludwig van der Berg"])
 def test_byline_two_particles(line: str) -> None:
     assert byline(line) is True
+
+
+@pytest.mark.parametrize(
+    "line", ["By the de la Cruz family", "By de la Marca", "By Ana de la de la Cruz"]
+)
+def test_byline_particles_need_a_name(line: str) -> None:
+    assert byline(line) is False
 
 
 def test_byline_title_case_subheading() -> None:
