@@ -402,16 +402,41 @@ def score(frame: pl.DataFrame, weights: Weights | None = None) -> Verdicts:
             if span is not None:
                 outside[start + span[0] : start + span[1] + 1] = False
         furniture |= outside
-    reasons: list[str] = []
     rows = np.flatnonzero(furniture)
-    against = contributions[rows]
+    return Verdicts(body, furniture, _reasons(contributions[rows], body[rows], outside[rows]))
+
+
+_NONE = len(NAMES)  # in `_reasons`' codes: no feature (it did not weigh against the line)
+
+
+def _reasons(against: F64, body: F64, outside: npt.NDArray[np.bool_]) -> list[str]:
+    """Each line's reason: the model, p(body), and the (up to three) features that weighed
+    most against it, most first.
+
+    Why codes: pages repeat a few combinations of features over thousands of menu lines, and
+    a line's contributions as Python floats cost most of the model's time, so each distinct
+    combination (with where the line lies) is worded once.
+
+    >>> against = np.array([[-1.0, 0.5] + [0.0] * (len(NAMES) - 2)])
+    >>> _reasons(against, np.array([0.123]), np.array([False]))
+    ['line model: page furniture (p(body) 0.12; few words)']
+    """
     orders = np.argsort(against, axis=1, kind="stable")[:, :3]
+    weighs = np.take_along_axis(against, orders, axis=1) < 0
+    codes = np.where(weighs, orders, _NONE).astype(np.int64)
+    keys = (outside.astype(np.int64) << 18) | (codes[:, 0] << 12) | (codes[:, 1] << 6) | codes[:, 2]
+    combos, which = np.unique(keys, return_inverse=True)
     labels = [FEATURES[name] for name in NAMES]
-    for i, order, weighed in zip(rows.tolist(), orders.tolist(), against.tolist(), strict=True):
-        named = ", ".join(labels[k] for k in order if weighed[k] < 0)
-        what = "outside the body" if outside[i] else "page furniture"
-        reasons.append(f"line model: {what} (p(body) {body[i]:.2f}; {named})")
-    return Verdicts(body, furniture, reasons)
+    worded = []
+    for key in combos.tolist():
+        named = ", ".join(labels[k] for k in (key >> 12 & 63, key >> 6 & 63, key & 63) if k < _NONE)
+        what = "outside the body" if key >> 18 else "page furniture"
+        worded.append((f"line model: {what} (p(body) ", f"; {named})"))
+    probabilities = np.char.mod("%.2f", body).tolist()
+    return [
+        f"{worded[k][0]}{p}{worded[k][1]}"
+        for k, p in zip(which.tolist(), probabilities, strict=True)
+    ]
 
 
 CONTEXT = ("own", "before", "after", "near", "wide")
