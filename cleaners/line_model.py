@@ -205,7 +205,7 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
             link=pl.col("link"),
             furniture=pl.col("furniture"),
             in_span=pl.col("in_span"),
-            repeat=(pl.int_range(pl.len()).over("doc", "s") > 0) & (words >= LONG_WORDS / 2),
+            repeated=~pl.struct("doc", "s").is_first_distinct(),
         )
     )
     per_word = pl.max_horizontal(pl.col("n_words"), 1.0)
@@ -224,6 +224,7 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         at=pl.int_range(pl.len()).over("doc").cast(pl.Float64),
         count=pl.len().over("doc").cast(pl.Float64),
         link_run=pl.col("link") & (pl.len().over("doc", link_run_id) >= RUN_LINES),
+        repeat=pl.col("repeated") & (pl.col("n_words") >= LONG_WORDS / 2),
     )
     window = 2 * WINDOW + 1
     position = pl.col("at") / pl.max_horizontal(pl.col("count") - 1, 1.0)
