@@ -27,10 +27,12 @@ class CleanOptions:
     learn_recurring: bool = True  # lines (shapes) recurring across many articles of one run
     recurring_min_docs: int = 3  # a shape must recur in at least this many articles
     recurring_min_share: float = 0.05  # ... and in at least this share of the run's articles
-    # How the boilerplate step finds the article body of a flattened web page: "frame" keeps the
-    # span with the most prose (`boilerplate.article_span`); "model" drops the lines a fitted
-    # body-or-furniture model calls furniture (`cleaners.line_model`). Only pages are affected.
-    page_model: str = "frame"
+    # How the boilerplate step finds the article body of a flattened web page: "model" drops the
+    # lines a fitted body-or-furniture model calls furniture (`cleaners.line_model`); "frame"
+    # keeps the span with the most prose (`boilerplate.article_span`), which the model reads as
+    # one of its features and which scores higher only on the pages it was tuned on
+    # (docs/quality.md). Only pages are affected.
+    page_model: str = "model"
     disabled_rules: frozenset[str] = frozenset()
     # A user's own line rules without editing Winnow: (name, regex, reason); a line the regex
     # finds is removed with that reason, as rule `custom.<name>`.

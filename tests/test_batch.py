@@ -68,9 +68,10 @@ def test_the_seed_dump_cleans_the_same_as_a_batch() -> None:
 
 def test_a_page_and_a_wire_story_clean_the_same_as_a_batch() -> None:
     _assert_same(PAGE + "\n\n\n" + WIRE)
-    batch = clean_batch(list(split_dump(PAGE, "p.txt")), CleanOptions())
-    rules = {removal.rule for removal in batch[0].removed}
-    assert {"boilerplate.page_frame", "captions.photo_credit"} <= rules
+    for model, rule in (("model", "boilerplate.line_model"), ("frame", "boilerplate.page_frame")):
+        batch = clean_batch(list(split_dump(PAGE, "p.txt")), CleanOptions(page_model=model))
+        rules = {removal.rule for removal in batch[0].removed}
+        assert {rule, "captions.photo_credit"} <= rules
 
 
 OPTION_SETS = [
@@ -82,8 +83,8 @@ OPTION_SETS = [
     CleanOptions(disabled_rules=frozenset({"boilerplate.navigation", "captions.photo_credit"})),
     CleanOptions(disabled_rules=frozenset({"boilerplate.page_frame", "footers.copyright"})),
     CleanOptions(custom_rules=(("tram", r"^Tram fares", "a test rule"),)),
-    CleanOptions(page_model="model"),
-    CleanOptions(page_model="model", disabled_rules=frozenset({"boilerplate.line_model"})),
+    CleanOptions(page_model="frame"),
+    CleanOptions(disabled_rules=frozenset({"boilerplate.line_model"})),
 ]
 
 
@@ -210,18 +211,13 @@ def test_generated_lined_news_cleans_the_same_as_a_batch(tmp_path: Path) -> None
         Document(record["id"], record["text"], "lined.jsonl", (n, n))
         for n, record in enumerate(map(json.loads, out.read_text("utf-8").splitlines()), 1)
     ]
-    options = CleanOptions()
-    batched = [
-        doc for i in range(0, len(docs), 64) for doc in clean_batch(docs[i : i + 64], options)
-    ]
-    assert batched == _old(docs, options)
-    assert any(r.rule == "boilerplate.page_frame" for doc in batched for r in doc.removed)
-    options = CleanOptions(page_model="model")
-    batched = [
-        doc for i in range(0, len(docs), 64) for doc in clean_batch(docs[i : i + 64], options)
-    ]
-    assert batched == _old(docs, options)
-    assert any(r.rule == "boilerplate.line_model" for doc in batched for r in doc.removed)
+    for model, rule in (("model", "boilerplate.line_model"), ("frame", "boilerplate.page_frame")):
+        options = CleanOptions(page_model=model)
+        batched = [
+            doc for i in range(0, len(docs), 64) for doc in clean_batch(docs[i : i + 64], options)
+        ]
+        assert batched == _old(docs, options)
+        assert any(r.rule == rule for doc in batched for r in doc.removed)
 
 
 @pytest.mark.parametrize(

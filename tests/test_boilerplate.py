@@ -471,7 +471,7 @@ def test_navigation_only_in_long_runs() -> None:
     menu = "World News\nBusiness & Tech\nOpinion\nSport\nCulture\nTravel"
     body = "One.\n\nTwo.\n\nThree.\n\nFour."  # past the byline's top lines
     text = f"{body}\n\n{menu}\n\nWork starts in May.\n\nWhat Happens Next\n\nEnd."
-    out = make_step(CleanOptions())(_doc(text))
+    out = make_step(CleanOptions(page_model="frame"))(_doc(text))
     assert out.text == f"{body}\n\nWork starts in May.\n\nWhat Happens Next\n\nEnd."
     assert [r.rule for r in out.removed] == ["boilerplate.navigation"] * 6
     assert [r.line for r in out.removed] == [9, 10, 11, 12, 13, 14]
@@ -562,11 +562,15 @@ def test_next_non_blank_is_the_first_non_blank_line_after_each(stripped: list[st
     assert _next_non_blank(stripped) == expected
 
 
-def test_step_frames_a_page_and_records_every_line() -> None:
-    out = make_step(CleanOptions())(_doc(PAGE))
+@pytest.mark.parametrize(
+    "model, rule", [("model", "boilerplate.line_model"), ("frame", "boilerplate.page_frame")]
+)
+def test_step_frames_a_page_and_records_every_line(model: str, rule: str) -> None:
+    out = make_step(CleanOptions(page_model=model))(_doc(PAGE))
     assert out.text == "\n".join(BODY)
-    frame = [r for r in out.removed if r.rule == "boilerplate.page_frame"]
-    assert {r.text for r in frame} >= {"Home", "Most Popular", "Tram fares frozen"}
+    framed = {r.text for r in out.removed if r.rule in (rule, "boilerplate.share")}
+    assert framed >= {"Home", "Most Popular", "Tram fares frozen"}
+    assert "Tram fares frozen" in {r.text for r in out.removed if r.rule == rule}
     assert len(out.removed) + len(BODY) == len(PAGE.split("\n"))
 
 

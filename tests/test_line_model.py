@@ -20,6 +20,7 @@ from winnow_corpus.config import config_from_dict
 from winnow_corpus.errors import ConfigError
 
 MODEL = CleanOptions(page_model="model")
+FRAME = CleanOptions(page_model="frame")
 MENU = ["Home", "News", "Sport", "Weather", "Culture", "Travel", "Podcasts", "Contact"]
 FOOTER = ["About us", "Careers", "Privacy", "Terms of use", "Cookie settings", "Sitemap"]
 
@@ -133,7 +134,7 @@ def test_a_weights_file_with_other_features_is_refused(monkeypatch: pytest.Monke
 
 
 def test_page_model_is_an_option_and_a_config_key() -> None:
-    assert CleanOptions().page_model == "frame"
+    assert CleanOptions().page_model == "model"
     assert config_from_dict({"clean": {"page_model": "model"}}).clean.page_model == "model"
     with pytest.raises(ConfigError, match="page_model must be one of frame, model"):
         config_from_dict({"clean": {"page_model": "neural"}})
@@ -186,7 +187,7 @@ LIGHTHOUSE = "\n".join(
 
 def test_a_body_that_goes_on_after_a_video_player_is_kept() -> None:
     page = LIGHTHOUSE
-    framed = _both(page, CleanOptions())
+    framed = _both(page, FRAME)
     modelled = _both(page)
     # the prose span keeps one side of the player only
     assert not (BEFORE_PLAYER[0] in framed.text and AFTER_PLAYER[-1] in framed.text)
@@ -214,7 +215,7 @@ COMMENTS = [
 
 def test_a_list_shaped_body_is_kept() -> None:
     page = "\n".join(["Bean stew", "", *MENU, INTRO, "Method", *STEPS, *COMMENTS, *FOOTER])
-    framed = _both(page, CleanOptions())
+    framed = _both(page, FRAME)
     modelled = _both(page)
     assert sum(step in framed.text for step in STEPS) <= 1  # the span took the comments
     assert sum(step in modelled.text for step in STEPS) >= 5
@@ -239,7 +240,7 @@ def test_every_removal_of_the_model_names_the_model_and_its_features() -> None:
 
 def test_the_model_leaves_articles_that_are_not_pages_alone() -> None:
     text = "Lighthouse to become a museum\n\n" + "\n\n".join([*BEFORE_PLAYER, *AFTER_PLAYER])
-    assert _both(text).text == _both(text, CleanOptions()).text
+    assert _both(text).text == _both(text, FRAME).text
     assert not _both(text).removed
 
 
