@@ -1020,7 +1020,7 @@ LINE_MODEL = line_model.RULE
 
 @RULES.line_rule(
     LINE_MODEL,
-    reason="page furniture by the line model",
+    reason=line_model.REASON,
     prefilter=lambda text: pl.lit(False),
 )
 def model_furniture(line: str) -> bool:

@@ -48,6 +48,9 @@ from cleaners.spans import max_span
 F64 = npt.NDArray[np.float64]
 
 RULE = "boilerplate.line_model"
+# The rule's reason; each removal adds its line's p(body) and the features that weighed most
+# against it in parentheses, which summaries leave out (`cleaners.rules.summary_reason`).
+REASON = "page furniture by the line model"
 UNSPACED = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 PROSE_END = r"""[.!?"”’:;。！？」』)）…]$"""
 TRUNCATED = r"[\p{L}\d,]\s?(?:\.{3}|…)$"
@@ -411,8 +414,8 @@ _NONE = len(NAMES)  # in `_reasons`' codes: no feature (it did not weigh against
 
 
 def _reasons(against: F64, body: F64, outside: npt.NDArray[np.bool_]) -> list[str]:
-    """Each line's reason: the model, p(body), and the (up to three) features that weighed
-    most against it, most first.
+    """Each line's reason: the rule's `REASON`, then p(body) and the (up to three) features
+    that weighed most against the line, most first.
 
     Why codes: pages repeat a few combinations of features over thousands of menu lines, and
     a line's contributions as Python floats cost most of the model's time, so each distinct
@@ -420,7 +423,7 @@ def _reasons(against: F64, body: F64, outside: npt.NDArray[np.bool_]) -> list[st
 
     >>> against = np.array([[-1.0, 0.5] + [0.0] * (len(NAMES) - 2)])
     >>> _reasons(against, np.array([0.123]), np.array([False]))
-    ['line model: page furniture (p(body) 0.12; few words)']
+    ['page furniture by the line model (p(body) 0.12; few words)']
     """
     orders = np.argsort(against, axis=1, kind="stable")[:, :3]
     weighs = np.take_along_axis(against, orders, axis=1) < 0
@@ -431,8 +434,8 @@ def _reasons(against: F64, body: F64, outside: npt.NDArray[np.bool_]) -> list[st
     worded = []
     for key in combos.tolist():
         named = ", ".join(labels[k] for k in (key >> 12 & 63, key >> 6 & 63, key & 63) if k < _NONE)
-        what = "outside the body" if key >> 18 else "page furniture"
-        worded.append((f"line model: {what} (p(body) ", f"; {named})"))
+        where = "outside the body; " if key >> 18 else ""
+        worded.append((f"{REASON} ({where}p(body) ", f"; {named})"))
     probabilities = np.char.mod("%.2f", body).tolist()
     return [
         f"{worded[k][0]}{p}{worded[k][1]}"

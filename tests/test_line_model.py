@@ -5,7 +5,10 @@ Every page here is written for the test: no dev page is copied, and no word of t
 from __future__ import annotations
 
 import json
+import random
+from functools import partial
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -18,6 +21,8 @@ from cleaners.pipeline import clean_batch, clean_document, document_steps
 from cleaners.split import split_dump
 from winnow_corpus.config import config_from_dict
 from winnow_corpus.errors import ConfigError
+from winnow_corpus.report_html import article_key
+from winnow_corpus.runner import RunConfig, build_report, run_documents, write_run
 
 MODEL = CleanOptions(page_model="model")
 FRAME = CleanOptions(page_model="frame")
@@ -228,7 +233,7 @@ def test_every_removal_of_the_model_names_the_model_and_its_features() -> None:
     by_model = [r for r in modelled.removed if r.rule == "boilerplate.line_model"]
     assert by_model
     for removal in by_model:
-        assert removal.reason.startswith("line model: ")
+        assert removal.reason.startswith("page furniture by the line model (")
         assert "p(body) 0." in removal.reason
         features = removal.reason.split("; ", 1)[1].rstrip(")").split(", ")
         assert 1 <= len(features) <= 3
@@ -274,3 +279,67 @@ def test_cleaning_a_modelled_page_again_changes_nothing() -> None:
     once = _both(LIGHTHOUSE)
     again = _both("Lighthouse to become a museum\n\n" + once.text)
     assert again.text == once.text
+
+
+def test_a_run_counts_the_models_removals_under_one_reason(tmp_path: Path) -> None:
+    """Each removal's reason names its line's p(body) and features; the report, the summary and
+    report.html count and colour them under the rule's one reason, not one row per line."""
+    pages = [
+        "\n".join([f"Ferry news {i}", "", *MENU, *BEFORE_PLAYER, *AFTER_PLAYER, *FOOTER])
+        for i in range(3)
+    ]
+    docs = [Document(f"p{i}", page, "p.txt", (1, 1)) for i, page in enumerate(pages)]
+    result = run_documents(docs, RunConfig(jobs=1, deduplicate=False))
+    removals = [r for doc in result.documents for r in doc.removed]
+    modelled = [r for r in removals if r.rule == line_model.RULE]
+    assert len({r.reason for r in modelled}) > 1  # a detail per line
+    assert all(r.reason.startswith(f"{line_model.REASON} (p(body) 0.") for r in modelled)
+    by_reason = build_report(result)["removed_by_reason"]
+    assert by_reason[line_model.REASON] == len(modelled)
+    assert not [reason for reason in by_reason if reason.startswith(f"{line_model.REASON} (")]
+    write_run(result, tmp_path / "out")
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert page.count(f"{line_model.REASON} <small>") == 1  # one legend entry
+    record = {"id": "p0", "removed": [{"rule": r.rule, "reason": r.reason} for r in modelled]}
+    assert article_key(record) == ("p0", (line_model.REASON,))
+
+
+SITE_BLURB = (
+    "The Harbour Courier is a reader-funded newsroom on the coast, and every story we publish "
+    "stays free to read for everyone who visits us."
+)
+
+
+def _made_up_word(rng: random.Random) -> str:
+    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+
+
+def _site_page(rng: random.Random, number: int) -> tuple[str, list[str]]:
+    """One page of a site: its menu, a body of three paragraphs with the site's own blurb (prose,
+    like the body) after the first, its footer. Returns the page and its body paragraphs."""
+    w = partial(_made_up_word, rng)
+    body = [
+        f"The {w()} council met on day {number} and agreed that the {w()} plan for the {w()} "
+        "quarter would go ahead after a long debate, officials said.",
+        f"Residents of {w().title()} said the {w()} works would close the road for "
+        f"{number + 2} weeks, and shops near the {w()} square asked for help with the costs.",
+        f"A spokesperson for the {w()} board said the work would start in the spring and finish "
+        f"before the {w()} festival, when the town expects many visitors.",
+    ]
+    page = "\n".join([f"Story {w()} {number}", "", *MENU, body[0], SITE_BLURB, *body[1:], *FOOTER])
+    return page, body
+
+
+def test_a_run_of_many_pages_of_one_site_drops_what_one_page_cannot_tell() -> None:
+    """The model judges a page alone (as `winnow eval` does), so a site's own prose furniture
+    reads as body there; a run of many pages of the site removes it as a line recurring across
+    the run, and keeps every body paragraph."""
+    rng = random.Random(3)
+    pages = [_site_page(rng, number) for number in range(12)]
+    assert SITE_BLURB in _both(pages[0][0]).text
+    docs = [Document(f"p{i}", page, "p.txt", (1, 1)) for i, (page, _) in enumerate(pages)]
+    result = run_documents(docs, RunConfig(jobs=1, deduplicate=False))
+    for doc, (_, body) in zip(result.documents, pages, strict=True):
+        assert SITE_BLURB not in doc.text
+        assert [r.rule for r in doc.removed if r.text == SITE_BLURB] == ["footers.recurring"]
+        assert all(paragraph in doc.text for paragraph in body)

@@ -51,7 +51,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from cleaners.rules import iter_rules
+from cleaners.rules import iter_rules, summary_reason
 from dedupe import DedupeConfig
 from dedupe.core import STORY_MODELS
 from dedupe.index import DedupeIndex, remove_index, update_index
@@ -527,7 +527,7 @@ def clean(
         summary = json_summary(report, result.timings, written, samples, code)
         click.echo(json.dumps({**summary, "index": indexed}, ensure_ascii=False, indent=2))
     elif not quiet:
-        pairs = result.summary().removals
+        pairs = ((summary_reason(rule, reason), rule) for reason, rule in result.summary().removals)
         render_summary(report, result.timings, written, rules_by_reason(pairs), samples)
         if indexed is not None:
             out_console.print(

@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from cleaners.rules import summary_reason
 from winnow_corpus.errors import InputError, OutputError
 from winnow_corpus.writers import iter_output_records, output_records_at
 
@@ -362,8 +363,13 @@ def article_key(record: dict[str, Any]) -> ArticleKey:
     ...                                      {"reason": "byline"}]})
     ('a1', ('byline', 'dateline'))
     """
-    reasons = {str(r.get("reason", "")) for r in record.get("removed") or []}
+    reasons = {_reason(r) for r in record.get("removed") or []}
     return record.get("id"), tuple(sorted(reasons))
+
+
+def _reason(removal: dict[str, Any]) -> str:
+    """The reason a removal is counted and coloured under (`summary_reason`)."""
+    return summary_reason(str(removal.get("rule", "")), str(removal.get("reason", "")))
 
 
 def _load(out_dir: Path, articles: Sequence[ArticleKey] | None = None) -> _Run:
@@ -728,7 +734,7 @@ def _articles(n: int, zero: str = "only in dropped duplicates") -> str:
 
 def _article(record: dict[str, Any], colour: dict[str, int]) -> str:
     removed = [r for r in record.get("removed") or [] if isinstance(r, dict)]
-    reasons = sorted({colour[str(r.get("reason", ""))] for r in removed})
+    reasons = sorted({colour[_reason(r)] for r in removed})
     title = str(record.get("title") or "") or "(untitled)"
     tags = " ".join(f"r{i}" for i in reasons) or "n"
     lines = record.get("lines") or [1, 1]
@@ -794,7 +800,7 @@ def _strike(removal: dict[str, Any], colour: dict[str, int]) -> str:
     reason = str(removal.get("reason", ""))
     hover = f"{reason} — {removal.get('rule', '')} (source line {removal.get('line', '?')})"
     return (
-        f'<del class="r{colour[reason]}" title="{_esc(hover)}">'
+        f'<del class="r{colour[_reason(removal)]}" title="{_esc(hover)}">'
         f"{_esc(_cut(str(removal.get('text', '')), REMOVAL_CHARS))}</del>"
     )
 

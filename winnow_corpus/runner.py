@@ -31,6 +31,7 @@ from cleaners.document import Document, UniqueIds
 from cleaners.footers import LineKeys
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_many
+from cleaners.rules import summary_reason
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.batch_features import FeatureColumns
@@ -158,9 +159,10 @@ class RunResult:
         return counts
 
     def reason_counts(self) -> Counter[str]:
+        """Removals per reason, a detail about each line left out (`summary_reason`)."""
         counts: Counter[str] = Counter()
-        for (reason, _), count in self.summary().removals.items():
-            counts[reason] += count
+        for (reason, rule), count in self.summary().removals.items():
+            counts[summary_reason(rule, reason)] += count
         return counts
 
 
