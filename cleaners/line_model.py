@@ -95,6 +95,26 @@ FEATURES: dict[str, str] = {
     "page_links": "link-heavy page",
 }
 NAMES = tuple(FEATURES)
+# Which side of the average a feature's words describe: +1 a high value ("in a link run"), -1 a
+# low one ("few words"), 0 either ("position in the page"). A reason names a feature only where
+# the line's value lies on that side: a fitted weight can make the absence of a trait weigh
+# against a line (a line that is not link-like, on a page of links), and "link-like" would then
+# say the opposite of the line.
+DESCRIBES: dict[str, int] = {
+    **dict.fromkeys(
+        ("words", "chars", "sentence_marks", "commas", "ends_prose", "stop_share", "edge",
+         "in_span", "prev_words", "next_words", "prev_stop", "next_stop", "prev_prose",
+         "next_prose", "window_long", "window_stop"),
+        -1,
+    ),
+    **dict.fromkeys(
+        ("capitalised", "digits", "ends_head", "truncated", "list_opening", "link", "link_run",
+         "furniture", "repeat", "isolated", "span_gap", "prev_link", "next_link",
+         "window_repeat", "page_links"),
+        1,
+    ),
+    "position": 0,
+}  # fmt: skip
 INPUT_SCHEMA = {
     "doc": pl.UInt32,
     "s": pl.String,
@@ -407,7 +427,9 @@ def score(frame: pl.DataFrame, weights: Weights | None = None) -> Verdicts:
                 outside[start + span[0] : start + span[1] + 1] = False
         furniture |= outside
     rows = np.flatnonzero(furniture)
-    return Verdicts(body, furniture, _reasons(contributions[rows], body[rows], outside[rows]))
+    sides = np.array([DESCRIBES[name] for name in NAMES], dtype=np.float64)
+    nameable = np.where(np.sign(z) * sides >= 0, contributions, 0.0)
+    return Verdicts(body, furniture, _reasons(nameable[rows], body[rows], outside[rows]))
 
 
 _NONE = len(NAMES)  # in `_reasons`' codes: no feature (it did not weigh against the line)
@@ -415,7 +437,8 @@ _NONE = len(NAMES)  # in `_reasons`' codes: no feature (it did not weigh against
 
 def _reasons(against: F64, body: F64, outside: npt.NDArray[np.bool_]) -> list[str]:
     """Each line's reason: the rule's `REASON`, then p(body) and the (up to three) features
-    that weighed most against the line, most first.
+    that weighed most against the line, most first (`against`: each feature's weight against
+    it, 0 where its words would not describe the line, `DESCRIBES`).
 
     Why codes: pages repeat a few combinations of features over thousands of menu lines, and
     a line's contributions as Python floats cost most of the model's time, so each distinct

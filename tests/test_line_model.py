@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from cleaners import line_model
+from cleaners.boilerplate import link_like
 from cleaners.document import Document
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_batch, clean_document, document_steps
@@ -343,3 +344,20 @@ def test_a_run_of_many_pages_of_one_site_drops_what_one_page_cannot_tell() -> No
         assert SITE_BLURB not in doc.text
         assert [r.rule for r in doc.removed if r.text == SITE_BLURB] == ["footers.recurring"]
         assert all(paragraph in doc.text for paragraph in body)
+
+
+def test_a_reason_names_only_features_that_describe_the_line() -> None:
+    """A fitted weight can make the absence of a trait weigh against a line (a paragraph that is
+    not link-like, between link-like lines): the reason then leaves that trait unnamed."""
+    paragraphs = [*BEFORE_PLAYER, *AFTER_PLAYER]
+    lines = ["Lighthouse news", "", *MENU]
+    for number, paragraph in enumerate(paragraphs):
+        lines += [paragraph, "Advertisement", f"(Artist: Ana Lima {number})"]
+    modelled = [r for r in _both("\n".join([*lines, *FOOTER])).removed if r.rule == line_model.RULE]
+    assert modelled
+    for removal in modelled:
+        named = removal.reason.rsplit("; ", 1)[1].rstrip(")").split(", ")
+        if not link_like(removal.text.strip()):
+            assert "link-like" not in named, removal
+        if len(removal.text.split()) >= 10:
+            assert "few words" not in named and "short" not in named, removal
