@@ -33,7 +33,7 @@ from cleaners.document import Removal
 from cleaners.options import CleanOptions
 from cleaners.rule_table import NO_RULE, WordScan, hits, long_runs, stripped
 from cleaners.rules import RUN_LINES, TOP_LINES, LineRule
-from cleaners.spans import max_span
+from cleaners.spans import body_hull
 
 Mask = npt.NDArray[np.bool_]
 I64 = npt.NDArray[np.int64]
@@ -261,12 +261,12 @@ class _Table:
         return out
 
     def _outside(self, rows: I64) -> I64:
-        """Of the page rows `rows`, those outside their article's best prose span."""
+        """Of the page rows `rows`, those outside their article's body (`article_span`)."""
         docs = self.doc[rows]
         scores = self._scores(rows, docs)
         outside: list[I64] = []
         for start, end in _doc_bounds(docs):
-            span = max_span(scores[start:end].tolist())
+            span = body_hull(scores[start:end].tolist(), bp.BODY_SECTION_SHARE)
             if span is None:
                 continue
             doc_rows = rows[start:end]

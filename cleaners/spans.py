@@ -1,7 +1,8 @@
 """The best contiguous run of scored lines: where an article's body lies among its page's lines.
 
 Both the page frame (each line's prose weight) and the line model (each line's log-odds of being
-body) score lines and keep the one run whose scores sum highest.
+body) score lines and keep the run whose scores sum highest; the frame widens it to the body's
+other sections (`body_hull`).
 """
 
 from __future__ import annotations
@@ -26,3 +27,37 @@ def max_span(scores: Sequence[float]) -> tuple[int, int] | None:
         if total > best:
             best, best_span = total, (start, i)
     return best_span
+
+
+def body_hull(scores: Sequence[float], share: float) -> tuple[int, int] | None:
+    """First and last position of an article body that may come in sections: the maximum-sum
+    span (`max_span`), widened to each span before or after it whose sum is at least `share`
+    of that span's, and to what lies between them. None when no score is positive.
+
+    Why: a video player, a gallery or a block of ads in the middle of a body costs more than a
+    paragraph gains, so the one best span keeps a single section, the body before or after it;
+    a second section as long as a third of the first is body too, where a teaser or a comment
+    (a few lines of prose) is not.
+
+    >>> body_hull([5.0, -8.0, 4.0, -1.0, 9.0], 0.3)
+    (0, 4)
+    >>> body_hull([2.0, -8.0, 4.0, -1.0, 9.0], 0.3)
+    (2, 4)
+    """
+    best = max_span(scores)
+    if best is None:
+        return None
+    first, last = best
+    enough = share * sum(scores[first : last + 1])
+    while first > 0:
+        before = max_span(scores[:first])
+        if before is None or sum(scores[before[0] : before[1] + 1]) < enough:
+            break
+        first = before[0]
+    while last < len(scores) - 1:
+        rest = scores[last + 1 :]
+        after = max_span(rest)
+        if after is None or sum(rest[after[0] : after[1] + 1]) < enough:
+            break
+        last = last + 1 + after[1]
+    return first, last

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.boilerplate import (
+    _line_scores,
     _next_non_blank,
     _truncated,
     article_span,
@@ -32,6 +33,7 @@ from cleaners.boilerplate import (
 )
 from cleaners.document import Document
 from cleaners.options import CleanOptions
+from cleaners.spans import max_span
 from tests.test_rules import _encodes, _example_lines
 
 
@@ -871,8 +873,21 @@ def test_article_span_keeps_paragraphs_parted_by_advert_lines() -> None:
         "Readers in the region can also find the magazine in shops and at every library.",
     ]
     lines = [*MENU, *body, *titles, *titles, *promotion]
+    scores = _line_scores([line.strip() for line in lines], page_furniture)
+    first, last = max_span(scores) or (0, 0)
+    assert lines[first : last + 1] == body  # the body is the best span, not the promotion
+    # the promotion, more than BODY_SECTION_SHARE of the body's weight, is taken for another
+    # section of it (the line model then judges each of its lines)
+    assert article_span(lines, page_furniture) == (first, len(lines) - 1)
+
+
+def test_article_span_reaches_a_second_section_past_a_video_player() -> None:
+    player = ["Watch", "0:00", "Play", "Mute", "Fullscreen", "Up next", *MENU * 5]
+    lines = [*MENU, *ARTICLE[:2], *player, *ARTICLE[2:], "Privacy Notice", "Terms of Service"]
     first, last = article_span(lines, page_furniture) or (0, 0)
-    assert lines[first : last + 1] == body
+    assert (lines[first], lines[last]) == (ARTICLE[0], ARTICLE[-1])
+    one_section = max_span(_line_scores([line.strip() for line in lines], page_furniture))
+    assert one_section is not None and one_section[1] - one_section[0] < last - first
 
 
 @pytest.mark.parametrize(
