@@ -1129,9 +1129,9 @@ def article_span(
 # A span of prose before or after the body's best span holding at least this share of its
 # weight is another section of the body (past a video player, a gallery, a block of ads), and
 # the body reaches over to it. Chosen with each site left out of the line model's fit (10 site
-# folds; news pages / Readability / snippets): the single best span 0.9310 / 0.8968 / 0.8532;
-# sections of a share of 0.3 0.9505 / 0.8861 / 0.8545, 0.15 0.9472 / 0.8999 / 0.8570 (the page
-# frame alone: 0.9304 / 0.8720 / 0.8265 -> 0.9500 / 0.8923 / 0.8418 at 0.15); docs/quality.md.
+# folds; news pages / Readability / snippets, docs/quality.md): the one best span 0.9310 /
+# 0.8968 / 0.8532, sections from a share of 0.15 0.9503 / 0.9018 / 0.8645 (0.2 and 0.3 about
+# the same; 0.08 takes teasers and comments for sections).
 BODY_SECTION_SHARE = 0.15
 
 # A removable line of at most this many words between two paragraphs (`Advertisement`, `Story

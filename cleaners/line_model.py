@@ -49,7 +49,7 @@ F64 = npt.NDArray[np.float64]
 
 RULE = "boilerplate.line_model"
 # The rule's reason; each removal adds its line's p(body) and the features that weighed most
-# against it in parentheses, which summaries leave out (`cleaners.rules.summary_reason`).
+# against it in parentheses, which summaries leave out (`cleaners.reasons`).
 REASON = "page furniture by the line model"
 UNSPACED = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 PROSE_END = r"""[.!?"”’:;。！？」』)）…]$"""

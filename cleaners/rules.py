@@ -7,7 +7,7 @@ one function plus its test and nothing else changes. `winnow rules` reads the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -218,38 +218,6 @@ def ruleset(category: str) -> RuleSet:
 def iter_rules() -> Iterator[LineRule]:
     for category in sorted(ALL_RULESETS):
         yield from ALL_RULESETS[category].rules
-
-
-def summary_reason(rule: str, reason: str, registered: Mapping[str, str] | None = None) -> str:
-    """The reason a summary counts a removal under: its rule's registered reason where the
-    removal's reason is that reason with a detail about the one line after it in parentheses
-    (the line model names each line's p(body) and features), else the reason as it is.
-    `registered`: each rule's reason by its name (default: the rules registered here).
-
-    Why: a report lists one row per reason; a detail per line would make one row per line.
-
-    >>> known = {"boilerplate.line_model": "page furniture by the line model"}
-    >>> summary_reason("boilerplate.line_model", "page furniture by the line model (p 0.1)", known)
-    'page furniture by the line model'
-    >>> summary_reason("custom.promo", "app promotion (iOS)", known)
-    'app promotion (iOS)'
-    """
-    known = _registered_reasons() if registered is None else registered
-    own = known.get(rule)
-    if own is not None and reason.startswith(f"{own} (") and reason.endswith(")"):
-        return own
-    return reason
-
-
-_REGISTERED: dict[str, str] = {}
-
-
-def _registered_reasons() -> dict[str, str]:
-    """Each registered rule's reason by its name, read again when rules were registered since."""
-    if len(_REGISTERED) != sum(len(rules.rules) for rules in ALL_RULESETS.values()):
-        _REGISTERED.clear()
-        _REGISTERED.update((rule.name, rule.reason) for rule in iter_rules())
-    return _REGISTERED
 
 
 def drop_matching(doc: Document, match: Callable[[str], LineRule | None]) -> Document:

@@ -51,7 +51,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from cleaners.rules import iter_rules, summary_reason
+from cleaners.reasons import summary_reason
+from cleaners.rules import iter_rules
 from dedupe import DedupeConfig
 from dedupe.core import STORY_MODELS
 from dedupe.index import DedupeIndex, remove_index, update_index

@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cleaners.rules import summary_reason
+from cleaners.reasons import summary_reason
 from winnow_corpus.errors import InputError, OutputError
 from winnow_corpus.writers import iter_output_records, output_records_at
 

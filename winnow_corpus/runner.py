@@ -31,7 +31,7 @@ from cleaners.document import Document, UniqueIds
 from cleaners.footers import LineKeys
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_many
-from cleaners.rules import summary_reason
+from cleaners.reasons import summary_reason
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.batch_features import FeatureColumns
