@@ -620,7 +620,7 @@ def collection_idf(vocab: U64, df: I64, n: int, config: DedupeConfig) -> F64:
 
     Binary tf x smoothed idf (scikit-learn's smooth_idf) ** IDF_POWER: a word repeated in one
     story says no more about which event it covers than once; see STORY_THRESHOLD. With the
-    calibrated score on, the run's document frequencies are blended with wordfreq's prior
+    calibrated score on, a word's rarity is wordfreq's prior or its count of the run's documents
     (`dedupe.story_score.story_idf`), so ten articles and a million weigh a word alike.
     """
     if config.story_model != "off":

@@ -1,13 +1,14 @@
 """The calibrated same-story score: word rarity with a global prior, and a logistic model over
 the signals a reader uses to tell that two articles report one event.
 
-* **Word rarity (`story_idf`)** blends a global prior with the run's own document frequencies.
-  The prior is wordfreq's frequency of each word (many corpora; English), turned into the share
-  of news articles of `PRIOR_DOC_WORDS` words that hold it; it counts as `PRIOR_DOCS` documents
-  beside the run's. Why: a run's IDF alone says a word is rare when the run is small (in ten
-  articles every name and every template word is "rare"), so a threshold fitted on 120 articles
-  meant something else on a million. With the prior, a word common in English weighs little in
-  ten articles as in a million, and the run's own counts take over as the run grows.
+* **Word rarity (`story_idf`)** is a word's share of news articles: the prior's (wordfreq's
+  frequency of the word in many corpora, English, turned into the share of articles of
+  `PRIOR_DOC_WORDS` words that hold it) or, when larger, the run's count of documents holding
+  it out of a fixed `REFERENCE_DOCS`. Why: a run's IDF alone says a word is rare when the run
+  is small (in ten articles every name and every template word is "rare"), and a share of the
+  run's documents changes a word's weight whenever articles on other events are added, so a
+  threshold fitted on 120 articles meant something else among thousands. Here a word weighs the
+  same in ten articles as in a million unless the run itself holds it in many documents.
 * **Signals (`PAIR_SIGNALS`)**, measured for each candidate pair by `dedupe.core._Checker`:
   the IDF-weighted cosine of the two content-word sets, the same overlap over the smaller text
   (containment: a short report inside a long one), how many content words they share, the share
@@ -42,10 +43,19 @@ Mask = npt.NDArray[np.bool_]
 # on. More lists would make words common in another language (German "die", "hat") weigh little
 # in English text; a per-document language is not known to dedupe.
 PRIOR_LANGUAGES = ("en",)
-# Documents the prior counts as beside the run's own: under a few hundred articles the prior
-# decides a word's weight, past tens of thousands the run does. Chosen with the dev sets'
-# leave-one-set-out F1 (benchmarks/fit_story_score.py), 30/100/300 within 0.01 of each other.
-PRIOR_DOCS = 100.0
+# A word the run holds in many documents is common in this run whatever the prior says (a
+# topic's names in a dump about one topic). Its count is read against a fixed number of
+# articles, not against the run's size: one event is reported by a bounded number of articles,
+# so a word in a hundred of them is as common as "the" in any run, and articles on other events
+# added to a run change no word's weight. (A share of the run's documents made the dev sets'
+# topical words rarer, and their unrelated pairs more alike, as unrelated articles were added.)
+# A run of fewer articles counts against its own size: a name in five of ten is common there.
+# Chosen by leave-one-set-out F1 of the sets alone and among 5,636 other articles
+# (benchmarks/bench_story_drift.py; 25 to 200 and floors 0.005 to 0.02 in docs/quality.md).
+REFERENCE_DOCS = 100
+# The least share a word is given: a name seen once, or a word the prior does not know, is as
+# rare as a word in one article of a hundred, not infinitely rare.
+SHARE_FLOOR = 0.01
 # Words of a typical news article: a word of frequency f is in 1 - exp(-PRIOR_DOC_WORDS * f) of
 # them (a Poisson count). The dev sets' articles hold a median of 400-700 words.
 PRIOR_DOC_WORDS = 500.0
@@ -105,9 +115,10 @@ def prior_shares(vocab: U64, seed: int) -> F64:
 
 
 def story_idf(vocab: U64, df: I64, n: int, seed: int, power: float) -> F64:
-    """Each vocabulary word's rarity: -ln of its share of documents, plus one, to `power`. The
-    share is the run's `df` of `n` blended with the prior (`PRIOR_DOCS` documents), or, when
-    larger, the share of the run's documents holding it besides one.
+    """Each vocabulary word's rarity: -ln of the share of articles holding it, plus one, to
+    `power`. The share is the prior's, or, when larger, the run's documents holding the word
+    besides one out of `REFERENCE_DOCS` (out of `n`, a run smaller than that); never under
+    `SHARE_FLOOR`.
 
     >>> vocab = np.array(sorted(xxhash.xxh3_64_intdigest(w, 1) for w in (b"the", b"zorblat")),
     ...                  dtype=np.uint64)
@@ -115,12 +126,9 @@ def story_idf(vocab: U64, df: I64, n: int, seed: int, power: float) -> F64:
     >>> float(idf.min()) < 1.1 < 5.0 < float(idf.max())  # "the" common, the unknown word rare
     True
     """
-    blended = (df + PRIOR_DOCS * prior_shares(vocab, seed)) / (n + PRIOR_DOCS)
-    # A word the run holds in many of its documents is common in this run, whatever the prior
-    # says (a topic's names in a dump about one topic): its share of the run's documents besides
-    # one. Seen in one document it says nothing, so a rare word keeps the prior's weight.
-    shares = np.maximum(blended, (df - 1) / max(n, 1))
-    idf: F64 = ((1.0 - np.log(np.clip(shares, 1e-12, 1.0))) ** power).astype(np.float64)
+    run = (df - 1) / min(max(n, 1), REFERENCE_DOCS)
+    shares = np.clip(np.maximum(prior_shares(vocab, seed), run), SHARE_FLOOR, 1.0)
+    idf: F64 = ((1.0 - np.log(shares)) ** power).astype(np.float64)
     return idf
 
 

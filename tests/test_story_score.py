@@ -27,21 +27,42 @@ def _hashes(*words: str) -> np.ndarray:
     return np.array(sorted(xxhash.xxh3_64_intdigest(w.encode(), 1) for w in words), np.uint64)
 
 
-def test_prior_weighs_words_alike_in_ten_and_a_million_documents() -> None:
+def test_a_word_weighs_the_same_whatever_the_run_size() -> None:
     vocab = _hashes("government", "zorblatt")
     at = {int(h): i for i, h in enumerate(vocab.tolist())}
     common, rare = (
         at[xxhash.xxh3_64_intdigest(b"government", 1)],
         at[xxhash.xxh3_64_intdigest(b"zorblatt", 1)],
     )
-    small = story_idf(vocab, np.array([1, 1]), 10, 1, 1.0)
-    df = np.ones(2, dtype=np.int64)
-    df[common] = 140_000  # "government" in 14 % of a million news articles
-    large = story_idf(vocab, df, 1_000_000, 1, 1.0)
-    assert small[common] < small[rare]
-    assert abs(small[common] - large[common]) < 0.2  # a common English word, in any run
-    topical = story_idf(vocab, np.array([9, 9]), 10, 1, 1.0)
-    assert topical[rare] < 1.5
+    once = story_idf(vocab, np.array([1, 1]), 10, 1, 1.0)
+    assert once[common] < once[rare]  # common English by the prior, with no run to say so
+    topical = story_idf(vocab, np.array([150, 150]), 1000, 1, 1.0)
+    assert topical[rare] == topical[common] == 1.0  # in 150 of the run's articles: common there
+    assert story_idf(vocab, np.array([2, 2]), 1000, 1, 1.0)[rare] > 1.5  # two articles of one event
+    small_run = story_idf(vocab, np.array([5, 5]), 10, 1, 1.0)
+    assert small_run[rare] < 2.0 < 5.0 < once[rare]  # in half of a ten-article run
+
+
+def _unrelated_articles(count: int) -> list[Record]:
+    """Articles of made-up words that share no word with the retold story."""
+    letters = "bcdfghjklmnprstvz"
+    docs = []
+    for i in range(count):
+        words = [
+            letters[(i * 7 + k) % 17] + "o" + letters[(i + k * 3) % 17] + "u" + letters[k % 17]
+            for k in range(60)
+        ]
+        docs.append(Record(f"u{i}", " ".join(words).capitalize() + "."))
+    return docs
+
+
+def test_unrelated_articles_do_not_change_a_pairs_score() -> None:
+    config = DedupeConfig(story_model="shipped")
+    story = [Record("a", RETOLD), Record("b", RETOLD_2), Record("c", OTHER)]
+    pairs = [("a", "b"), ("a", "c")]
+    alone = pair_signals(story + _unrelated_articles(100), pairs, config)
+    among = pair_signals(story + _unrelated_articles(1000), pairs, config)
+    np.testing.assert_allclose(among, alone)
 
 
 def test_numbers_are_found_by_hash() -> None:
