@@ -95,23 +95,55 @@ WEEKDAY = (
 )
 # "6:18 AM", "14:05", "14.34 EDT"; a dotted time needs its zone or AM/PM ("3.04" is a price).
 ZONE = r"(?:[AaPp]\.?[Mm]\.?|[A-Z]{2,4}|GMT[+-]?\d*)"
+# "16:14 Uhr", "16.14 Uhr" and the French "10h15" as well
 TIME = (
-    rf"\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*{ZONE})?(?:\s*{ZONE})?"
-    rf"|\d{{1,2}}\.\d{{2}}\s*{ZONE}\b"
+    rf"\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*{ZONE})?(?:\s*{ZONE})?(?: Uhr\b)?"
+    rf"|\d{{1,2}}\.\d{{2}}\s*(?:{ZONE}|Uhr)\b|\b\d{{1,2}} ?h ?\d{{2}}\b"
+)
+# Month names of languages that write the day first ("31. Dezember 2008", "3 mars 2021",
+# "3 de marzo de 2021", "16 marca 2021"): German, French, Spanish, Italian, Portuguese, Dutch
+# and Polish (its months in the genitive a date uses), any case, abbreviated or not.
+MONTH_DAY_FIRST = (
+    r"(?i:j[aä]n(?:uar|ner)?|feb(?:ruar)?|m[aä]r(?:z)?|apr(?:il)?|mai|jun[i]?|jul[i]?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dez(?:ember)?"
+    r"|janv(?:ier)?|f[ée]vr?(?:ier)?|mars|avr(?:il)?|juin|juil(?:let)?|ao[uû]t|septembre|oct(?:obre)?"
+    r"|novembre|d[ée]c(?:embre)?"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|se(?:p)?tiembre|octubre|noviembre"
+    r"|diciembre|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre"
+    r"|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro"
+    r"|januari|februari|maart|mei|augustus|oktober"
+    r"|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|października"
+    r"|listopada|grudnia)"
 )
 DATE = (
     rf"(?:{MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}} {MONTH}\.? \d{{4}}"
+    rf"|\d{{1,2}}(?:er|º)?\.? (?:de )?{MONTH_DAY_FIRST}\.?,? (?:de )?\d{{4}}"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.(?:19|20)\d{{2}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}(?:T[\d:.]+(?:Z|[+-]\d{{2}}:?\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
 )
+# What a stamp holds besides its date and time: weekdays, zones, separators, and the small
+# words that join them ("am 3. März um 16:14 Uhr", "le 3 mars à 10h15", "el 3 de marzo a las").
 STAMP_PART = re.compile(
-    rf"{DATE}|(?:{TIME})|{WEEKDAY}|\b(?:at|on|UTC|GMT|ET|local time)\b|[|,·•–—-]"
+    rf"{DATE}|(?:{TIME})|{WEEKDAY}|\b(?:at|on|UTC|GMT|ET|local time|am|um|ab|Uhr|le|à|el|a las"
+    rf"|a la|de|del|il|alle|em|às|op|om|o godz\.?|dnia)\b|[|,·•–—-]"
 )
 STAMP_LABEL = re.compile(
     r"^(?:Updated|Published|Posted|Modified|Last (?:modified|updated)|First published|"
-    r"Originally published|Date|Released|Issued)\b\s*(?:on|at)?\s*:?",
+    r"Originally published|Date|Released|Issued"
+    r"|Aktualisiert|Veröffentlicht|Erstellt|Geändert|Zuletzt (?:aktualisiert|geändert)"
+    r"|Stand(?=\s*:)"
+    r"|Datum|Verfasst|Geschrieben|Publié|Mis à jour|Modifié|Publicado|Actualizado|Modificado"
+    r"|Fecha|Pubblicato|Aggiornato|Atualizado|Gepubliceerd|Bijgewerkt|Opublikowano"
+    r"|Zaktualizowano)\b\s*(?:on|at|am|vom|le|el|il|em|op|dnia)?\s*:?",
     re.IGNORECASE,
 )
-AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.I)
+AGO = re.compile(
+    r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b"
+    r"|\bvor \d+\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?|wochen?)\b"
+    r"|\bil y a \d+\s+(?:secondes?|minutes?|heures?|jours?|semaines?)\b"
+    r"|\bhace \d+\s+(?:segundos?|minutos?|horas?|días?|semanas?)\b",
+    re.I,
+)
 # The lower-case words a name may hold: one or two particles before a capitalised word
 # (`al-Rashid`, `dos Santos`, `de la Cruz`), and the words that join two writers' names.
 PARTICLES = ("al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "da", "di", "du", "le",
@@ -177,6 +209,21 @@ SITE_NOTICE = re.compile(
     r"(?:material|content) on this (?:web)?site may not be reproduced|"
     r"your email address will not be published|required fields are marked|"
     r"save my name, email,? and website|by submitting this form you agree|"
+    r"notify me of (?:new posts|new comments|follow-up comments)|"
+    r"(?:deine|ihre) e-?mail-?adresse wird nicht veröffentlicht|erforderliche felder sind|"
+    r"meinen namen, (?:meine )?e-?mail(?:-adresse)? und (?:meine )?website in diesem browser|"
+    r"benachrichtige mich über (?:nachfolgende kommentare|neue beiträge)|"
+    r"benachrichtigung bei weiteren kommentaren|"
+    r"votre adresse (?:e-?mail|de messagerie|courriel) ne sera pas publiée|"
+    r"les champs obligatoires sont indiqués|enregistrer mon nom, (?:mon )?e-?mail et|"
+    r"prévenez-moi de tous les nouveaux|"
+    r"tu (?:dirección de )?correo electrónico no será publicad[oa]|"
+    r"los campos obligatorios están marcados|guarda mi nombre, correo electrónico y web|"
+    r"recibir un correo electrónico con (?:los siguientes comentarios|cada nueva entrada)|"
+    # the follow-this-blog box
+    r"(?:enter your email address|gib deine e-?mail-?adresse ein,?|saisissez votre adresse"
+    r" e-?mail|introduce tu (?:dirección de )?correo electrónico) (?:to|um|pour|para)"
+    r" (?:follow|diesem|suivre|seguir)|"
     r"community (?:rules|guidelines|standards) apply|be mindful of our community standards|"
     # legal small print of the page's footer
     r"(?:is|are) (?:a |the )?registered trademarks? of|"
@@ -203,7 +250,7 @@ NEWSLETTER_VERB = re.compile(
     r"|^(?:jetzt |kostenlos |gratis )?(?:abonnieren sie|abonniere|melden sie sich|melde dich"
     r"|bestellen sie|tragen sie sich|registrieren sie sich|inscrivez-vous|abonnez-vous"
     r"|inscris-toi|abonne-toi|suscríbete|suscríbase|regístrate|apúntate"
-    r"|newsletter (?:abonnieren|bestellen|anmelden))\b"
+    r"|(?:zum |für den |für unseren )?newsletter (?:abonnieren|bestellen|anmelden))\b"
     r"|\b(?:abonnieren|anmelden|bestellen|eintragen|s['’]inscrire|s['’]abonner|suscribirse"
     r"|suscribir)[ .!:]*$"
     r"|^(?:get|receive|join|enter|let|erhalten sie|erhalte|hol dir|holen sie sich|recevez"
@@ -506,11 +553,19 @@ SITE_NOTICE_WORDS = (
     "cookie",
     "site",
     "email",
+    "e-mail",
     "required",
     "submitting",
     "community",
     "trademark",
     "consent",
+    "notify",
+    "felder",
+    "benachrichtig",
+    "champs",
+    "prévenez",
+    "correo",
+    "campos",
 )
 # A cookie-consent text can run to a hundred words in one line; an article paragraph that
 # quotes such a phrase is longer still.
@@ -593,14 +648,16 @@ SHARE_WIDGET = re.compile(
     r"^(?:"
     # "Like this:", "Like Loading...", and the same in German, French and Spanish
     r"(?:like|gefällt mir|j['’]aime|me gusta)(?: (?:this|dies|ça|ceci|esto))?"
-    r"(?: (?:loading|wird geladen|chargement|cargando)(?: ?(?:\.\.\.|…))?)?"
+    r"(?: (?:loading|wird geladen|lade|chargement|cargando)(?: ?(?:\.\.\.|…))?)?"
     r"|be the first to like this|sei (?:der|die) erste,? (?:dem|der) (?:dies|das) gefällt"
     r"|soyez (?:le|la) premier à aimer (?:ceci|cet article)|sé el primero en indicar que te gusta"
     # "Share this:", "Teilen mit:", "Partager :", "Compartir esto:", "Teile diesen Beitrag"
-    r"|(?:share|teilen|teile|partager|partagez|compartir|compártelo|comparte)"
+    r"|(?:share|teilen|teile|sharen|partager|partagez|compartir|compártelo|comparte)"
     r"(?: (?:this|mit|dies|diesen (?:beitrag|artikel)|den (?:beitrag|artikel)|ceci|cet article"
     r"|esto|este artículo|esta noticia|via|über|per|sur|en|por|auf|on) ?[\w.-]{0,20})?"
     r"|(?:auf|bei) (?:facebook|twitter|x|linkedin|whatsapp|xing|pinterest|telegram) teilen"
+    r"|(?:diese[nsm]?|den|die|das) (?:geschichte|beitrag|artikel|seite|story|post) teilen"
+    r"|gefällt (?:ihnen|dir|euch) (?:dieser|der|unser) (?:artikel|beitrag)"
     r"|twittern|tweeten|pinnen|drucken|imprimer|imprimir|e-mail senden|per e-mail (?:senden|teilen)"
     r")" + END + "|"
     # "Click to share on Facebook (Opens in new window)", "Klicken, um ... (Wird in neuem
@@ -638,12 +695,18 @@ RELATED_HEADING = re.compile(
     r"|about the author|über (?:den|die) autor(?:in)?|à propos de l['’]auteur|sobre el autor"
     # German
     r"|(?:das|dies) könnte (?:sie|dich|euch) (?:auch|ebenfalls) interessieren"
-    r"|(?:auch|ebenfalls) interessant|(?:mehr|weiteres|weitere artikel) zum thema(?: ?: .{1,40})?"
+    r"|(?:diese|weitere) (?:artikel|beiträge|themen) könnten (?:sie|dich|euch)(?: auch)?"
+    r" interessieren"
+    r"|(?:beliebte|populäre|meistgelesene) (?:artikel|beiträge)(?: der (?:letzten \d+ tage|woche"
+    r"|letzten woche))?"
+    r"|(?:auch|ebenfalls) interessant|(?:mehr|weiteres|weitere artikel) zum thema"
+    r"(?: ?: .{1,40}| (?:auf|bei) .{1,40})?"
     r"|(?:ähnliche|verwandte|weitere|empfohlene|neueste) (?:beiträge|artikel|themen|nachrichten"
-    r"|meldungen|inhalte)|(?:auch|ebenfalls) lesen|lesen sie (?:auch|dazu|mehr)(?: ?: .{1,60})?"
+    r"|meldungen|inhalte)|(?:auch|ebenfalls) lesen(?: ?: .{1,80})?"
+    r"|lesen sie (?:auch|dazu|mehr)(?: die folgenden (?:beiträge|artikel))?(?: ?: .{1,60})?"
     r"|lies auch|weiterlesen|mehr lesen"
     r"|(?:die )?meist(?:-| )?(?:gelesen|kommentiert|diskutiert|geteilt)(?:e|en)?"
-    r"(?: (?:artikel|beiträge|nachrichten))?"
+    r"(?: (?:artikel|beiträge|nachrichten)(?: (?:bei|auf|im|von) .{1,40})?)?"
     # French
     r"|(?:à|a) lire (?:aussi|également)|lire (?:aussi|également|la suite)|voir aussi"
     r"|(?:vous|tu) (?:aimerez|aimeriez|pourriez aimer|aimeras) (?:aussi|également)(?: .{1,30})?"
@@ -651,7 +714,10 @@ RELATED_HEADING = re.compile(
     r"|articles? (?:similaires|liés|connexes|recommandés)|les (?:articles )?plus (?:lus|populaires"
     r"|partagés|commentés)"
     # Spanish
-    r"|(?:también )?(?:le|te|les) (?:puede|podría|pueden) interesar|(?:lee|lea) también"
+    r"|(?:también )?(?:le|te|les) (?:puede|podría|pueden) interesar(?: ?: .{1,80})?"
+    r"|(?:lee|lea) también"
+    # Polish
+    r"|czytaj (?:też|także|również)(?: ?: .{1,80})?"
     r"|(?:seguir|sigue|siga) leyendo|te recomendamos|(?:noticias|artículos|notas|contenidos?)"
     r" relacionad[oa]s|(?:las|los|lo) más (?:vist[oa]s?|leíd[oa]s?|populares|compartid[oa]s?)"
     r")" + END,
@@ -681,9 +747,13 @@ COMMENT_FORM = re.compile(
     # buttons and headings of the form, whole lines
     r"^(?:(?:write|post|add|leave|submit) (?:a|your) (?:comment|reply)|reply|antworten|répondre"
     r"|responder|(?:einen |ihren |deinen )?kommentar (?:verfassen|schreiben|abgeben|hinterlassen"
-    r"|absenden)|schreib(?:e|en sie)? (?:einen|ihren|deinen) kommentar"
+    r"|absenden)|(?:schreib(?:e|en sie)?|hinterlasse|hinterlassen sie)(?: jetzt)? (?:einen|ihren"
+    r"|deinen) kommentar"
     r"|(?:laisser|écrire|ajouter|poster) un commentaire|laissez un commentaire"
-    r"|(?:deja|dejar|escribe|escribir|añadir|agregar) (?:un|tu) comentario"
+    r"|(?:deja|dejar|escribe|escribir|añadir|agregar) (?:un|tu) comentario|deja una respuesta"
+    # the form's heading with its cancel-reply link ("Leave a Reply Cancel reply"), or the link
+    r"|(?:.{1,60} )?(?:cancel reply|antwort abbrechen|annuler la réponse"
+    r"|cancelar (?:la )?respuesta)"
     r"|(?:comments?|kommentare?|commentaires?|comentarios?)(?: \(\d+\))?"
     r"|comment by .{1,40}|kommentar von .{1,40}|commentaire de .{1,40}|comentario de .{1,40}"
     # the form's labels: "Your name *", "E-Mail (wird nicht veröffentlicht)"

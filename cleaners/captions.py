@@ -31,14 +31,18 @@ AGENCY = (
     r"DPA|Bloomberg|Shutterstock|Alamy|PA(?: Media| Wire)?|ANSA|Kyodo|Yonhap|TASS|IANS|PTI|"
     r"SIPA|Sipa|UPI|WENN|Handout|HANDOUT|Supplied|SUPPLIED|File|FILE)"
 )
+# The label in English, German, French and Spanish (`Foto: ...`, `Bild: ...`, `Crédit photo :`)
 CREDIT_LABEL = re.compile(
     r"(?:^|[.!?)”\"’]\s*)(?:Photograph|Photo|Photos|Picture|Pictures|Illustration|Image|"
-    r"Images|Video|Photo illustration|Photo credit)s?(?: by)?\s*:\s*\S.{0,120}$"
+    r"Images|Video|Photo illustration|Photo credit|Foto|Fotos|Bild|Bilder|Beitragsbild|Titelbild"
+    r"|Bildquelle|Fotoquelle|Crédit photo|Crédits photo|Crédits|Fotografía|Imagen|Crédito)s?"
+    r"(?: by| von| de| par)?\s*:\s*\S.{0,120}$"
 )
 GLUED_CREDIT = re.compile(
     r"(?:(?<=[^\s])Credit|\bCredit(?=\.{3}|…|:))(?:\.{3}|…|:)?\s?"
     r"\p{Lu}[\p{L}.'’ -]{1,60}(?:/[\p{L}.'’ -]{1,60})?$"
 )
+PARAGRAPH_WORDS = 30  # a caption is shorter; a credit may be glued to a paragraph's end
 # Searched from the end ((?r)): the match must end the line, and a reverse search finds it (or
 # fails) about twice as fast on a paragraph as one that tries every start position.
 AGENCY_AFTER_SENTENCE = re.compile(
@@ -75,9 +79,16 @@ def photo_credit(line: str) -> bool:
     False
     >>> photo_credit("He took a photograph: it changed everything.")
     False
+    >>> photo_credit("Foto: Jan Kowal")
+    True
+    >>> photo_credit(("The ferry will run every hour from May. " * 8) + "Foto: Jan Kowal")
+    False
     """
-    if CREDIT_LABEL.search(line):
-        return not line.rstrip().endswith((".", "!", "?")) or len(line.split()) < 30
+    label = CREDIT_LABEL.search(line)
+    if label:
+        if len(line[: label.start()].split()) >= PARAGRAPH_WORDS:
+            return False  # a paragraph with a credit glued on: the paragraph is body
+        return not line.rstrip().endswith((".", "!", "?")) or len(line.split()) < PARAGRAPH_WORDS
     return GLUED_CREDIT.search(line) is not None
 
 

@@ -55,6 +55,24 @@ from tests.test_rules import _encodes, _example_lines
         ("He arrived at 6:18 AM on Tuesday and left", False),
         ("Oats 1.24 0.99", False),  # a price table, not a time
         ("Updated guidance was issued to schools", False),  # a label word but no date
+        # German, French, Spanish, Polish: the day first, month names, "um ... Uhr", "10h15"
+        ("12.05.2019 um 09:41 Uhr", True),
+        ("Veröffentlicht am 4. Februar 2020 um 8.30 Uhr", True),
+        ("Aktualisiert: 07.11.2018, 17:02 Uhr", True),
+        ("Stand: 30.01.2017", True),
+        ("Dienstag, 14. Juli 2015", True),
+        ("Mis à jour le 18 octobre 2019 à 7h05", True),
+        ("Publié le 1er avril 2016", True),
+        ("Publicado el 9 de agosto de 2018", True),
+        ("Actualizado hace 5 horas", True),
+        ("Zuletzt geändert vor 2 Tagen", True),
+        ("21 listopada 2020", True),
+        ("Am 12. Mai 2019 um 9 Uhr öffnet die neue Fähre.", False),
+        ("Le 18 octobre 2019, la mairie a voté le budget du port", False),
+        ("El 9 de agosto de 2018 el ferry dejó de operar", False),
+        ("Der Vertrag gilt bis 31. Dezember 2025 und wird dann verlängert", False),
+        ("Python 3.6.10", False),  # a version, not a date
+        ("Stand der Technik im Juli 2015", False),  # "Stand" is a label only with a colon
     ],
 )
 def test_timestamp(line: str, hit: bool) -> None:
@@ -683,6 +701,8 @@ def test_property_idempotent(text: str) -> None:
         ("Save my name, email, and website in this browser for the next time I comment.", True),
         ("The bakery uses cookies from an old family recipe, the owner said.", False),
         ("Analysts said the site may not be reproduced elsewhere in the region.", False),
+        ("Die Felder sind nass, sagte der Bauer, die Ernte wird spät.", False),
+        ("Los campos obligatorios del formulario fiscal cambian en mayo, dijo Hacienda.", False),
     ],
 )
 def test_site_notice(line: str, hit: bool) -> None:
@@ -910,6 +930,24 @@ def test_article_span_reaches_a_second_section_past_a_video_player() -> None:
         "Acme and Widgets are registered trademarks of Acme Holdings.",
         "This site is protected by reCAPTCHA and the Google Privacy Policy applies.",
         "You can withdraw your consent at any time.",
+        "Notify me of follow-up comments by email.",
+        "Deine E-Mail-Adresse wird nicht veröffentlicht.",
+        "Erforderliche Felder sind mit * markiert",
+        "Meinen Namen, E-Mail und Website in diesem Browser speichern.",
+        "Benachrichtige mich über neue Beiträge via E-Mail.",
+        "Votre adresse e-mail ne sera pas publiée.",
+        "Les champs obligatoires sont indiqués avec *",
+        "Enregistrer mon nom, mon e-mail et mon site dans le navigateur.",
+        "Prévenez-moi de tous les nouveaux commentaires par e-mail.",
+        "Tu dirección de correo electrónico no será publicada.",
+        "Los campos obligatorios están marcados con *",
+        "Guarda mi nombre, correo electrónico y web en este navegador.",
+        "Recibir un correo electrónico con los siguientes comentarios a esta entrada.",
+        "Enter your email address to follow this blog and receive notifications of new posts.",
+        "Gib deine E-Mail-Adresse ein, um diesem Blog zu folgen.",
+        "Saisissez votre adresse e-mail pour suivre ce blog.",
+        "Introduce tu correo electrónico para seguir este blog.",
+        "Benachrichtigung bei weiteren Kommentaren per E-Mail senden.",
     ],
 )
 def test_site_notice_prefilter_keeps_every_branch(notice: str) -> None:
@@ -940,12 +978,18 @@ FURNITURE_CASES = {
             "Partager sur Facebook",
             "Compartir esto:",
             "Auf WhatsApp teilen",
+            "Diese Geschichte teilen",
+            "Den Artikel teilen",
+            "Sharen mit:",
+            "Gefällt mir Lade...",
+            "Gefällt Ihnen dieser Artikel?",
             "Twittern",
         ],
         [
             "Share prices fell sharply on Monday.",
             "Like this year's harvest, the grape crop was small.",
             "Teilen Sie die Meinung des Ministers? Viele Bürger tun es nicht.",
+            "Die Geschichte teilen viele Bewohner des Hafens seit Jahren.",
             "Les habitants veulent partager le coût du nouveau pont.",
             "Me gusta el nuevo puente, dijo la alcaldesa.",
             "The new wing opens in a new window of opportunity for the museum, its director said.",
@@ -970,6 +1014,13 @@ FURNITURE_CASES = {
             "Lee también:",
             "Noticias relacionadas",
             "Lo más leído",
+            "Diese Artikel könnten dich interessieren",
+            "Beliebte Beiträge der letzten 7 Tage",
+            "Lesen Sie auch die folgenden Beiträge:",
+            "Auch lesen: Drei Tipps für den Hafen",
+            "Die meistgelesenen Artikel bei Hafenblatt.de",
+            "Mehr zum Thema auf Hafenblatt.de",
+            "Le puede interesar: Nuevo ferry para el puerto",
         ],
         [
             "Related stories were rarely read, the study found.",
@@ -977,6 +1028,8 @@ FURNITURE_CASES = {
             "Lesen Sie auch die Kommentare der Leser? Wir schon.",
             "Les plus lus des romans de l'été sont des polars.",
             "Lo más leído del año fue un libro sobre el puerto, según la feria.",
+            "Beliebte Beiträge wie dieser erscheinen jeden Montag in der Zeitung.",
+            "Auch lesen müssen die Kinder erst lernen, sagte die Lehrerin.",
         ],
     ),
     "boilerplate.comment_form": (
@@ -998,6 +1051,12 @@ FURNITURE_CASES = {
             "Nombre *",
             "Los comentarios están cerrados.",
             "Comment by Ana Lima",
+            "Leave a Reply Cancel reply",
+            "Schreibe einen Kommentar Antwort abbrechen",
+            "Hinterlasse jetzt einen Kommentar",
+            "Antwort abbrechen",
+            "Laisser un commentaire Annuler la réponse",
+            "Deja una respuesta Cancelar la respuesta",
         ],
         [
             "The minister declined to comment on the report.",
@@ -1005,6 +1064,7 @@ FURNITURE_CASES = {
             "Sie wollte den Kommentar des Ministers nicht bewerten.",
             "Le maire n'a pas souhaité laisser de commentaire sur le projet de pont.",
             "Name and address of the new ferry operator have not been released.",
+            "Sie wollte die Antwort abbrechen, als das Licht ausging, sagte die Zeugin.",
         ],
     ),
     "boilerplate.platform_credit": (
@@ -1099,6 +1159,7 @@ FURNITURE_CASES = {
             "Inscrivez-vous à notre newsletter",
             "Recevez notre lettre d'information chaque semaine.",
             "Suscríbete a nuestro boletín",
+            "Kostenlos zum Newsletter anmelden und nichts verpassen",
             "Recibe las noticias en tu bandeja de entrada.",
         ],
         [

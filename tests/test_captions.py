@@ -60,6 +60,19 @@ def test_no_caption_rule_fires_on_prose(line: str) -> None:
         ("He took a photograph: it changed everything.", False),
         ("Photo finish: the race was decided by a nose.", False),
         ("Credit card debt rose 4% in the quarter.", False),
+        ("Der neue Anleger im Hafen. Foto: Jan Kowal", True),
+        ("Bild: Hafenamt", True),
+        ("Beitragsbild: Die Fähre im Winter", True),
+        ("Le port au petit matin. Crédit photo : Anne Roux", True),
+        ("El ferry en el puerto. Foto: Ana Lima", True),
+        # a paragraph with a credit glued to its end is body, not a caption
+        (
+            "Die Fähre soll ab Mai jede Stunde fahren, teilte der Betreiber mit. Die Kosten "
+            "trägt zur Hälfte die Gemeinde, den Rest das Land, das den Hafen seit Jahren "
+            "fördert und nun auch den Anleger erneuern will.Foto: Jan Kowal",
+            False,
+        ),
+        ("Bild der Frau: so heißt das Magazin seit 1983", False),
     ],
 )
 def test_photo_credit(line: str, hit: bool) -> None:
