@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import regex as re
 
+from cleaners.cuts import SpanCut, cut_document
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import ruleset
 
@@ -84,12 +85,38 @@ def photo_credit(line: str) -> bool:
     >>> photo_credit(("The ferry will run every hour from May. " * 8) + "Foto: Jan Kowal")
     False
     """
-    label = CREDIT_LABEL.search(line)
-    if label:
-        if len(line[: label.start()].split()) >= PARAGRAPH_WORDS:
-            return False  # a paragraph with a credit glued on: the paragraph is body
+    if CREDIT_LABEL.search(line):
+        if glued_picture_credit(line) is not None:
+            return False  # the credit is cut as a span, the paragraph stays
         return not line.rstrip().endswith((".", "!", "?")) or len(line.split()) < PARAGRAPH_WORDS
     return GLUED_CREDIT.search(line) is not None
+
+
+SENTENCE_CLOSERS = '.!?)”"’'
+
+
+def glued_picture_credit(line: str) -> tuple[str, str] | None:
+    """(credit, paragraph) of a paragraph of `PARAGRAPH_WORDS` or more with a credit label glued
+    to its end, as a flattened page leaves it; None for any other line.
+
+    >>> glued_picture_credit(("The ferry runs every hour. " * 6) + "Foto: Jan Kowal")[0]
+    'Foto: Jan Kowal'
+    >>> glued_picture_credit("The ferry runs every hour. Photo: Jan Kowal") is None
+    True
+    """
+    label = CREDIT_LABEL.search(line)
+    if label is None:
+        return None
+    start = label.start() + (line[label.start()] in SENTENCE_CLOSERS)
+    paragraph = line[:start].rstrip()
+    if len(paragraph.split()) < PARAGRAPH_WORDS:
+        return None
+    return line[start:].strip(), paragraph
+
+
+GLUED_PICTURE_CREDIT = SpanCut(
+    glued_picture_credit, "photo caption", "captions.photo_credit", CREDIT_LABEL.pattern
+)
 
 
 @RULES.line_rule(
@@ -176,4 +203,7 @@ def gallery_counter(line: str) -> bool:
 
 
 def make_step(options: CleanOptions) -> Step:
-    return RULES.step(options.disabled_rules)
+    rules = RULES.step(options.disabled_rules)
+    if "captions.photo_credit" in options.disabled_rules:
+        return rules
+    return lambda doc: rules(cut_document(doc, GLUED_PICTURE_CREDIT))

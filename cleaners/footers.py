@@ -24,7 +24,8 @@ import regex as re
 import xxhash
 
 from cleaners.chars import PY_WHITESPACE, SPACE
-from cleaners.document import Document, Removal
+from cleaners.cuts import SpanCut, cut_document
+from cleaners.document import Document
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import LineRule, drop_matching, ruleset
 
@@ -169,41 +170,9 @@ def glued_credit(line: str) -> tuple[str, str] | None:
     return credit, body
 
 
-def cut_glued_credits(doc: Document) -> Document:
-    """Cut a glued `© Provided by <outlet>` credit off the front of its paragraph, as a span."""
-    numbered = doc.numbered_lines()
-    out = list(numbered)
-    removed: list[Removal] = []
-    for i, (number, text) in enumerate(numbered):
-        found = glued_credit(text) if "provided by" in text[:40].casefold() else None
-        if found is not None:
-            out[i] = (number, found[1])
-            removed.append(Removal(found[0], "copyright notice", "footers.copyright", number))
-    return doc.with_lines(out, removed) if removed else doc
-
-
-def cut_glued_credits_table(lines: pl.DataFrame) -> tuple[pl.DataFrame, dict[int, list[Removal]]]:
-    """`cut_glued_credits` over a `lines` table: the few rows whose text opens with the credit
-    are read in Python."""
-    opening = "(?i)" + GLUED_CREDIT.pattern  # `glued_credit` reads the stripped line
-    hit = lines["text"].str.strip_chars(PY_WHITESPACE).str.contains(opening).fill_null(False)
-    rows = hit.arg_true().to_list()
-    removed: dict[int, list[Removal]] = {}
-    if not rows:
-        return lines, removed
-    texts = lines["text"].to_list()
-    for row in rows:
-        found = glued_credit(texts[row])
-        if found is None:
-            continue
-        texts[row] = found[1]
-        doc, number = int(lines["doc"][row]), int(lines["line"][row])
-        removed.setdefault(doc, []).append(
-            Removal(found[0], "copyright notice", "footers.copyright", number)
-        )
-    if not removed:
-        return lines, removed
-    return lines.with_columns(pl.Series("text", texts, dtype=pl.String)), removed
+GLUED_CREDIT_CUT = SpanCut(
+    glued_credit, "copyright notice", "footers.copyright", candidates="(?i)provided by"
+)
 
 
 # --- learned from the run -----------------------------------------------------------------------
@@ -435,4 +404,4 @@ def make_step(options: CleanOptions, recurring: RecurringLines | None = None) ->
     rules = RULES.step(options.disabled_rules | {"footers.recurring"})
     if "footers.copyright" in options.disabled_rules:
         return rules
-    return lambda doc: rules(cut_glued_credits(doc))
+    return lambda doc: rules(cut_document(doc, GLUED_CREDIT_CUT))

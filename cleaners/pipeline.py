@@ -21,6 +21,7 @@ from cleaners import (
     unicode,
 )
 from cleaners.batch import Batch
+from cleaners.cuts import SpanCut, cut_table
 from cleaners.document import Document
 from cleaners.options import CleanOptions, Step
 from cleaners.rule_table import apply_rules
@@ -63,12 +64,16 @@ def batch_stages(options: CleanOptions) -> list[tuple[str, Stage]]:
         "unicode": lambda: _unicode_stage(options),
         "homoglyphs": lambda: _homoglyph_stage,
         "headlines": lambda: _headline_stage(disabled),
-        "captions": lambda: _table_stage(captions.RULES, disabled),
+        "captions": lambda: (
+            _table_stage(captions.RULES, disabled)
+            if "captions.photo_credit" in disabled
+            else _after_cut(captions.GLUED_PICTURE_CREDIT, _table_stage(captions.RULES, disabled))
+        ),
         "boilerplate": lambda: _boilerplate_stage(options),
         "footers": lambda: (
             _table_stage(footers.RULES, footers_off)
             if "footers.copyright" in disabled
-            else _after_credits(_table_stage(footers.RULES, footers_off))
+            else _after_cut(footers.GLUED_CREDIT_CUT, _table_stage(footers.RULES, footers_off))
         ),
     }
     return [
@@ -129,11 +134,11 @@ def _headline_stage(disabled: frozenset[str]) -> Stage:
     return stage
 
 
-def _after_credits(rules: Stage) -> Stage:
-    """Glued `© Provided by` credits cut as spans (`footers.cut_glued_credits`), then `rules`."""
+def _after_cut(cut: SpanCut, rules: Stage) -> Stage:
+    """Glued spans of kind `cut` taken out of their lines (`cleaners.cuts`), then `rules`."""
 
     def stage(batch: Batch) -> Batch:
-        return rules(batch.with_lines(*footers.cut_glued_credits_table(batch.lines())))
+        return rules(batch.with_lines(*cut_table(batch.lines(), cut)))
 
     return stage
 

@@ -241,3 +241,33 @@ def test_property_idempotent(text: str) -> None:
 )
 def test_gallery_counter(line: str, hit: bool) -> None:
     assert gallery_counter(line) is hit
+
+
+GLUED = (
+    "Die Fähre soll ab Mai jede Stunde fahren, teilte der Betreiber am Montag mit. Die Kosten "
+    "trägt zur Hälfte die Gemeinde, den Rest das Land, das den Hafen seit Jahren fördert und "
+    "nun auch den Anleger erneuern will."
+)
+
+
+def test_a_credit_glued_to_a_paragraph_is_cut_as_a_span_on_both_paths() -> None:
+    from cleaners.pipeline import clean_batch
+
+    doc = _doc(f"Intro line of the story.\n\n{GLUED}Foto: Jan Kowal", first=10)
+    one = make_step(CleanOptions())(doc)
+    assert one.text == f"Intro line of the story.\n\n{GLUED}"
+    assert [(r.text, r.rule, r.reason, r.line) for r in one.removed] == [
+        ("Foto: Jan Kowal", "captions.photo_credit", "photo caption", 12)
+    ]
+    [batched] = clean_batch([doc], CleanOptions())
+    assert batched.text.endswith(GLUED)
+    assert ("Foto: Jan Kowal", "captions.photo_credit", 12) in [
+        (r.text, r.rule, r.line) for r in batched.removed
+    ]
+
+
+def test_a_glued_credit_stays_when_the_rule_is_disabled() -> None:
+    options = CleanOptions(disabled_rules=frozenset({"captions.photo_credit"}))
+    out = make_step(options)(_doc(f"{GLUED}Foto: Jan Kowal"))
+    assert out.text == f"{GLUED}Foto: Jan Kowal"
+    assert out.removed == []
