@@ -1068,6 +1068,21 @@ PROSE_MIN_WORDS = 8
 SHORT_LINE_COST = 6
 UNSPACED = re.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 PROSE_END = (*SENTENCE_END, ")", "）", "…")
+# Reference marks a wiki or a long read puts after a sentence (`... in 1990.[3]`, `... is sacred.
+# [M1 / MP]`): the line still ends like a sentence.
+REFERENCE_MARK = r"\s*\[[^\[\]]{1,30}\]"
+REFERENCE_MARKS = re.compile(f"(?:{REFERENCE_MARK})+$")
+
+
+def _ends_prose(line: str) -> bool:
+    """Whether a line ends like a sentence, reference marks aside.
+
+    >>> _ends_prose("The vote passed on Monday.[3][4]"), _ends_prose("Home [Edit]")
+    (True, False)
+    """
+    return REFERENCE_MARKS.sub("", line).endswith(PROSE_END)
+
+
 # A teaser cut off mid-sentence by the page ("Tram fares frozen for older...", "Schools reopen …").
 TRUNCATED = re.compile(r"[\p{L}\d,]\s?(?:\.{3}|…)$")
 INNER_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+[\p{Lu}\"“]")
@@ -1234,7 +1249,7 @@ def _line_scores(stripped: Sequence[str], furniture: LinePredicate) -> list[floa
         )  # hard-wrapped prose
         prose = (
             words >= PROSE_MIN_WORDS
-            and (line.endswith(PROSE_END) or runs_on)
+            and (_ends_prose(line) or runs_on)
             and i not in removable
             and not _truncated(line)
         )

@@ -47,7 +47,7 @@ NAVIGATION = "boilerplate.navigation"
 UNSPACED = bp.UNSPACED.pattern
 TRUNCATED = bp.TRUNCATED.pattern
 INNER_SENTENCE_END = bp.INNER_SENTENCE_END.pattern
-PROSE_END = "[" + re.escape("".join(bp.PROSE_END)) + "]$"
+PROSE_END = "[" + re.escape("".join(bp.PROSE_END)) + f"](?:{bp.REFERENCE_MARK})*$"
 HEAD_END = r"(?::|\.\.\.|…)$"  # `line.endswith((":", "...", "…"))`
 GLUED = "(?:" + bp.SIGN_OFF_WORD + r")$"  # what `GLUED_SIGN_OFF` can end with
 

@@ -362,3 +362,29 @@ def test_a_reason_names_only_features_that_describe_the_line() -> None:
             assert "link-like" not in named, removal
         if len(removal.text.split()) >= 10:
             assert "few words" not in named and "short" not in named, removal
+
+
+# A long read flattened with an ad slot between paragraphs, each paragraph closed by the
+# author's reference marks: the sentences still end each line.
+MARKED = [
+    "The keepers kept a log of every ship that passed the cape, and the oldest volumes, written "
+    "in a careful hand by the first keeper's daughter, survive in the parish archive. [L1]",
+    "In the hard winters the supply boat could not land for weeks, so the families grew potatoes "
+    "in the lee of the tower and kept goats on the slope behind the cottages. [L1 / L2]",
+    "After the light was automated the cottages were let to painters, who came for the storms "
+    "and left pictures of the tower in galleries from the capital to the coast.[3][4]",
+    "The museum will open the keepers' rooms as they were, with the logbooks in glass cases and "
+    "the radio set that once called the lifeboat to the reef on the night of the great gale. [L2]",
+]
+
+
+TEASER = ["Advertisement", "The lighthouse museum, part two", "Read more", "Read on"]
+
+
+def test_paragraphs_closed_by_reference_marks_are_body() -> None:
+    marked = [line for paragraph in MARKED for line in ("Advertisement", paragraph)]
+    page = "\n".join(
+        ["The keepers' logbooks", "", *MENU, *BEFORE_PLAYER, *TEASER, *marked, *FOOTER]
+    )
+    for cleaned in (_both(page, FRAME), _both(page)):
+        assert all(paragraph in cleaned.text for paragraph in BEFORE_PLAYER + MARKED)
