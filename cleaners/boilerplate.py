@@ -765,6 +765,10 @@ COMMENT_FORM = re.compile(
     r")" + END + "|"
     # notices of the form and of moderation, inside a short line
     r"\b(?:allowed html tags|you may use these html tags|erlaubte html-tags"
+    # Drupal's filter tips and its form's spam trap under a comment box
+    r"|lines and paragraphs break automatically|no html tags allowed"
+    r"|web page addresses and e-?mail addresses turn into links automatically"
+    r"|(?:more information about )?text formats?(?: options)?$|leave this field blank"
     r"|comments? (?:are|is|will be) (?:moderated|reviewed|closed|disabled)"
     r"|kommentare (?:werden|sind) .{0,40}(?:moderiert|geprüft|freigeschaltet|geschlossen"
     r"|deaktiviert)|kommentarfunktion (?:ist|wurde) .{0,20}(?:geschlossen|deaktiviert)"
@@ -1080,7 +1084,8 @@ def _ends_prose(line: str) -> bool:
     >>> _ends_prose("The vote passed on Monday.[3][4]"), _ends_prose("Home [Edit]")
     (True, False)
     """
-    return REFERENCE_MARKS.sub("", line).endswith(PROSE_END)
+    sentence: str = REFERENCE_MARKS.sub("", line)
+    return sentence.endswith(PROSE_END)
 
 
 # A teaser cut off mid-sentence by the page ("Tram fares frozen for older...", "Schools reopen …").
@@ -1208,7 +1213,27 @@ def article_span(
     (2, 3)
     """
     stripped = [line.strip() for line in lines]
-    return body_hull(_line_scores(stripped, furniture), BODY_SECTION_SHARE)
+    walls = [COMMENT_SECTION.search(line) is not None for line in stripped]
+    return body_hull(_line_scores(stripped, furniture), BODY_SECTION_SHARE, walls)
+
+
+# The heading that opens a page's comment section (`27 Comments`, `View comments (27)`, `5
+# thoughts on "..."`, `Leave a Reply`, `Kommentare (3)`): the body ends before it
+# (`spans.body_hull`), for the page frame and the line model's `in_span` alike.
+COMMENT_SECTION = re.compile(
+    # a bare word only in the plural ("Response" heads a section of a technical article)
+    r"^(?:(?:view|show|read|see|load|display|alle|afficher|ver)(?: all)? )?(?:\d+ |no )?"
+    r"(?:comments|reader comments|kommentare|leserkommentare|commentaires|comentarios)"
+    r"(?: \(\d+\))?(?: ?[:»›])?$"
+    r"|^(?:\d+|no|one) (?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)"
+    r"(?: \(\d+\))?$"
+    r"|^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:thoughts?|responses?"
+    r"|comments?|replies) (?:on|to) .{1,120}$"
+    r"|^(?:leave a (?:reply|comment)|join the (?:discussion|conversation)|add (?:a|your) comment"
+    r"|post a comment|write a comment|schreibe einen kommentar|hinterlasse einen kommentar"
+    r"|laisser un commentaire|deja (?:un comentario|una respuesta))\b.{0,30}$",
+    re.IGNORECASE,
+)
 
 
 # A span of prose before or after the body's best span holding at least this share of its

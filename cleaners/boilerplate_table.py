@@ -48,7 +48,8 @@ UNSPACED = bp.UNSPACED.pattern
 TRUNCATED = bp.TRUNCATED.pattern
 INNER_SENTENCE_END = bp.INNER_SENTENCE_END.pattern
 PROSE_END = "[" + re.escape("".join(bp.PROSE_END)) + f"](?:{bp.REFERENCE_MARK})*$"
-HEAD_END = r"(?::|\.\.\.|…)$"  # `line.endswith((":", "...", "…"))`
+HEAD_END = r"(?::|\.\.\.|…)$"
+COMMENT_SECTION = "(?i)" + bp.COMMENT_SECTION.pattern  # `line.endswith((":", "...", "…"))`
 GLUED = "(?:" + bp.SIGN_OFF_WORD + r")$"  # what `GLUED_SIGN_OFF` can end with
 
 
@@ -264,9 +265,16 @@ class _Table:
         """Of the page rows `rows`, those outside their article's body (`article_span`)."""
         docs = self.doc[rows]
         scores = self._scores(rows, docs)
+        walls = (
+            pl.Series([self.stripped[i] for i in rows], dtype=pl.String)
+            .str.contains(COMMENT_SECTION)
+            .to_numpy()
+        )
         outside: list[I64] = []
         for start, end in _doc_bounds(docs):
-            span = body_hull(scores[start:end].tolist(), bp.BODY_SECTION_SHARE)
+            span = body_hull(
+                scores[start:end].tolist(), bp.BODY_SECTION_SHARE, walls[start:end].tolist()
+            )
             if span is None:
                 continue
             doc_rows = rows[start:end]

@@ -29,7 +29,9 @@ def max_span(scores: Sequence[float]) -> tuple[int, int] | None:
     return best_span
 
 
-def body_hull(scores: Sequence[float], share: float) -> tuple[int, int] | None:
+def body_hull(
+    scores: Sequence[float], share: float, walls: Sequence[bool] = ()
+) -> tuple[int, int] | None:
     """First and last position of an article body that may come in sections: the maximum-sum
     span (`max_span`), widened to each span before or after it whose sum is at least `share`
     of that span's, and to what lies between them. None when no score is positive.
@@ -43,6 +45,13 @@ def body_hull(scores: Sequence[float], share: float) -> tuple[int, int] | None:
     (0, 4)
     >>> body_hull([2.0, -8.0, 4.0, -1.0, 9.0], 0.3)
     (2, 4)
+
+    A position in `walls` (a comment section's heading) ends the body before it, once the body
+    before it holds `share` of the whole: the comments after an article are prose too, and a
+    long thread would otherwise join the body or outweigh it.
+
+    >>> body_hull([9.0, 8.0, -1.0, 7.0, 6.0], 0.3, [False, False, True, False, False])
+    (0, 1)
     """
     best = max_span(scores)
     if best is None:
@@ -60,4 +69,20 @@ def body_hull(scores: Sequence[float], share: float) -> tuple[int, int] | None:
         if after is None or sum(rest[after[0] : after[1] + 1]) < enough:
             break
         last = last + 1 + after[1]
+    return _before_wall(scores, share, walls, first, last)
+
+
+def _before_wall(
+    scores: Sequence[float], share: float, walls: Sequence[bool], first: int, last: int
+) -> tuple[int, int]:
+    """(first, last) ended before the first wall after `first` that has at least `share` of the
+    span's positive weight before it."""
+    if not any(walls[first + 1 : last + 1]):
+        return first, last
+    weight = sum(max(score, 0.0) for score in scores[first : last + 1])
+    before = 0.0
+    for i in range(first, last + 1):
+        if walls[i] and i > first and before >= share * weight:
+            return first, i - 1
+        before += max(scores[i], 0.0)
     return first, last

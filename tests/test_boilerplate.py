@@ -1057,6 +1057,10 @@ FURNITURE_CASES = {
             "Antwort abbrechen",
             "Laisser un commentaire Annuler la réponse",
             "Deja una respuesta Cancelar la respuesta",
+            "Lines and paragraphs break automatically.",
+            "Web page addresses and e-mail addresses turn into links automatically.",
+            "More information about text formats",
+            "Leave this field blank",
         ],
         [
             "The minister declined to comment on the report.",
@@ -1065,6 +1069,7 @@ FURNITURE_CASES = {
             "Le maire n'a pas souhaité laisser de commentaire sur le projet de pont.",
             "Name and address of the new ferry operator have not been released.",
             "Sie wollte die Antwort abbrechen, als das Licht ausging, sagte die Zeugin.",
+            "The text format of the ferry contract changed in 2019, the court said.",
         ],
     ),
     "boilerplate.platform_credit": (

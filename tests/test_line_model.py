@@ -388,3 +388,33 @@ def test_paragraphs_closed_by_reference_marks_are_body() -> None:
     )
     for cleaned in (_both(page, FRAME), _both(page)):
         assert all(paragraph in cleaned.text for paragraph in BEFORE_PLAYER + MARKED)
+
+
+THREAD = [
+    "Anonymous",
+    "The museum is a fine idea, but the council should first fix the road to the cape, which "
+    "floods every winter and has not been resurfaced in twenty years.",
+    "Harbour Watcher",
+    "My grandfather kept that light for eleven years and I am glad the tower will be looked "
+    "after, though I hope they leave the keepers' garden as it was when he lived there.",
+    "Anonymous",
+    "Will there be parking near the tower? The lane is narrow and the buses already struggle "
+    "to turn at the end of it in the summer when the visitors come for the beach.",
+]
+
+
+def test_a_comment_thread_after_the_article_is_not_body() -> None:
+    article = BEFORE_PLAYER + AFTER_PLAYER
+    page = "\n".join(
+        ["Lighthouse museum", "", *MENU, "3 comments", *article, "3 Comments", *THREAD, *FOOTER]
+    )
+    for cleaned in (_both(page, FRAME), _both(page)):
+        assert all(paragraph in cleaned.text for paragraph in article)  # "3 comments" on top
+        assert not any(comment in cleaned.text for comment in THREAD[1::2])
+
+
+def test_a_section_headed_response_is_body() -> None:
+    article = [*BEFORE_PLAYER, "Response", *AFTER_PLAYER]
+    page = "\n".join(["Lighthouse museum", "", *MENU, *article, *FOOTER])
+    for cleaned in (_both(page, FRAME), _both(page)):
+        assert all(paragraph in cleaned.text for paragraph in AFTER_PLAYER)
