@@ -658,6 +658,7 @@ SHARE_WIDGET = re.compile(
     r"|(?:auf|bei) (?:facebook|twitter|x|linkedin|whatsapp|xing|pinterest|telegram) teilen"
     r"|(?:diese[nsm]?|den|die|das) (?:geschichte|beitrag|artikel|seite|story|post) teilen"
     r"|gefällt (?:ihnen|dir|euch) (?:dieser|der|unser) (?:artikel|beitrag)"
+    r"|mit (?:anderen|freunden) teilen|(?:url|link) (?:zum kopieren|kopieren)|copy link"
     r"|twittern|tweeten|pinnen|drucken|imprimer|imprimir|e-mail senden|per e-mail (?:senden|teilen)"
     r")" + END + "|"
     # "Click to share on Facebook (Opens in new window)", "Klicken, um ... (Wird in neuem
@@ -715,7 +716,7 @@ RELATED_HEADING = re.compile(
     r"|partagés|commentés)"
     # Spanish
     r"|(?:también )?(?:le|te|les) (?:puede|podría|pueden) interesar(?: ?: .{1,80})?"
-    r"|(?:lee|lea) también"
+    r"|(?:lee|lea) también|(?:puedes|puede) ver(?: también)?(?: ?: .{1,80})?"
     # Polish
     r"|czytaj (?:też|także|również)(?: ?: .{1,80})?"
     r"|(?:seguir|sigue|siga) leyendo|te recomendamos|(?:noticias|artículos|notas|contenidos?)"
@@ -751,6 +752,8 @@ COMMENT_FORM = re.compile(
     r"|deinen) kommentar"
     r"|(?:laisser|écrire|ajouter|poster) un commentaire|laissez un commentaire"
     r"|(?:deja|dejar|escribe|escribir|añadir|agregar) (?:un|tu) comentario|deja una respuesta"
+    r"|(?:hier ist )?(?:ihre|deine) meinung (?:ist )?gefragt|kommentieren sie hier"
+    r"|(?:ihre|deine) meinung zu diesem (?:thema|artikel|beitrag)"
     # the form's heading with its cancel-reply link ("Leave a Reply Cancel reply"), or the link
     r"|(?:.{1,60} )?(?:cancel reply|antwort abbrechen|annuler la réponse"
     r"|cancelar (?:la )?respuesta)"
@@ -767,6 +770,8 @@ COMMENT_FORM = re.compile(
     r"\b(?:allowed html tags|you may use these html tags|erlaubte html-tags"
     # Drupal's filter tips and its form's spam trap under a comment box
     r"|lines and paragraphs break automatically|no html tags allowed"
+    # the prompt and count over a comment box
+    r"|there (?:are|is) (?:no|\d+) comments?"
     r"|web page addresses and e-?mail addresses turn into links automatically"
     r"|(?:more information about )?text formats?(?: options)?$|leave this field blank"
     r"|comments? (?:are|is|will be) (?:moderated|reviewed|closed|disabled)"
@@ -928,7 +933,8 @@ def ad_disclosure(line: str) -> bool:
 
 
 TAG_LINE = re.compile(
-    r"^(?:tags?|tagged(?: with)?|filed under|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|markiert mit"
+    r"^(?:tags?|tagged(?: with)?|filed under|schlagw(?:ö|oe|o)rte(?:r|n)?(?: zum thema)?"
+    r"|stichw(?:ö|oe)rter|markiert mit"
     r"|verschlagwortet mit|étiquettes|mots-clés|mots clés|etiquetas|palabras clave"
     r"|categor(?:y|ies|ie|ien|ías|ía)|kategorien?|catégories?|rubriken?|themen|temas)"
     r"(?: ?:(?: ?[^.!?]{0,100}[^.!?:])?)?$",

@@ -983,6 +983,8 @@ FURNITURE_CASES = {
             "Sharen mit:",
             "Gefällt mir Lade...",
             "Gefällt Ihnen dieser Artikel?",
+            "Mit anderen teilen",
+            "URL zum Kopieren",
             "Twittern",
         ],
         [
@@ -1021,6 +1023,7 @@ FURNITURE_CASES = {
             "Die meistgelesenen Artikel bei Hafenblatt.de",
             "Mehr zum Thema auf Hafenblatt.de",
             "Le puede interesar: Nuevo ferry para el puerto",
+            "PUEDES VER: Así será el nuevo puerto",
         ],
         [
             "Related stories were rarely read, the study found.",
@@ -1061,6 +1064,9 @@ FURNITURE_CASES = {
             "Web page addresses and e-mail addresses turn into links automatically.",
             "More information about text formats",
             "Leave this field blank",
+            "There are 0 comments. Add yours. Hide them.",
+            "Hier ist Ihre Meinung gefragt",
+            "Kommentieren Sie hier",
         ],
         [
             "The minister declined to comment on the report.",
@@ -1070,6 +1076,7 @@ FURNITURE_CASES = {
             "Name and address of the new ferry operator have not been released.",
             "Sie wollte die Antwort abbrechen, als das Licht ausging, sagte die Zeugin.",
             "The text format of the ferry contract changed in 2019, the court said.",
+            "Ihre Meinung zu diesem Thema ist uns wichtig, sagte der Minister.",
         ],
     ),
     "boilerplate.platform_credit": (
@@ -1150,10 +1157,12 @@ FURNITURE_CASES = {
             "Etiquetas:",
             "Mots-clés : port, ferry",
             "Kategorien: Allgemein",
+            "Schlagworte zum Thema: Hafen, Fähre, Winter",
         ],
         [
             "Tags are sewn into every jacket the factory makes.",
             "Themen wie Verkehr und Wohnen bestimmten den Wahlkampf.",
+            "Schlagworte sind wichtig für die Suche, sagte die Bibliothekarin.",
             "Categories of ticket will be simplified from May: adult, child and senior.",
         ],
     ),
