@@ -13,6 +13,7 @@ from __future__ import annotations
 import regex as re
 
 from cleaners.cuts import SpanCut, cut_document
+from cleaners.document import Document
 from cleaners.options import CleanOptions, Step
 from cleaners.rules import ruleset
 
@@ -92,6 +93,7 @@ def photo_credit(line: str) -> bool:
     return GLUED_CREDIT.search(line) is not None
 
 
+PICTURE_WORD = re.compile(r"(?i)photo|foto|picture|image|bild")
 SENTENCE_CLOSERS = '.!?)”"’'
 
 
@@ -136,11 +138,48 @@ def agency_credit(line: str) -> bool:
     >>> agency_credit("The ministry confirmed the figures, AFP reported.")
     False
     """
-    return bool(
+    if glued_agency_credit(line) is not None:
+        return False  # the credit is cut as a span, the paragraph stays
+    return _agency_at_end(line) is not None
+
+
+def _agency_at_end(line: str) -> re.Match[str] | None:
+    found: re.Match[str] | None = (
         AGENCY_AFTER_SENTENCE.search(line)
         or AGENCY_IN_PARENS.search(line)
         or VIA_AGENCY.search(line)
     )
+    return found
+
+
+def glued_agency_credit(line: str) -> tuple[str, str] | None:
+    """(credit, paragraph) of a paragraph of `PARAGRAPH_WORDS` or more closed by an agency
+    credit (`... vor der „Tagesschau“. (dpa)`): the agency's credit for the text, or a caption's
+    glued on; the paragraph is body either way. None for any other line.
+
+    >>> glued_agency_credit(("The ferry runs every hour. " * 6) + "(dpa)")[0]
+    '(dpa)'
+    >>> glued_agency_credit("A market in Lagos, Nigeria, March 2. (REUTERS)") is None
+    True
+    >>> glued_agency_credit(("Crowds fill the square. " * 8) + "(AP Photo/Jane Roe)") is None
+    True
+    """
+    found = _agency_at_end(line)
+    if found is None:
+        return None
+    start = found.start() + (line[found.start()] in SENTENCE_CLOSERS)
+    paragraph, credit = line[:start].rstrip(), line[start:].strip()
+    if len(paragraph.split()) < PARAGRAPH_WORDS or PICTURE_WORD.search(credit):
+        return None  # a caption can be long; a picture credit (`(AP Photo/...)`) says it is one
+    return credit, paragraph
+
+
+GLUED_AGENCY_CREDIT = SpanCut(
+    glued_agency_credit,
+    "photo caption",
+    "captions.agency_credit",
+    "(?:" + "|".join(AGENCY_STEMS) + ")",
+)
 
 
 FILE_PHOTO = re.compile(r"(?:FILE PHOTO|File photo|File Photo)\s*(?::|[–—-])")
@@ -202,8 +241,17 @@ def gallery_counter(line: str) -> bool:
     return GALLERY_COUNTER.match(line) is not None
 
 
+# Credits glued to a paragraph, cut before the rules run (each off with its rule)
+SPAN_CUTS = (GLUED_PICTURE_CREDIT, GLUED_AGENCY_CREDIT)
+
+
 def make_step(options: CleanOptions) -> Step:
     rules = RULES.step(options.disabled_rules)
-    if "captions.photo_credit" in options.disabled_rules:
-        return rules
-    return lambda doc: rules(cut_document(doc, GLUED_PICTURE_CREDIT))
+    cuts = [cut for cut in SPAN_CUTS if cut.rule not in options.disabled_rules]
+
+    def step(doc: Document) -> Document:
+        for cut in cuts:
+            doc = cut_document(doc, cut)
+        return rules(doc)
+
+    return step

@@ -64,16 +64,15 @@ def batch_stages(options: CleanOptions) -> list[tuple[str, Stage]]:
         "unicode": lambda: _unicode_stage(options),
         "homoglyphs": lambda: _homoglyph_stage,
         "headlines": lambda: _headline_stage(disabled),
-        "captions": lambda: (
-            _table_stage(captions.RULES, disabled)
-            if "captions.photo_credit" in disabled
-            else _after_cut(captions.GLUED_PICTURE_CREDIT, _table_stage(captions.RULES, disabled))
+        "captions": lambda: _after_cuts(
+            [cut for cut in captions.SPAN_CUTS if cut.rule not in disabled],
+            _table_stage(captions.RULES, disabled),
         ),
         "boilerplate": lambda: _boilerplate_stage(options),
         "footers": lambda: (
             _table_stage(footers.RULES, footers_off)
             if "footers.copyright" in disabled
-            else _after_cut(footers.GLUED_CREDIT_CUT, _table_stage(footers.RULES, footers_off))
+            else _after_cuts([footers.GLUED_CREDIT_CUT], _table_stage(footers.RULES, footers_off))
         ),
     }
     return [
@@ -134,11 +133,14 @@ def _headline_stage(disabled: frozenset[str]) -> Stage:
     return stage
 
 
-def _after_cut(cut: SpanCut, rules: Stage) -> Stage:
-    """Glued spans of kind `cut` taken out of their lines (`cleaners.cuts`), then `rules`."""
+def _after_cuts(cuts: Sequence[SpanCut], rules: Stage) -> Stage:
+    """Glued spans of each kind in `cuts` taken out of their lines (`cleaners.cuts`), then
+    `rules`."""
 
     def stage(batch: Batch) -> Batch:
-        return rules(batch.with_lines(*cut_table(batch.lines(), cut)))
+        for cut in cuts:
+            batch = batch.with_lines(*cut_table(batch.lines(), cut))
+        return rules(batch)
 
     return stage
 

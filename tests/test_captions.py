@@ -271,3 +271,27 @@ def test_a_glued_credit_stays_when_the_rule_is_disabled() -> None:
     out = make_step(options)(_doc(f"{GLUED}Foto: Jan Kowal"))
     assert out.text == f"{GLUED}Foto: Jan Kowal"
     assert out.removed == []
+
+
+def test_an_agency_credit_closing_a_paragraph_is_cut_as_a_span_on_both_paths() -> None:
+    from cleaners.pipeline import clean_batch
+
+    doc = _doc(f"Intro line of the story.\n\n{GLUED} (dpa)", first=5)
+    one = make_step(CleanOptions())(doc)
+    assert one.text == f"Intro line of the story.\n\n{GLUED}"
+    assert [(r.text, r.rule, r.line) for r in one.removed] == [
+        ("(dpa)", "captions.agency_credit", 7)
+    ]
+    [batched] = clean_batch([doc], CleanOptions())
+    assert batched.text.endswith(GLUED)
+
+
+def test_a_long_caption_with_a_picture_credit_still_goes_whole() -> None:
+    caption = (
+        "Members of the harbour rowing club carry their boat past the new ferry terminal on "
+        "Saturday, the first day of the summer regatta, which drew crews from eleven towns "
+        "along the coast. (AP Photo/Jane Roe)"
+    )
+    out = make_step(CleanOptions())(_doc(f"Intro line of the story.\n\n{caption}"))
+    assert out.text == "Intro line of the story."
+    assert [r.rule for r in out.removed] == ["captions.agency_credit"]
