@@ -220,6 +220,12 @@ SITE_NOTICE = re.compile(
     r"tu (?:dirección de )?correo electrónico no será publicad[oa]|"
     r"los campos obligatorios están marcados|guarda mi nombre, correo electrónico y web|"
     r"recibir un correo electrónico con (?:los siguientes comentarios|cada nueva entrada)|"
+    # the consent small print of a sign-up form, in German
+    r"mit (?:der|ihrer|deiner) (?:registrierung|anmeldung) (?:akzeptieren sie|akzeptierst du)|"
+    r"ich bin mit der verarbeitung meiner daten .{0,60}einverstanden|double-opt-in|"
+    r"klicken sie (?:bitte )?auf den bestätigungs-?link|"
+    # German legal small print: no warranty, no liability for the links
+    r"alle angaben ohne gewähr|haftung(?:sbeschränkung|sausschluss)? für (?:externe )?links|"
     # the follow-this-blog box
     r"(?:enter your email address|gib deine e-?mail-?adresse ein,?|saisissez votre adresse"
     r" e-?mail|introduce tu (?:dirección de )?correo electrónico) (?:to|um|pour|para)"
@@ -566,6 +572,13 @@ SITE_NOTICE_WORDS = (
     "prévenez",
     "correo",
     "campos",
+    "registrierung",
+    "anmeldung",
+    "einverstanden",
+    "double-opt-in",
+    "bestätigungs",
+    "gewähr",
+    "haftung",
 )
 # A cookie-consent text can run to a hundred words in one line; an article paragraph that
 # quotes such a phrase is longer still.

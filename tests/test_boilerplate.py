@@ -702,6 +702,8 @@ def test_property_idempotent(text: str) -> None:
         ("The bakery uses cookies from an old family recipe, the owner said.", False),
         ("Analysts said the site may not be reproduced elsewhere in the region.", False),
         ("Die Felder sind nass, sagte der Bauer, die Ernte wird spät.", False),
+        ("Mit der Anmeldung beginnt die Saison, sagte der Trainer am Montag.", False),
+        ("Die Haftung für Schäden am Hafen trägt das Land, entschied das Gericht.", False),
         ("Los campos obligatorios del formulario fiscal cambian en mayo, dijo Hacienda.", False),
     ],
 )
@@ -948,6 +950,12 @@ def test_article_span_reaches_a_second_section_past_a_video_player() -> None:
         "Saisissez votre adresse e-mail pour suivre ce blog.",
         "Introduce tu correo electrónico para seguir este blog.",
         "Benachrichtigung bei weiteren Kommentaren per E-Mail senden.",
+        "Mit der Registrierung akzeptieren Sie unsere Nutzungsbedingungen.",
+        "Ich bin mit der Verarbeitung meiner Daten gemäß Datenschutzerklärung einverstanden.",
+        "Sie erhalten eine E-Mail nach dem Double-Opt-In-Verfahren.",
+        "Bitte klicken Sie auf den Bestätigungslink in der E-Mail.",
+        "(Alle Angaben ohne Gewähr)",
+        "Haftungsbeschränkung für externe Links",
     ],
 )
 def test_site_notice_prefilter_keeps_every_branch(notice: str) -> None:
