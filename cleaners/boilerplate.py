@@ -242,6 +242,7 @@ SITE_NOTICE = re.compile(
 # in one short line, or the form's own messages.
 NEWSLETTER_OBJECT = re.compile(
     r"\b(?:newsletters?|(?:your|my) inbox|e-?mail (?:alerts|updates)|(?:news|breaking) alerts"
+    r"|rss(?:-| )?feeds?"
     # German, French, Spanish
     r"|(?:ihr(?:en)?|dein(?:en)?) (?:postfach|posteingang)|infolettres?|lettres? d['’]information"
     r"|votre boîte (?:mail|e-?mail|de réception)|boletín|boletines|bandeja de entrada)\b",
@@ -260,7 +261,12 @@ NEWSLETTER_VERB = re.compile(
     r"|\b(?:abonnieren|anmelden|bestellen|eintragen|s['’]inscrire|s['’]abonner|suscribirse"
     r"|suscribir)[ .!:]*$"
     r"|^(?:get|receive|join|enter|let|erhalten sie|erhalte|hol dir|holen sie sich|recevez"
-    r"|recevoir|recibe|reciba|recibir)\b",  # a prompt speaks to the reader
+    r"|recevoir|recibe|reciba|recibir)\b"  # a prompt speaks to the reader
+    # or says what the newsletter brings: "Mit unserem Newsletter erhalten Sie ..."
+    r"|^(?:mit (?:unserem|dem) newsletter,? (?:erhalten sie|erhältst du|bekommen sie|bekommst du)"
+    r"|with our newsletter,? you(?:'ll| will)? (?:get|receive)"
+    r"|avec (?:notre|la) (?:newsletter|lettre d['’]information),? (?:recevez|vous recevrez)"
+    r"|con nuestro boletín,? (?:recibirás|recibe|recibirá))\b",
     re.IGNORECASE,
 )
 NEWSLETTER_FORM = re.compile(
@@ -605,7 +611,7 @@ def site_notice(line: str) -> bool:
 # of the other four.
 NEWSLETTER_WORDS = (
     "subscri", "signing up", "newsletter", "inbox", "alerts", "updates",
-    "postfach", "posteingang", "infolettre", "lettre", "boîte", "bolet", "bandeja",
+    "postfach", "posteingang", "infolettre", "lettre", "boîte", "bolet", "bandeja", "rss",
 )  # fmt: skip
 
 
@@ -905,6 +911,36 @@ def paywall(line: str) -> bool:
     False
     """
     return len(line) <= NOTICE_MAX_CHARS and PAYWALL.search(line) is not None
+
+
+# A donation prompt, the whole line: "Donate now", "Unterstütze uns", "Unterstütze <Site>
+# bereits mit 2,50!", "Faire un don", "Haz una donación".
+DONATION = re.compile(
+    r"^(?:(?:jetzt |now )?(?:donate|spenden|spende)(?: (?:now|today|jetzt|here|hier))?"
+    r"|make a donation|support (?:us|our (?:work|journalism))(?: today| now)?"
+    r"|(?:unterstütze|unterstützen sie) (?:uns|unsere arbeit|\p{Lu}[\w.-]{1,30})"
+    r"(?: (?:bereits|schon|jetzt))?(?: (?:mit|ab) \d{1,3}(?:[.,]\d{2})? ?(?:€|euro)?)?"
+    r"|faire un don|faites un don|soutenez-nous|haz una donación|dona ahora|apóyanos)" + END,
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.donation",
+    reason="donation prompt",
+    **_short_and_matching(FURNITURE_MAX_CHARS, DONATION),
+)
+def donation(line: str) -> bool:
+    """A donation prompt in English, German, French or Spanish.
+
+    >>> donation("Unterstütze Hafenblatt bereits mit 2,50!")
+    True
+    >>> donation("Donate now")
+    True
+    >>> donation("Support us to keep the harbour café open, the owner asked on Monday.")
+    False
+    """
+    return len(line) <= FURNITURE_MAX_CHARS and DONATION.search(line) is not None
 
 
 AD_DISCLOSURE = re.compile(

@@ -1135,6 +1135,22 @@ FURNITURE_CASES = {
             "Los suscriptores del servicio de ferry pagarán menos desde mayo.",
         ],
     ),
+    "boilerplate.donation": (
+        [
+            "Donate now",
+            "Support our journalism",
+            "Jetzt spenden",
+            "Unterstützen Sie uns",
+            "Unterstütze Hafenblatt bereits mit 2,50!",
+            "Faire un don",
+            "Haz una donación",
+        ],
+        [
+            "Support us to keep the harbour café open, the owner asked on Monday.",
+            "Spenden gingen im Jahr 2020 um ein Drittel zurück, sagte der Verein.",
+            "Faire un don au musée du port est devenu plus simple, selon la mairie.",
+        ],
+    ),
     "boilerplate.ad_disclosure": (
         [
             "Anzeige",
@@ -1182,6 +1198,10 @@ FURNITURE_CASES = {
             "Recevez notre lettre d'information chaque semaine.",
             "Suscríbete a nuestro boletín",
             "Kostenlos zum Newsletter anmelden und nichts verpassen",
+            "Mit unserem Newsletter erhalten Sie jeden Monat die besten Hafengeschichten.",
+            "With our newsletter you get the week's harbour news every Friday.",
+            "Alle Meldungen des Hafenamts | RSS-Feed abonnieren",
+            "Subscribe to our RSS feed",
             "Recibe las noticias en tu bandeja de entrada.",
         ],
         [
