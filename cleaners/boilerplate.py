@@ -1283,7 +1283,12 @@ COMMENT_SECTION = re.compile(
     r"|^(?:\d+|no|one) (?:comments?|responses?|replies|kommentare?|commentaires?|comentarios?)"
     r"(?: \(\d+\))?$"
     r"|^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten) (?:thoughts?|responses?"
-    r"|comments?|replies) (?:on|to) .{1,120}$"
+    r"|comments?|replies) (?:on|to) .{0,119}[^.!?]$"
+    # the same in German, French and Spanish ("5 Gedanken zu „...“", "2 réflexions au sujet de")
+    r"|^(?:\d+|ein|eine|zwei|drei) (?:gedanken?|kommentare?|antworten|reaktionen) (?:zu|auf)"
+    r" .{0,119}[^.!?]$|^(?:\d+|une?|deux|trois) (?:réflexions?|commentaires?|réponses?)"
+    r" (?:au sujet de|sur|à) .{0,119}[^.!?]$|^(?:\d+|una?|dos|tres) (?:comentarios?|respuestas?"
+    r"|pensamientos?) (?:en|a|sobre|para) .{0,119}[^.!?]$"
     r"|^(?:leave a (?:reply|comment)|join the (?:discussion|conversation)|add (?:a|your) comment"
     r"|post a comment|write a comment|schreibe einen kommentar|hinterlasse einen kommentar"
     r"|laisser un commentaire|deja (?:un comentario|una respuesta))\b.{0,30}$",

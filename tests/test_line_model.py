@@ -403,10 +403,14 @@ THREAD = [
 ]
 
 
-def test_a_comment_thread_after_the_article_is_not_body() -> None:
+@pytest.mark.parametrize(
+    "heading",
+    ["3 Comments", "3 Gedanken zu „Lighthouse museum“", "3 réflexions au sujet de « Phare »"],
+)
+def test_a_comment_thread_after_the_article_is_not_body(heading: str) -> None:
     article = BEFORE_PLAYER + AFTER_PLAYER
     page = "\n".join(
-        ["Lighthouse museum", "", *MENU, "3 comments", *article, "3 Comments", *THREAD, *FOOTER]
+        ["Lighthouse museum", "", *MENU, "3 comments", *article, heading, *THREAD, *FOOTER]
     )
     for cleaned in (_both(page, FRAME), _both(page)):
         assert all(paragraph in cleaned.text for paragraph in article)  # "3 comments" on top
@@ -414,7 +418,8 @@ def test_a_comment_thread_after_the_article_is_not_body() -> None:
 
 
 def test_a_section_headed_response_is_body() -> None:
-    article = [*BEFORE_PLAYER, "Response", *AFTER_PLAYER]
+    thoughts = "Two thoughts on the tower occurred to the keepers' children, who grew up there."
+    article = [*BEFORE_PLAYER, "Response", thoughts, *AFTER_PLAYER]
     page = "\n".join(["Lighthouse museum", "", *MENU, *article, *FOOTER])
     for cleaned in (_both(page, FRAME), _both(page)):
         assert all(paragraph in cleaned.text for paragraph in AFTER_PLAYER)
