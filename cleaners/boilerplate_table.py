@@ -48,8 +48,8 @@ UNSPACED = bp.UNSPACED.pattern
 TRUNCATED = bp.TRUNCATED.pattern
 INNER_SENTENCE_END = bp.INNER_SENTENCE_END.pattern
 PROSE_END = "[" + re.escape("".join(bp.PROSE_END)) + f"](?:{bp.REFERENCE_MARK})*$"
-HEAD_END = r"(?::|\.\.\.|…)$"
-COMMENT_SECTION = "(?i)" + bp.COMMENT_SECTION.pattern  # `line.endswith((":", "...", "…"))`
+HEAD_END = r"(?::|\.\.\.|…)$"  # `line.endswith((":", "...", "…"))`
+COMMENT_SECTION = "(?i)" + bp.COMMENT_SECTION.pattern
 GLUED = "(?:" + bp.SIGN_OFF_WORD + r")$"  # what `GLUED_SIGN_OFF` can end with
 
 

@@ -86,8 +86,9 @@ def photo_credit(line: str) -> bool:
     >>> photo_credit(("The ferry will run every hour from May. " * 8) + "Foto: Jan Kowal")
     False
     """
-    if CREDIT_LABEL.search(line):
-        if glued_picture_credit(line) is not None:
+    label = CREDIT_LABEL.search(line)
+    if label:
+        if _glued(line, label) is not None:
             return False  # the credit is cut as a span, the paragraph stays
         return not line.rstrip().endswith((".", "!", "?")) or len(line.split()) < PARAGRAPH_WORDS
     return GLUED_CREDIT.search(line) is not None
@@ -95,6 +96,16 @@ def photo_credit(line: str) -> bool:
 
 PICTURE_WORD = re.compile(r"(?i)photo|foto|picture|image|bild")
 SENTENCE_CLOSERS = '.!?)”"’'
+
+
+def _glued(line: str, credit: re.Match[str]) -> tuple[str, str] | None:
+    """(credit, paragraph) when the text before the `credit` found at a line's end is a
+    paragraph of `PARAGRAPH_WORDS` or more; None when it is a caption's."""
+    start = credit.start() + (line[credit.start()] in SENTENCE_CLOSERS)
+    paragraph = line[:start].rstrip()
+    if len(paragraph.split()) < PARAGRAPH_WORDS:
+        return None
+    return line[start:].strip(), paragraph
 
 
 def glued_picture_credit(line: str) -> tuple[str, str] | None:
@@ -107,17 +118,17 @@ def glued_picture_credit(line: str) -> tuple[str, str] | None:
     True
     """
     label = CREDIT_LABEL.search(line)
-    if label is None:
-        return None
-    start = label.start() + (line[label.start()] in SENTENCE_CLOSERS)
-    paragraph = line[:start].rstrip()
-    if len(paragraph.split()) < PARAGRAPH_WORDS:
-        return None
-    return line[start:].strip(), paragraph
+    return None if label is None else _glued(line, label)
 
 
+# A paragraph of PARAGRAPH_WORDS words holds at least twice as many characters less one
+GLUED_MIN_CHARS = 2 * PARAGRAPH_WORDS
 GLUED_PICTURE_CREDIT = SpanCut(
-    glued_picture_credit, "photo caption", "captions.photo_credit", CREDIT_LABEL.pattern
+    glued_picture_credit,
+    "photo caption",
+    "captions.photo_credit",
+    CREDIT_LABEL.pattern,
+    GLUED_MIN_CHARS,
 )
 
 
@@ -138,9 +149,9 @@ def agency_credit(line: str) -> bool:
     >>> agency_credit("The ministry confirmed the figures, AFP reported.")
     False
     """
-    if glued_agency_credit(line) is not None:
-        return False  # the credit is cut as a span, the paragraph stays
-    return _agency_at_end(line) is not None
+    found = _agency_at_end(line)
+    # a paragraph's credit is cut as a span, the paragraph stays
+    return found is not None and _glued_agency(line, found) is None
 
 
 def _agency_at_end(line: str) -> re.Match[str] | None:
@@ -165,20 +176,22 @@ def glued_agency_credit(line: str) -> tuple[str, str] | None:
     True
     """
     found = _agency_at_end(line)
-    if found is None:
-        return None
-    start = found.start() + (line[found.start()] in SENTENCE_CLOSERS)
-    paragraph, credit = line[:start].rstrip(), line[start:].strip()
-    if len(paragraph.split()) < PARAGRAPH_WORDS or PICTURE_WORD.search(credit):
+    return None if found is None else _glued_agency(line, found)
+
+
+def _glued_agency(line: str, found: re.Match[str]) -> tuple[str, str] | None:
+    glued = _glued(line, found)
+    if glued is None or PICTURE_WORD.search(glued[0]):
         return None  # a caption can be long; a picture credit (`(AP Photo/...)`) says it is one
-    return credit, paragraph
+    return glued
 
 
 GLUED_AGENCY_CREDIT = SpanCut(
     glued_agency_credit,
     "photo caption",
     "captions.agency_credit",
-    "(?:" + "|".join(AGENCY_STEMS) + ")",
+    "(?:" + "|".join(map(re.escape, AGENCY_STEMS)) + ")",
+    GLUED_MIN_CHARS,
 )
 
 

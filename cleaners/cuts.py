@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
+import regex as re
 
 from cleaners.document import Document, Removal
 
@@ -22,13 +24,25 @@ Finder = Callable[[str], tuple[str, str] | None]
 
 @dataclass(frozen=True)
 class SpanCut:
-    """A kind of glued span: how to find it, what to call its removal, and a regex (Rust
-    syntax) every line holding one matches, so a batch reads only those lines in Python."""
+    """A kind of glued span: how to find it, what to call its removal, and a regex every line
+    holding one matches (in the syntax Rust and `regex` share), so only those lines are read by
+    `find`, on an article as on a batch."""
 
     find: Finder
     reason: str
     rule: str
     candidates: str
+    min_chars: int = 0  # no line shorter holds one (a paragraph with a credit glued on)
+
+    @cached_property
+    def _may_hold(self) -> re.Pattern[str]:
+        return re.compile(self.candidates)
+
+    def search(self, line: str) -> tuple[str, str] | None:
+        """`find` on a line the candidates regex lets through."""
+        if len(line) < self.min_chars or not self._may_hold.search(line):
+            return None
+        return self.find(line)
 
     def removal(self, span: str, line: int) -> Removal:
         return Removal(span, self.reason, self.rule, line)
@@ -40,7 +54,7 @@ def cut_document(doc: Document, cut: SpanCut) -> Document:
     out = list(numbered)
     removed: list[Removal] = []
     for i, (number, text) in enumerate(numbered):
-        found = cut.find(text)
+        found = cut.search(text)
         if found is not None:
             out[i] = (number, found[1])
             removed.append(cut.removal(found[0], number))
@@ -50,7 +64,9 @@ def cut_document(doc: Document, cut: SpanCut) -> Document:
 def cut_table(lines: pl.DataFrame, cut: SpanCut) -> tuple[pl.DataFrame, dict[int, list[Removal]]]:
     """`cut_document` over a `lines` table (columns doc, line, text): the removals by the
     table's document position."""
-    rows = lines["text"].str.contains(cut.candidates).fill_null(False).arg_true().to_list()
+    text = lines["text"]
+    may_hold = (text.str.len_chars() >= cut.min_chars) & text.str.contains(cut.candidates)
+    rows = may_hold.fill_null(False).arg_true().to_list()
     removed: dict[int, list[Removal]] = {}
     if not rows:
         return lines, removed

@@ -47,8 +47,8 @@ PRIOR_LANGUAGES = ("en",)
 # topic's names in a dump about one topic). Its count is read against a fixed number of
 # articles, not against the run's size: one event is reported by a bounded number of articles,
 # so a word in a hundred of them is as common as "the" in any run, and articles on other events
-# added to a run change no word's weight. (A share of the run's documents made the dev sets'
-# topical words rarer, and their unrelated pairs more alike, as unrelated articles were added.)
+# added to a run change no word's weight (read against the run's size, a topic's words grow
+# rarer, and its articles on other events more alike, as unrelated articles are added).
 # A run of fewer articles counts against its own size: a name in five of ten is common there.
 # Chosen by leave-one-set-out F1 of the sets alone and among 5,636 other articles
 # (benchmarks/bench_story_drift.py; 25 to 200 and floors 0.005 to 0.02 in docs/quality.md).
