@@ -244,9 +244,10 @@ def weighted_minhash(keys: U64, weights: F64, num_perm: int, seed: int) -> U64:
     return _icws_hash(*_icws_sample(keys, weights, *_icws_randoms(keys, num_perm, seed)))
 
 
-# Documents per shared draw in `weighted_minhash_batch`: enough for common words to repeat,
-# few enough that the three (distinct keys x num_perm) float tables stay near 30 MB.
-WEIGHTED_BATCH = 64
+# Documents sampled together in `weighted_minhash_batch`: the batch's (keys x num_perm) float
+# tables (about 0.4 MB each for 16 news articles at 128 permutations) stay in a core's cache;
+# the arithmetic is memory-bound, and 16 ran 20-25 % faster than 64 on 10 and 30 MB of news.
+WEIGHTED_BATCH = 16
 # Keys whose random numbers `weighted_minhash_batch` draws once for the whole call: the most
 # frequent ones (in at least two documents), at most this many (3 x 8 bytes x num_perm each:
 # 25 MB at 128 permutations; 8,192 and 16,384 ran equally fast on 10 MB of news).
