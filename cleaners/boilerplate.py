@@ -241,20 +241,25 @@ SITE_NOTICE = re.compile(
 # Newsletter and alert sign-up prompts: an object (newsletter, inbox, alerts) and a sign-up verb
 # in one short line, or the form's own messages.
 NEWSLETTER_OBJECT = re.compile(
-    r"\b(?:newsletters?|(?:your|my) inbox|e-?mail (?:alerts|updates)|(?:news|breaking) alerts"
+    r"\b(?:newsletters?|(?:your|my) inbox|(?:e-?mail|regular|weekly|daily|monthly) updates"
+    r"|e-?mail alerts|(?:news|breaking) alerts"
     r"|rss(?:-| )?feeds?"
     # German, French, Spanish
-    r"|(?:ihr(?:en)?|dein(?:en)?) (?:postfach|posteingang)|infolettres?|lettres? d['’]information"
-    r"|votre boîte (?:mail|e-?mail|de réception)|boletín|boletines|bandeja de entrada)\b",
+    r"|(?:ihr(?:em|en)?|dein(?:em|en)?) (?:postfach|posteingang)|infolettres?"
+    r"|lettres? d['’]information"
+    r"|votre boîte (?:mail|e-?mail|de réception)|boletín|boletines|bandeja de entrada"
+    # what a prompt sends "by email" ("Get the Daily Edition by email")
+    r"|(?:by|via|per|par) e-?mail|por correo electrónico)\b",
     re.IGNORECASE,
 )
 NEWSLETTER_VERB = re.compile(
     r"\b(?:sign(?:ing)? up|subscrib(?:e|ed|ing)|unsubscribe|delivered"
     r"|abbestellen|abmelden|désabonner|se désinscrire|darse de baja)\b"
-    # German, French and Spanish verbs count only where a prompt puts them: first, as the
-    # reader is spoken to, or last, as a button ("Newsletter abonnieren"); a sentence that
-    # says readers subscribe to something has them in its middle
-    r"|^(?:jetzt |kostenlos |gratis )?(?:abonnieren sie|abonniere|melden sie sich|melde dich"
+    # German, French and Spanish verbs count only where a prompt puts them: first in one of
+    # its sentences, as the reader is spoken to, or last, as a button ("Newsletter
+    # abonnieren"); a sentence that says readers subscribe to something has them in its middle
+    r"|(?:^|[.!?] )(?:jetzt |kostenlos |gratis )?(?:abonnieren sie|abonniere|melden sie sich"
+    r"|melde dich"
     r"|bestellen sie|tragen sie sich|registrieren sie sich|inscrivez-vous|abonnez-vous"
     r"|inscris-toi|abonne-toi|suscríbete|suscríbase|regístrate|apúntate"
     r"|(?:zum |für den |für unseren )?newsletter (?:abonnieren|bestellen|anmelden))\b"
@@ -262,6 +267,7 @@ NEWSLETTER_VERB = re.compile(
     r"|suscribir)[ .!:]*$"
     r"|^(?:get|receive|join|enter|let|erhalten sie|erhalte|hol dir|holen sie sich|recevez"
     r"|recevoir|recibe|reciba|recibir)\b"  # a prompt speaks to the reader
+    r"|\benter your e-?mail\b"
     # or says what the newsletter brings: "Mit unserem Newsletter erhalten Sie ..."
     r"|^(?:mit (?:unserem|dem) newsletter,? (?:erhalten sie|erhältst du|bekommen sie|bekommst du)"
     r"|with our newsletter,? you(?:'ll| will)? (?:get|receive)"
@@ -611,7 +617,8 @@ def site_notice(line: str) -> bool:
 # of the other four.
 NEWSLETTER_WORDS = (
     "subscri", "signing up", "newsletter", "inbox", "alerts", "updates",
-    "postfach", "posteingang", "infolettre", "lettre", "boîte", "bolet", "bandeja", "rss",
+    "postfach", "posteingang", "infolettre", "lettre", "boîte", "bolet", "bandeja", "rss", "mail",
+    "correo",
 )  # fmt: skip
 
 
@@ -678,6 +685,12 @@ SHARE_WIDGET = re.compile(
     r"|(?:diese[nsm]?|den|die|das) (?:geschichte|beitrag|artikel|seite|story|post) teilen"
     r"|gefällt (?:ihnen|dir|euch) (?:dieser|der|unser) (?:artikel|beitrag)"
     r"|mit (?:anderen|freunden) teilen|(?:url|link) (?:zum kopieren|kopieren)|copy link"
+    # a prompt to share: "Enjoyed this article? Share it", "Artikel gefallen? Vergiss nicht zu
+    # teilen!"
+    r"|(?:(?:enjoyed|liked|like) (?:this|the) (?:article|post|story)|(?:(?:der|dieser|dein|unser)"
+    r" )?(?:artikel|beitrag) gefallen)\? (?:then )?(?:share it|please share|(?:dann )?(?:teile"
+    r" (?:ihn|es)|vergiss nicht,? (?:ihn |es )?zu teilen))(?: .{1,40})?"
+    r"|udostępnij(?: (?:na|w) [\w.]{1,20})?(?: \(\d+\))?"
     r"|twittern|tweeten|pinnen|drucken|imprimer|imprimir|e-mail senden|per e-mail (?:senden|teilen)"
     r")" + END + "|"
     # "Click to share on Facebook (Opens in new window)", "Klicken, um ... (Wird in neuem
@@ -711,7 +724,7 @@ RELATED_HEADING = re.compile(
     r"^(?:"
     # English
     r"(?:related|similar|recent|popular|latest|more) (?:posts|articles|stories|reads)"
-    r"|(?:see|read) also|also read|you (?:may|might) (?:also )?be interested in"
+    r"|(?:see|read) also|also read|you (?:may|might) (?:also )?be interested in|explore further"
     r"|about the author|über (?:den|die) autor(?:in)?|à propos de l['’]auteur|sobre el autor"
     # German
     r"|(?:das|dies) könnte (?:sie|dich|euch) (?:auch|ebenfalls) interessieren"
@@ -881,6 +894,7 @@ PAYWALL = re.compile(
     r"|(?:weiterlesen|lesen sie weiter) mit (?:[\w+-]+ ){0,3}(?:plus|abo|digital)"
     r"|(?:laden sie|lade) (?:sich |dir )?(?:die|unsere) (?:kostenlose )?(?:[\w-]+ ){0,3}app"
     r"|jederzeit kündbar|ausgabe kaufen"
+    r"|\d+ (?:ausgaben|wochen|monate) (?:gratis|kostenlos) (?:testen|lesen|erhalten|sichern)"
     # French
     r"|(?:déjà abonné|vous êtes (?:déjà )?abonnée?) ?\?|réservée? aux abonnés"
     r"|(?:abonnez-vous|je m['’]abonne) (?:pour|à partir|dès|et)"
@@ -941,6 +955,129 @@ def donation(line: str) -> bool:
     False
     """
     return len(line) <= FURNITURE_MAX_CHARS and DONATION.search(line) is not None
+
+
+# A page's reading aids and tools, the whole line: the reading time ("5 min read", "Lesezeit:
+# 3 Minuten", "21 minutes - 4312 words"), a list's result or page counter ("Showing 1-10 of 19
+# results", "Seite 2 von 5", "Es werden die Weine 1 bis 10 von insgesamt 19 angezeigt") and the
+# print and PDF buttons ("Als PDF herunterladen").
+PAGE_TOOLS = re.compile(
+    r"^(?:"
+    r"(?:reading time|read time|lesezeit|lesedauer|temps de lecture|tiempo de lectura)"
+    r" ?:? ?(?:ca\. |etwa |about |approx\. |environ |aprox\. )?\d+(?:[-–]\d+)? ?"
+    r"(?:min(?:ute|uten|uto|utos|s)?\.?|minutes?)"
+    r"|(?:ca\. )?\d+(?:[-–]\d+)? ?(?:min(?:ute|uten|uto|utos|s)?\.?|minutes?)"
+    r" (?:read|lesezeit|lesedauer|de lecture|de lectura)"
+    r"|\d+ ?(?:min(?:ute|uten|uto|utos|s)?\.?|minutes?) ?[-–|·,] ?[\d.,]+ ?(?:words|wörter|mots"
+    r"|palabras)"
+    r"|(?:showing|displaying|viewing) (?:results? )?\d+ ?[-–] ?\d+ of \d+(?: \w+)?"
+    r"|(?:page|seite|página) \d+ (?:of|von|sur|de|/) \d+"
+    r"|es werden (?:die )?(?:\w+ )?\d+ bis \d+ (?:von|aus) (?:insgesamt )?\d+(?: \w+)? angezeigt"
+    r"|(?:(?:diese[nsm]?|den|die|das) \w+ )?(?:als |as )?pdf(?: version| herunterladen"
+    r"| downloaden| speichern| download)?|(?:download|herunterladen)(?: as)? pdf"
+    r"|print(?: this)?(?: article| page| story)?|(?:artikel|seite|beitrag) drucken"
+    r"|imprimer (?:l['’]article|la page|cet article)|imprimir (?:artículo|la noticia|página))"
+    + END,
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.page_tools",
+    reason="reading time/page counter/print button",
+    **_short_and_matching(FURNITURE_MAX_CHARS, PAGE_TOOLS),
+)
+def page_tools(line: str) -> bool:
+    """A page's reading time, result or page counter, or print and PDF button, in English,
+    German, French and Spanish.
+
+    >>> page_tools("Lesezeit: ca. 3 Minuten")
+    True
+    >>> page_tools("21 minutes - 4312 words")
+    True
+    >>> page_tools("Showing 1–10 of 19 results")
+    True
+    >>> page_tools("The ferry takes 5 min to cross the harbour at night.")
+    False
+    """
+    return len(line) <= FURNITURE_MAX_CHARS and PAGE_TOOLS.search(line) is not None
+
+
+# A notice the page shows in place of what the browser did not run, inside a short text: an
+# old or script-less browser ("You are using a browser version with limited support for
+# CSS"), or embedded content that waits for consent ("Klicken Sie auf den unteren Button, um
+# den Inhalt von www.example.org zu laden").
+TECHNICAL_NOTICE = re.compile(
+    r"\b(?:you are using (?:a|an) (?:outdated |old |unsupported )?browser"
+    r"|your browser (?:does not|doesn't|cannot|can't|is not able to) (?:support|display|play)"
+    r"|(?:please )?enable javascript|javascript (?:is )?(?:disabled|required|must be enabled)"
+    r"|ihr browser (?:unterstützt|kann) .{0,40}nicht|bitte aktivieren sie javascript"
+    r"|javascript (?:ist )?deaktiviert|votre navigateur ne (?:supporte|prend en charge) pas"
+    r"|(?:veuillez )?activer javascript|tu navegador no (?:soporta|admite|es compatible)"
+    r"|(?:habilita|activa) javascript"
+    r"|klicke?n? (?:sie )?auf den (?:unteren |folgenden |obigen )?button,? um (?:den |die )?"
+    r"(?:inhalte?|videos?|karten?) (?:von .{1,60} )?zu laden"
+    r"|mit dem laden (?:des|der) (?:inhalts?|videos?|karte) akzeptieren sie"
+    r"|click (?:the button|here) (?:below |above )?to load (?:the )?(?:content|video|map)"
+    r"|by loading the (?:content|video|map),? you (?:agree|accept)"
+    r"|cliquez (?:sur le bouton )?(?:ci-dessous )?pour (?:charger|afficher) (?:le contenu|la vidéo)"
+    r"|haz clic .{0,30}para cargar (?:el contenido|el vídeo))\b",
+    re.IGNORECASE,
+)
+LONG_NOTICE_MAX_CHARS = 600  # a browser or licence notice runs to a few sentences
+
+
+@RULES.line_rule(
+    "boilerplate.technical_notice",
+    reason="browser/embedded-content notice",
+    **_short_and_matching(LONG_NOTICE_MAX_CHARS, TECHNICAL_NOTICE),
+)
+def technical_notice(line: str) -> bool:
+    """A notice about the reader's browser or about embedded content waiting for consent.
+
+    >>> technical_notice("Thank you for visiting. You are using a browser version with limited "
+    ...                  "support for CSS.")
+    True
+    >>> technical_notice("Klicken Sie auf den unteren Button, um den Inhalt von www.example.org "
+    ...                  "zu laden.")
+    True
+    >>> technical_notice("The app runs in any browser, the developers said on Monday.")
+    False
+    """
+    return len(line) <= LONG_NOTICE_MAX_CHARS and TECHNICAL_NOTICE.search(line) is not None
+
+
+# A licence notice of the page's texts: "This work is licensed under a Creative Commons ...",
+# "Texte auf dieser Webseite stehen unter einer Creative Commons ... Lizenz".
+LICENCE_NOTICE = re.compile(
+    r"\b(?:(?:is|are) (?:licensed|published|available) under (?:a |the )?creative commons"
+    r"|(?:steh(?:t|en)|ist|sind|veröffentlicht|lizenziert) unter (?:einer |der )?"
+    r"creative[ -]commons"
+    r"|(?:est|sont) (?:mis |mises |diffusée?s? |publiée?s? )?(?:à disposition )?sous (?:la |une )?"
+    r"licence creative commons"
+    r"|(?:está|están|se publica|se distribuye) bajo (?:una |la )?licencia creative commons)\b",
+    re.IGNORECASE,
+)
+
+
+@RULES.line_rule(
+    "boilerplate.licence_notice",
+    reason="licence notice",
+    **_short_and_matching(LONG_NOTICE_MAX_CHARS, LICENCE_NOTICE),
+)
+def licence_notice(line: str) -> bool:
+    """A notice of the licence the page's texts are published under.
+
+    >>> licence_notice("This work is licensed under a Creative Commons Attribution 4.0 "
+    ...                "International License.")
+    True
+    >>> licence_notice("Texte auf dieser Webseite stehen unter einer Creative Commons "
+    ...                "Namensnennung 3.0 Lizenz.")
+    True
+    >>> licence_notice("Creative Commons licences let artists share their work, she said.")
+    False
+    """
+    return len(line) <= LONG_NOTICE_MAX_CHARS and LICENCE_NOTICE.search(line) is not None
 
 
 AD_DISCLOSURE = re.compile(

@@ -34,11 +34,17 @@ AGENCY = (
     r"SIPA|Sipa|UPI|WENN|Handout|HANDOUT|Supplied|SUPPLIED|File|FILE)"
 )
 # The label in English, German, French and Spanish (`Foto: ...`, `Bild: ...`, `Crédit photo :`)
+# A source label ("Quelle: ...") credits a picture where it names a stock picture library.
+STOCK_LIBRARY = (
+    r"(?:Fotolia|Unsplash|iStock(?:photo)?|Pixabay|Adobe ?Stock|Shutterstock|Getty|Pexels"
+    r"|Depositphotos|123RF|Dreamstime|Colourbox|imago|picture alliance)"
+)
 CREDIT_LABEL = re.compile(
-    r"(?:^|[.!?)”\"’]\s*)(?:Photograph|Photo|Photos|Picture|Pictures|Illustration|Image|"
+    r"(?:^|[.!?)”\"’]\s*)\(?(?:(?:Photograph|Photo|Photos|Picture|Pictures|Illustration|Image|"
     r"Images|Video|Photo illustration|Photo credit|Foto|Fotos|Bild|Bilder|Beitragsbild|Titelbild"
-    r"|Bildquelle|Fotoquelle|Crédit photo|Crédits photo|Crédits|Fotografía|Imagen|Crédito)s?"
-    r"(?: by| von| de| par)?\s*:\s*\S.{0,120}$"
+    r"|Bildquelle|Fotoquelle|Bildnachweis|Crédit photo|Crédits photo|Crédits|Fotografía|Imagen"
+    r"|Crédito)s?(?: by| von| de| par)?\s*:\s*\S.{0,120}"
+    rf"|(?:Quelle|Source|Fuente)\s*:\s*.{{0,60}}\b{STOCK_LIBRARY}\b.{{0,40}})$"
 )
 GLUED_CREDIT = re.compile(
     r"(?:(?<=[^\s])Credit|\bCredit(?=\.{3}|…|:))(?:\.{3}|…|:)?\s?"
@@ -83,6 +89,12 @@ def photo_credit(line: str) -> bool:
     False
     >>> photo_credit("Foto: Jan Kowal")
     True
+    >>> photo_credit("Die Jury beim Rundgang. (Bildquelle: Hafenverein)")
+    True
+    >>> photo_credit("Quelle: jkowal / Fotolia.com")
+    True
+    >>> photo_credit("Quelle: Statistisches Landesamt, eigene Berechnung")
+    False
     >>> photo_credit(("The ferry will run every hour from May. " * 8) + "Foto: Jan Kowal")
     False
     """

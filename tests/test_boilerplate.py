@@ -968,6 +968,9 @@ def test_site_notice_prefilter_keeps_every_branch(notice: str) -> None:
 FURNITURE_CASES = {
     "boilerplate.share_widget": (
         [
+            "Artikel gefallen? Vergiss nicht zu teilen!",
+            "Enjoyed this article? Share it with your friends",
+            "Udostępnij na FB (1)",
             "Click to share on Facebook (Opens in new window)",
             "Click to email a link to a friend (Opens in new window)",
             "Klicken, um auf Telegram zu teilen (Wird in neuem Fenster geöffnet)",
@@ -996,6 +999,8 @@ FURNITURE_CASES = {
             "Twittern",
         ],
         [
+            "Did you like this article? It was written by a harbour pilot.",
+            "Der Artikel gefallen? Das fragte die Redaktion ihre Leser im Mai.",
             "Share prices fell sharply on Monday.",
             "Like this year's harvest, the grape crop was small.",
             "Teilen Sie die Meinung des Ministers? Viele Bürger tun es nicht.",
@@ -1007,6 +1012,7 @@ FURNITURE_CASES = {
     ),
     "boilerplate.related_heading": (
         [
+            "Explore further",
             "Related posts",
             "You might also be interested in:",
             "About the author",
@@ -1034,6 +1040,7 @@ FURNITURE_CASES = {
             "PUEDES VER: Así será el nuevo puerto",
         ],
         [
+            "Explore further up the river and you reach the old mill.",
             "Related stories were rarely read, the study found.",
             "Mehr zum Thema Hafen sagte der Bürgermeister am Montag nichts.",
             "Lesen Sie auch die Kommentare der Leser? Wir schon.",
@@ -1109,6 +1116,7 @@ FURNITURE_CASES = {
     ),
     "boilerplate.paywall": (
         [
+            "Jetzt 3 Ausgaben gratis erhalten!",
             "To view the full story, please subscribe to the Harbour Times.",
             "To continue reading this article, log in or subscribe.",
             "This article is available only to subscribers.",
@@ -1128,6 +1136,7 @@ FURNITURE_CASES = {
             "Cancela cuando quieras.",
         ],
         [
+            "Die Zeitung erschien 3 Ausgaben lang gratis, sagte der Verleger.",
             "Readers can subscribe to the paper for a year, the publisher said.",
             "Subscribers to the ferry pass will pay less from May.",
             "Die Zeitung hat zehntausend Abonnenten, sagte der Verleger.",
@@ -1192,6 +1201,7 @@ FURNITURE_CASES = {
     ),
     "boilerplate.newsletter": (
         [
+            "Get regular updates on the latest harbour news from the Harbour Times.",
             "Newsletter abonnieren und nichts verpassen",
             "Melden Sie sich für unseren Newsletter an!",
             "Inscrivez-vous à notre newsletter",
@@ -1203,13 +1213,80 @@ FURNITURE_CASES = {
             "Alle Meldungen des Hafenamts | RSS-Feed abonnieren",
             "Subscribe to our RSS feed",
             "Recibe las noticias en tu bandeja de entrada.",
+            "Missing out on harbour news? Enter your email below to receive it in your inbox.",
+            "Get the Harbour Times Daily Edition by email and never miss a story. Free Sign Up",
+            "Lust auf mehr? Die besten Hafengeschichten jede Woche in deinem Posteingang. "
+            "Melde dich hier an.",
         ],
         [
+            "Regular updates on the ferry works are posted at the terminal, the board said.",
             "Der Verein verschickt seinen Newsletter seit 1998, sagte die Vorsitzende, und er "
             "erreicht heute mehr Leser als die Lokalzeitung, vor allem im Umland, wo viele "
             "Haushalte keine Zeitung mehr abonnieren und die Gemeinde seit Jahren ohne "
             "eigene Redaktion auskommen muss.",
             "El boletín oficial publicó la ley el lunes.",
+            "Residents can send their questions by email, the harbour board said on Monday.",
+            "The port sent the schedule by email. Get there an hour early, it advised.",
+        ],
+    ),
+    "boilerplate.page_tools": (
+        [
+            "5 min read",
+            "Reading time: 4 minutes",
+            "Lesezeit: ca. 3 Minuten",
+            "3 Min. Lesezeit",
+            "Temps de lecture : 6 min",
+            "Tiempo de lectura: 2 minutos",
+            "12 minutes - 2,480 words",
+            "Showing 1–10 of 19 results",
+            "Seite 2 von 5",
+            "Página 3 de 7",
+            "Es werden die Fähren 1 bis 10 von insgesamt 19 angezeigt!",
+            "Als PDF herunterladen",
+            "Diesen Artikel als PDF speichern",
+            "PDF version",
+            "Print this article",
+            "Artikel drucken",
+        ],
+        [
+            "The ferry takes 5 min to cross the harbour at night.",
+            "Reading time fell by a third among pupils, the study found.",
+            "Page 2 of the report lists every ferry cancelled in May.",
+            "Der Bericht wurde als PDF veröffentlicht, sagte die Sprecherin.",
+            "Print runs of the harbour guide have doubled since 2019.",
+        ],
+    ),
+    "boilerplate.technical_notice": (
+        [
+            "You are using a browser version with limited support for CSS. To obtain the best "
+            "experience, we recommend you use a more up to date browser.",
+            "Your browser does not support the video tag.",
+            "Please enable JavaScript to view the comments.",
+            "Ihr Browser unterstützt dieses Video nicht.",
+            "Bitte aktivieren Sie JavaScript, um die Karte zu sehen.",
+            "Klicken Sie auf den unteren Button, um den Inhalt von www.example.org zu laden.",
+            "Mit dem Laden des Videos akzeptieren Sie die Datenschutzerklärung von YouTube.",
+            "Click the button below to load the content from Example Maps.",
+            "Votre navigateur ne supporte pas la lecture de vidéos.",
+            "Tu navegador no soporta vídeos HTML5.",
+        ],
+        [
+            "The app runs in any browser, the developers said on Monday.",
+            "JavaScript is a programming language created in 1995.",
+            "Der Button lädt nichts, sagte der Techniker, das Netz war ausgefallen.",
+        ],
+    ),
+    "boilerplate.licence_notice": (
+        [
+            "This work is licensed under a Creative Commons Attribution 4.0 International License.",
+            "Texte auf dieser Webseite stehen unter einer Creative Commons Namensnennung 3.0 "
+            "Lizenz.",
+            "Ce contenu est mis à disposition sous licence Creative Commons BY-SA.",
+            "Este artículo está bajo una licencia Creative Commons.",
+        ],
+        [
+            "Creative Commons licences let artists share their work, she said.",
+            "The photographer chose a Creative Commons licence for the harbour pictures.",
         ],
     ),
 }
