@@ -190,6 +190,8 @@ FURNITURE = re.compile(
     r"advert|view comments|most (?:read|popular|shared|viewed)|image (?:copyright|caption)|"
     r"privacy (?:policy|overview)|(?:click|submit) to \w.{0,60}\(opens in (?:a )?new window\)|"
     r"(?:https?://|www\.)\S+|"
+    # a bare e-mail address, a list's count ("(24 Rezepte)"), a link marked external ("... ↗")
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(\d+ \w+\)|.{1,60} [↗⇗➚]|"
     # related-content and post navigation headings, comment forms, tag lists
     r"you (?:may|might) also like(?:\.\.\.|…)?|more (?:articles|stories|news) from .{1,40}|"
     r"elsewhere on .{1,40}|recommended(?: for you| stories)?|read next|our picks|"
@@ -692,6 +694,11 @@ SHARE_WIDGET = re.compile(
     r" (?:ihn|es)|vergiss nicht,? (?:ihn |es )?zu teilen))(?: .{1,40})?"
     r"|udostępnij(?: (?:na|w) [\w.]{1,20})?(?: \(\d+\))?"
     r"|twittern|tweeten|pinnen|drucken|imprimer|imprimir|e-mail senden|per e-mail (?:senden|teilen)"
+    # follow prompts: "Folge uns auch in den sozialen Medien, ...", "Suivez-nous sur Instagram"
+    r"|(?:folge|folgt|folgen sie) uns(?: auch)? (?:auf|bei|in|im) .{1,80}"
+    r"|suivez-nous(?: aussi| également)? (?:sur|dans) .{1,60}|síguenos (?:en|a través de) .{1,60}"
+    # a blog's or forum's report button
+    r"|report abuse|(?:einen )?missbrauch melden|signaler (?:un abus|ce contenu)|denunciar abuso"
     r")" + END + "|"
     # "Click to share on Facebook (Opens in new window)", "Klicken, um ... (Wird in neuem
     # Fenster geöffnet)": any short link that says it opens a new window
@@ -737,7 +744,7 @@ RELATED_HEADING = re.compile(
     r"|(?:ähnliche|verwandte|weitere|empfohlene|neueste) (?:beiträge|artikel|themen|nachrichten"
     r"|meldungen|inhalte)|(?:auch|ebenfalls) lesen(?: ?: .{1,80})?"
     r"|lesen sie (?:auch|dazu|mehr)(?: die folgenden (?:beiträge|artikel))?(?: ?: .{1,60})?"
-    r"|lies auch|weiterlesen|mehr lesen"
+    r"|lies auch|weiterlesen|mehr lesen|mehr von|mehr aus (?:der|dem|den) \w+(?: \w+)?"
     r"|(?:die )?meist(?:-| )?(?:gelesen|kommentiert|diskutiert|geteilt)(?:e|en)?"
     r"(?: (?:artikel|beiträge|nachrichten)(?: (?:bei|auf|im|von) .{1,40})?)?"
     # French

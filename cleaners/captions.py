@@ -40,11 +40,15 @@ STOCK_LIBRARY = (
     r"|Depositphotos|123RF|Dreamstime|Colourbox|imago|picture alliance)"
 )
 CREDIT_LABEL = re.compile(
-    r"(?:^|[.!?)”\"’]\s*)\(?(?:(?:Photograph|Photo|Photos|Picture|Pictures|Illustration|Image|"
-    r"Images|Video|Photo illustration|Photo credit|Foto|Fotos|Bild|Bilder|Beitragsbild|Titelbild"
+    r"(?:(?:^|[.!?)”\"’]\s*)\(?(?:(?:Photograph|Photo|Photos|Picture|Pictures|Illustration|Image"
+    r"|Images|Video|Photo illustration|Photo credit|Foto|Fotos|Bild|Bilder|Beitragsbild|Titelbild"
     r"|Bildquelle|Fotoquelle|Bildnachweis|Crédit photo|Crédits photo|Crédits|Fotografía|Imagen"
     r"|Crédito)s?(?: by| von| de| par)?\s*:\s*\S.{0,120}"
-    rf"|(?:Quelle|Source|Fuente)\s*:\s*.{{0,60}}\b{STOCK_LIBRARY}\b.{{0,40}})$"
+    rf"|(?:Quelle|Source|Fuente)\s*:\s*.{{0,60}}\b{STOCK_LIBRARY}\b.{{0,40}}"
+    # Polish: "Fot. Jan Kowal / Agencja"
+    r"|Fot\.\s+\p{Lu}[\p{L}.'’ /-]{1,80})"
+    # a copyright sign after a slash closing a caption: "... / (C) Jan Kowal"
+    r"|\s[/|]\s*(?:©|\([cC]\))\s*\p{Lu}[\p{L}.'’ -]{1,40})$"
 )
 GLUED_CREDIT = re.compile(
     r"(?:(?<=[^\s])Credit|\bCredit(?=\.{3}|…|:))(?:\.{3}|…|:)?\s?"
@@ -73,8 +77,9 @@ DESCRIBES_PICTURE = re.compile(
 @RULES.line_rule(
     "captions.photo_credit",
     reason="photo caption",
-    # a credit label ends in ":"; a glued credit says "Credit"
-    prefilter=lambda text: text.str.contains_any([":", "Credit"]),
+    # a credit label ends in ":"; a glued credit says "Credit"; a Polish one opens "Fot.", and
+    # a copyright credit has its sign
+    prefilter=lambda text: text.str.contains_any([":", "Credit", "Fot.", "©", "(C)", "(c)"]),
 )
 def photo_credit(line: str) -> bool:
     """A line closed by a credit label.

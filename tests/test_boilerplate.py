@@ -33,6 +33,7 @@ from cleaners.boilerplate import (
 )
 from cleaners.document import Document
 from cleaners.options import CleanOptions
+from cleaners.pipeline import clean_batch
 from cleaners.spans import max_span
 from tests.test_rules import _encodes, _example_lines
 
@@ -365,6 +366,12 @@ def test_byline_title_case_subheading() -> None:
         ("Print media are in decline.", False),
         ("Search and rescue teams arrived.", False),
         ("Home prices rose again.", False),
+        ("desk@harbour-times.example", True),
+        ("(24 Rezepte)", True),
+        ("Hafenstiftung ↗", True),
+        ("Write to desk@harbour-times.example with your questions about the ferry.", False),
+        ("(3)", False),
+        ("(a)", False),
     ],
 )
 def test_page_furniture(line: str, hit: bool) -> None:
@@ -968,6 +975,11 @@ def test_site_notice_prefilter_keeps_every_branch(notice: str) -> None:
 FURNITURE_CASES = {
     "boilerplate.share_widget": (
         [
+            "Folge uns auch in den sozialen Medien, wir halten dich auf dem Laufenden.",
+            "Suivez-nous sur Instagram",
+            "Síguenos en Twitter",
+            "Report Abuse",
+            "Einen Missbrauch melden",
             "Artikel gefallen? Vergiss nicht zu teilen!",
             "Enjoyed this article? Share it with your friends",
             "Udostępnij na FB (1)",
@@ -999,6 +1011,8 @@ FURNITURE_CASES = {
             "Twittern",
         ],
         [
+            "Folge uns, sagte der Lotse, und die Fähre bog in den Hafen.",
+            "Sie wollten den Missbrauch melden, doch die Behörde war geschlossen.",
             "Did you like this article? It was written by a harbour pilot.",
             "Der Artikel gefallen? Das fragte die Redaktion ihre Leser im Mai.",
             "Share prices fell sharply on Monday.",
@@ -1012,6 +1026,8 @@ FURNITURE_CASES = {
     ),
     "boilerplate.related_heading": (
         [
+            "Mehr von",
+            "Mehr aus der Sendung",
             "Explore further",
             "Related posts",
             "You might also be interested in:",
@@ -1040,6 +1056,8 @@ FURNITURE_CASES = {
             "PUEDES VER: Así será el nuevo puerto",
         ],
         [
+            "Mehr von diesem Wein wollte niemand.",
+            "Mehr aus der Region als erwartet kam zum Hafenfest.",
             "Explore further up the river and you reach the old mill.",
             "Related stories were rarely read, the study found.",
             "Mehr zum Thema Hafen sagte der Bürgermeister am Montag nichts.",
@@ -1312,6 +1330,9 @@ def test_furniture_rules_in_four_languages(rule: str, line: str, hit: bool) -> N
         out = step(doc)
         assert out.text == NEAR_BODY
         assert [r.text for r in out.removed] == [line]
+        # the columnar engine's prefilters and expressions pass the line too
+        [batched] = clean_batch([doc], CleanOptions())
+        assert (batched.text, [r.text for r in batched.removed]) == (NEAR_BODY, [line])
 
 
 NEAR_BODY = "The harbour board voted on Monday to build a new ferry terminal by the river."

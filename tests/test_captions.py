@@ -73,6 +73,13 @@ def test_no_caption_rule_fires_on_prose(line: str) -> None:
             False,
         ),
         ("Bild der Frau: so heißt das Magazin seit 1983", False),
+        ("Die Jury beim Rundgang. (Bildquelle: Hafenverein)", True),
+        ("Quelle: jkowal / Fotolia.com", True),
+        ("Quelle: Statistisches Landesamt, eigene Berechnung", False),
+        ("Le port au petit matin / (C) Anne Roux", True),
+        ("Fot. Jan Kowal / Agencja Portowa", True),
+        ("© Harbour Times", False),  # a footer's copyright, not a caption
+        ("Fot. 3 zeigt den Hafen.", False),
     ],
 )
 def test_photo_credit(line: str, hit: bool) -> None:
@@ -295,3 +302,27 @@ def test_a_long_caption_with_a_picture_credit_still_goes_whole() -> None:
     out = make_step(CleanOptions())(_doc(f"Intro line of the story.\n\n{caption}"))
     assert out.text == "Intro line of the story."
     assert [r.rule for r in out.removed] == ["captions.agency_credit"]
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Die Jury beim Rundgang. (Bildquelle: Hafenverein)",
+        "Quelle: jkowal / Fotolia.com",
+        "Le port au petit matin / (C) Anne Roux",
+        "Fot. Jan Kowal / Agencja Portowa",
+    ],
+)
+def test_credit_lines_without_a_colon_label_go_on_both_paths(credit: str) -> None:
+    """The column engine's prefilter must pass every form the rule knows (a copyright sign, a
+    Polish "Fot.", a parenthesised label), or the batch path would keep what an article's step
+    removes."""
+    from cleaners.pipeline import clean_batch
+
+    body = "The ferry runs every hour from May, the operator said on Monday."
+    doc = _doc(f"Intro line of the story.\n\n{credit}\n\n{body}")
+    one = make_step(CleanOptions())(doc)
+    [batched] = clean_batch([doc], CleanOptions())
+    for out in (one, batched):
+        assert credit not in out.text and body in out.text
+        assert (credit, "captions.photo_credit") in [(r.text, r.rule) for r in out.removed]
