@@ -190,7 +190,7 @@ FURNITURE = re.compile(
     r"advert|view comments|most (?:read|popular|shared|viewed)|image (?:copyright|caption)|"
     r"privacy (?:policy|overview)|(?:click|submit) to \w.{0,60}\(opens in (?:a )?new window\)|"
     r"(?:https?://|www\.)\S+|"
-    # a bare e-mail address, a list's count ("(24 Rezepte)"), a link marked external ("... ↗")
+    # a bare e-mail address, a list's count ("(12 Fotos)"), a link marked external ("... ↗")
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(\d+ \w+\)|.{1,60} [↗⇗➚]|"
     # related-content and post navigation headings, comment forms, tag lists
     r"you (?:may|might) also like(?:\.\.\.|…)?|more (?:articles|stories|news) from .{1,40}|"
@@ -965,8 +965,8 @@ def donation(line: str) -> bool:
 
 
 # A page's reading aids and tools, the whole line: the reading time ("5 min read", "Lesezeit:
-# 3 Minuten", "21 minutes - 4312 words"), a list's result or page counter ("Showing 1-10 of 19
-# results", "Seite 2 von 5", "Es werden die Weine 1 bis 10 von insgesamt 19 angezeigt") and the
+# 3 Minuten", "12 minutes - 2,480 words"), a list's result or page counter ("Showing 1-10 of 19
+# results", "Seite 2 von 5", "Es werden die Fähren 1 bis 10 von insgesamt 14 angezeigt") and the
 # print and PDF buttons ("Als PDF herunterladen").
 PAGE_TOOLS = re.compile(
     r"^(?:"
@@ -1000,7 +1000,7 @@ def page_tools(line: str) -> bool:
 
     >>> page_tools("Lesezeit: ca. 3 Minuten")
     True
-    >>> page_tools("21 minutes - 4312 words")
+    >>> page_tools("12 minutes - 2,480 words")
     True
     >>> page_tools("Showing 1–10 of 19 results")
     True
@@ -1011,9 +1011,8 @@ def page_tools(line: str) -> bool:
 
 
 # A notice the page shows in place of what the browser did not run, inside a short text: an
-# old or script-less browser ("You are using a browser version with limited support for
-# CSS"), or embedded content that waits for consent ("Klicken Sie auf den unteren Button, um
-# den Inhalt von www.example.org zu laden").
+# old or script-less browser ("You are using an outdated browser"), or embedded content that
+# waits for consent ("Klicken Sie auf den Button, um den Inhalt von www.example.org zu laden").
 TECHNICAL_NOTICE = re.compile(
     r"\b(?:you are using (?:a|an) (?:outdated |old |unsupported )?browser"
     r"|your browser (?:does not|doesn't|cannot|can't|is not able to) (?:support|display|play)"
@@ -1042,11 +1041,9 @@ LONG_NOTICE_MAX_CHARS = 600  # a browser or licence notice runs to a few sentenc
 def technical_notice(line: str) -> bool:
     """A notice about the reader's browser or about embedded content waiting for consent.
 
-    >>> technical_notice("Thank you for visiting. You are using a browser version with limited "
-    ...                  "support for CSS.")
+    >>> technical_notice("You are using an outdated browser. Please upgrade it to see this page.")
     True
-    >>> technical_notice("Klicken Sie auf den unteren Button, um den Inhalt von www.example.org "
-    ...                  "zu laden.")
+    >>> technical_notice("Klicken Sie auf den Button, um den Inhalt von www.example.org zu laden.")
     True
     >>> technical_notice("The app runs in any browser, the developers said on Monday.")
     False

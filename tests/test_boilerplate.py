@@ -367,7 +367,7 @@ def test_byline_title_case_subheading() -> None:
         ("Search and rescue teams arrived.", False),
         ("Home prices rose again.", False),
         ("desk@harbour-times.example", True),
-        ("(24 Rezepte)", True),
+        ("(12 Fotos)", True),
         ("Hafenstiftung ↗", True),
         ("Write to desk@harbour-times.example with your questions about the ferry.", False),
         ("(3)", False),
@@ -1027,7 +1027,7 @@ FURNITURE_CASES = {
     "boilerplate.related_heading": (
         [
             "Mehr von",
-            "Mehr aus der Sendung",
+            "Mehr aus dem Ressort",
             "Explore further",
             "Related posts",
             "You might also be interested in:",
@@ -1276,13 +1276,13 @@ FURNITURE_CASES = {
     ),
     "boilerplate.technical_notice": (
         [
-            "You are using a browser version with limited support for CSS. To obtain the best "
-            "experience, we recommend you use a more up to date browser.",
+            "You are using an outdated browser. Please upgrade your browser to see the harbour "
+            "map.",
             "Your browser does not support the video tag.",
             "Please enable JavaScript to view the comments.",
             "Ihr Browser unterstützt dieses Video nicht.",
             "Bitte aktivieren Sie JavaScript, um die Karte zu sehen.",
-            "Klicken Sie auf den unteren Button, um den Inhalt von www.example.org zu laden.",
+            "Klicken Sie auf den folgenden Button, um die Karte von www.example.org zu laden.",
             "Mit dem Laden des Videos akzeptieren Sie die Datenschutzerklärung von YouTube.",
             "Click the button below to load the content from Example Maps.",
             "Votre navigateur ne supporte pas la lecture de vidéos.",

@@ -74,7 +74,7 @@ def test_no_caption_rule_fires_on_prose(line: str) -> None:
         ),
         ("Bild der Frau: so heißt das Magazin seit 1983", False),
         ("Die Jury beim Rundgang. (Bildquelle: Hafenverein)", True),
-        ("Quelle: jkowal / Fotolia.com", True),
+        ("Quelle: hafenbild / Pixabay", True),
         ("Quelle: Statistisches Landesamt, eigene Berechnung", False),
         ("Le port au petit matin / (C) Anne Roux", True),
         ("Fot. Jan Kowal / Agencja Portowa", True),
@@ -308,7 +308,7 @@ def test_a_long_caption_with_a_picture_credit_still_goes_whole() -> None:
     "credit",
     [
         "Die Jury beim Rundgang. (Bildquelle: Hafenverein)",
-        "Quelle: jkowal / Fotolia.com",
+        "Quelle: hafenbild / Pixabay",
         "Le port au petit matin / (C) Anne Roux",
         "Fot. Jan Kowal / Agencja Portowa",
     ],
