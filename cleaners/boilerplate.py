@@ -190,8 +190,6 @@ FURNITURE = re.compile(
     r"advert|view comments|most (?:read|popular|shared|viewed)|image (?:copyright|caption)|"
     r"privacy (?:policy|overview)|(?:click|submit) to \w.{0,60}\(opens in (?:a )?new window\)|"
     r"(?:https?://|www\.)\S+|"
-    # a bare e-mail address, a list's count ("(12 Fotos)"), a link marked external ("... ↗")
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\(\d+ \w+\)|.{1,60} [↗⇗➚]|"
     # related-content and post navigation headings, comment forms, tag lists
     r"you (?:may|might) also like(?:\.\.\.|…)?|more (?:articles|stories|news) from .{1,40}|"
     r"elsewhere on .{1,40}|recommended(?: for you| stories)?|read next|our picks|"
@@ -962,6 +960,39 @@ def donation(line: str) -> bool:
     False
     """
     return len(line) <= FURNITURE_MAX_CHARS and DONATION.search(line) is not None
+
+
+# A bare e-mail address or a link marked external ("Hafenstiftung ↗"), the whole line. A rule
+# of its own: the share rule's column test first keeps the lines holding one of its words, and
+# these forms hold none, so there they would have sent every short line to its full pattern.
+BARE_LINK = re.compile(
+    r"^(?:(?:(?:e-?mail|kontakt|contact|courriel|correo) ?: ?)?[a-z0-9._%+-]+@[a-z0-9-]+"
+    r"(?:\.[a-z0-9-]+)+|.+ [↗⇗➚])" + END,
+    re.IGNORECASE,
+)
+BARE_LINK_MARKS = ("@", "↗", "⇗", "➚")
+
+
+@RULES.line_rule(
+    "boilerplate.bare_link",
+    reason="bare address/link line",
+    prefilter=lambda text: text.str.contains_any(list(BARE_LINK_MARKS)),
+    expr=lambda text: (
+        (text.str.len_chars() <= FURNITURE_MAX_CHARS)
+        & text.str.contains("(?i)" + BARE_LINK.pattern)
+    ),
+)
+def bare_link(line: str) -> bool:
+    """A bare e-mail address, or a link a page marks as external.
+
+    >>> bare_link("desk@harbour-times.example")
+    True
+    >>> bare_link("Hafenstiftung ↗")
+    True
+    >>> bare_link("Write to desk@harbour-times.example with your questions.")
+    False
+    """
+    return len(line) <= FURNITURE_MAX_CHARS and BARE_LINK.search(line) is not None
 
 
 # A page's reading aids and tools, the whole line: the reading time ("5 min read", "Lesezeit:
