@@ -238,6 +238,36 @@ def file_photo(line: str) -> bool:
     return FILE_PHOTO.match(line) is not None
 
 
+# A figure's caption: its label and number open the line ("Abbildung 4: ...", "Figure 2. ...",
+# "Fig. 3: ..."), in English, German, French and Spanish; a sentence about a figure ("Figure 3
+# shows ...") has no colon or full stop after the number.
+FIGURE_LABELS = (
+    "Figure", "Fig.", "Abbildung", "Abb.", "Grafik", "Schaubild", "Diagramm", "Figura",
+    "Gráfico", "Graphique",
+)  # fmt: skip
+FIGURE_START = "^(?:" + "|".join(map(re.escape, FIGURE_LABELS)) + ")"  # the column prefilter
+FIGURE_CAPTION = re.compile(FIGURE_START + r"(?: \d{1,3}[a-z]?)? ?[:.] +\S")
+FIGURE_CAPTION_MAX_WORDS = 60  # a caption is a sentence or two; longer text is body
+
+
+@RULES.line_rule(
+    "captions.figure_caption",
+    reason="figure caption",
+    prefilter=lambda text: text.str.contains(FIGURE_START),
+)
+def figure_caption(line: str) -> bool:
+    """A line opening with a figure's label and number.
+
+    >>> figure_caption("Abbildung 4: Der Hafen im Winter, von Westen gesehen.")
+    True
+    >>> figure_caption("Figure 2. Ferry crossings per month, 2019-2023")
+    True
+    >>> figure_caption("Figure 3 shows that crossings doubled after the new pier opened.")
+    False
+    """
+    return len(line.split()) <= FIGURE_CAPTION_MAX_WORDS and FIGURE_CAPTION.match(line) is not None
+
+
 @RULES.line_rule(
     "captions.describes_picture",
     reason="photo caption",

@@ -11,6 +11,7 @@ from cleaners.captions import (
     RULES,
     agency_credit,
     describes_picture,
+    figure_caption,
     file_photo,
     gallery_counter,
     make_step,
@@ -326,3 +327,23 @@ def test_credit_lines_without_a_colon_label_go_on_both_paths(credit: str) -> Non
     for out in (one, batched):
         assert credit not in out.text and body in out.text
         assert (credit, "captions.photo_credit") in [(r.text, r.rule) for r in out.removed]
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [
+        ("Abbildung 4: Der neue Anleger im Winter, von Westen gesehen.", True),
+        ("Abbildung: Vergleich der Fährzeiten vor und nach dem Umbau", True),
+        ("Abb. 2: Die Fähre am Kai", True),
+        ("Figure 2. Ferry crossings per month, 2019-2023", True),
+        ("Fig. 3: Map of the harbour and the new pier", True),
+        ("Grafik: Hafenamt", True),
+        ("Figura 1: El puerto en invierno", True),
+        ("Figure 3 shows that crossings doubled after the new pier opened.", False),
+        ("Figures released on Monday show a rise in crossings.", False),
+        ("Abbildungen dieser Art sind selten, sagte die Kuratorin.", False),
+        ("Grafiken zeigen den Anstieg der Fahrgastzahlen.", False),
+    ],
+)
+def test_figure_caption(line: str, hit: bool) -> None:
+    assert figure_caption(line) is hit
