@@ -63,7 +63,8 @@ PARAGRAPH_WORDS = 30  # a caption is shorter; a credit may be glued to a paragra
 # Searched from the end ((?r)): the match must end the line, and a reverse search finds it (or
 # fails) about twice as fast on a paragraph as one that tries every start position.
 AGENCY_AFTER_SENTENCE = re.compile(
-    rf"(?r)[.!?”\"]\s+(?:\p{{Lu}}[\p{{L}}.'’-]+ ){{0,3}}(?:via )?{AGENCY}"
+    # a photographer's name may be joined to the agency by a slash ("Ana Lima/Reuters")
+    rf"(?r)[.!?”\"]\s+(?:\p{{Lu}}[\p{{L}}.'’-]+(?: ?/ ?| )){{0,3}}(?:via )?{AGENCY}"
     rf"(?:\s*/\s*[\p{{L}} .'-]{{1,40}})?\s*$"
 )
 AGENCY_IN_PARENS = re.compile(rf"\((?:{AGENCY}|AP Photo|File photo|Photo)[^()]{{0,80}}\)\s*$")

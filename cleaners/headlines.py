@@ -40,6 +40,12 @@ DATELINE = re.compile(
     rf"|^(?P<city2>{PLACE})(?:,\s*{REGION})?,\s+(?P<date>{MONTH}\s+\d{{1,2}}){DASH}"
     rf"|^(?P<city3>{CITY})\s+[–—-]+\s*(?=\S)"
 )
+# A company's name before its ticker ("Acme Corp (ACME) - Shares rose ..."), not a city before
+# its outlet: a legal form ends it.
+COMPANY = re.compile(
+    r"\b(?:Corp|Corporation|Inc|Incorporated|Ltd|Limited|Co|Company|plc|PLC|AG|SE|SA|NV|LLC"
+    r"|GmbH|Group|Holdings?)\.?$"
+)
 CREDIT_MAX_WORDS = 4  # an outlet or a name; a longer field after a pipe is a headline
 DATELINE_WITHIN = 3  # non-blank lines from the top of the body
 CREDIT_FIELD = r"[^|]{0,40}"
@@ -64,6 +70,8 @@ def dateline(line: str) -> bool:
     True
     >>> dateline("NATO - the alliance - met on Sunday.")  # an acronym, not a city
     False
+    >>> dateline("Acme Corp (ACME) - Shares rose 3% in early trading.")  # a ticker
+    False
     """
     return _dateline_match(line) is not None
 
@@ -77,6 +85,8 @@ def _dateline_match(line: str) -> re.Match[str] | None:
     # "NATO - the alliance": an all-caps city must be followed by a capitalised sentence or a
     # quotation, and be a word of at least 3 letters.
     if len(city.replace(" ", "")) < 3:
+        return None
+    if COMPANY.search(city.strip()):
         return None
     if match.group("date"):  # "SAN FRANCISCO, Feb 26 -": a place and a date, whatever follows
         return match

@@ -107,13 +107,10 @@ def test_agency_credit(line: str, hit: bool) -> None:
     assert agency_credit(line) is hit
 
 
-@pytest.mark.xfail(
-    reason="a Guardian-style 'Name/Agency' credit without a label is missed: the pattern "
-    "allows capitalised words before the agency only when separated by spaces, not '/'",
-    strict=True,
-)
 def test_agency_credit_name_slash_agency() -> None:
     assert agency_credit("Smoke rises over the port on Sunday. Ana Lima/Reuters") is True
+    assert agency_credit("The pier at dawn. Jan Kowal / AFP") is True
+    assert agency_credit("The ferry was late again, said Ana Lima/Reuters") is False
 
 
 @pytest.mark.parametrize(

@@ -55,13 +55,10 @@ def test_dateline_not_a_hyphenated_acronym() -> None:
     assert dateline("COVID-19 - What you need to know today") is False
 
 
-@pytest.mark.xfail(
-    reason="the mixed-case city branch accepts any capitalised words before '(X) –', so a "
-    "company and its ticker opening a paragraph read as a dateline",
-    strict=True,
-)
 def test_dateline_not_a_ticker() -> None:
     assert dateline("Acme Corp (ACME) - Shares rose 3% in early trading.") is False
+    assert dateline("Harbour Holdings (HBH) – The shares fell 2% on Monday.") is False
+    assert dateline("Port Louis (AFP) - Police said on Sunday the ferry had sunk.") is True
 
 
 @pytest.mark.parametrize(
