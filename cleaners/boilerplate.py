@@ -1045,13 +1045,19 @@ def page_tools(line: str) -> bool:
 # old or script-less browser ("You are using an outdated browser"), or embedded content that
 # waits for consent ("Klicken Sie auf den Button, um den Inhalt von www.example.org zu laden").
 TECHNICAL_NOTICE = re.compile(
+    # what the page says to the reader, not what a how-to article explains: "please enable
+    # JavaScript", "enable JavaScript to view ...", not "enable JavaScript in the settings"
     r"\b(?:you are using (?:a|an) (?:outdated |old |unsupported )?browser"
     r"|your browser (?:does not|doesn't|cannot|can't|is not able to) (?:support|display|play)"
-    r"|(?:please )?enable javascript|javascript (?:is )?(?:disabled|required|must be enabled)"
+    r" (?:the (?:video|audio)(?: tag| element)?|html5 (?:video|audio)|iframes|this (?:video|content"
+    r"|page|map))"
+    r"|please enable javascript|enable javascript to (?:view|see|use|display|watch|read|continue"
+    r"|comment)|javascript (?:is )?(?:disabled|required|must be enabled) (?:to|for) (?:view|see|use"
+    r"|display|watch|read|comment)"
     r"|ihr browser (?:unterstützt|kann) .{0,40}nicht|bitte aktivieren sie javascript"
-    r"|javascript (?:ist )?deaktiviert|votre navigateur ne (?:supporte|prend en charge) pas"
-    r"|(?:veuillez )?activer javascript|tu navegador no (?:soporta|admite|es compatible)"
-    r"|(?:habilita|activa) javascript"
+    r"|votre navigateur ne (?:supporte|prend en charge) pas|veuillez activer javascript"
+    r"|tu navegador no (?:soporta|admite|es compatible)|(?:por favor,? )?(?:habilita|activa)"
+    r" javascript para"
     r"|klicke?n? (?:sie )?auf den (?:unteren |folgenden |obigen )?button,? um (?:den |die )?"
     r"(?:inhalte?|videos?|karten?) (?:von .{1,60} )?zu laden"
     r"|mit dem laden (?:des|der) (?:inhalts?|videos?|karte) akzeptieren sie"

@@ -1292,6 +1292,9 @@ FURNITURE_CASES = {
         [
             "The app runs in any browser, the developers said on Monday.",
             "JavaScript is a programming language created in 1995.",
+            "To use the tool, enable JavaScript in your browser settings and reload the page.",
+            "If your browser does not support WebGL, the map falls back to a flat picture.",
+            "JavaScript is required by most modern web applications, the survey found.",
             "Der Button lädt nichts, sagte der Techniker, das Netz war ausgefallen.",
         ],
     ),
