@@ -1091,12 +1091,20 @@ def technical_notice(line: str) -> bool:
 # A licence notice of the page's texts: "This work is licensed under a Creative Commons ...",
 # "Texte auf dieser Webseite stehen unter einer Creative Commons ... Lizenz".
 LICENCE_NOTICE = re.compile(
-    r"\b(?:(?:is|are) (?:licensed|published|available) under (?:a |the )?creative commons"
-    r"|(?:steh(?:t|en)|ist|sind|veröffentlicht|lizenziert) unter (?:einer |der )?"
-    r"creative[ -]commons"
-    r"|(?:est|sont) (?:mis |mises |diffusée?s? |publiée?s? )?(?:à disposition )?sous (?:la |une )?"
-    r"licence creative commons"
-    r"|(?:está|están|se publica|se distribuye) bajo (?:una |la )?licencia creative commons)\b",
+    # the subject is the page's own texts: "The photos are published under a Creative Commons
+    # licence, the museum said" is news
+    r"\b(?:(?:this|the|our|all) (?:work|article|post|page|content|text|site|website|blog"
+    r"|material)s?(?: (?:on|of) this (?:site|website|page|blog))? (?:is|are) (?:licensed"
+    r"|published|available) under (?:a |the )?creative commons"
+    r"|(?:texte|inhalte|beiträge|artikel|dieser (?:text|beitrag|artikel|inhalt)|dieses werk)"
+    r"(?: (?:auf|dieser|von) (?:dieser |der )?(?:webseite|website|seite|blog|homepage))?"
+    r" (?:steh(?:t|en)|ist|sind) unter (?:einer |der )?creative[ -]commons"
+    r"|(?:ce (?:contenu|texte|site|article|blog)|les (?:textes|contenus|articles) (?:de|du)"
+    r" (?:ce )?(?:site|blog)) (?:est|sont) (?:mis |mises |diffusée?s? |publiée?s? )?"
+    r"(?:à disposition )?sous (?:la |une )?licence creative commons"
+    r"|(?:este (?:artículo|contenido|sitio|texto|blog)|(?:los|el) (?:textos?|contenidos?) de"
+    r" (?:este|esta) (?:sitio|web|página|blog)) (?:está|están|se publica|se distribuye) bajo"
+    r" (?:una |la )?licencia creative commons)\b",
     re.IGNORECASE,
 )
 

@@ -1309,6 +1309,8 @@ FURNITURE_CASES = {
         [
             "Creative Commons licences let artists share their work, she said.",
             "The photographer chose a Creative Commons licence for the harbour pictures.",
+            "The photos are published under a Creative Commons licence, the museum said.",
+            "Die Fotos stehen unter einer Creative-Commons-Lizenz, sagte die Kuratorin.",
         ],
     ),
 }
