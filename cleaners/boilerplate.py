@@ -247,9 +247,7 @@ NEWSLETTER_OBJECT = re.compile(
     # German, French, Spanish
     r"|(?:ihr(?:em|en)?|dein(?:em|en)?) (?:postfach|posteingang)|infolettres?"
     r"|lettres? d['’]information"
-    r"|votre boîte (?:mail|e-?mail|de réception)|boletín|boletines|bandeja de entrada"
-    # what a prompt sends "by email" ("Get the Daily Edition by email")
-    r"|(?:by|via|per|par) e-?mail|por correo electrónico)\b",
+    r"|votre boîte (?:mail|e-?mail|de réception)|boletín|boletines|bandeja de entrada)\b",
     re.IGNORECASE,
 )
 NEWSLETTER_VERB = re.compile(
@@ -277,7 +275,11 @@ NEWSLETTER_VERB = re.compile(
 )
 NEWSLETTER_FORM = re.compile(
     r"\b(?:unsubscribe at any time|(?:successfully|already) subscribed|"
-    r"(?:thanks?|thank you) for (?:signing up|subscribing))\b",
+    r"(?:thanks?|thank you) for (?:signing up|subscribing))\b"
+    # a prompt that opens offering delivery by email ("Get the Daily Edition by email"); a
+    # sentence saying readers can subscribe by email is news
+    r"|^(?:get|receive|erhalten sie|erhalte|recevez|recibe)\b[^.!?]{0,80}\b(?:by|via|per|par)"
+    r" e-?mail\b",
     re.IGNORECASE,
 )
 NEWSLETTER_MAX_WORDS = 40  # a prompt is a sentence or two; longer text is an article about one

@@ -1238,6 +1238,7 @@ FURNITURE_CASES = {
             "eigene Redaktion auskommen muss.",
             "El boletín oficial publicó la ley el lunes.",
             "Residents can send their questions by email, the harbour board said on Monday.",
+            "Residents can subscribe by email to news of the works, the council said on Monday.",
             "The port sent the schedule by email. Get there an hour early, it advised.",
         ],
     ),
