@@ -396,6 +396,14 @@ def byline(line: str) -> bool:
     return BYLINE.match(line) is not None or NAME_ROLE.match(line) is not None
 
 
+# Words no writer's name holds: a company's legal form, an official's title. A wire story
+# wrapped at a fixed width leaves such names alone on a line ("American Telephone and Telegraph
+# Co", "Commerce Secretary Malcolm Baldrige"), where they read as a byline.
+NOT_A_WRITER = re.compile(
+    r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|GmbH|Secretary|Minister|Chairman|Senator|Governor)\b"
+)
+
+
 def name_line(line: str) -> bool:
     """A line that is a name and nothing else (`Jane Doe`, `Lyon – Jane Doe`): a byline
     when its context says so (`byline_run`), a subheading (`Web Standards`) otherwise.
@@ -404,7 +412,11 @@ def name_line(line: str) -> bool:
     True
     >>> name_line("Ferries and jobs")
     False
+    >>> name_line("Harbour Ferry Services Inc")  # a company
+    False
     """
+    if NOT_A_WRITER.search(line):
+        return False
     return PLACE_NAME.match(line) is not None or NAME_ALONE.match(line) is not None
 
 

@@ -142,6 +142,12 @@ def test_byline(line: str, hit: bool) -> None:
         ("Kai Holm and Ida Moor", True),
         ("Ferries and jobs", False),
         ("Tram fares rise.", False),
+        # a wire story wrapped at a fixed width leaves company and officials' names alone on
+        # a line: no writer's name holds a legal form or an official's title
+        ("Harbour Ferry Services Inc", False),
+        ("Northern Tram and Ferry Co", False),
+        ("Transport Secretary Ana Lima", False),
+        ("Ana Lima and Kai Holm", True),
     ],
 )
 def test_name_line(line: str, hit: bool) -> None:
