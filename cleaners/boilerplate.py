@@ -32,6 +32,7 @@ import regex as re
 from cleaners import captions, footers, line_model
 from cleaners.chars import LETTER_WORD, SPACE, WORD, folds_differently
 from cleaners.document import Document, Removal
+from cleaners.headlines import LEGAL_FORM
 from cleaners.options import CleanOptions, Step
 from cleaners.prefilters import HoldingWords, required_words, without_word_boundaries
 from cleaners.rules import (
@@ -399,9 +400,7 @@ def byline(line: str) -> bool:
 # Words no writer's name holds: a company's legal form, an official's title. A wire story
 # wrapped at a fixed width leaves such names alone on a line ("American Telephone and Telegraph
 # Co", "Commerce Secretary Malcolm Baldrige"), where they read as a byline.
-NOT_A_WRITER = re.compile(
-    r"\b(?:Inc|Corp|Co|Ltd|Plc|PLC|LLC|AG|GmbH|Secretary|Minister|Chairman|Senator|Governor)\b"
-)
+NOT_A_WRITER = re.compile(rf"\b(?:{LEGAL_FORM}|Secretary|Minister|Chairman|Senator|Governor)\b")
 
 
 def name_line(line: str) -> bool:
@@ -991,10 +990,7 @@ BARE_LINK_MARKS = ("@", "↗", "⇗", "➚")
     "boilerplate.bare_link",
     reason="bare address/link line",
     prefilter=lambda text: text.str.contains_any(list(BARE_LINK_MARKS)),
-    expr=lambda text: (
-        (text.str.len_chars() <= FURNITURE_MAX_CHARS)
-        & text.str.contains("(?i)" + BARE_LINK.pattern)
-    ),
+    expr=_short_and_matching(FURNITURE_MAX_CHARS, BARE_LINK)["expr"],
 )
 def bare_link(line: str) -> bool:
     """A bare e-mail address, or a link a page marks as external.

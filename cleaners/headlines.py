@@ -40,12 +40,14 @@ DATELINE = re.compile(
     rf"|^(?P<city2>{PLACE})(?:,\s*{REGION})?,\s+(?P<date>{MONTH}\s+\d{{1,2}}){DASH}"
     rf"|^(?P<city3>{CITY})\s+[–—-]+\s*(?=\S)"
 )
+# A company's legal form, as a word (`boilerplate.name_line` reads it too)
+LEGAL_FORM = (
+    r"(?:Corp|Corporation|Inc|Incorporated|Ltd|Limited|Co|Company|plc|Plc|PLC|AG|SE|SA|NV|LLC"
+    r"|GmbH|Group|Holdings?)"
+)
 # A company's name before its ticker ("Acme Corp (ACME) - Shares rose ..."), not a city before
 # its outlet: a legal form ends it.
-COMPANY = re.compile(
-    r"\b(?:Corp|Corporation|Inc|Incorporated|Ltd|Limited|Co|Company|plc|PLC|AG|SE|SA|NV|LLC"
-    r"|GmbH|Group|Holdings?)\.?$"
-)
+COMPANY = re.compile(rf"\b{LEGAL_FORM}\.?$")
 CREDIT_MAX_WORDS = 4  # an outlet or a name; a longer field after a pipe is a headline
 DATELINE_WITHIN = 3  # non-blank lines from the top of the body
 CREDIT_FIELD = r"[^|]{0,40}"
