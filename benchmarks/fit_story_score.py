@@ -5,7 +5,8 @@
 
 Every dedupe set under DEV_FOLDER (a folder with `docs.jsonl` and `pairs.jsonl`) is cleaned as
 `winnow clean` does, its labelled pairs measured with `dedupe.core.pair_signals` (word rarity
-from that set alone, as a run over it would weigh words), and one logistic regression fitted on
+from that set alone, and lines recurring in three of its articles masked, as a run over it
+would weigh words), and one logistic regression fitted on
 all of them, each set weighted equally (a set of 38 pairs counts as much as one of 10,000).
 Reported: each signal's coefficient, and leave-one-set-out, the pair F1 at 0.5 on each set of a
 model fitted on the others, and its F1 as `winnow eval --task dedupe` scores it (clusters,
@@ -28,6 +29,7 @@ from dedupe.core import pair_signals
 from dedupe.eval_pairs import load_pairs
 from dedupe.story_score import MODEL_FILE, PAIR_SIGNALS, StoryModel
 from winnow_corpus.evaluation import cleaned_documents, evaluate_dedupe
+from winnow_corpus.story_text import story_features
 
 C = 0.03  # L2 strength: leave-one-set-out eval F1 best of 0.03, 0.1, 0.3, 1, 10
 
@@ -36,7 +38,8 @@ def measured(folder: Path) -> tuple[np.ndarray, np.ndarray]:
     docs, _ = cleaned_documents(folder)
     have = {doc.id for doc in docs}
     pairs = [p for p in load_pairs(folder / "pairs.jsonl") if p[0] in have and p[1] in have]
-    x = pair_signals(docs, [(a, b) for a, b, _ in pairs], DedupeConfig(story_model="shipped"))
+    config = DedupeConfig(story_model="shipped")
+    x = pair_signals(docs, [(a, b) for a, b, _ in pairs], config, story_features(docs, config))
     y = np.array([label for _, _, label in pairs], dtype=np.int64)
     return x, y
 

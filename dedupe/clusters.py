@@ -5,9 +5,10 @@ in one cluster even if only two of its three pairs were verified. It is also how
 documents creep into one cluster: one wrong link A~B between two stories on the same topic merges
 both whole stories, and on the BASIL dev set that made pairwise F1 swing from 0.94 to 0.85 within
 0.04 of the story threshold. So a same-story link joins two groups only when the two groups are
-similar *on average* (mean cosine of every cross pair at least `link_guard` times the threshold;
-average linkage, Sokal & Michener 1958), which one stray link cannot fake. Exact and near links
-(copies) always join.
+alike over all their cross pairs, which one stray link cannot fake: their mean cosine at least
+`link_guard` times the threshold (average linkage, Sokal & Michener 1958), or, with the
+calibrated score, at least `story_link_share` of the cross pairs same-story pairs themselves.
+Exact and near links (copies) always join.
 
 Chains still exist inside a group (A~B, B~C, A and C differ), so a document is dropped only when
 it is verified against the group's keeper directly; a member that is only reachable through others
@@ -101,18 +102,17 @@ def build_groups(
     n: int,
     edges: dict[tuple[int, int], Check],
     check_many: Callable[[Sequence[tuple[int, int]]], list[Check]],
-    story_mean: Callable[[Sequence[int], Sequence[int]], float],
+    story_link: Callable[[Sequence[int], Sequence[int]], float],
     length: Sequence[int],
-    story_threshold: float,
-    link_guard: float,
+    join_bar: float,
     max_cluster_size: int,
 ) -> tuple[list[Group], dict[str, int]]:
     """Clusters from verified `edges` (i < j, index = rank), each drop checked against its keeper.
 
     Edges are taken strongest first (tier, then similarity, then rank): an exact or near edge
-    always joins its two groups; a story edge joins them only when the mean story score over
-    every cross pair of the two groups (`story_mean`) is at least `link_guard * story_threshold`
-    and the joined group stays within `max_cluster_size`. `check_many(pairs)` compares
+    always joins its two groups; a story edge joins them only when how alike the two groups
+    are over every cross pair (`story_link`) reaches `join_bar` and the joined group stays
+    within `max_cluster_size`. `check_many(pairs)` compares
     documents directly, a batch of pairs at once (for member-vs-keeper pairs that were not
     verified edges). Groups come out ordered by
     keeper rank, with counts of refused joins.
@@ -134,7 +134,7 @@ def build_groups(
             if len(members[ra]) + len(members[rb]) > max_cluster_size:
                 stats["story_joins_refused_by_size"] += 1
                 continue
-            if story_mean(members[ra], members[rb]) < link_guard * story_threshold:
+            if story_link(members[ra], members[rb]) < join_bar:
                 stats["story_joins_refused_by_guard"] += 1
                 continue
         uf.union(ra, rb)

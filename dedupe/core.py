@@ -83,6 +83,12 @@ VOCAB_ENTRIES = 1 << 20  # values looked up in the vocabulary at once (`vocab_in
 # A story link joins two groups only if their mean cross-pair cosine reaches this share of the
 # threshold (see dedupe.clusters). 0.9 was the most stable value of 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
+# With the calibrated score on, a story link joins two groups only if at least this share of
+# their cross pairs score at or above `story_probability` themselves (see dedupe.clusters). A
+# mean probability as the bar (`link_guard` x 0.5) split real events whose retellings score low
+# pair by pair (a market slide told from several angles) while joining two events of one topic
+# on a few strong pairs; shares 0.2-0.4 compared in docs/quality.md.
+STORY_LINK_SHARE = 0.35
 # A story link needs at least this many shared content words besides the cosine. Short notices
 # cut from one template (dividends, bond issues, quarterly results: "Qtly div 25 cts vs 25 cts
 # prior") reach the cosine threshold on a handful of template words while reporting different
@@ -169,6 +175,7 @@ class DedupeConfig:
     story_min_shared: int = STORY_MIN_SHARED  # content words a story pair must share
     story_min_names: float = STORY_MIN_NAMES  # share of names a story pair must share (0: off)
     link_guard: float = LINK_GUARD  # mean cross-group cosine / story_threshold to join groups
+    story_link_share: float = STORY_LINK_SHARE  # calibrated score: cross pairs passing, to join
     max_cluster_size: int = 100  # a story link never grows a group beyond this
     story_top_k: int = STORY_TOP_K  # story candidates kept per document
     story_max_bucket: int = STORY_MAX_BUCKET  # larger story buckets are split, then skipped
@@ -207,6 +214,11 @@ class DedupeConfig:
                 raise ValueError(
                     f"{name} must be in (0, 1], got {value}; it is a similarity, not a percentage"
                 )
+        if not 0.0 <= self.story_link_share <= 1.0:
+            raise ValueError(
+                f"story_link_share must be between 0 and 1, got {self.story_link_share}; "
+                f"{STORY_LINK_SHARE} is the default"
+            )
         if not 0.0 <= self.link_guard <= 2.0:
             raise ValueError(
                 f"link_guard must be between 0 and 2, got {self.link_guard}; "
@@ -820,21 +832,23 @@ class _Checker:
         entries += self.term_sizes[left] + self.term_sizes[right]
         return entries
 
-    def story_mean(self, group_a: Sequence[int], group_b: Sequence[int]) -> float:
-        """Mean story cosine over every cross pair of two groups (for the link guard).
+    def story_link(self, group_a: Sequence[int], group_b: Sequence[int]) -> float:
+        """How alike two groups are over every cross pair (for the link guard): the share of
+        pairs at or above `story_probability` with the calibrated score on, else the mean cosine.
 
         The story vectors are unit length, so the sum of the |A| x |B| cosines is the dot
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
         reach `max_cluster_size` members; pair by pair this was most of a story-tier run).
         Equal to the pairwise mean up to floating-point rounding.
 
-        With the calibrated score on, the mean of the |A| x |B| pairs' probabilities
-        (`story_scores`, in one batch): groups hold at most `max_cluster_size` members.
+        With the calibrated score on, the |A| x |B| pairs' probabilities (`story_scores`, in
+        one batch): groups hold at most `max_cluster_size` members.
         """
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
-            return float(self.story_scores(left, right)[0].mean())
+            probability = self.story_scores(left, right)[0]
+            return float((probability >= self.config.story_probability).mean())
         keys_a, weights_a = self._summed(group_a)
         keys_b, weights_b = self._summed(group_b)
         return cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
@@ -1300,10 +1314,11 @@ def verify_and_cluster(
         len(ranked),
         edges,
         checker.check_many,
-        checker.story_mean,
+        checker.story_link,
         [len(d.text) for d in ranked] if lengths is None else lengths,
-        config.story_probability if config.story_model != "off" else config.story_threshold,
-        config.link_guard,
+        config.story_link_share
+        if config.story_model != "off"
+        else config.link_guard * config.story_threshold,
         config.max_cluster_size,
     )
     stats.update(group_stats)
@@ -1353,13 +1368,21 @@ def _result(
 
 
 def pair_signals(
-    docs: Sequence[HasText], pairs: Sequence[tuple[str, str]], config: DedupeConfig
+    docs: Sequence[HasText],
+    pairs: Sequence[tuple[str, str]],
+    config: DedupeConfig,
+    given: Sequence[DocumentFeatures | None] | None = None,
 ) -> F64:
     """The calibrated score's signals (`dedupe.story_score.PAIR_SIGNALS`) of pairs of documents
     given by id, with word rarity from the whole of `docs`, as a run over `docs` measures them:
-    what `benchmarks/fit_story_score.py` fits the model on, and what tests print."""
+    what `benchmarks/fit_story_score.py` fits the model on, and what tests print. `given[i]`,
+    where not None, stands for `docs[i]`'s features, as in `find_duplicates` (a run's
+    features with its recurring lines masked)."""
     config = replace(config, story_model="shipped") if config.story_model == "off" else config
-    features = _features(features_of(docs, config.seed), None, config)
+    computed = features_of(docs, config.seed)
+    if given is not None:
+        computed = [g if g is not None else c for g, c in zip(given, computed, strict=True)]
+    features = _features(computed, None, config)
     try:
         at = {doc.id: i for i, doc in enumerate(docs)}
         array = np.array([(at[a], at[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)

@@ -179,3 +179,25 @@ def test_furniture_lines_do_not_make_a_story() -> None:
     given = [masked[i] for i in range(len(docs))]
     result = find_duplicates(docs, config, given)
     assert result.clusters == []
+
+
+def test_eval_masks_furniture_as_a_run_does(tmp_path: Path) -> None:
+    """`winnow eval --task dedupe` hands dedupe the features a run would: the five pages joined
+    only by their shared footer form a cluster unmasked, and none in the eval."""
+    from winnow_corpus.evaluation import evaluate_dedupe
+
+    docs = [Record(f"p{i}", "\n".join([event, *FOOTER])) for i, event in enumerate(EVENTS)]
+    config = DedupeConfig(story_model="shipped", story_min_shared=0, story_min_names=0.0)
+    assert find_duplicates(docs, config).clusters, "unmasked, the footer alone should join them"
+    (tmp_path / "docs.jsonl").write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in docs), encoding="utf-8"
+    )
+    (tmp_path / "pairs.jsonl").write_text(
+        "".join(
+            json.dumps({"a": a.id, "b": b.id, "label": 0}) + "\n"
+            for a, b in itertools.combinations(docs, 2)
+        ),
+        encoding="utf-8",
+    )
+    table = evaluate_dedupe(tmp_path, clean_first=False, config=config, thresholds=())
+    assert table.rows[0]["clusters_by_tier"] == {}

@@ -47,6 +47,7 @@ from winnow_corpus.eval_clean import (
     score_clean,
 )
 from winnow_corpus.eval_split import blank_line_baseline, predict_spans, score_split
+from winnow_corpus.story_text import story_features
 
 TASKS = ("split", "clean", "dedupe")
 # Story thresholds a dedupe table scores besides the one used, as shares of it: 0.8 t to 1.2 t
@@ -274,7 +275,7 @@ def evaluate_dedupe(
         truth_clusters = [
             [str(i) for i in c["ids"]] for c in _read_jsonl(folder / "clusters.jsonl")
         ]
-    result = find_duplicates(docs, config)
+    result = find_duplicates(docs, config, story_features(docs, config))
     for system, clusters in (
         ("winnow", [list(c.members) for c in result.clusters]),
         ("datasketch MinHashLSH 5-gram/0.8", minhash_baseline(docs)),
@@ -300,7 +301,9 @@ def evaluate_dedupe(
         at = (
             result
             if threshold == used
-            else find_duplicates(docs, _with_threshold(config, threshold))
+            else find_duplicates(
+                docs, _with_threshold(config, threshold), story_features(docs, config)
+            )
         )
         score = score_pairs([list(c.members) for c in at.clusters], pairs)
         table.threshold_sweep.append(

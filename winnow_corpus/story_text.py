@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import xxhash
 
-from dedupe.core import DocumentFeatures, document_features
+from dedupe.core import DedupeConfig, DocumentFeatures, document_features
 from dedupe.records import HasText
 
 U64 = npt.NDArray[np.uint64]
@@ -97,6 +97,21 @@ def masked_story_features(
         story = document_features(_Masked(doc.id, masked, getattr(doc, "title", "")), seed)
         out[position] = (whole[0], whole[1], story[2], story[3])
     return out
+
+
+def story_features(
+    docs: Sequence[HasText], config: DedupeConfig
+) -> list[DocumentFeatures | None] | None:
+    """The features a run hands `find_duplicates` for `docs` when it did not compute them while
+    cleaning (`winnow eval`, the story score's fit): masked where a document holds a recurring
+    line and the calibrated score is on, None elsewhere (computed there); None for all when
+    nothing is masked. A list given to `find_duplicates` is emptied: ask again for each call."""
+    if not (config.story and config.story_model != "off"):
+        return None
+    masked = masked_story_features(docs, [None] * len(docs), config.seed)
+    if not masked:
+        return None
+    return [masked.get(position) for position in range(len(docs))]
 
 
 class _Masked:
