@@ -7,8 +7,9 @@ both whole stories, and on the BASIL dev set that made pairwise F1 swing from 0.
 0.04 of the story threshold. So a same-story link joins two groups only when the two groups are
 alike over all their cross pairs, which one stray link cannot fake: their mean cosine at least
 `link_guard` times the threshold (average linkage, Sokal & Michener 1958), or, with the
-calibrated score, at least `story_link_share` of the cross pairs same-story pairs themselves.
-Exact and near links (copies) always join.
+calibrated score, at least `story_link_share` of the cross pairs same-story pairs themselves (a
+lone article: two of its pairs into the group, never one). Exact and near links (copies) always
+join.
 
 Chains still exist inside a group (A~B, B~C, A and C differ), so a document is dropped only when
 it is verified against the group's keeper directly; a member that is only reachable through others
@@ -24,6 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 TIERS: tuple[str, ...] = ("exact", "near", "story")  # strongest first
+# The link guard: whether a story link may join two groups, given their members.
+JoinTest = Callable[[Sequence[int], Sequence[int]], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,17 +105,16 @@ def build_groups(
     n: int,
     edges: dict[tuple[int, int], Check],
     check_many: Callable[[Sequence[tuple[int, int]]], list[Check]],
-    story_link: Callable[[Sequence[int], Sequence[int]], float],
+    story_joins: JoinTest,
     length: Sequence[int],
-    join_bar: float,
     max_cluster_size: int,
 ) -> tuple[list[Group], dict[str, int]]:
     """Clusters from verified `edges` (i < j, index = rank), each drop checked against its keeper.
 
     Edges are taken strongest first (tier, then similarity, then rank): an exact or near edge
-    always joins its two groups; a story edge joins them only when how alike the two groups
-    are over every cross pair (`story_link`) reaches `join_bar` and the joined group stays
-    within `max_cluster_size`. `check_many(pairs)` compares
+    always joins its two groups; a story edge joins them only when the two groups are alike
+    over their cross pairs (`story_joins`, the link guard) and the joined group stays within
+    `max_cluster_size`. `check_many(pairs)` compares
     documents directly, a batch of pairs at once (for member-vs-keeper pairs that were not
     verified edges). Groups come out ordered by
     keeper rank, with counts of refused joins.
@@ -134,7 +136,7 @@ def build_groups(
             if len(members[ra]) + len(members[rb]) > max_cluster_size:
                 stats["story_joins_refused_by_size"] += 1
                 continue
-            if story_link(members[ra], members[rb]) < join_bar:
+            if not story_joins(members[ra], members[rb]):
                 stats["story_joins_refused_by_guard"] += 1
                 continue
         uf.union(ra, rb)

@@ -84,11 +84,13 @@ VOCAB_ENTRIES = 1 << 20  # values looked up in the vocabulary at once (`vocab_in
 # threshold (see dedupe.clusters). 0.9 was the most stable value of 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
 # With the calibrated score on, a story link joins two groups only if at least this share of
-# their cross pairs score at or above `story_probability` themselves (see dedupe.clusters). A
-# mean probability as the bar (`link_guard` x 0.5) split real events whose retellings score low
-# pair by pair (a market slide told from several angles) while joining two events of one topic
-# on a few strong pairs; shares 0.2-0.4 compared in docs/quality.md.
+# their cross pairs score at or above `story_probability` themselves (`_Checker.story_joins`);
+# a lone article joins a group when it passes with STORY_LINK_LEAST of its members. A mean
+# probability as the bar (`link_guard` x 0.5) split real events whose retellings score low pair
+# by pair (a market slide told from several angles) while joining two events of one topic on a
+# few strong pairs; shares 0.2-0.5 and two or three confirmations compared in docs/quality.md.
 STORY_LINK_SHARE = 0.35
+STORY_LINK_LEAST = 2
 # A story link needs at least this many shared content words besides the cosine. Short notices
 # cut from one template (dividends, bond issues, quarterly results: "Qtly div 25 cts vs 25 cts
 # prior") reach the cosine threshold on a handful of template words while reporting different
@@ -832,26 +834,34 @@ class _Checker:
         entries += self.term_sizes[left] + self.term_sizes[right]
         return entries
 
-    def story_link(self, group_a: Sequence[int], group_b: Sequence[int]) -> float:
-        """How alike two groups are over every cross pair (for the link guard): the share of
-        pairs at or above `story_probability` with the calibrated score on, else the mean cosine.
+    def story_joins(self, group_a: Sequence[int], group_b: Sequence[int]) -> bool:
+        """Whether a story link may join two groups (the link guard, `dedupe.clusters`).
+
+        With the calibrated score on: at least `story_link_share` of the |A| x |B| cross pairs
+        score at or above `story_probability` themselves (`story_scores`, one batch; groups
+        hold at most `max_cluster_size` members); a lone article joins a group when it passes
+        with at least `STORY_LINK_LEAST` of its members: two confirmations, where a stray link
+        is one (as a share, one link into a pair would be half the cross pairs).
+        Otherwise (the cosine tier): the mean cross-pair cosine reaches `link_guard` times the
+        threshold.
 
         The story vectors are unit length, so the sum of the |A| x |B| cosines is the dot
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
         reach `max_cluster_size` members; pair by pair this was most of a story-tier run).
         Equal to the pairwise mean up to floating-point rounding.
-
-        With the calibrated score on, the |A| x |B| pairs' probabilities (`story_scores`, in
-        one batch): groups hold at most `max_cluster_size` members.
         """
+        config = self.config
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
-            probability = self.story_scores(left, right)[0]
-            return float((probability >= self.config.story_probability).mean())
+            passing = int((self.story_scores(left, right)[0] >= config.story_probability).sum())
+            if min(len(group_a), len(group_b)) == 1 < max(len(group_a), len(group_b)):
+                return passing >= STORY_LINK_LEAST
+            return passing >= config.story_link_share * left.size
         keys_a, weights_a = self._summed(group_a)
         keys_b, weights_b = self._summed(group_b)
-        return cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
+        mean = cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
+        return bool(mean >= config.link_guard * config.story_threshold)
 
     def _summed(self, group: Sequence[int]) -> tuple[U32, F64]:
         """The group's summed story vector, remembered until `SUMS_KEPT` groups are held.
@@ -1314,11 +1324,8 @@ def verify_and_cluster(
         len(ranked),
         edges,
         checker.check_many,
-        checker.story_link,
+        checker.story_joins,
         [len(d.text) for d in ranked] if lengths is None else lengths,
-        config.story_link_share
-        if config.story_model != "off"
-        else config.link_guard * config.story_threshold,
         config.max_cluster_size,
     )
     stats.update(group_stats)
