@@ -16,7 +16,8 @@ real news on other events); and among those plus a lined-news corpus of `--gener
 (`make_lined_news.py`, cleaned the same way). Both story tiers are measured: the cosine tier
 (`story_model = "off"`) and the calibrated score (`--model`, default the shipped one). Only the
 set's own labelled pairs are scored; a background article joining a cluster costs nothing
-unless it joins two of the set's stories together.
+unless it joins two of the set's stories together. Lines recurring in three or more of the
+run's articles are masked from the calibrated score, as a run masks them.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from make_lined_news import make
 from dedupe import DedupeConfig, find_duplicates
 from dedupe.eval_pairs import load_pairs, score_pairs
 from winnow_corpus.evaluation import cleaned_documents
+from winnow_corpus.story_text import story_features
 
 MIN_BACKGROUND_CHARS = 200
 
@@ -99,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for label, background in backgrounds.items():
             cells = []
             for folder in sets:
-                result = find_duplicates([*dev[folder.name], *background], config)
+                docs = [*dev[folder.name], *background]
+                result = find_duplicates(docs, config, story_features(docs, config))
                 clusters = [list(cluster.members) for cluster in result.clusters]
                 score = score_pairs(clusters, load_pairs(folder / "pairs.jsonl"))
                 cells.append(f"{score.f1:.3f} (P{score.precision:.2f} R{score.recall:.2f})")

@@ -83,13 +83,11 @@ VOCAB_ENTRIES = 1 << 20  # values looked up in the vocabulary at once (`vocab_in
 # A story link joins two groups only if their mean cross-pair cosine reaches this share of the
 # threshold (see dedupe.clusters). 0.9 was the most stable value of 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
-# With the calibrated score on, a story link joins two groups only if at least this share of
-# their cross pairs score at or above `story_probability` themselves (`_Checker.story_joins`);
-# a lone article joins a group when it passes with STORY_LINK_LEAST of its members. A mean
-# probability as the bar (`link_guard` x 0.5) split real events whose retellings score low pair
-# by pair (a market slide told from several angles) while joining two events of one topic on a
-# few strong pairs; shares 0.2-0.5 and two or three confirmations compared in docs/quality.md.
-STORY_LINK_SHARE = 0.35
+# With the calibrated score on, a lone article also joins a group when it passes with this many
+# of the group's members, whatever the mean (`_Checker.story_joins`): one event told from
+# several angles has many middling pairs (p 0.2-0.4) that keep an article's mean under the
+# guard's bar though two retellings confirm it; one stray link is never two. Three lost BASIL's
+# events of three articles (docs/quality.md).
 STORY_LINK_LEAST = 2
 # A story link needs at least this many shared content words besides the cosine. Short notices
 # cut from one template (dividends, bond issues, quarterly results: "Qtly div 25 cts vs 25 cts
@@ -177,7 +175,6 @@ class DedupeConfig:
     story_min_shared: int = STORY_MIN_SHARED  # content words a story pair must share
     story_min_names: float = STORY_MIN_NAMES  # share of names a story pair must share (0: off)
     link_guard: float = LINK_GUARD  # mean cross-group cosine / story_threshold to join groups
-    story_link_share: float = STORY_LINK_SHARE  # calibrated score: cross pairs passing, to join
     max_cluster_size: int = 100  # a story link never grows a group beyond this
     story_top_k: int = STORY_TOP_K  # story candidates kept per document
     story_max_bucket: int = STORY_MAX_BUCKET  # larger story buckets are split, then skipped
@@ -216,11 +213,6 @@ class DedupeConfig:
                 raise ValueError(
                     f"{name} must be in (0, 1], got {value}; it is a similarity, not a percentage"
                 )
-        if not 0.0 <= self.story_link_share <= 1.0:
-            raise ValueError(
-                f"story_link_share must be between 0 and 1, got {self.story_link_share}; "
-                f"{STORY_LINK_SHARE} is the default"
-            )
         if not 0.0 <= self.link_guard <= 2.0:
             raise ValueError(
                 f"link_guard must be between 0 and 2, got {self.link_guard}; "
@@ -835,29 +827,28 @@ class _Checker:
         return entries
 
     def story_joins(self, group_a: Sequence[int], group_b: Sequence[int]) -> bool:
-        """Whether a story link may join two groups (the link guard, `dedupe.clusters`).
-
-        With the calibrated score on: at least `story_link_share` of the |A| x |B| cross pairs
-        score at or above `story_probability` themselves (`story_scores`, one batch; groups
-        hold at most `max_cluster_size` members); a lone article joins a group when it passes
-        with at least `STORY_LINK_LEAST` of its members: two confirmations, where a stray link
-        is one (as a share, one link into a pair would be half the cross pairs).
-        Otherwise (the cosine tier): the mean cross-pair cosine reaches `link_guard` times the
-        threshold.
+        """Whether a story link may join two groups (the link guard, `dedupe.clusters`): the
+        mean story score over every cross pair reaches `link_guard` times the threshold.
 
         The story vectors are unit length, so the sum of the |A| x |B| cosines is the dot
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
         reach `max_cluster_size` members; pair by pair this was most of a story-tier run).
         Equal to the pairwise mean up to floating-point rounding.
+
+        With the calibrated score on, the mean of the |A| x |B| pairs' probabilities
+        (`story_scores`, in one batch: groups hold at most `max_cluster_size` members); and a
+        lone article joins a group when it passes with at least `STORY_LINK_LEAST` of its
+        members, whatever the mean: two confirmations, where a stray link is one.
         """
         config = self.config
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
-            passing = int((self.story_scores(left, right)[0] >= config.story_probability).sum())
-            if min(len(group_a), len(group_b)) == 1 < max(len(group_a), len(group_b)):
-                return passing >= STORY_LINK_LEAST
-            return passing >= config.story_link_share * left.size
+            probability = self.story_scores(left, right)[0]
+            lone = min(len(group_a), len(group_b)) == 1 < max(len(group_a), len(group_b))
+            if lone and (probability >= config.story_probability).sum() >= STORY_LINK_LEAST:
+                return True
+            return float(probability.mean()) >= config.link_guard * config.story_probability
         keys_a, weights_a = self._summed(group_a)
         keys_b, weights_b = self._summed(group_b)
         mean = cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pytest
 
 from dedupe import DedupeConfig, core
 from dedupe.clusters import Check, JoinTest, build_groups
@@ -42,14 +41,14 @@ def _groups(joins: JoinTest) -> tuple[list[list[int]], dict[str, int]]:
     return sorted(sorted(g.members) for g in groups), stats
 
 
-def _checker(**config: float) -> core._Checker:
-    """A checker whose calibrated score of pair (i, j) is PROBABILITY[i, j]."""
+def _checker(probability: np.ndarray = PROBABILITY, **config: float) -> core._Checker:
+    """A checker whose calibrated score of pair (i, j) is probability[i, j]."""
     checker = object.__new__(core._Checker)
     checker.config = DedupeConfig(story_model="shipped", **config)  # type: ignore[arg-type]
     checker.model = object()  # type: ignore[assignment]
 
     def scores(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return PROBABILITY[left, right], np.zeros(len(left))
+        return probability[left, right], np.zeros(len(left))
 
     checker.story_scores = scores  # type: ignore[method-assign]
     return checker
@@ -58,8 +57,8 @@ def _checker(**config: float) -> core._Checker:
 def test_a_stray_link_does_not_join_two_events() -> None:
     members, stats = _groups(_checker().story_joins)
     # strongest first: 0-1 and 3-4 pair up; 5 joins {0, 1} (passes with both); 2 passes with one
-    # of {0, 1, 5} and with one of {3, 4}: a lone article needs two confirmations, so it joins
-    # neither, and the stray link 2-3 joins nothing
+    # of {0, 1, 5} (mean 0.37) and one of {3, 4} (mean 0.4): under the bar of 0.45, and one
+    # confirmation is not two, so the stray link 2-3 joins nothing
     assert members == [[0, 1, 5], [3, 4]]
     assert stats["story_joins_refused_by_guard"] == 2
 
@@ -70,16 +69,25 @@ def test_without_the_guard_one_link_chains_everything() -> None:
     assert stats["story_joins_refused_by_guard"] == 0
 
 
-def test_the_calibrated_guard_counts_passing_cross_pairs() -> None:
-    checker = _checker()
-    assert checker.story_joins([0, 1], [5])  # a lone article with two confirmations
-    assert not checker.story_joins([0, 1], [2])  # one: half the cross pairs, still one link
-    assert checker.story_joins([0], [1])  # two lone articles: their own pair
-    assert checker.story_joins([0, 5], [1, 2])  # two of four cross pairs pass (0.5 >= 0.35)
-    assert not checker.story_joins([0, 1, 2], [3, 4])  # one of six
-    assert not _checker(story_link_share=0.6).story_joins([0, 5], [1, 2])
+# 0-3 one event told from several angles (its pairs pass or nearly); 4 passes with two of them
+# (0.7, 0.6) and not with the other two, 5 with one (0.9): a stray link
+ANGLES = np.array(
+    [
+        [1.0, 0.6, 0.5, 0.6, 0.7, 0.9],
+        [0.6, 1.0, 0.4, 0.5, 0.6, 0.1],
+        [0.5, 0.4, 1.0, 0.6, 0.1, 0.1],
+        [0.6, 0.5, 0.6, 1.0, 0.1, 0.1],
+        [0.7, 0.6, 0.1, 0.1, 1.0, 0.1],
+        [0.9, 0.1, 0.1, 0.1, 0.1, 1.0],
+    ]
+)
 
 
-def test_story_link_share_is_checked() -> None:
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        DedupeConfig(story_link_share=1.5)
+def test_the_calibrated_guard_is_the_mean_or_two_confirmations() -> None:
+    checker = _checker(ANGLES)
+    assert checker.story_joins([0, 1], [2, 3])  # mean 0.5 >= 0.9 x 0.5
+    assert not _checker(ANGLES, link_guard=1.2).story_joins([0, 1], [2, 3])  # under 0.6
+    assert checker.story_joins([0, 1, 2, 3], [4])  # mean 0.375, but two of its pairs pass
+    assert not checker.story_joins([0, 1, 2, 3], [5])  # mean 0.3 and one link
+    assert checker.story_joins([0, 1], [4, 5])  # no lone article: the mean (0.575) decides
+    assert not checker.story_joins([1, 2, 3], [5])  # neither
