@@ -6,9 +6,9 @@ documents creep into one cluster: one wrong link A~B between two stories on the 
 both whole stories, and on the BASIL dev set that made pairwise F1 swing from 0.94 to 0.85 within
 0.04 of the story threshold. So a same-story link joins two groups only when the two groups are
 alike over all their cross pairs, which one stray link cannot fake: their mean story score at
-least `link_guard` times the threshold (average linkage, Sokal & Michener 1958); with the
-calibrated score, a lone article also joins a group with which two of its pairs pass, never on
-one. Exact and near links (copies) always join.
+least `link_guard` times the threshold (average linkage, Sokal & Michener 1958), or, for a lone
+article, two of its pairs with the group's members passing, never one. Exact and near links
+(copies) always join.
 
 Chains still exist inside a group (A~B, B~C, A and C differ), so a document is dropped only when
 it is verified against the group's keeper directly; a member that is only reachable through others

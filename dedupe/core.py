@@ -83,11 +83,11 @@ VOCAB_ENTRIES = 1 << 20  # values looked up in the vocabulary at once (`vocab_in
 # A story link joins two groups only if their mean cross-pair cosine reaches this share of the
 # threshold (see dedupe.clusters). 0.9 was the most stable value of 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
-# With the calibrated score on, a lone article also joins a group when it passes with this many
-# of the group's members, whatever the mean (`_Checker.story_joins`): one event told from
-# several angles has many middling pairs (p 0.2-0.4) that keep an article's mean under the
-# guard's bar though two retellings confirm it; one stray link is never two. Three lost BASIL's
-# events of three articles (docs/quality.md).
+# A lone article also joins a group when it passes with this many of the group's members,
+# whatever the mean (`_Checker.story_joins`): one event told from several angles has many
+# middling pairs that keep an article's mean under the guard's bar though two retellings confirm
+# it; one stray link is never two. Three lost BASIL's events of three articles
+# (docs/quality.md).
 STORY_LINK_LEAST = 2
 # A story link needs at least this many shared content words besides the cosine. Short notices
 # cut from one template (dividends, bond issues, quarterly results: "Qtly div 25 cts vs 25 cts
@@ -828,31 +828,35 @@ class _Checker:
 
     def story_joins(self, group_a: Sequence[int], group_b: Sequence[int]) -> bool:
         """Whether a story link may join two groups (the link guard, `dedupe.clusters`): the
-        mean story score over every cross pair reaches `link_guard` times the threshold.
+        mean story score over every cross pair reaches `link_guard` times the threshold, or a
+        lone article passes with at least `STORY_LINK_LEAST` of the group's members: two
+        confirmations, where a stray link is one.
 
         The story vectors are unit length, so the sum of the |A| x |B| cosines is the dot
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
         reach `max_cluster_size` members; pair by pair this was most of a story-tier run).
-        Equal to the pairwise mean up to floating-point rounding.
-
-        With the calibrated score on, the mean of the |A| x |B| pairs' probabilities
-        (`story_scores`, in one batch: groups hold at most `max_cluster_size` members); and a
-        lone article joins a group when it passes with at least `STORY_LINK_LEAST` of its
-        members, whatever the mean: two confirmations, where a stray link is one.
+        Equal to the pairwise mean up to floating-point rounding. With the calibrated score
+        on, the mean of the |A| x |B| pairs' probabilities (`story_scores`, in one batch).
         """
         config = self.config
+        lone = min(len(group_a), len(group_b)) == 1 < max(len(group_a), len(group_b))
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
             probability = self.story_scores(left, right)[0]
-            lone = min(len(group_a), len(group_b)) == 1 < max(len(group_a), len(group_b))
-            if lone and (probability >= config.story_probability).sum() >= STORY_LINK_LEAST:
+            if float(probability.mean()) >= config.link_guard * config.story_probability:
                 return True
-            return float(probability.mean()) >= config.link_guard * config.story_probability
+            passing = int((probability >= config.story_probability).sum())
+            return lone and passing >= STORY_LINK_LEAST
         keys_a, weights_a = self._summed(group_a)
         keys_b, weights_b = self._summed(group_b)
         mean = cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
-        return bool(mean >= config.link_guard * config.story_threshold)
+        if mean >= config.link_guard * config.story_threshold:
+            return True
+        if not lone:
+            return False
+        checks = self.check_many([(i, j) for i in group_a for j in group_b])
+        return sum(check.tier is not None for check in checks) >= STORY_LINK_LEAST
 
     def _summed(self, group: Sequence[int]) -> tuple[U32, F64]:
         """The group's summed story vector, remembered until `SUMS_KEPT` groups are held.

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from dedupe import DedupeConfig, core
 from dedupe.clusters import Check, JoinTest, build_groups
@@ -91,3 +92,28 @@ def test_the_calibrated_guard_is_the_mean_or_two_confirmations() -> None:
     assert not checker.story_joins([0, 1, 2, 3], [5])  # mean 0.3 and one link
     assert checker.story_joins([0, 1], [4, 5])  # no lone article: the mean (0.575) decides
     assert not checker.story_joins([1, 2, 3], [5])  # neither
+
+
+def test_the_cosine_tiers_guard_is_the_mean_or_two_confirmations(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same rule for the cosine tier: the groups' mean cosine (from their summed vectors),
+    or a lone article verified against two of the group's members."""
+    checker = object.__new__(core._Checker)
+    checker.config = DedupeConfig()
+    checker.model = None
+    checker._summed = lambda group: (np.zeros(0, np.uint32), np.zeros(0))  # type: ignore[method-assign]
+    verified = {(0, 4), (1, 4), (0, 5)}
+
+    def check_many(pairs: Sequence[tuple[int, int]]) -> list[Check]:
+        return [Check("story" if (min(p), max(p)) in verified else None, 0.2) for p in pairs]
+
+    checker.check_many = check_many  # type: ignore[method-assign]
+    bar = DedupeConfig().link_guard * DedupeConfig().story_threshold
+    # a mean cosine under the bar for every pair of groups asked
+    monkeypatch.setattr(core, "cosine", lambda *arrays: 0.5 * bar)
+    assert checker.story_joins([0, 1, 2, 3], [4])  # two confirmations
+    assert not checker.story_joins([0, 1, 2, 3], [5])  # one
+    assert not checker.story_joins([0, 1], [4, 5])  # no lone article: the mean decides
+    monkeypatch.setattr(core, "cosine", lambda *arrays: 4 * bar)  # 4 pairs at the bar
+    assert checker.story_joins([0, 1], [4, 5])
