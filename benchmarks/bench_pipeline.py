@@ -82,12 +82,34 @@ def line_spans(dump: Path) -> tuple[list[int], list[str], dict[str, int]]:
     return starts, ids, {doc_id: i for i, doc_id in enumerate(ids)}
 
 
+def article_at(starts: list[int], first: int, last: int) -> int:
+    """The generated article (index into `starts`) that shares most lines with an output
+    article's lines `first`-`last`; the earliest on a tie, -1 before the first.
+
+    An output article that begins on the last line of the generated one before it (a split one
+    line off) is still the next one's.
+
+    >>> article_at([1, 10, 20], 9, 15), article_at([1, 10, 20], 2, 5), article_at([5], 1, 3)
+    (1, 0, -1)
+    """
+    import bisect
+
+    best, most = -1, 0
+    k = max(bisect.bisect_right(starts, first) - 1, 0)
+    while k < len(starts) and starts[k] <= last:
+        end = starts[k + 1] - 1 if k + 1 < len(starts) else last
+        shared = min(last, end) - max(first, starts[k]) + 1
+        if shared > most:
+            best, most = k, shared
+        k += 1
+    return best
+
+
 def recall(dump: Path, out: Path) -> dict[str, Any]:
     """Ground-truth pairs whose two articles share an output cluster, per kind; and drop
     precision: the share of dropped articles whose keeper is one of their true copies
-    (joined to it through the ground-truth pairs), so over-merging shows too."""
-    import bisect
-
+    (joined to it through the ground-truth pairs), so over-merging shows too. Each output
+    article is the generated article it shares most lines with (`article_at`)."""
     starts, _ids, at = line_spans(dump)
     cluster: dict[int, str] = {}
     position: dict[str, int] = {}  # output id -> generated article
@@ -101,7 +123,7 @@ def recall(dump: Path, out: Path) -> dict[str, Any]:
                 rec = json.loads(raw)
                 if not rec.get("lines"):
                     continue
-                pos = bisect.bisect_right(starts, int(rec["lines"][0])) - 1
+                pos = article_at(starts, int(rec["lines"][0]), int(rec["lines"][-1]))
                 if pos < 0:
                     continue
                 position[rec["id"]] = pos
