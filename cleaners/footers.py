@@ -42,7 +42,8 @@ POST_APPEARED = re.compile(r"^The post .{3,300} appeared first on [^,]{2,120}$")
 ORIGINALLY_PUBLISHED = re.compile(
     r"^(?:This (?:article|story|post|piece)|The article) (?:was|is|has been) "
     r"(?:originally |first )?(?:published|posted|republished|reproduced)\b.{0,200}$"
-    r"|^(?:First|Originally) published (?:on|at|in)\b[^,]{0,160}(?<!\.)$",
+    r"|^(?:First|Originally) published (?:on|at|in)\b[^,]{0,160}(?<!\.)$"
+    r"|^This (?:article|story|post|piece) (?:originally|first) appeared (?:on|in|at)\b[^,]{0,160}$",
     re.IGNORECASE,
 )
 COPYRIGHT = re.compile(
@@ -89,6 +90,10 @@ def appeared_first(line: str) -> bool:
     >>> appeared_first("The post office appeared first on the list of closures, he said, and")
     False
     >>> appeared_first("The plan first appeared in a council report in May.")
+    False
+    >>> appeared_first("This story originally appeared in Harbour Times.")
+    True
+    >>> appeared_first("This story first appeared in a local paper in 1990, and it grew.")
     False
     """
     return bool(POST_APPEARED.match(line) or ORIGINALLY_PUBLISHED.match(line))

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 import regex as re
 
 from cleaners.document import Document, stable_id
+from cleaners.footers import appeared_first
 
 SEPARATOR = re.compile(r"[-=_*~#•·]{3,}|(?:[-=_*~#•·] ){2,}[-=_*~#•·]")
 # Sentence end followed by a capitalised word: a caption or a paragraph, not a headline
@@ -137,9 +138,13 @@ def headline_like(line: str) -> bool:
     False
     >>> headline_like("Updated: March 3, 2021 10:15 AM")
     False
+    >>> headline_like("This article was first published on Harbour Times")  # a footer
+    False
     """
     text = line.strip().replace("\u00a0", " ").strip()
     if not text or len(text) > 250:
+        return False
+    if appeared_first(text):  # a republisher's footer closes the article above it
         return False
     words = text.split()
     if not MIN_HEADLINE_WORDS <= len(words) <= MAX_HEADLINE_WORDS:

@@ -87,6 +87,22 @@ def test_republisher_headline_pair_is_one_article() -> None:
     assert "“We have never seen a winter like this one”" in docs[1].text
 
 
+def test_a_republishers_footer_closes_the_article_above_it() -> None:
+    """A syndication footer reads like a headline (capitalised, no full stop): it stays at the
+    end of its article instead of heading the next one."""
+    dump = (
+        "Harbour authority approves new ferry terminal\n\n"
+        "The authority approved the plan on Monday after two years of talks.\n\n"
+        "This article was first published on The Harbour Times\n\n"
+        "Snow closes the northern pass for a third day\n\n"
+        "Heavy snow kept the pass closed on Wednesday, the road agency said.\n"
+    )
+    docs = list(split_dump(dump, "d.txt"))
+    assert [d.lines for d in docs] == [(1, 5), (7, 9)]
+    assert docs[0].text.endswith("This article was first published on The Harbour Times")
+    assert docs[1].text.startswith("Snow closes the northern pass for a third day\n")
+
+
 def test_unrelated_line_under_headline_is_the_body() -> None:
     """Near miss of the pair rule: a headline-like standfirst that tells another story."""
     dump = (
@@ -157,6 +173,7 @@ def test_wire_headline(line: str, next_line: str, hit: bool) -> None:
         ("Updated: March 3, 2021 10:15 AM", False),
         ("and a lower-case continuation of a wrapped sentence", False),
         ("“We have never seen a winter like this one”", False),  # pull quote
+        ("This story originally appeared on Harbour Times", False),  # a republisher's footer
     ],
 )
 def test_headline_like(line: str, hit: bool) -> None:
