@@ -43,7 +43,11 @@ ORIGINALLY_PUBLISHED = re.compile(
     r"^(?:This (?:article|story|post|piece)|The article) (?:was|is|has been) "
     r"(?:originally |first )?(?:published|posted|republished|reproduced)\b.{0,200}$"
     r"|^(?:First|Originally) published (?:on|at|in)\b[^,]{0,160}(?<!\.)$"
-    r"|^This (?:article|story|post|piece) (?:originally|first) appeared (?:on|in|at)\b[^,]{0,160}$",
+    # the outlet: capitalised words or a domain, nothing after it ("... in The Atlantic in 1955
+    # and was later filmed." is a sentence about a story)
+    r"|^This (?:article|story|post|piece) (?:originally|first) appeared (?:on|in|at) (?:the )?"
+    r"(?:(?-i:[\p{Lu}\d])[\w'’&.-]*|[\w-]+(?:\.[\w-]+)+)(?: (?-i:[\p{Lu}\d&])[\w'’&.-]*){0,6}"
+    r"\.?$",
     re.IGNORECASE,
 )
 COPYRIGHT = re.compile(
@@ -95,6 +99,10 @@ def appeared_first(line: str) -> bool:
     True
     >>> appeared_first("This story first appeared in a local paper in 1990, and it grew.")
     False
+    >>> appeared_first("This story first appeared in The Atlantic in 1955 and was later filmed.")
+    False
+    >>> appeared_first("This article first appeared on harbourtimes.example.")
+    True
     """
     return bool(POST_APPEARED.match(line) or ORIGINALLY_PUBLISHED.match(line))
 

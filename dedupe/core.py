@@ -80,15 +80,20 @@ IDF_POWER = 1.25
 # Group story sums the link guard keeps (`_Checker._summed`): a few hundred big groups' worth.
 SUMS_KEPT = 512
 VOCAB_ENTRIES = 1 << 20  # values looked up in the vocabulary at once (`vocab_indices`)
-# A story link joins two groups only if their mean cross-pair cosine reaches this share of the
-# threshold (see dedupe.clusters). 0.9 was the most stable value of 0.8/0.9/1.0 on both dev sets.
+# A story link joins two groups only if the mean story score (cosine, or the calibrated
+# probability) of their cross pairs reaches this share of the threshold, or a lone article is
+# confirmed by STORY_LINK_LEAST members (`_Checker.story_joins`, dedupe.clusters). 0.9 was the
+# most stable value of 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
-# A lone article also joins a group when it passes with this many of the group's members,
-# whatever the mean (`_Checker.story_joins`): one event told from several angles has many
-# middling pairs that keep an article's mean under the guard's bar though two retellings confirm
-# it; one stray link is never two. Three lost BASIL's events of three articles
-# (docs/quality.md).
+# A lone article also joins a group when its score with this many of the group's members (not
+# copies of one another) reaches the threshold, whatever the mean: one event told from several
+# angles has many middling pairs that keep an article's mean under the guard's bar though two
+# retellings confirm it; one stray link is never two. Three: Giveme5W1H 0.966 -> 0.932 with the
+# calibrated score, nothing gained elsewhere (docs/quality.md).
 STORY_LINK_LEAST = 2
+# Two members whose story vectors are this alike are one text for that count (a near copy;
+# retellings of one event have story cosines of 0.1-0.4).
+COPY_COSINE = 0.8
 # A story link needs at least this many shared content words besides the cosine. Short notices
 # cut from one template (dividends, bond issues, quarterly results: "Qtly div 25 cts vs 25 cts
 # prior") reach the cosine threshold on a handful of template words while reporting different
@@ -174,7 +179,7 @@ class DedupeConfig:
     story_threshold: float = STORY_THRESHOLD
     story_min_shared: int = STORY_MIN_SHARED  # content words a story pair must share
     story_min_names: float = STORY_MIN_NAMES  # share of names a story pair must share (0: off)
-    link_guard: float = LINK_GUARD  # mean cross-group cosine / story_threshold to join groups
+    link_guard: float = LINK_GUARD  # mean cross-group score / threshold to join groups
     max_cluster_size: int = 100  # a story link never grows a group beyond this
     story_top_k: int = STORY_TOP_K  # story candidates kept per document
     story_max_bucket: int = STORY_MAX_BUCKET  # larger story buckets are split, then skipped
@@ -829,8 +834,10 @@ class _Checker:
     def story_joins(self, group_a: Sequence[int], group_b: Sequence[int]) -> bool:
         """Whether a story link may join two groups (the link guard, `dedupe.clusters`): the
         mean story score over every cross pair reaches `link_guard` times the threshold, or a
-        lone article passes with at least `STORY_LINK_LEAST` of the group's members: two
-        confirmations, where a stray link is one.
+        lone article's story score with at least `STORY_LINK_LEAST` of the group's members
+        reaches the threshold, those members not copies of one another (`_independent`): two
+        confirmations, where a stray link is one. Scores alone, as the mean reads them, in
+        both tiers: no pair check is run or remembered here.
 
         The story vectors are unit length, so the sum of the |A| x |B| cosines is the dot
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
@@ -838,25 +845,58 @@ class _Checker:
         Equal to the pairwise mean up to floating-point rounding. With the calibrated score
         on, the mean of the |A| x |B| pairs' probabilities (`story_scores`, in one batch).
         """
+        if not group_a or not group_b:
+            return False
         config = self.config
-        lone = min(len(group_a), len(group_b)) == 1 < max(len(group_a), len(group_b))
+        single, group = sorted((group_a, group_b), key=len)
+        lone = len(single) == 1 < len(group)
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
             probability = self.story_scores(left, right)[0]
             if float(probability.mean()) >= config.link_guard * config.story_probability:
                 return True
-            passing = int((probability >= config.story_probability).sum())
-            return lone and passing >= STORY_LINK_LEAST
-        keys_a, weights_a = self._summed(group_a)
-        keys_b, weights_b = self._summed(group_b)
-        mean = cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
-        if mean >= config.link_guard * config.story_threshold:
-            return True
-        if not lone:
-            return False
-        checks = self.check_many([(i, j) for i in group_a for j in group_b])
-        return sum(check.tier is not None for check in checks) >= STORY_LINK_LEAST
+            if not lone:
+                return False
+            # one side is one document, so the pairs run over the group's members in order
+            passing = [
+                m
+                for m, p in zip(group, probability.tolist(), strict=True)
+                if p >= config.story_probability
+            ]
+        else:
+            keys_a, weights_a = self._summed(group_a)
+            keys_b, weights_b = self._summed(group_b)
+            mean = cosine(keys_a, weights_a, keys_b, weights_b) / (len(group_a) * len(group_b))
+            if mean >= config.link_guard * config.story_threshold:
+                return True
+            if not lone:
+                return False
+            keys, weights = self._summed(single)
+            passing = [
+                m
+                for m in group
+                if cosine(keys, weights, *self._summed([m])) >= config.story_threshold
+            ]
+        return self._independent(passing) >= STORY_LINK_LEAST
+
+    def _independent(self, members: Sequence[int]) -> int:
+        """How many of `members` are not copies of one another: the same exact key, or story
+        vectors at least `COPY_COSINE` alike (a near copy), count once. A group holds a text's
+        copies (exact and near links always join), and a stray link to a text with a copy in
+        the group is still one confirmation."""
+        counted: list[int] = []
+        for member in members:
+            keys, weights = self._summed([member])
+            if not any(
+                self.exact[member] == self.exact[other]
+                or cosine(keys, weights, *self._summed([other])) >= COPY_COSINE
+                for other in counted
+            ):
+                counted.append(member)
+                if len(counted) >= STORY_LINK_LEAST:
+                    break
+        return len(counted)
 
     def _summed(self, group: Sequence[int]) -> tuple[U32, F64]:
         """The group's summed story vector, remembered until `SUMS_KEPT` groups are held.

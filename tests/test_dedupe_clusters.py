@@ -42,11 +42,21 @@ def _groups(joins: JoinTest) -> tuple[list[list[int]], dict[str, int]]:
     return sorted(sorted(g.members) for g in groups), stats
 
 
-def _checker(probability: np.ndarray = PROBABILITY, **config: float) -> core._Checker:
-    """A checker whose calibrated score of pair (i, j) is probability[i, j]."""
+def _checker(
+    probability: np.ndarray = PROBABILITY, texts: Sequence[int] | None = None, **config: float
+) -> core._Checker:
+    """A checker whose calibrated score of pair (i, j) is probability[i, j]; document i is text
+    `texts[i]` (the same text twice: copies; default: each its own)."""
+    texts = list(range(len(probability))) if texts is None else list(texts)
     checker = object.__new__(core._Checker)
     checker.config = DedupeConfig(story_model="shipped", **config)  # type: ignore[arg-type]
     checker.model = object()  # type: ignore[assignment]
+    checker.exact = np.array(texts, dtype=np.uint64)
+    # one story word per text: copies' vectors are the same, other texts' share nothing
+    checker._summed = lambda group: (  # type: ignore[method-assign]
+        np.array(sorted({texts[m] for m in group}), np.uint32),
+        np.ones(len({texts[m] for m in group})),
+    )
 
     def scores(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return probability[left, right], np.zeros(len(left))
@@ -57,8 +67,8 @@ def _checker(probability: np.ndarray = PROBABILITY, **config: float) -> core._Ch
 
 def test_a_stray_link_does_not_join_two_events() -> None:
     members, stats = _groups(_checker().story_joins)
-    # strongest first: 0-1 and 3-4 pair up; 5 joins {0, 1} (passes with both); 2 passes with one
-    # of {0, 1, 5} (mean 0.37) and one of {3, 4} (mean 0.4): under the bar of 0.45, and one
+    # strongest first: 0-1 and 3-4 pair up; 5 joins {0, 1} (mean 0.7); 2 passes with one of
+    # {0, 1, 5} (mean 0.37) and one of {3, 4} (mean 0.4): under the bar of 0.45, and one
     # confirmation is not two, so the stray link 2-3 joins nothing
     assert members == [[0, 1, 5], [3, 4]]
     assert stats["story_joins_refused_by_guard"] == 2
@@ -94,26 +104,46 @@ def test_the_calibrated_guard_is_the_mean_or_two_confirmations() -> None:
     assert not checker.story_joins([1, 2, 3], [5])  # neither
 
 
+def test_copies_confirm_once() -> None:
+    """A group holds a text's copies (exact and near links always join): a lone article passing
+    with a text and its copy is confirmed once."""
+    exact_copy = _checker(ANGLES, texts=[0, 0, 2, 3, 4, 5])  # 1 is 0 word for word
+    assert not exact_copy.story_joins([0, 1, 2, 3], [4])  # mean 0.375, one confirmation
+    near_copy = _checker(ANGLES, texts=[0, 1, 2, 3, 4, 5])
+    near_copy.exact = np.arange(6, dtype=np.uint64)
+    near_copy._summed = lambda group: (  # type: ignore[method-assign]
+        np.zeros(1, np.uint32) if set(group) <= {0, 1} else np.array(group, np.uint32),
+        np.ones(1 if set(group) <= {0, 1} else len(group)),
+    )  # 0 and 1 have the same story vector: a near copy
+    assert not near_copy.story_joins([0, 1, 2, 3], [4])
+    assert _checker(ANGLES).story_joins([0, 1, 2, 3], [4])  # two texts: two confirmations
+
+
 def test_the_cosine_tiers_guard_is_the_mean_or_two_confirmations(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The same rule for the cosine tier: the groups' mean cosine (from their summed vectors),
-    or a lone article verified against two of the group's members."""
+    or a lone article whose cosine with two of the group's members reaches the threshold."""
+    threshold = DedupeConfig().story_threshold
+    bar = DedupeConfig().link_guard * threshold
+    passing = {(0, 4), (1, 4), (0, 5)}  # pairs at the threshold; every other pair under it
     checker = object.__new__(core._Checker)
     checker.config = DedupeConfig()
     checker.model = None
-    checker._summed = lambda group: (np.zeros(0, np.uint32), np.zeros(0))  # type: ignore[method-assign]
-    verified = {(0, 4), (1, 4), (0, 5)}
+    checker.exact = np.arange(6, dtype=np.uint64)
+    # a group's "vector" is its members' ids, so the cosine below can tell which pair it is
+    checker._summed = lambda group: (np.array(group, np.uint32), np.ones(len(group)))  # type: ignore[method-assign]
+    group_sum = [0.5 * bar]
 
-    def check_many(pairs: Sequence[tuple[int, int]]) -> list[Check]:
-        return [Check("story" if (min(p), max(p)) in verified else None, 0.2) for p in pairs]
+    def cosine(keys_a: np.ndarray, _wa: np.ndarray, keys_b: np.ndarray, _wb: np.ndarray) -> float:
+        if keys_a.size == keys_b.size == 1:
+            pair = (int(min(keys_a[0], keys_b[0])), int(max(keys_a[0], keys_b[0])))
+            return threshold if pair in passing else 0.5 * threshold
+        return group_sum[0] * keys_a.size * keys_b.size  # the sum over the cross pairs
 
-    checker.check_many = check_many  # type: ignore[method-assign]
-    bar = DedupeConfig().link_guard * DedupeConfig().story_threshold
-    # a mean cosine under the bar for every pair of groups asked
-    monkeypatch.setattr(core, "cosine", lambda *arrays: 0.5 * bar)
-    assert checker.story_joins([0, 1, 2, 3], [4])  # two confirmations
+    monkeypatch.setattr(core, "cosine", cosine)
+    assert checker.story_joins([0, 1, 2, 3], [4])  # mean under the bar, two confirmations
     assert not checker.story_joins([0, 1, 2, 3], [5])  # one
     assert not checker.story_joins([0, 1], [4, 5])  # no lone article: the mean decides
-    monkeypatch.setattr(core, "cosine", lambda *arrays: 4 * bar)  # 4 pairs at the bar
+    group_sum[0] = bar
     assert checker.story_joins([0, 1], [4, 5])

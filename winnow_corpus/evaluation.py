@@ -275,7 +275,9 @@ def evaluate_dedupe(
         truth_clusters = [
             [str(i) for i in c["ids"]] for c in _read_jsonl(folder / "clusters.jsonl")
         ]
-    result = find_duplicates(docs, config, story_features(docs, config))
+    # as a run masks them; find_duplicates empties a list it is given, so each call gets a copy
+    masked = story_features(docs, config)
+    result = find_duplicates(docs, config, None if masked is None else list(masked))
     for system, clusters in (
         ("winnow", [list(c.members) for c in result.clusters]),
         ("datasketch MinHashLSH 5-gram/0.8", minhash_baseline(docs)),
@@ -302,7 +304,7 @@ def evaluate_dedupe(
             result
             if threshold == used
             else find_duplicates(
-                docs, _with_threshold(config, threshold), story_features(docs, config)
+                docs, _with_threshold(config, threshold), None if masked is None else list(masked)
             )
         )
         score = score_pairs([list(c.members) for c in at.clusters], pairs)
