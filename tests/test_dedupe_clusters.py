@@ -3,13 +3,16 @@ keeps one stray story link from joining two groups (`dedupe.core._Checker.story_
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from dedupe import DedupeConfig, core
+from dedupe import DedupeConfig, core, find_duplicates
 from dedupe.clusters import Check, JoinTest, build_groups
+from dedupe.records import Record
 
 # p(same story) of each pair of six documents: 0-1-2 one event (2 is told from another angle,
 # so only its pair with 1 passes), 3-4 another; 2-3 is one stray strong pair between them; 5 is
@@ -147,3 +150,41 @@ def test_the_cosine_tiers_guard_is_the_mean_or_two_confirmations(
     assert not checker.story_joins([0, 1], [4, 5])  # no lone article: the mean decides
     group_sum[0] = bar
     assert checker.story_joins([0, 1], [4, 5])
+
+
+def _made_up_event() -> list[Record]:
+    """Three retellings a, b, c of one event (40 shared words); d told from another angle that
+    a and b each quote 14 words of; e quoting 14 words of a's own and nothing of the others;
+    and 20 unrelated articles."""
+    rng = random.Random(7)
+
+    def words(n: int) -> list[str]:
+        letters = "bcdfghklmnprstvz"
+        return [
+            "".join(rng.choice(letters) + rng.choice("aeiou") for _ in range(4)) for _ in range(n)
+        ]
+
+    event, angle, own = words(40), words(40), words(30)
+    texts = {
+        "a": event + angle[:14] + own,
+        "b": event + angle[14:28] + words(30),
+        "c": event + words(40),
+        "d": angle + words(30),
+        "e": own[:14] + words(40),
+        **{f"x{i}": words(80) for i in range(20)},
+    }
+    return [Record(name, " ".join(ws) + ".") for name, ws in texts.items()]
+
+
+def test_a_lone_article_confirmed_twice_joins_its_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through find_duplicates (cosine tier): d's mean cosine with {a, b, c} is under the link
+    guard's bar, but its cosine with a and with b reaches the threshold, so it joins; e, linked
+    to a alone, does not."""
+    docs = _made_up_event()
+    config = DedupeConfig(story_min_shared=0, story_min_names=0.0)
+    clusters = [sorted(c.members) for c in find_duplicates(docs, config).clusters]
+    assert clusters == [["a", "b", "c", "d"]]
+    unguarded = find_duplicates(docs, replace(config, link_guard=0.0)).clusters
+    assert [sorted(c.members) for c in unguarded] == [["a", "b", "c", "d", "e"]]  # e's link
+    monkeypatch.setattr(core, "STORY_LINK_LEAST", 99)  # no lone-article rule: the mean alone
+    assert [sorted(c.members) for c in find_duplicates(docs, config).clusters] == [["a", "b", "c"]]
