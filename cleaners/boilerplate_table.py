@@ -257,7 +257,10 @@ class _Table:
         in_runs = long_runs(self.link[rows], docs, RUN_LINES)
         starts = np.array([start for start, _ in _doc_bounds(docs)], dtype=np.int64)
         nav_lines = np.add.reduceat(in_runs.astype(np.int64), starts)
-        pages = docs[starts][nav_lines >= bp.PAGE_MIN_NAV_LINES]
+        links = np.add.reduceat(self.link[rows].astype(np.int64), starts)
+        sizes = np.diff(np.append(starts, len(docs)))
+        linked = (sizes >= bp.PAGE_MIN_LINES) & (links >= bp.PAGE_LINK_SHARE * sizes)
+        pages = docs[starts][(nav_lines >= bp.PAGE_MIN_NAV_LINES) | linked]
         out: I64 = rows[np.isin(docs, pages)]
         return out
 

@@ -571,6 +571,27 @@ def test_is_page_needs_link_runs() -> None:
     assert not is_page(["Oats 1.24", "Corn 2.10", "Wheat 3.05", "Rye 1.10", "Barley 1.50"])
 
 
+def test_a_page_whose_links_come_in_short_runs() -> None:
+    """A portal's teaser column: link-like section labels between headline-like titles, never
+    five links in a row, but most lines links. A page on both engines; the same text with its
+    links spread thinner, or too short, is not."""
+    sections = ["Sport", "Business", "Culture", "Travel", "Science", "Weather", "Opinion"]
+    sections += ["Music", "Health", "Money"]
+    titles = [f"Regional council in {place} backs the new tram line" for place in sections]
+    column = [line for k in range(10) for line in (sections[k], titles[k], "More")]
+    text = "\n".join([*column, *BODY])
+    assert is_page(text.split("\n"))  # 20 of 34 lines are links, in runs of two
+    assert not is_page(column[:12])  # under PAGE_MIN_LINES lines
+    thin = [line for k in range(10) for line in (sections[k], titles[k], *BODY[:2])]
+    assert not is_page(thin)  # a quarter of the lines are links
+    doc = Document(id="d", text=text, source="s.txt", lines=(1, text.count("\n") + 1))
+    [batched] = clean_batch([doc], CleanOptions())
+    alone = make_step(CleanOptions())(doc)  # the step on one article
+    for out in (batched, alone):
+        assert "Weather" not in out.text.split("\n")  # the page's furniture went
+        assert BODY[0] in out.text
+
+
 def test_article_span_keeps_a_subheading_between_paragraphs() -> None:
     lines = PAGE.split("\n")
     first, last = article_span(lines) or (0, 0)
