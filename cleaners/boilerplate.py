@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence, Set
 from typing import Any, TypedDict
 
+import numpy as np
+import numpy.typing as npt
 import polars as pl
 import regex as re
 
@@ -1446,9 +1448,17 @@ def is_page(lines: Sequence[str]) -> bool:
         if run >= RUN_LINES:
             in_runs += run
         run = 0
-    return in_runs >= PAGE_MIN_NAV_LINES or (
-        len(stripped) >= PAGE_MIN_LINES and links >= PAGE_LINK_SHARE * len(stripped)
-    )
+    return bool(page_test(np.array([in_runs]), np.array([links]), np.array([len(stripped)]))[0])
+
+
+def page_test(
+    nav_lines: npt.NDArray[np.int64], links: npt.NDArray[np.int64], lines: npt.NDArray[np.int64]
+) -> npt.NDArray[np.bool_]:
+    """For each text, whether it is a page, from its lines in link runs, its link-like lines and
+    its non-blank lines (`is_page` for one text, the columnar engine for a batch)."""
+    linked = (lines >= PAGE_MIN_LINES) & (links >= PAGE_LINK_SHARE * lines)
+    out: npt.NDArray[np.bool_] = (nav_lines >= PAGE_MIN_NAV_LINES) | linked
+    return out
 
 
 def article_span(

@@ -259,8 +259,7 @@ class _Table:
         nav_lines = np.add.reduceat(in_runs.astype(np.int64), starts)
         links = np.add.reduceat(self.link[rows].astype(np.int64), starts)
         sizes = np.diff(np.append(starts, len(docs)))
-        linked = (sizes >= bp.PAGE_MIN_LINES) & (links >= bp.PAGE_LINK_SHARE * sizes)
-        pages = docs[starts][(nav_lines >= bp.PAGE_MIN_NAV_LINES) | linked]
+        pages = docs[starts][bp.page_test(nav_lines, links, sizes)]
         out: I64 = rows[np.isin(docs, pages)]
         return out
 

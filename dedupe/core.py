@@ -1421,10 +1421,11 @@ def pair_signals(
     where not None, stands for `docs[i]`'s features, as in `find_duplicates` (a run's
     features with its recurring lines masked)."""
     config = replace(config, story_model="shipped") if config.story_model == "off" else config
-    computed = features_of(docs, config.seed)
-    if given is not None:
-        computed = [g if g is not None else c for g, c in zip(given, computed, strict=True)]
-    features = _features(computed, None, config)
+    each: list[DocumentFeatures | None] = list(given) if given is not None else [None] * len(docs)
+    missing = [i for i, found in enumerate(each) if found is None]
+    for i, found in zip(missing, features_of([docs[i] for i in missing], config.seed), strict=True):
+        each[i] = found
+    features = _features([found for found in each if found is not None], None, config)
     try:
         at = {doc.id: i for i, doc in enumerate(docs)}
         array = np.array([(at[a], at[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)

@@ -275,9 +275,14 @@ def evaluate_dedupe(
         truth_clusters = [
             [str(i) for i in c["ids"]] for c in _read_jsonl(folder / "clusters.jsonl")
         ]
-    # as a run masks them; find_duplicates empties a list it is given, so each call gets a copy
+    # recurring lines masked as a run masks them, once; find_duplicates empties a list it is
+    # given, so each call gets a copy
     masked = story_features(docs, config)
-    result = find_duplicates(docs, config, None if masked is None else list(masked))
+
+    def given() -> list[Any] | None:
+        return None if masked is None else list(masked)
+
+    result = find_duplicates(docs, config, given())
     for system, clusters in (
         ("winnow", [list(c.members) for c in result.clusters]),
         ("datasketch MinHashLSH 5-gram/0.8", minhash_baseline(docs)),
@@ -303,9 +308,7 @@ def evaluate_dedupe(
         at = (
             result
             if threshold == used
-            else find_duplicates(
-                docs, _with_threshold(config, threshold), None if masked is None else list(masked)
-            )
+            else find_duplicates(docs, _with_threshold(config, threshold), given())
         )
         score = score_pairs([list(c.members) for c in at.clusters], pairs)
         table.threshold_sweep.append(

@@ -54,7 +54,7 @@ from winnow_corpus.io import (
 )
 from winnow_corpus.report_html import ArticleKey, article_key, render_report
 from winnow_corpus.store import DocumentStore, DocumentView, Packed, pack, packed_fields, unpack
-from winnow_corpus.story_text import masked_story_features
+from winnow_corpus.story_text import masked_story_features, masks
 from winnow_corpus.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 
 log = logging.getLogger(__name__)
@@ -369,7 +369,7 @@ def _clean_and_dedupe(
         if config.deduplicate:
             # find_duplicates closes the selection, and so the features, once it has its own
             # copy of them in its own order
-            if config.dedupe.story and config.dedupe.story_model != "off":
+            if masks(config.dedupe):
                 masked = masked_story_features(
                     docs, Selection(features, substantive), config.dedupe.seed
                 )

@@ -99,14 +99,20 @@ def masked_story_features(
     return out
 
 
+def masks(config: DedupeConfig) -> bool:
+    """Whether a run masks recurring lines: only for the calibrated story score, whose
+    content words and names they would feed; the cosine tier reads the whole text."""
+    return config.story and config.story_model != "off"
+
+
 def story_features(
     docs: Sequence[HasText], config: DedupeConfig
 ) -> list[DocumentFeatures | None] | None:
     """The features a run hands `find_duplicates` for `docs` when it did not compute them while
     cleaning (`winnow eval`, the story score's fit): masked where a document holds a recurring
     line and the calibrated score is on, None elsewhere (computed there); None for all when
-    nothing is masked. A list given to `find_duplicates` is emptied: ask again for each call."""
-    if not (config.story and config.story_model != "off"):
+    nothing is masked. A list given to `find_duplicates` is emptied: give each call a copy."""
+    if not masks(config):
         return None
     masked = masked_story_features(docs, [None] * len(docs), config.seed)
     if not masked:
