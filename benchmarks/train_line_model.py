@@ -149,6 +149,7 @@ def featurise(cases: list[Case]) -> None:
 
 DECISION = ["lines"]
 OUTSIDE: list[float | None] = [None]
+BODY: list[tuple[float | None, float]] = [(None, 0.3)]
 BALANCE = [False]
 CONTEXT = [False]
 
@@ -184,6 +185,8 @@ def fit(cases: list[Case], c: float, threshold: float) -> line_model.Weights:
         {},
         DECISION[0],
         OUTSIDE[0],
+        body_threshold=BODY[0][0],
+        body_share=BODY[0][1],
     )
     if not CONTEXT[0]:
         return weights
@@ -300,6 +303,14 @@ def main() -> None:
         default=[None],
         help="p(body) a line outside the frame's span needs (default: the threshold)",
     )
+    parser.add_argument(
+        "--body",
+        type=float,
+        nargs=2,
+        metavar=("P", "SHARE"),
+        help="the model's own body: lines of p(body) from P, sections of SHARE of its best span "
+        "(`line_model.model_body`); a line outside it needs --outside too (default: none)",
+    )
     parser.add_argument("--context", action="store_true", help="a second regression in context")
     parser.add_argument("--balance", action="store_true", help="each dataset weighs the same")
     parser.add_argument("--decision", choices=["lines", "span"], default="lines")
@@ -307,6 +318,8 @@ def main() -> None:
     parser.add_argument("--no-lodo", action="store_true", help="skip leave-one-dataset-out")
     args = parser.parse_args()
     DECISION[0] = args.decision
+    if args.body:
+        BODY[0] = (args.body[0], args.body[1])
     BALANCE[0] = args.balance
     CONTEXT[0] = args.context
     started = time.perf_counter()

@@ -30,6 +30,7 @@ rule removes it wherever it stands) and `in_span` (inside `boilerplate.article_s
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ import polars as pl
 
 from cleaners.chars import WORD
 from cleaners.rules import RUN_LINES
-from cleaners.spans import max_span
+from cleaners.spans import body_hull, max_span
 
 F64 = npt.NDArray[np.float64]
 
@@ -323,6 +324,11 @@ class Weights:
     # a line outside the page frame's prose span stays only above this p(body) (the frame is
     # precise on news pages: what it leaves out the model must be sure of to bring back)
     outside_threshold: float | None = None
+    # The model's own body (`model_body`): the lines whose p(body) reaches this count for it,
+    # and sections holding `body_share` of its best span join it. A line outside it, or outside
+    # the frame's span, stays only above `outside_threshold`. None: the frame's span alone.
+    body_threshold: float | None = None
+    body_share: float = 0.3
     # A second regression over the first one's log-odds in context (`context`): the line's own,
     # its neighbours', and the means over a near and a wider window of the page. Empty: none.
     context_coef: tuple[float, ...] = ()
@@ -338,6 +344,8 @@ class Weights:
             "threshold": self.threshold,
             "decision": self.decision,
             "outside_threshold": self.outside_threshold,
+            "body_threshold": self.body_threshold,
+            "body_share": self.body_share,
             "context_coef": [round(v, 6) for v in self.context_coef],
             "context_intercept": round(self.context_intercept, 6),
             "about": self.about,
@@ -356,10 +364,14 @@ class Weights:
             decision=str(data.get("decision", "lines")),
             context_coef=tuple(float(v) for v in data.get("context_coef", ())),
             context_intercept=float(data.get("context_intercept", 0.0)),
-            outside_threshold=(
-                None if data.get("outside_threshold") is None else float(data["outside_threshold"])
-            ),
+            outside_threshold=_optional(data.get("outside_threshold")),
+            body_threshold=_optional(data.get("body_threshold")),
+            body_share=float(data.get("body_share", 0.3)),
         )
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 @cache
@@ -412,15 +424,25 @@ def score(frame: pl.DataFrame, weights: Weights | None = None) -> Verdicts:
         logit = around @ np.asarray(weights.context_coef) + weights.context_intercept
     body = 1.0 / (1.0 + np.exp(-logit))
     furniture = body < weights.threshold
+    outside = np.zeros(len(body), dtype=np.bool_)
     if weights.outside_threshold is not None:
         beyond = ~frame["in_span"].to_numpy()
+        if weights.body_threshold is not None:
+            docs = frame["doc"].to_numpy()
+            # a line a precise rule removes anyway (an ad slot between paragraphs) neither
+            # extends the body nor parts it
+            scores = np.where(
+                frame["furniture"].to_numpy(), 0.0, logit - _log_odds(weights.body_threshold)
+            )
+            beyond |= ~model_body(docs, scores, weights.body_share)
+            # a line that its own p(body) would keep goes for where it lies: its reason says so
+            outside = beyond & ~furniture
         furniture[beyond] = body[beyond] < weights.outside_threshold
-    outside = np.zeros(len(body), dtype=np.bool_)
+        outside &= furniture
     if weights.decision == "span":
         docs = frame["doc"].to_numpy()
-        bounds = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1], [True]]))
-        odds = np.log(weights.threshold / (1 - weights.threshold))
-        for start, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        odds = _log_odds(weights.threshold)
+        for start, end in _articles(docs):
             span = max_span((logit[start:end] - odds).tolist())
             outside[start:end] = True
             if span is not None:
@@ -430,6 +452,38 @@ def score(frame: pl.DataFrame, weights: Weights | None = None) -> Verdicts:
     sides = np.array([DESCRIBES[name] for name in NAMES], dtype=np.float64)
     nameable = np.where(np.sign(z) * sides >= 0, contributions, 0.0)
     return Verdicts(body, furniture, _reasons(nameable[rows], body[rows], outside[rows]))
+
+
+def _log_odds(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def _articles(docs: npt.NDArray[Any]) -> list[tuple[int, int]]:
+    """(first row, end row) of each article's run of rows in `docs` (rows sorted by article)."""
+    bounds = np.flatnonzero(np.concatenate([[True], docs[1:] != docs[:-1], [True]])).tolist()
+    return list(itertools.pairwise(bounds))
+
+
+def model_body(docs: npt.NDArray[Any], scores: F64, share: float) -> npt.NDArray[np.bool_]:
+    """Whether each row lies in its article's body as the model's own scores (log-odds less a
+    threshold's) place it: `spans.body_hull` of each article's rows.
+
+    Why besides the frame's span: the frame weighs lines by rules (words, stop words, links), so
+    a teaser block or an author box in prose lies inside its span, where the lenient threshold
+    kept it; the model's own scores, summed, put such a block outside the body, and a body cut in
+    two by a player or a gallery stays one body (the hull joins its sections).
+
+    >>> model_body(np.array([0, 0, 0, 0, 0]), np.array([4.0, 3.0, -9.0, -1.0, 1.0]), 0.3)
+    array([ True,  True, False, False, False])
+    >>> model_body(np.array([0, 0, 0, 1, 1]), np.array([4.0, -2.0, 3.0, -1.0, 2.0]), 0.3)
+    array([ True,  True,  True, False,  True])
+    """
+    inside = np.zeros(len(scores), dtype=np.bool_)
+    for start, end in _articles(docs):
+        hull = body_hull(scores[start:end].tolist(), share)
+        if hull is not None:
+            inside[start + hull[0] : start + hull[1] + 1] = True
+    return inside
 
 
 _NONE = len(NAMES)  # in `_reasons`' codes: no feature (it did not weigh against the line)

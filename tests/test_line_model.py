@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -136,6 +138,64 @@ def test_a_weights_file_with_other_features_is_refused(monkeypatch: pytest.Monke
         line_model.shipped_weights.cache_clear()
 
 
+def test_the_weights_keep_the_models_own_body_settings_through_json() -> None:
+    weights = replace(line_model.shipped_weights(), body_threshold=0.35, body_share=0.25)
+    again = line_model.Weights.from_json(json.loads(json.dumps(weights.to_json())))
+    assert (again.body_threshold, again.body_share) == (0.35, 0.25)
+    older = {k: v for k, v in weights.to_json().items() if not k.startswith("body_")}
+    assert line_model.Weights.from_json(older).body_threshold is None
+
+
+# --- the model's own body ----------------------------------------------------------------------
+
+BODY_LOGIT, BLOCK_LOGIT, TEASER_LOGIT = 3.0, -3.0, 0.0  # p(body) 0.95, 0.05, 0.5
+
+
+def _scored(logits: list[float], monkeypatch: pytest.MonkeyPatch, **settings: float) -> Any:
+    """`line_model.score` of lines (all inside the frame's span) whose log-odds are `logits`:
+    a model that reads one feature, set to each line's log-odds."""
+    names = line_model.NAMES
+    table = pl.DataFrame({n: logits if n == "words" else [0.0] * len(logits) for n in names})
+    monkeypatch.setattr(line_model, "features", lambda frame: table)
+    coef = np.array([1.0 if n == "words" else 0.0 for n in names])
+    ones, zeros = np.ones(len(names)), np.zeros(len(names))
+    weights = line_model.Weights(
+        names,
+        zeros,
+        ones,
+        coef,
+        0.0,
+        0.2,
+        {},
+        outside_threshold=0.6,
+        **settings,  # type: ignore[arg-type]
+    )
+    return line_model.score(_frame([f"line {i}" for i in range(len(logits))]), weights)
+
+
+def test_a_teaser_away_from_the_body_needs_the_outside_threshold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Inside the frame's span, a middling line (p(body) 0.5) after a block of furniture stays by
+    its own p(body); measured against the model's own body it lies outside, and goes, saying so."""
+    logits = [BODY_LOGIT] * 4 + [BLOCK_LOGIT] * 6 + [TEASER_LOGIT] + [BLOCK_LOGIT] * 2
+    alone = _scored(logits, monkeypatch)
+    assert not alone.furniture[10]
+    verdicts = _scored(logits, monkeypatch, body_threshold=0.3, body_share=0.3)
+    assert verdicts.furniture.tolist() == [False] * 4 + [True] * 9
+    teaser = verdicts.reasons[6]  # the seventh removal: the block's six, then the teaser
+    assert "outside the body; p(body) 0.50" in teaser
+    assert all("outside the body" not in reason for reason in verdicts.reasons[:6])
+
+
+def test_a_body_in_two_sections_is_one_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second section as long as the first (a body after a player or a gallery) joins the
+    model's body, and the middling line between them keeps its lenient threshold."""
+    logits = [BODY_LOGIT] * 4 + [BLOCK_LOGIT] * 6 + [TEASER_LOGIT] + [BODY_LOGIT] * 4
+    verdicts = _scored(logits, monkeypatch, body_threshold=0.3, body_share=0.3)
+    assert verdicts.furniture.tolist() == [False] * 4 + [True] * 6 + [False] * 5
+
+
 # --- options -----------------------------------------------------------------------------------
 
 
@@ -237,7 +297,7 @@ def test_every_removal_of_the_model_names_the_model_and_its_features() -> None:
     for removal in by_model:
         assert removal.reason.startswith("page furniture by the line model (")
         assert "p(body) 0." in removal.reason
-        features = removal.reason.split("; ", 1)[1].rstrip(")").split(", ")
+        features = removal.reason.rsplit("; ", 1)[1].rstrip(")").split(", ")
         assert 1 <= len(features) <= 3
         assert set(features) <= set(line_model.FEATURES.values())
     # kept lines and removals account for every non-blank line
