@@ -659,6 +659,44 @@ def newsletter_prompt(line: str) -> bool:
     return bool(NEWSLETTER_OBJECT.search(line) and NEWSLETTER_VERB.search(line))
 
 
+# An invitation to join the site's own channel on a messenger: an inviting verb, and "our"
+# (or "we have") before the channel. A news line about someone else's channel has neither.
+MESSENGERS = ("telegram", "whatsapp", "signal", "viber", "discord")
+_MESSENGER = "(?:" + "|".join(MESSENGERS) + ")"
+_CHANNEL = r"(?:channel|group|community|canal|grupo|comunidad|kanal|gruppe|community|chaîne|groupe)"
+CHANNEL_OBJECT = re.compile(
+    r"\b(?:our|nuestr[oa]s?|tenemos|unser(?:e[mnrs]?)?|haben wir|notre|nos|nous avons)\b.{0,40}?"
+    rf"(?:\b{_CHANNEL}(?: (?:de|on|auf|bei|in|im|sur|en))? {_MESSENGER}\b"
+    rf"|\b{_MESSENGER}[- ]?{_CHANNEL})",
+    re.IGNORECASE,
+)
+CHANNEL_VERB = re.compile(
+    r"\b(?:join|follow|subscribe|únete|unete|súmate|síguenos|suscríbete|tritt|folge|folgen|folgt"
+    r"|abonniere|abonnieren|abonniert|rejoignez|rejoins|abonnez|abonne|suivez)\b",
+    re.IGNORECASE,
+)
+CHANNEL_MAX_WORDS = 40  # a prompt is a sentence or two
+
+
+@RULES.line_rule("boilerplate.channel_prompt", reason="messenger channel prompt", needs=MESSENGERS)
+def channel_prompt(line: str) -> bool:
+    """An invitation to join the site's channel or group on a messenger, in English, German,
+    French and Spanish.
+
+    >>> channel_prompt("Join our Telegram channel for the day's headlines.")
+    True
+    >>> channel_prompt("¿Sabías que tenemos canal de WhatsApp? Únete desde este enlace.")
+    True
+    >>> channel_prompt("Folgen Sie unserem WhatsApp-Kanal!")
+    True
+    >>> channel_prompt("The mercenaries' Telegram channel urged fighters to join the march.")
+    False
+    """
+    if len(line.split()) > CHANNEL_MAX_WORDS:
+        return False
+    return bool(CHANNEL_OBJECT.search(line) and CHANNEL_VERB.search(line))
+
+
 @RULES.line_rule("boilerplate.author_bio", reason="author biography", needs=ROLE_WORDS)
 def author_bio(line: str) -> bool:
     """The short biography of the author printed under an article.
@@ -744,6 +782,11 @@ RELATED_HEADING = re.compile(
     r"^(?:"
     # English
     r"(?:related|similar|recent|popular|latest|more) (?:posts|articles|stories|reads)"
+    # a blog sidebar's lists: "Recent Comments", "Neueste Kommentare", "Entradas recientes"
+    r"|(?:recent|latest|newest) comments|(?:neueste|aktuelle|letzte) (?:kommentare|beiträge)"
+    r"|(?:commentaires|articles) récents|derniers (?:commentaires|articles)"
+    r"|(?:comentarios|entradas|publicaciones|artículos) recientes|últim[oa]s (?:comentarios"
+    r"|entradas|publicaciones)"
     r"|(?:see|read) also|also read|you (?:may|might) (?:also )?be interested in|explore further"
     r"|about the author|über (?:den|die) autor(?:in)?|à propos de l['’]auteur|sobre el autor"
     # German
@@ -792,6 +835,8 @@ def related_heading(line: str) -> bool:
     True
     >>> related_heading("Related stories are rarely read, the study found.")
     False
+    >>> related_heading("Neueste Kommentare"), related_heading("Entradas recientes")
+    (True, True)
     """
     return len(line) <= FURNITURE_MAX_CHARS and RELATED_HEADING.search(line) is not None
 
