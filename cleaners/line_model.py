@@ -7,7 +7,8 @@ module scores each line instead: per-line features computed over the whole `line
 (the line itself, its neighbours and its place in the page, windows over the article), and a
 logistic regression over them, fitted by `benchmarks/train_line_model.py` on the dev sets' line
 labels and shipped as `line_model.json`. At run time the model is a dot product and a sigmoid
-(numpy): no scikit-learn.
+(numpy): no scikit-learn. A line inside both the frame's span and the model's own body (the hull
+of its summed scores, `model_body`) goes below a low p(body); anywhere else it needs a high one.
 
 The features, computed for the non-blank lines of each article:
 
