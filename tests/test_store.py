@@ -17,7 +17,7 @@ from dedupe.parallel import can_fork, fork_map
 from dedupe.records import head
 from winnow_corpus.errors import OutputError
 from winnow_corpus.runner import RunConfig, RunResult, removal_records
-from winnow_corpus.store import DocumentStore, DocumentView, packed_fields
+from winnow_corpus.store import DocumentStore, DocumentView, packed_fields, packed_record
 
 
 def article(n: int, text: str = "Body of the article.") -> Document:
@@ -143,6 +143,22 @@ def test_packed_fields_are_the_same_from_a_store_and_from_a_list() -> None:
     assert from_store == list(packed_fields(docs))
     assert [f.id for f in from_store] == [d.id for d in docs]
     assert from_store[2].removed == [(r.text, r.reason, r.rule, r.line) for r in docs[2].removed]
+
+
+def test_packed_fields_of_a_view_are_read_from_its_store_in_the_views_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs = [article(n) for n in range(6)]
+    docs[4].removed.append(Removal("By Ann Lee", "byline", "boilerplate.byline", 7))
+    store = DocumentStore()
+    store.extend(docs)
+    view = DocumentView(DocumentView(store, [5, 4, 1, 0]), [1, 2])  # a view of a view
+    monkeypatch.setattr(
+        "winnow_corpus.store.unpack", lambda data: pytest.fail("a Document was rebuilt")
+    )
+    fields = list(packed_fields(view))
+    assert [f.id for f in fields] == ["id4", "id1"]
+    assert [packed_record(f) for f in fields] == [docs[4].to_dict(), docs[1].to_dict()]
 
 
 def test_removal_records_are_each_removals_dict_with_its_category() -> None:

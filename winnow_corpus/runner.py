@@ -53,7 +53,15 @@ from winnow_corpus.io import (
     iter_parquet,
 )
 from winnow_corpus.report_html import ArticleKey, article_key, render_report
-from winnow_corpus.store import DocumentStore, DocumentView, Packed, pack, packed_fields, unpack
+from winnow_corpus.store import (
+    DocumentStore,
+    DocumentView,
+    Packed,
+    pack,
+    packed_fields,
+    packed_record,
+    unpack,
+)
 from winnow_corpus.story_text import masked_story_features, masks
 from winnow_corpus.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
 
@@ -561,10 +569,10 @@ def article_records(
     one record at a time, so writing them never holds a dict per article."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
     dropped = {d.doc.id: d for d in result.dedupe.duplicates}
-    for doc in _written_documents(result) if docs is None else docs:
-        record = doc.to_dict()
-        record["cluster"] = cluster_of.get(doc.id)
-        duplicate = dropped.get(doc.id)
+    for fields in packed_fields(_written_documents(result) if docs is None else docs):
+        record = packed_record(fields)
+        record["cluster"] = cluster_of.get(fields.id)
+        duplicate = dropped.get(fields.id)
         if duplicate is not None:
             record["duplicate_of"] = duplicate.duplicate_of
             record["tier"] = duplicate.tier

@@ -93,11 +93,33 @@ def unpack(data: bytes) -> Document:
 
 
 def packed_fields(docs: Sequence[Document]) -> Iterator[Packed]:
-    """Each document's fields, in order: read as stored from a `DocumentStore` (no `Document`
-    is rebuilt), packed here from any other sequence."""
+    """Each document's fields, in order: read as stored from a `DocumentStore` or a selection
+    of one (no `Document` is rebuilt), packed here from any other sequence."""
+    if isinstance(docs, Selection):
+        base, positions = docs.root()
+        if isinstance(base, DocumentStore):
+            return (unpack_fields(base.stored(position)) for position in positions)
     if isinstance(docs, DocumentStore):
         return (unpack_fields(docs.stored(position)) for position in range(len(docs)))
     return (unpack_fields(pack(doc)) for doc in docs)
+
+
+def packed_record(fields: Packed) -> dict[str, Any]:
+    """`Document.to_dict` of a document's packed fields, without building the `Document` and a
+    `Removal` per removed line (most of the time of writing articles.jsonl when it did)."""
+    return {
+        "id": fields.id,
+        "title": fields.title,
+        "text": fields.text,
+        "meta": fields.meta,
+        "source": fields.source,
+        "lines": list(fields.lines),
+        "removed": [
+            {"text": text, "reason": reason, "rule": rule, "line": line}
+            for text, reason, rule, line in fields.removed
+        ],
+        "line_numbers": list(fields.line_numbers),
+    }
 
 
 class DocumentStore(ByPosition[Document]):
