@@ -78,6 +78,13 @@ DESCRIBES_PICTURE = re.compile(
     rf"(?:shows|showing|shown|depicts|released by|provided by|taken on|taken in|obtained by)\b",
     re.IGNORECASE,
 )
+# A speaker named after a comma ("..., his lawyer argued"): news prose about a picture, which a
+# caption, describing what the picture holds, does not carry.
+ATTRIBUTED = re.compile(
+    r",\s+(?:[\w'’-]+\s+){0,4}(?:said|says|argued|argues|told|added|insisted|insists|claimed"
+    r"|claims|testified|wrote)\b",
+    re.IGNORECASE,
+)
 
 
 @RULES.line_rule(
@@ -283,8 +290,14 @@ def describes_picture(line: str) -> bool:
     True
     >>> describes_picture("The photos were later deleted from the account, police said.")
     False
+    >>> describes_picture("The photograph shows nothing of that night, his lawyer argued.")
+    False
     """
-    return DESCRIBES_PICTURE.match(line) is not None and len(line.split()) <= 60
+    return (
+        len(line.split()) <= 60
+        and DESCRIBES_PICTURE.match(line) is not None
+        and ATTRIBUTED.search(line) is None
+    )
 
 
 # A slideshow's counter: "2 of 7" alone, or glued to the caption it numbers ("2of7Crowds ...").
