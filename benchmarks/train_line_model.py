@@ -319,6 +319,8 @@ def main() -> None:
     args = parser.parse_args()
     DECISION[0] = args.decision
     if args.body:
+        if args.outside == [None] or not 0 < args.body[0] < 1:
+            parser.error("--body needs --outside, and its P between 0 and 1")
         BODY[0] = (args.body[0], args.body[1])
     BALANCE[0] = args.balance
     CONTEXT[0] = args.context

@@ -659,20 +659,22 @@ def newsletter_prompt(line: str) -> bool:
     return bool(NEWSLETTER_OBJECT.search(line) and NEWSLETTER_VERB.search(line))
 
 
-# An invitation to join the site's own channel on a messenger: an inviting verb, and "our"
-# (or "we have") before the channel. A news line about someone else's channel has neither.
+# An invitation to join the site's own channel on a messenger: an imperative and "our" right
+# before the channel, as one phrase ("Join our Telegram channel", "Folgen Sie unserem
+# WhatsApp-Kanal"), or "we have a ... channel" with an imperative after it. A news line about a
+# channel names it with other words around ("our sources in the Telegram group said ...").
 MESSENGERS = ("telegram", "whatsapp", "signal", "viber", "discord")
 _MESSENGER = "(?:" + "|".join(MESSENGERS) + ")"
-_CHANNEL = r"(?:channel|group|community|canal|grupo|comunidad|kanal|gruppe|community|chaîne|groupe)"
-CHANNEL_OBJECT = re.compile(
-    r"\b(?:our|nuestr[oa]s?|tenemos|unser(?:e[mnrs]?)?|haben wir|notre|nos|nous avons)\b.{0,40}?"
-    rf"(?:\b{_CHANNEL}(?: (?:de|on|auf|bei|in|im|sur|en))? {_MESSENGER}\b"
-    rf"|\b{_MESSENGER}[- ]?{_CHANNEL})",
-    re.IGNORECASE,
+_CHANNEL = r"(?:channel|group|community|canal|grupo|comunidad|kanal|gruppe|chaîne|groupe)"
+_CHANNEL_NAMED = (
+    rf"(?:{_CHANNEL}(?: (?:de|on|auf|bei|in|im|sur|en))? {_MESSENGER}|{_MESSENGER}[- ]?{_CHANNEL})"
 )
-CHANNEL_VERB = re.compile(
-    r"\b(?:join|follow|subscribe|únete|unete|súmate|síguenos|suscríbete|tritt|folge|folgen|folgt"
-    r"|abonniere|abonnieren|abonniert|rejoignez|rejoins|abonnez|abonne|suivez)\b",
+CHANNEL_PROMPT = re.compile(
+    r"\b(?:join|follow|subscribe to|únete a|unete a|súmate a|suscríbete a|síguenos en|sigue"
+    r"|folgen sie|folge|folgt|abonniere|abonnieren sie|tritt|rejoignez|rejoins|abonnez-vous à"
+    r"|suivez)\s+(?:(?:us on|uns auf|nous sur)\s+)?(?:our|nuestr[oa]s?|unser(?:e[mnrs]?)?|notre"
+    rf"|nos)\s+(?:[\w'’-]+\s+){{0,2}}?{_CHANNEL_NAMED}\b"
+    rf"|\btenemos (?:un )?canal de {_MESSENGER}\b.{{0,20}}\b(?:únete|unete|súmate|suscríbete)\b",
     re.IGNORECASE,
 )
 CHANNEL_MAX_WORDS = 40  # a prompt is a sentence or two
@@ -692,9 +694,7 @@ def channel_prompt(line: str) -> bool:
     >>> channel_prompt("The mercenaries' Telegram channel urged fighters to join the march.")
     False
     """
-    if len(line.split()) > CHANNEL_MAX_WORDS:
-        return False
-    return bool(CHANNEL_OBJECT.search(line) and CHANNEL_VERB.search(line))
+    return len(line.split()) <= CHANNEL_MAX_WORDS and CHANNEL_PROMPT.search(line) is not None
 
 
 @RULES.line_rule("boilerplate.author_bio", reason="author biography", needs=ROLE_WORDS)

@@ -78,11 +78,12 @@ DESCRIBES_PICTURE = re.compile(
     rf"(?:shows|showing|shown|depicts|released by|provided by|taken on|taken in|obtained by)\b",
     re.IGNORECASE,
 )
-# A speaker named after a comma ("..., his lawyer argued"): news prose about a picture, which a
-# caption, describing what the picture holds, does not carry.
+# Someone arguing over a picture after a comma (", his lawyer argued"): news prose about a
+# picture. A caption may say who provided it or what an agency said it shows ("..., the agency
+# said"), so only verbs of argument count, not "said".
 ATTRIBUTED = re.compile(
-    r",\s+(?:[\w'’-]+\s+){0,4}(?:said|says|argued|argues|told|added|insisted|insists|claimed"
-    r"|claims|testified|wrote)\b",
+    r",\s+(?:[\w'’-]+\s+){0,4}(?:argued|argues|insisted|insists|contended|contends|testified"
+    r"|disputed|disputes|denied|denies)\b",
     re.IGNORECASE,
 )
 

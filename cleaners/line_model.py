@@ -478,11 +478,15 @@ def model_body(docs: npt.NDArray[Any], scores: F64, share: float) -> npt.NDArray
     array([ True,  True, False, False, False])
     >>> model_body(np.array([0, 0, 0, 1, 1]), np.array([4.0, -2.0, 3.0, -1.0, 2.0]), 0.3)
     array([ True,  True,  True, False,  True])
+    >>> model_body(np.array([0, 0]), np.array([-1.0, -2.0]), 0.3)  # no body: all inside
+    array([ True,  True])
     """
     inside = np.zeros(len(scores), dtype=np.bool_)
     for start, end in _articles(docs):
         hull = body_hull(scores[start:end].tolist(), share)
-        if hull is not None:
+        if hull is None:  # no body at all: every line is judged by itself, as with the frame
+            inside[start:end] = True
+        else:
             inside[start + hull[0] : start + hull[1] + 1] = True
     return inside
 

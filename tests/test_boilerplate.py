@@ -1206,6 +1206,13 @@ FURNITURE_CASES = {
             "Our reporter followed the ministry's posts on its Telegram channel.",
             "Der Telegram-Kanal der Gruppe hat 40.000 Abonnenten, sagte die Forscherin.",
             "La chaîne Telegram du ministère a publié la liste des ferries annulés.",
+            "Our sources in the Telegram group said fighters would join the offensive.",
+            "Our analysis of the Telegram channel shows that users were urged to join protests.",
+            "Die Polizei hat unsere Anfrage zur Telegram-Gruppe nicht beantwortet, Details folgen.",
+            "Unsere Redaktion konnte den Telegram-Kanal einsehen, dem rund 20.000 Nutzer folgen.",
+            "Los investigadores nos mostraron el grupo de WhatsApp: únete a la huelga, pedían.",
+            "Nos sources disent que le groupe WhatsApp compte 200 membres; il s'abonne à d'autres.",
+            "Our leaders want to signal group solidarity, and the allies will follow.",
         ],
     ),
     "boilerplate.donation": (

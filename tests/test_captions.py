@@ -150,8 +150,15 @@ def test_describes_picture_prose_about_a_photograph() -> None:
         "court on Monday, insisting that the jury ignore it."
     )
     assert describes_picture(line) is False
-    assert not describes_picture("A photo taken on Monday shows the ferry, the skipper said.")
     assert describes_picture("A photo taken on Monday shows the ferry leaving, its deck full.")
+    # a caption may say who provided the picture or what they said it shows
+    for caption in (
+        "This photo provided by the State Police shows Ana Lima, who police said fled the scene.",
+        "This image provided by the space agency shows the comet, the agency said in a statement.",
+        "A satellite image taken on Friday shows smoke over the valley, the company said.",
+        "The image, which police said was taken on Monday, shows the suspect leaving the store.",
+    ):
+        assert describes_picture(caption), caption
 
 
 def _doc(text: str, first: int = 1) -> Document:

@@ -151,9 +151,15 @@ def test_the_weights_keep_the_models_own_body_settings_through_json() -> None:
 BODY_LOGIT, BLOCK_LOGIT, TEASER_LOGIT = 3.0, -3.0, 0.0  # p(body) 0.95, 0.05, 0.5
 
 
-def _scored(logits: list[float], monkeypatch: pytest.MonkeyPatch, **settings: float) -> Any:
-    """`line_model.score` of lines (all inside the frame's span) whose log-odds are `logits`:
-    a model that reads one feature, set to each line's log-odds."""
+def _scored(
+    logits: list[float],
+    monkeypatch: pytest.MonkeyPatch,
+    furniture: list[bool] | None = None,
+    **settings: float,
+) -> Any:
+    """`line_model.score` of lines (all inside the frame's span) whose log-odds are `logits`
+    (`furniture`: those a precise rule removes anyway): a model that reads one feature, set to
+    each line's log-odds."""
     names = line_model.NAMES
     table = pl.DataFrame({n: logits if n == "words" else [0.0] * len(logits) for n in names})
     monkeypatch.setattr(line_model, "features", lambda frame: table)
@@ -170,7 +176,10 @@ def _scored(logits: list[float], monkeypatch: pytest.MonkeyPatch, **settings: fl
         outside_threshold=0.6,
         **settings,  # type: ignore[arg-type]
     )
-    return line_model.score(_frame([f"line {i}" for i in range(len(logits))]), weights)
+    frame = _frame([f"line {i}" for i in range(len(logits))])
+    if furniture is not None:
+        frame = frame.with_columns(pl.Series("furniture", furniture))
+    return line_model.score(frame, weights)
 
 
 def test_a_teaser_away_from_the_body_needs_the_outside_threshold(
@@ -186,6 +195,25 @@ def test_a_teaser_away_from_the_body_needs_the_outside_threshold(
     teaser = verdicts.reasons[6]  # the seventh removal: the block's six, then the teaser
     assert "outside the body; p(body) 0.50" in teaser
     assert all("outside the body" not in reason for reason in verdicts.reasons[:6])
+
+
+def test_an_ad_slot_neither_parts_the_body_nor_joins_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lines a precise rule removes anyway count 0 in the model's body: a middling paragraph
+    after a run of ad slots stays in the body they would otherwise have cut it from."""
+    logits = [BODY_LOGIT] * 4 + [BLOCK_LOGIT] * 6 + [TEASER_LOGIT]
+    furniture = [False] * 4 + [True] * 6 + [False]
+    verdicts = _scored(logits, monkeypatch, body_threshold=0.3, body_share=0.3)
+    assert verdicts.furniture[10]  # the block parts it from the body
+    ads = _scored(logits, monkeypatch, furniture=furniture, body_threshold=0.3, body_share=0.3)
+    assert not ads.furniture[10]
+
+
+def test_a_page_without_a_body_is_judged_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No line reaches the body's p(body): the model draws no body, and each line keeps its own
+    threshold, as a page without a prose span does with the frame."""
+    logits = [-0.6] * 5  # p(body) 0.35: above the threshold (0.2), below the body's (0.4)
+    verdicts = _scored(logits, monkeypatch, body_threshold=0.4, body_share=0.3)
+    assert not verdicts.furniture.any()
 
 
 def test_a_body_in_two_sections_is_one_body(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,13 @@ from dedupe.parallel import can_fork, fork_map
 from dedupe.records import head
 from winnow_corpus.errors import OutputError
 from winnow_corpus.runner import RunConfig, RunResult, removal_records
-from winnow_corpus.store import DocumentStore, DocumentView, packed_fields, packed_record
+from winnow_corpus.store import (
+    DocumentStore,
+    DocumentView,
+    document_records,
+    packed_fields,
+    packed_record,
+)
 
 
 def article(n: int, text: str = "Body of the article.") -> Document:
@@ -159,6 +165,9 @@ def test_packed_fields_of_a_view_are_read_from_its_store_in_the_views_order(
     fields = list(packed_fields(view))
     assert [f.id for f in fields] == ["id4", "id1"]
     assert [packed_record(f) for f in fields] == [docs[4].to_dict(), docs[1].to_dict()]
+    assert list(document_records(view)) == [docs[4].to_dict(), docs[1].to_dict()]
+    monkeypatch.undo()
+    assert list(document_records(docs[:2])) == [docs[0].to_dict(), docs[1].to_dict()]
 
 
 def test_removal_records_are_each_removals_dict_with_its_category() -> None:

@@ -57,9 +57,9 @@ from winnow_corpus.store import (
     DocumentStore,
     DocumentView,
     Packed,
+    document_records,
     pack,
     packed_fields,
-    packed_record,
     unpack,
 )
 from winnow_corpus.story_text import masked_story_features, masks
@@ -569,10 +569,9 @@ def article_records(
     one record at a time, so writing them never holds a dict per article."""
     cluster_of = {m: c.id for c in result.dedupe.clusters for m in c.members}
     dropped = {d.doc.id: d for d in result.dedupe.duplicates}
-    for fields in packed_fields(_written_documents(result) if docs is None else docs):
-        record = packed_record(fields)
-        record["cluster"] = cluster_of.get(fields.id)
-        duplicate = dropped.get(fields.id)
+    for record in document_records(_written_documents(result) if docs is None else docs):
+        record["cluster"] = cluster_of.get(record["id"])
+        duplicate = dropped.get(record["id"])
         if duplicate is not None:
             record["duplicate_of"] = duplicate.duplicate_of
             record["tier"] = duplicate.tier
