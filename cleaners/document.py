@@ -8,8 +8,9 @@ and why, and kept lines plus removals account for every source line of an articl
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,49 @@ class Removal:
         return self.rule.split(".", 1)[0]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "reason": self.reason, "rule": self.rule, "line": self.line}
+        return removal_record(self.text, self.reason, self.rule, self.line)
+
+
+def removal_record(text: str, reason: str, rule: str, line: int) -> dict[str, Any]:
+    """A removal as the output files hold it."""
+    return {"text": text, "reason": reason, "rule": rule, "line": line}
+
+
+class DocumentFields(Protocol):
+    """A document's fields, on a `Document` or as a run stores them without building one."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def meta(self) -> dict[str, Any]: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def lines(self) -> tuple[int, int]: ...
+    @property
+    def line_numbers(self) -> tuple[int, ...]: ...
+
+
+def document_record(
+    fields: DocumentFields, removed: Iterable[tuple[str, str, str, int]]
+) -> dict[str, Any]:
+    """A document as the output files hold it (`Document.to_dict`), its removals given as
+    (text, reason, rule, line): the one definition, for a `Document` and for the fields a run
+    stores, which it writes without rebuilding a `Document` and a `Removal` per removed line."""
+    return {
+        "id": fields.id,
+        "title": fields.title,
+        "text": fields.text,
+        "meta": fields.meta,
+        "source": fields.source,
+        "lines": list(fields.lines),
+        "removed": [removal_record(*removal) for removal in removed],
+        "line_numbers": list(fields.line_numbers),
+    }
 
 
 @dataclass(slots=True)
@@ -76,16 +119,7 @@ class Document:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "text": self.text,
-            "meta": self.meta,
-            "source": self.source,
-            "lines": list(self.lines),
-            "removed": [r.to_dict() for r in self.removed],
-            "line_numbers": list(self.line_numbers),
-        }
+        return document_record(self, ((r.text, r.reason, r.rule, r.line) for r in self.removed))
 
 
 def _collapse_blank_runs(numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cleaners.document import Document, Removal
+from cleaners.document import Document, Removal, document_record
 from dedupe.records import Head, head
 from dedupe.spill import ByPosition, Selection, write_at
 from winnow_corpus.errors import OutputError
@@ -107,7 +107,7 @@ def document_records(docs: Sequence[Document]) -> Iterator[dict[str, Any]]:
     documents only to read them back cost five times `to_dict`)."""
     stored = _stored(docs)
     if stored is not None:
-        return (packed_record(fields) for fields in stored)
+        return (document_record(fields, fields.removed) for fields in stored)
     return (doc.to_dict() for doc in docs)
 
 
@@ -120,24 +120,6 @@ def _stored(docs: Sequence[Document]) -> Iterator[Packed] | None:
     if isinstance(docs, DocumentStore):
         return (unpack_fields(docs.stored(position)) for position in range(len(docs)))
     return None
-
-
-def packed_record(fields: Packed) -> dict[str, Any]:
-    """`Document.to_dict` of a document's packed fields, without building the `Document` and a
-    `Removal` per removed line (most of the time of writing articles.jsonl when it did)."""
-    return {
-        "id": fields.id,
-        "title": fields.title,
-        "text": fields.text,
-        "meta": fields.meta,
-        "source": fields.source,
-        "lines": list(fields.lines),
-        "removed": [
-            {"text": text, "reason": reason, "rule": rule, "line": line}
-            for text, reason, rule, line in fields.removed
-        ],
-        "line_numbers": list(fields.line_numbers),
-    }
 
 
 class DocumentStore(ByPosition[Document]):
