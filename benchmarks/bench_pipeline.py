@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import argparse
+import bisect
 import contextlib
 import json
 import os
@@ -92,8 +93,6 @@ def article_at(starts: list[int], first: int, last: int) -> int:
     >>> article_at([1, 10, 20], 9, 15), article_at([1, 10, 20], 2, 5), article_at([5], 1, 3)
     (1, 0, -1)
     """
-    import bisect
-
     best, most = -1, 0
     k = max(bisect.bisect_right(starts, first) - 1, 0)
     while k < len(starts) and starts[k] <= last:
