@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -253,8 +253,9 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
     """`call` run in a forked child while the `with` block runs in this process.
 
     The block gets a function that waits for the child's answer (raising what the child
-    raised, or `WorkerLost` if it died without answering); leaving the block waits for
-    it too, so an error is never lost, and leaving it by an error or Ctrl-C stops the child.
+    raised, or `WorkerLost` if it died without answering; asked again, the same); leaving a
+    block that never asked waits for it too, so an error is never lost, and leaving it by an
+    error or Ctrl-C stops the child.
     With `fork` False, or where `can_fork()` is False, the function runs `call` here when it is
     first asked (or on leaving the block).
     Why: `winnow clean` creates one `.txt` file per article, the longest writer, while the main
@@ -263,9 +264,10 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
     again (`fork_calls`), which with threads alive risks a child inheriting a held lock.
     """
     if not fork or not can_fork():
-        here = _once(call)
+        here = _Once(call)
         yield here
-        here()
+        if not here.asked:
+            here()
         return
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
@@ -284,10 +286,11 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
                 raise cast(BaseException, value)
             return cast(T, value)
 
-        wait = _once(receive_answer)
+        wait = _Once(receive_answer)
         try:
             yield wait
-            wait()
+            if not wait.asked:  # an answer the block asked for, error or not, is its to handle
+                wait()
         except BaseException:
             child.terminate()  # the block failed (or the child did): nothing more is wanted
             raise
@@ -296,16 +299,33 @@ def fork_call(call: Callable[[], T], fork: bool = True) -> Iterator[Callable[[],
             receive.close()
 
 
-def _once(call: Callable[[], T]) -> Callable[[], T]:
-    """`call`, run on the first ask only; later asks get the same answer."""
-    answer: list[T] = []
+class _Once(Generic[T]):
+    """`call`, run on the first ask only; later asks get the same answer, or the same error.
 
-    def asked() -> T:
-        if not answer:
-            answer.append(call())
-        return answer[0]
+    >>> calls = []
+    >>> once = _Once(lambda: calls.append(1) or len(calls))
+    >>> once.asked, once(), once(), once.asked
+    (False, 1, 1, True)
+    """
 
-    return asked
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._call = call
+        self._outcome: tuple[bool, Any] | None = None
+
+    @property
+    def asked(self) -> bool:
+        return self._outcome is not None
+
+    def __call__(self) -> T:
+        if self._outcome is None:
+            try:
+                self._outcome = (True, self._call())
+            except BaseException as exc:
+                self._outcome = (False, exc)
+        done, value = self._outcome
+        if not done:
+            raise cast(BaseException, value)
+        return cast(T, value)
 
 
 def fork_rows(

@@ -136,6 +136,21 @@ def test_fork_call_raises_the_childs_error_on_leaving_the_block() -> None:
     assert multiprocessing.active_children() == []
 
 
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_childs_error_the_block_asked_for_is_the_blocks_to_handle(fork: bool) -> None:
+    """Asked again, the same error (never a lost worker); handled in the block, leaving the
+    block raises nothing."""
+
+    def fails() -> int:
+        raise OSError(28, "No space left on device")
+
+    with parallel.fork_call(fails, fork=fork) as answer:
+        for _ in range(2):
+            with pytest.raises(OSError, match="No space left"):
+                answer()
+    assert multiprocessing.active_children() == []
+
+
 @pytest.mark.skipif(not parallel.can_fork(), reason="runs here where it cannot fork")
 def test_fork_call_says_so_when_the_child_dies_without_answering() -> None:
     """A child killed (the kernel's out-of-memory killer, say) is an error, not a wait

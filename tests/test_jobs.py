@@ -133,6 +133,7 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
     assert two.stats == one.stats and one.stats["checks"] >= one.stats["candidates"] > 0
 
 
+@pytest.mark.parametrize("write_ahead", [False, True], ids=["written after", "removals ahead"])
 @pytest.mark.parametrize(
     "output, asked",
     [
@@ -149,10 +150,13 @@ def test_output_written_by_forked_writers_is_the_same_as_by_one(
     monkeypatch: pytest.MonkeyPatch,
     output: OutputOptions,
     asked: list[tuple[int, bool]],
+    write_ahead: bool,
 ) -> None:
     """With two jobs the output files are written by forked children at once, reading the
     cleaned articles from a store on disk, the .txt files in a child of their own while the
-    rest are written; every byte is the same as one job writes."""
+    rest are written, the articles file in slices where plain JSONL lets them join, and, when
+    the run knows it will be written, removed.jsonl while dedupe runs; every byte is the same
+    as one job writes."""
     monkeypatch.setattr(runner, "DocumentStore", partial(DocumentStore, spool_bytes=0))
     jobs_asked: list[int] = []
     real = runner.fork_calls
@@ -162,16 +166,34 @@ def test_output_written_by_forked_writers_is_the_same_as_by_one(
     txt_forked: list[bool] = []
     real_call = runner.fork_call
     monkeypatch.setattr(
-        runner, "fork_call", lambda call, fork: txt_forked.append(fork) or real_call(call, fork)
+        runner,
+        "fork_call",
+        lambda call, fork=None: (
+            real_call(call) if fork is None else txt_forked.append(fork) or real_call(call, fork)
+        ),
     )
+    parts: list[int] = []
+    real_parts = runner._article_parts
+
+    def counted_parts(*args: object) -> list[runner.ArticlePart]:
+        found = real_parts(*args)  # type: ignore[arg-type]
+        parts.append(len(found))
+        return found
+
+    monkeypatch.setattr(runner, "_article_parts", counted_parts)
     folders = []
     for jobs in (1, 2, 3):  # with 3, writers fork beside the .txt child
-        result = run_documents(corpus(), RunConfig(jobs=jobs, output=output))
+        config = RunConfig(jobs=jobs, output=output, temp_dir=tmp_path)
+        result = run_documents(corpus(), config, write_ahead=write_ahead)
+        assert (result.removed_ahead is not None) == (write_ahead and jobs > 1)
+        assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []  # the spool unlinked
         folders.append(tmp_path / f"jobs{jobs}")
         counts = runner.write_run(result, folders[-1])
         assert counts["articles"] == len(result.dedupe.kept) > 0
         assert counts["txt"] == (counts["articles"] if output.txt_files else 0)
     assert list(zip(jobs_asked, txt_forked, strict=True)) == asked
+    # plain JSONL: written in one slice per writer; compressed or sharded: whole
+    assert parts == ([writers for writers, _ in asked] if output.compression == "none" else [1] * 3)
     names = sorted(p.name for p in folders[0].iterdir())
     for folder in folders[1:]:
         assert names == sorted(p.name for p in folder.iterdir())
@@ -199,6 +221,26 @@ def test_a_writer_failing_in_a_forked_child_leaves_no_output(
     with pytest.raises(OutputError, match=r"No space left on device.*--out"):
         runner.write_run(result, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not can_fork(), reason="removals are written ahead by a forked child")
+def test_removals_written_ahead_failing_are_written_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full temp disk while removed.jsonl is written beside dedupe loses nothing: the run
+    goes on, and `write_run` writes the file itself, the same bytes."""
+    config = RunConfig(jobs=2, temp_dir=tmp_path, output=OutputOptions(txt_files=False))
+    runner.write_run(run_documents(corpus(), config), tmp_path / "after")
+
+    def full_disk(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(runner, "write_jsonl_to", full_disk)
+    result = run_documents(corpus(), config, write_ahead=True)
+    assert result.removed_ahead is None
+    runner.write_run(result, tmp_path / "ahead")
+    for name in ("removed.jsonl", "articles.jsonl", "report.json"):
+        assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "after" / name).read_bytes()
 
 
 def test_the_txt_writer_failing_beside_the_others_leaves_no_output(

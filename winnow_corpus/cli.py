@@ -509,7 +509,7 @@ def clean(
                 err_console.print(repaired, soft_wrap=True)
         if config.index is not None:
             locks.enter_context(RunLock(config.index, "dedupe index", wait))
-        result = _run_with_progress(sources, config, quiet)
+        result = _run_with_progress(sources, config, quiet, write_ahead=not dry_run)
         if not result.documents:
             problems = "; ".join(item.error for item in result.skipped) or "no articles found"
             raise Failure(f"nothing to write: {problems}")
@@ -564,9 +564,11 @@ class CountColumn(ProgressColumn):
         return Text(done if task.total is None else f"{done}/{int(task.total):,}")
 
 
-def _run_with_progress(sources: Sequence[Any], config: RunConfig, quiet: bool) -> RunResult:
+def _run_with_progress(
+    sources: Sequence[Any], config: RunConfig, quiet: bool, write_ahead: bool
+) -> RunResult:
     if quiet:
-        return run(sources, config)
+        return run(sources, config, write_ahead=write_ahead)
     columns = (
         TextColumn("{task.description:<8}"),
         BarColumn(),
@@ -581,7 +583,7 @@ def _run_with_progress(sources: Sequence[Any], config: RunConfig, quiet: bool) -
                 tasks[stage] = bars.add_task(stage, total=total or None)
             bars.update(tasks[stage], completed=done, total=total or None)
 
-        return run(sources, config, progress)
+        return run(sources, config, progress, write_ahead)
 
 
 # clusters listed in the terminal summary: a 1 GB run has tens of thousands, and a table of them

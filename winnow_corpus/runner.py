@@ -16,15 +16,17 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
+import tempfile
 import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from cleaners import footers
 from cleaners.document import Document, UniqueIds
@@ -37,7 +39,7 @@ from dedupe import DedupeConfig, DedupeResult, find_duplicates
 from dedupe.batch_features import FeatureColumns
 from dedupe.core import DocumentFeatures, FeatureSpill, feature_columns, features_of
 from dedupe.index import check_index, dedupe_against_index
-from dedupe.parallel import fork_call, fork_calls
+from dedupe.parallel import can_fork, fork_call, fork_calls, slices
 from dedupe.spill import Selection
 from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError
 from winnow_corpus.executors import Executor
@@ -63,7 +65,16 @@ from winnow_corpus.store import (
     unpack,
 )
 from winnow_corpus.story_text import masked_story_features, masks
-from winnow_corpus.writers import JSONL_SUFFIX, OutputOptions, write_articles, write_jsonl
+from winnow_corpus.writers import (
+    COPY_CHUNK,
+    JSONL_SUFFIX,
+    OutputOptions,
+    copy_into,
+    shaped_records,
+    write_articles,
+    write_jsonl,
+    write_jsonl_to,
+)
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +155,9 @@ class RunResult:
     bad_records: list[BadRecord]
     timings: dict[str, float]
     config: RunConfig
+    # removed.jsonl as written while dedupe ran (`run(..., write_ahead=True)`), waiting for
+    # `write_run` in an unlinked temporary file: its handle and its record count
+    removed_ahead: tuple[BinaryIO, int] | None = None
 
     @property
     def skipped(self) -> list[InputReport]:
@@ -193,12 +207,17 @@ class RunSummary:
 
 
 def run(
-    inputs: Sequence[InputFile], config: RunConfig | None = None, progress: Progress | None = None
+    inputs: Sequence[InputFile],
+    config: RunConfig | None = None,
+    progress: Progress | None = None,
+    write_ahead: bool = False,
 ) -> RunResult:
     """Read, split, clean and deduplicate `inputs`.
 
     Articles stream from the readers into cleaning and from cleaning into a `DocumentStore` on
     disk: neither the raw nor the cleaned corpus is held in memory, only what dedupe compares.
+    `write_ahead`: the caller will `write_run` the result, so what needs no dedupe result
+    (removed.jsonl, the run's summary) may be made while dedupe runs (`_while_deduplicating`).
     """
     config = config or RunConfig()
     notify = progress or (lambda stage, done, total: None)
@@ -208,7 +227,7 @@ def run(
     if config.index is not None:  # a broken or missing index fails before the long part
         check_index(config.index, config.index_mode, config.dedupe)
     raw = _timed(_raw_documents(inputs, config, reports, bad_records, notify), timings)
-    return _clean_and_dedupe(raw, config, notify, reports, bad_records, timings)
+    return _clean_and_dedupe(raw, config, notify, reports, bad_records, timings, write_ahead)
 
 
 def _raw_documents(
@@ -328,13 +347,14 @@ def run_documents(
     docs: Iterable[Document],
     config: RunConfig | None = None,
     progress: Progress | None = None,
+    write_ahead: bool = False,
 ) -> RunResult:
     """Clean and deduplicate documents a caller already holds (the library path of `run`)."""
     config = config or RunConfig()
     if config.index is not None:
         check_index(config.index, config.index_mode, config.dedupe)
     notify = progress or (lambda stage, done, total: None)
-    return _clean_and_dedupe(docs, config, notify, [], [], {})
+    return _clean_and_dedupe(docs, config, notify, [], [], {}, write_ahead)
 
 
 def _clean_and_dedupe(
@@ -344,6 +364,7 @@ def _clean_and_dedupe(
     reports: list[InputReport],
     bad_records: list[BadRecord],
     timings: dict[str, float],
+    write_ahead: bool = False,
 ) -> RunResult:
     started = time.perf_counter()
     cleaned = DocumentStore(config.temp_dir)
@@ -373,6 +394,23 @@ def _clean_and_dedupe(
     substantive = [i for i in range(len(cleaned)) if i not in emptied]
     started = time.perf_counter()
     docs = DocumentView(cleaned, substantive)
+    ahead = _while_deduplicating(cleaned, config) if write_ahead else nullcontext(_nothing_ahead)
+    with ahead as made_ahead:
+        result = _deduplicated(docs, features, substantive, config)
+        summary, removed = made_ahead()
+    notify("dedupe", len(substantive), len(substantive))
+    timings["dedupe"] = time.perf_counter() - started
+    run_result = RunResult(reports, cleaned, result, bad_records, timings, config, removed)
+    run_result._summary = summary
+    return run_result
+
+
+def _deduplicated(
+    docs: DocumentView,
+    features: FeatureSpill,
+    substantive: list[int],
+    config: RunConfig,
+) -> DedupeResult[Document]:
     try:
         if config.deduplicate:
             # find_duplicates closes the selection, and so the features, once it has its own
@@ -391,9 +429,50 @@ def _clean_and_dedupe(
             result = DedupeResult(kept=docs, duplicates=[], clusters=[])
     finally:
         features.close()
-    notify("dedupe", len(substantive), len(substantive))
-    timings["dedupe"] = time.perf_counter() - started
-    return RunResult(reports, cleaned, result, bad_records, timings, config)
+    return result
+
+
+# what `_while_deduplicating` made: the run's summary and removed.jsonl (or None for each)
+MadeAhead = tuple[RunSummary | None, tuple[BinaryIO, int] | None]
+
+
+def _nothing_ahead() -> MadeAhead:
+    return None, None
+
+
+@contextmanager
+def _while_deduplicating(
+    store: DocumentStore, config: RunConfig
+) -> Iterator[Callable[[], MadeAhead]]:
+    """The run's summary and removed.jsonl, made in a forked child while the block runs
+    (dedupe): both need only the cleaned articles, and dedupe's serial steps leave a core idle
+    that the writers would otherwise need after it. The file waits unlinked in the run's temp
+    folder, so nothing is left behind whatever ends the run. Only where the writers would fork
+    (`_writer_jobs`); elsewhere the block gets nothing and `write_run` makes both itself."""
+    if _writer_jobs(config) < 2 or not can_fork():
+        yield _nothing_ahead
+        return
+    spool = tempfile.TemporaryFile(dir=config.temp_dir)  # noqa: SIM115 (the result holds it)
+    compression = config.output.compression
+
+    def make() -> tuple[RunSummary, int]:
+        return RunSummary.of(store), write_jsonl_to(spool, removal_records_of(store), compression)
+
+    try:
+        with fork_call(make) as answer:
+
+            def made() -> MadeAhead:
+                try:
+                    summary, count = answer()
+                except OSError:  # the temp disk full: `write_run` writes it, or says why not
+                    spool.close()
+                    return _nothing_ahead()
+                return summary, (spool, count)
+
+            yield made
+    except BaseException:
+        spool.close()
+        raise
 
 
 def is_emptied(doc: Document | Packed) -> bool:
@@ -609,9 +688,14 @@ def duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
 
 
 def removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
-    """removed.jsonl, one record at a time: `Removal.to_dict` and `Removal.category` of each,
+    """removed.jsonl, one record at a time."""
+    return removal_records_of(result.documents)
+
+
+def removal_records_of(docs: Sequence[Document]) -> Iterator[dict[str, Any]]:
+    """removed.jsonl's records of `docs`: `Removal.to_dict` and `Removal.category` of each,
     made from the stored fields (`packed_fields`) without building the `Removal`."""
-    for doc in packed_fields(result.documents):
+    for doc in packed_fields(docs):
         for text, reason, rule, line in doc.removed:
             yield {
                 "id": doc.id,
@@ -718,23 +802,21 @@ def _write_files(
     result: RunResult, docs: Sequence[Document], target: AtomicOutputDir, suffix: str
 ) -> Counter[str]:
     """Every file of the output folder into `target`; returns records written per file kind."""
-    config = result.config
-    options = config.output
+    options = result.config.output
     result.summary()  # one read of every article, here, so every writer inherits it
-    # in this process under Ray (its driver keeps threads and connections a fork would
-    # copy) and for Parquet (pyarrow's thread pools are not safe to use in a forked child)
-    jobs = config.jobs if config.engine == "local" and options.format == "jsonl" else 1
+    jobs = _writer_jobs(result.config)
     # The .txt files in one call (two processes creating files in one folder were slower than
     # one), and with jobs in a child of their own from the start: creating thousands of files
     # is the longest writer, and the other files and the report are written beside it.
     txt = partial(_write_txt_files, docs, target) if options.txt_files else _no_files
     beside = options.txt_files and jobs > 1
-    calls = [
-        partial(_write_articles_file, result, docs, target),
-        partial(_write_duplicates_and_removals, result, target, suffix),
-    ]
+    writers = jobs - 1 if beside else jobs
+    parts = _article_parts(len(docs), options, writers)
+    calls = [partial(_write_articles_file, result, docs, target, part) for part in parts]
+    calls.append(partial(_write_duplicates_and_removals, result, target, suffix))
     with fork_call(txt, fork=beside) as txt_written:
-        answers = fork_calls(calls, jobs - 1 if beside else jobs)
+        answers = fork_calls(calls, writers)
+        _join_article_parts(target, parts)
         names = [name for _, files, _ in answers for name in files]
         keys = [key for _, _, keys in answers for key in keys]
         _write_report_files(result, target, names, keys)
@@ -743,6 +825,13 @@ def _write_files(
     for counts, _, _ in answers:
         written.update(counts)
     return written
+
+
+def _writer_jobs(config: RunConfig) -> int:
+    """How many processes write the output files: one under Ray (its driver keeps threads and
+    connections a fork would copy) and for Parquet (pyarrow's thread pools are not safe to use
+    in a forked child), else the run's jobs."""
+    return config.jobs if config.engine == "local" and config.output.format == "jsonl" else 1
 
 
 def _write_report_files(
@@ -771,9 +860,49 @@ def _write_report_files(
 Written = tuple[dict[str, int], list[str], list[ArticleKey]]
 
 
+# the articles file's consecutive slices, each one writer call (`_article_parts`); None: whole
+ArticlePart = tuple[int, int] | None
+
+
+def _article_parts(count: int, options: OutputOptions, writers: int) -> list[ArticlePart]:
+    """The articles file as one writer call, or, where its parts join by simple concatenation
+    (JSONL neither compressed nor sharded), one call per writer over consecutive slices: the
+    longest writer, cut so that both cores write it. Compressed parts would join into a valid
+    stream of other bytes than one writer's, so those stay whole.
+
+    >>> _article_parts(10, OutputOptions(), 2)
+    [(0, 5), (5, 10)]
+    >>> _article_parts(10, OutputOptions(compression="gzip"), 2)
+    [None]
+    """
+    if writers < 2 or count < 2 or options.compression != "none" or options.shard_size:
+        return [None]
+    return list(slices(count, writers))
+
+
+def _part_name(part: tuple[int, int]) -> str:
+    """Where a slice after the first waits until `_join_article_parts` appends it."""
+    return f".articles-{part[0]:012d}.part"
+
+
+def _join_article_parts(target: AtomicOutputDir, parts: list[ArticlePart]) -> None:
+    """The slices written apart appended, in order, to the articles file the first began."""
+    if len(parts) < 2:
+        return
+    with open(target.path("articles.jsonl"), "ab") as whole:
+        for part in parts[1:]:
+            if part is None:
+                continue
+            piece = target.path(_part_name(part))
+            with open(piece, "rb") as written:
+                shutil.copyfileobj(written, whole, COPY_CHUNK)
+            piece.unlink()
+
+
 def _write_articles_file(
-    result: RunResult, docs: Sequence[Document], target: AtomicOutputDir
+    result: RunResult, docs: Sequence[Document], target: AtomicOutputDir, part: ArticlePart = None
 ) -> Written:
+    """The articles file (`part` None) or one slice of it (`_article_parts`)."""
     config = result.config
     keys: list[ArticleKey] = []
     # a key per article is held until the report is written: one tuple per set of reasons
@@ -787,6 +916,12 @@ def _write_articles_file(
 
     # records are built as the writers take them: a dict per article, duplicate or removed
     # line is never held for the whole corpus at once
+    if part is not None:
+        records = keyed(article_records(result, Selection(docs, range(*part))))
+        shaped = shaped_records(records, config.output, config.text_field, config.title_field)
+        first = part[0] == 0
+        write_jsonl(target.path("articles.jsonl" if first else _part_name(part)), shaped)
+        return {}, ["articles.jsonl"] if first else [], keys
     names = write_articles(
         target.path("."),
         keyed(article_records(result, docs)),
@@ -805,7 +940,12 @@ def _write_duplicates_and_removals(
     duplicates = write_jsonl(
         target.path(f"duplicates{suffix}"), duplicate_records(result), compression
     )
-    removed = write_jsonl(target.path(f"removed{suffix}"), removal_records(result), compression)
+    if result.removed_ahead is not None:
+        spool, removed = result.removed_ahead
+        copy_into(spool, target.path(f"removed{suffix}"))
+    else:
+        records = removal_records(result)
+        removed = write_jsonl(target.path(f"removed{suffix}"), records, compression)
     return {"duplicates": duplicates, "removed": removed}, [], []
 
 

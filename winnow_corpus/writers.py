@@ -16,6 +16,7 @@ import gzip
 import io
 import json
 import logging
+import shutil
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
@@ -155,10 +156,7 @@ def write_articles(
 ) -> list[str]:
     """Write `count` article records (Winnow schema) as `options` says; returns the file names."""
     names = articles_file_names(count, options)
-    shaped: Iterator[dict[str, Any]] = (
-        input_schema_record(r, text_field, title_field) if options.schema == "input" else r
-        for r in records
-    )
+    shaped = shaped_records(records, options, text_field, title_field)
     per_file = options.shard_size or max(count, 1)
     for name in names:
         chunk = islice(shaped, per_file)
@@ -167,6 +165,18 @@ def write_articles(
         else:
             write_jsonl(directory / name, chunk, options.compression)
     return names
+
+
+def shaped_records(
+    records: Iterable[dict[str, Any]],
+    options: OutputOptions,
+    text_field: str = "text",
+    title_field: str = "title",
+) -> Iterator[dict[str, Any]]:
+    """Article records (Winnow schema) in the schema `options` asks for."""
+    if options.schema == "input":
+        return (input_schema_record(r, text_field, title_field) for r in records)
+    return iter(records)
 
 
 # One encoder for every record: `json.dumps` with options builds a new `JSONEncoder` per call,
@@ -186,12 +196,31 @@ def jsonl_line(record: dict[str, Any]) -> bytes:
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]], compression: str = "none") -> int:
     """JSONL, one record per line, keys sorted; gzip and zstd streams carry no timestamp."""
+    with open(path, "wb") as raw:
+        return write_jsonl_to(raw, records, compression)
+
+
+def write_jsonl_to(
+    raw: BinaryIO, records: Iterable[dict[str, Any]], compression: str = "none"
+) -> int:
+    """`write_jsonl` into an open binary file, left open (and flushed) for the caller."""
     count = 0
-    with open(path, "wb") as raw, _compressed(raw, compression) as handle:
+    with _compressed(raw, compression) as handle:
         for record in records:
             handle.write(jsonl_line(record))
             count += 1
+    raw.flush()
     return count
+
+
+def copy_into(source: BinaryIO, path: Path) -> None:
+    """The whole of `source`, from its start, into a new file at `path`."""
+    source.seek(0)
+    with open(path, "wb") as target:
+        shutil.copyfileobj(source, target, COPY_CHUNK)
+
+
+COPY_CHUNK = 1 << 20
 
 
 class _compressed:
