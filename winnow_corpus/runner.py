@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -22,7 +23,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -456,6 +457,10 @@ def _while_deduplicating(
     compression = config.output.compression
 
     def make() -> tuple[RunSummary, int]:
+        # at the lowest priority: dedupe's forked steps keep both cores busy, and this child
+        # is to take only what its serial steps leave idle, not to slow those steps down
+        with suppress(OSError):
+            os.nice(19)
         return RunSummary.of(store), write_jsonl_to(spool, removal_records_of(store), compression)
 
     try:
