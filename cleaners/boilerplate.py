@@ -1054,8 +1054,9 @@ def bare_link(line: str) -> bool:
 
 # A page's reading aids and tools, the whole line: the reading time ("5 min read", "Lesezeit:
 # 3 Minuten", "12 minutes - 2,480 words"), a list's result or page counter ("Showing 1-10 of 19
-# results", "Seite 2 von 5", "Es werden die Fähren 1 bis 10 von insgesamt 14 angezeigt") and the
-# print and PDF buttons ("Als PDF herunterladen").
+# results", "Seite 2 von 5", "Es werden die Fähren 1 bis 10 von insgesamt 14 angezeigt"), the
+# print and PDF buttons ("Als PDF herunterladen") and the links back to the page's top or the
+# site's start ("Back to top", "Zurück zur Startseite", "Retour à l'accueil", "Volver arriba").
 PAGE_TOOLS = re.compile(
     r"^(?:"
     r"(?:reading time|read time|lesezeit|lesedauer|temps de lecture|tiempo de lectura)"
@@ -1071,15 +1072,18 @@ PAGE_TOOLS = re.compile(
     r"|(?:(?:diese[nsm]?|den|die|das) \w+ )?(?:als |as )?pdf(?: version| herunterladen"
     r"| downloaden| speichern| download)?|(?:download|herunterladen)(?: as)? pdf"
     r"|print(?: this)?(?: article| page| story)?|(?:artikel|seite|beitrag) drucken"
-    r"|imprimer (?:l['’]article|la page|cet article)|imprimir (?:artículo|la noticia|página))"
-    + END,
+    r"|imprimer (?:l['’]article|la page|cet article)|imprimir (?:artículo|la noticia|página)"
+    r"|(?:back to|zurück zu[rm]?|retour (?:à|au|en)|volver (?:a|al)) (?:the |la |l['’])?"
+    r"(?:top(?: of (?:the )?page)?|home(?: ?page)?|start(?: ?page)?|main page|overview"
+    r"|startseite|seitenanfang|anfang|übersicht|hauptseite|accueil|haut(?: de (?:la )?page)?"
+    r"|sommaire|portada|inicio)|nach oben|volver arriba)" + END,
     re.IGNORECASE,
 )
 
 
 @RULES.line_rule(
     "boilerplate.page_tools",
-    reason="reading time/page counter/print button",
+    reason="reading time/page counter/print button/back-to link",
     **_short_and_matching(FURNITURE_MAX_CHARS, PAGE_TOOLS),
 )
 def page_tools(line: str) -> bool:

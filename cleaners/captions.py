@@ -277,6 +277,43 @@ def figure_caption(line: str) -> bool:
     return len(line.split()) <= FIGURE_CAPTION_MAX_WORDS and FIGURE_CAPTION.match(line) is not None
 
 
+# A prompt to click a picture to see it larger, which only a picture's caption holds
+# ("Zum Vergrößern auf das Bild klicken", "Click image to enlarge", "Cliquez pour agrandir",
+# "Haz clic para ampliar"), in English, German, French and Spanish.
+ENLARGE_PROMPT = re.compile(
+    r"(?i)\b(?:(?:click|tap)(?: (?:on|here))?(?: (?:the|this))?"
+    r"(?: (?:image|picture|photo|graphic|map|chart|thumbnail))? to (?:enlarge|zoom in"
+    r"|(?:see|view)(?: it)? (?:larger|full[- ]size|in full))"
+    r"|zum vergrößern(?: (?:auf )?(?:das |die )?(?:bild|foto|grafik|karte))? (?:an)?klicken"
+    r"|(?:bild|foto|grafik|karte) zum vergrößern (?:an)?klicken"
+    r"|klicken sie(?: auf (?:das |die )?(?:bild|foto|grafik|karte))? zum vergrößern"
+    r"|cliquez(?: sur (?:l['’]image|la photo|la carte))? pour (?:l['’]|la |les )?agrandir"
+    r"|(?:haz|haga|pulsa|pulse|clic|click)(?: (?:clic|click))?(?: (?:en|sobre) (?:la )?"
+    r"(?:imagen|foto|fotografía))? para (?:ampliar|agrandar)(?:la)?)\b"
+)
+ENLARGE_PROMPT_MAX_WORDS = 60  # a caption is a sentence or two; longer text is body
+
+
+@RULES.line_rule(
+    "captions.enlarge_prompt",
+    reason="photo caption",
+    prefilter=lambda text: text.str.contains(
+        r"(?i)enlarge|zoom in|larger|full|vergrößern|agrandir|ampliar|agrandar"
+    ),
+)
+def enlarge_prompt(line: str) -> bool:
+    """A line that asks the reader to click a picture to see it larger: a caption.
+
+    >>> enlarge_prompt("Das Netz der Firmen. Zum Vergrößern auf das Bild klicken. CC-BY 2.0")
+    True
+    >>> enlarge_prompt("Click image to enlarge")
+    True
+    >>> enlarge_prompt("The council plans to enlarge the harbour by 2030.")
+    False
+    """
+    return len(line.split()) <= ENLARGE_PROMPT_MAX_WORDS and ENLARGE_PROMPT.search(line) is not None
+
+
 @RULES.line_rule(
     "captions.describes_picture",
     reason="photo caption",

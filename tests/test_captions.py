@@ -11,6 +11,7 @@ from cleaners.captions import (
     RULES,
     agency_credit,
     describes_picture,
+    enlarge_prompt,
     figure_caption,
     file_photo,
     gallery_counter,
@@ -349,3 +350,46 @@ def test_credit_lines_without_a_colon_label_go_on_both_paths(credit: str) -> Non
 )
 def test_figure_caption(line: str, hit: bool) -> None:
     assert figure_caption(line) is hit
+
+
+ENLARGE_PROMPTS = [
+    "Firmen und Beteiligungen der Hafengruppe. Zum Vergrößern auf das Bild klicken. CC-BY-SA 2.0",
+    "Die neue Fährlinie im Überblick (zum Vergrößern anklicken)",
+    "Karte zum Vergrößern anklicken",
+    "Klicken Sie auf die Grafik zum Vergrößern.",
+    "Click image to enlarge",
+    "The harbour at dawn (click on the photo to view it full size)",
+    "Tap to zoom in",
+    "Le port au petit matin. Cliquez sur l'image pour l'agrandir.",
+    "El puerto al amanecer. Haz clic en la imagen para ampliarla.",
+    "Clic para ampliar",
+]
+ENLARGE_NEAR_MISSES = [
+    "The council plans to enlarge the harbour by 2030, the mayor said.",
+    "The council wants to see larger ferries on the route by 2030.",
+    "Die Stadt will den Hafen vergrößern, sagte der Bürgermeister am Montag.",
+    "Le conseil veut agrandir le port d'ici 2030.",
+    "El ayuntamiento quiere ampliar el puerto antes de 2030.",
+    "Zoom in on any street of the town with the new map app, the council said.",
+]
+
+
+@pytest.mark.parametrize(
+    "line, hit",
+    [(line, True) for line in ENLARGE_PROMPTS] + [(line, False) for line in ENLARGE_NEAR_MISSES],
+)
+def test_enlarge_prompt_on_both_paths(line: str, hit: bool) -> None:
+    """A prompt to click a picture to see it larger is a caption's, in four languages; the
+    column prefilter passes every form the rule knows, so both paths agree."""
+    from cleaners.pipeline import clean_batch
+
+    assert enlarge_prompt(line) is hit
+    body = "The ferry runs every hour from May, the operator said on Monday."
+    doc = _doc(f"Intro line of the story.\n\n{line}\n\n{body}")
+    one = make_step(CleanOptions())(doc)
+    [batched] = clean_batch([doc], CleanOptions())
+    for out in (one, batched):
+        assert body in out.text
+        assert (line not in out.text) is hit
+        if hit:
+            assert (line, "captions.enlarge_prompt") in [(r.text, r.rule) for r in out.removed]
