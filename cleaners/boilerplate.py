@@ -1073,10 +1073,10 @@ PAGE_TOOLS = re.compile(
     r"| downloaden| speichern| download)?|(?:download|herunterladen)(?: as)? pdf"
     r"|print(?: this)?(?: article| page| story)?|(?:artikel|seite|beitrag) drucken"
     r"|imprimer (?:l['’]article|la page|cet article)|imprimir (?:artículo|la noticia|página)"
-    r"|(?:back to|zurück zu[rm]?|retour (?:à|au|en)|volver (?:a|al)) (?:the |la |l['’])?"
-    r"(?:top(?: of (?:the )?page)?|home(?: ?page)?|start(?: ?page)?|main page|overview"
-    r"|startseite|seitenanfang|anfang|übersicht|hauptseite|accueil|haut(?: de (?:la )?page)?"
-    r"|sommaire|portada|inicio)|nach oben|volver arriba)" + END,
+    r"|back to (?:top(?: of (?:the )?page)?|home(?: ?page)?|start ?page|main page|overview)"
+    r"|(?:zurück zu[rm]?|retour (?:à|au|en)|volver (?:a|al)) (?:la |l['’])?"
+    r"(?:startseite|seitenanfang|übersicht|hauptseite|accueil|haut(?: de (?:la )?page)?"
+    r"|sommaire|portada|inicio)|(?:zurück )?nach oben|volver arriba)" + END,
     re.IGNORECASE,
 )
 

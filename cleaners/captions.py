@@ -279,28 +279,30 @@ def figure_caption(line: str) -> bool:
 
 # A prompt to click a picture to see it larger, which only a picture's caption holds
 # ("Zum Vergrößern auf das Bild klicken", "Click image to enlarge", "Cliquez pour agrandir",
-# "Haz clic para ampliar"), in English, German, French and Spanish.
+# "Haz clic para ampliar"), in English, German, French and Spanish. The prompt is a sentence or
+# a bracket of its own (at the line's start, after a sentence's end or an opening bracket, and
+# ending the line, a sentence or the bracket), so news saying that users "tap to zoom in" or
+# "click the photo to enlarge it" stays.
 ENLARGE_PROMPT = re.compile(
-    r"(?i)\b(?:(?:click|tap)(?: (?:on|here))?(?: (?:the|this))?"
+    r"(?i)(?:^|[.!?:)\]»”\"]\s+|[(\[]\s*)(?:"
+    r"(?:click|tap)(?: (?:on|here))?(?: (?:the|this))?"
     r"(?: (?:image|picture|photo|graphic|map|chart|thumbnail))? to (?:enlarge|zoom in"
     r"|(?:see|view)(?: it)? (?:larger|full[- ]size|in full))"
-    r"|zum vergrößern(?: (?:auf )?(?:das |die )?(?:bild|foto|grafik|karte))? (?:an)?klicken"
-    r"|(?:bild|foto|grafik|karte) zum vergrößern (?:an)?klicken"
-    r"|klicken sie(?: auf (?:das |die )?(?:bild|foto|grafik|karte))? zum vergrößern"
+    r"|zum vergr(?:ö|oe)(?:ß|ss)ern(?: (?:auf )?(?:das |die )?(?:bild|foto|grafik|karte))?"
+    r" (?:an)?klicken"
+    r"|(?:bild|foto|grafik|karte) zum vergr(?:ö|oe)(?:ß|ss)ern (?:an)?klicken"
+    r"|klicken sie(?: auf (?:das |die )?(?:bild|foto|grafik|karte))? zum vergr(?:ö|oe)(?:ß|ss)ern"
     r"|cliquez(?: sur (?:l['’]image|la photo|la carte))? pour (?:l['’]|la |les )?agrandir"
-    r"|(?:haz|haga|pulsa|pulse|clic|click)(?: (?:clic|click))?(?: (?:en|sobre) (?:la )?"
-    r"(?:imagen|foto|fotografía))? para (?:ampliar|agrandar)(?:la)?)\b"
+    r"|(?:haz |haga |pulsa |pulse )?(?:clic|click)(?: (?:en|sobre) (?:la )?"
+    r"(?:imagen|foto|fotografía))? para (?:ampliar|agrandar)(?:la)?"
+    r")\s*(?:[.!)\]]|$)"
 )
 ENLARGE_PROMPT_MAX_WORDS = 60  # a caption is a sentence or two; longer text is body
+# one of these (casefolded) is in every line the pattern matches
+ENLARGE_WORDS = ("enlarge", "zoom", "larger", "full", "vergr", "agrandir", "ampliar", "agrandar")
 
 
-@RULES.line_rule(
-    "captions.enlarge_prompt",
-    reason="photo caption",
-    prefilter=lambda text: text.str.contains(
-        r"(?i)enlarge|zoom in|larger|full|vergrößern|agrandir|ampliar|agrandar"
-    ),
-)
+@RULES.line_rule("captions.enlarge_prompt", reason="photo caption", needs=ENLARGE_WORDS)
 def enlarge_prompt(line: str) -> bool:
     """A line that asks the reader to click a picture to see it larger: a caption.
 
@@ -308,7 +310,7 @@ def enlarge_prompt(line: str) -> bool:
     True
     >>> enlarge_prompt("Click image to enlarge")
     True
-    >>> enlarge_prompt("The council plans to enlarge the harbour by 2030.")
+    >>> enlarge_prompt("Shoppers click the photo to enlarge it, the retailer said.")
     False
     """
     return len(line.split()) <= ENLARGE_PROMPT_MAX_WORDS and ENLARGE_PROMPT.search(line) is not None

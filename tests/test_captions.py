@@ -363,6 +363,8 @@ ENLARGE_PROMPTS = [
     "Le port au petit matin. Cliquez sur l'image pour l'agrandir.",
     "El puerto al amanecer. Haz clic en la imagen para ampliarla.",
     "Clic para ampliar",
+    "Bild zum Vergrössern anklicken",
+    "TAP TO ZOOM İN",
 ]
 ENLARGE_NEAR_MISSES = [
     "The council plans to enlarge the harbour by 2030, the mayor said.",
@@ -371,6 +373,10 @@ ENLARGE_NEAR_MISSES = [
     "Le conseil veut agrandir le port d'ici 2030.",
     "El ayuntamiento quiere ampliar el puerto antes de 2030.",
     "Zoom in on any street of the town with the new map app, the council said.",
+    "The new feature lets users tap to zoom in on photos, the company said on Monday.",
+    "Shoppers simply click the photo to enlarge it, the retailer said in a statement.",
+    "Lo que el Gobierno haga para ampliar la red de metro será clave, dijo el alcalde.",
+    "Pidió que se haga para agrandar el puerto lo que haga falta, dijo el ministro.",
 ]
 
 

@@ -188,7 +188,9 @@ def test_output_written_by_forked_writers_is_the_same_as_by_one(
         assert (result.removed_ahead is not None) == (write_ahead and jobs > 1)
         assert [p.name for p in tmp_path.iterdir() if p.is_file()] == []  # the spool unlinked
         folders.append(tmp_path / f"jobs{jobs}")
+        spool = result.removed_ahead
         counts = runner.write_run(result, folders[-1])
+        assert result.removed_ahead is None and (spool is None or spool[0].closed)
         assert counts["articles"] == len(result.dedupe.kept) > 0
         assert counts["txt"] == (counts["articles"] if output.txt_files else 0)
     assert list(zip(jobs_asked, txt_forked, strict=True)) == asked
@@ -223,19 +225,26 @@ def test_a_writer_failing_in_a_forked_child_leaves_no_output(
     assert list(tmp_path.iterdir()) == []
 
 
+def _full_disk(*args: object) -> int:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def _killed(*args: object) -> int:
+    os.kill(os.getpid(), signal.SIGKILL)
+    return 0
+
+
 @pytest.mark.skipif(not can_fork(), reason="removals are written ahead by a forked child")
+@pytest.mark.parametrize("failure", [_full_disk, _killed], ids=["full temp disk", "child killed"])
 def test_removals_written_ahead_failing_are_written_after(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: object
 ) -> None:
-    """A full temp disk while removed.jsonl is written beside dedupe loses nothing: the run
-    goes on, and `write_run` writes the file itself, the same bytes."""
+    """A full temp disk, or the child killed (the out-of-memory killer, say), while
+    removed.jsonl is written beside dedupe loses nothing: the run goes on, and `write_run`
+    writes the file itself, the same bytes."""
     config = RunConfig(jobs=2, temp_dir=tmp_path, output=OutputOptions(txt_files=False))
     runner.write_run(run_documents(corpus(), config), tmp_path / "after")
-
-    def full_disk(*args: object) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(runner, "write_jsonl_to", full_disk)
+    monkeypatch.setattr(runner, "write_jsonl_to", failure)
     result = run_documents(corpus(), config, write_ahead=True)
     assert result.removed_ahead is None
     runner.write_run(result, tmp_path / "ahead")

@@ -42,7 +42,7 @@ from dedupe.core import DocumentFeatures, FeatureSpill, feature_columns, feature
 from dedupe.index import check_index, dedupe_against_index
 from dedupe.parallel import can_fork, fork_call, fork_calls, slices
 from dedupe.spill import Selection
-from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError
+from winnow_corpus.errors import ConfigError, InputError, OutputError, WinnowError, WorkerLost
 from winnow_corpus.executors import Executor
 from winnow_corpus.executors.local import LocalProcesses
 from winnow_corpus.io import (
@@ -469,7 +469,8 @@ def _while_deduplicating(
             def made() -> MadeAhead:
                 try:
                     summary, count = answer()
-                except OSError:  # the temp disk full: `write_run` writes it, or says why not
+                except (OSError, WorkerLost):  # the temp disk full, the child killed: the
+                    # writers make both themselves as without this child, or say why they cannot
                     spool.close()
                     return _nothing_ahead()
                 return summary, (spool, count)
@@ -792,14 +793,20 @@ def write_run(result: RunResult, out: Path) -> dict[str, int]:
     options = config.output
     suffix = JSONL_SUFFIX[options.compression]
     docs = _written_documents(result)
-    with AtomicOutputDir(out) as target:
-        try:
-            written = _write_files(result, docs, target, suffix)
-        except OSError as exc:  # a full disk, wherever a writer met it (a forked one too)
-            raise OutputError(
-                f"cannot write the output to {out} ({exc.strerror or exc}); the previous "
-                "output is left as it was: free space there or choose another folder with --out"
-            ) from exc
+    try:
+        with AtomicOutputDir(out) as target:
+            try:
+                written = _write_files(result, docs, target, suffix)
+            except OSError as exc:  # a full disk, wherever a writer met it (a forked one too)
+                raise OutputError(
+                    f"cannot write the output to {out} ({exc.strerror or exc}); the previous "
+                    "output is left as it was: free space there or choose another folder with "
+                    "--out"
+                ) from exc
+    finally:
+        if result.removed_ahead is not None:  # its disk space back now, not at the exit
+            result.removed_ahead[0].close()
+            result.removed_ahead = None
     return {"articles": len(docs), "duplicates": 0, "removed": 0, "txt": 0, **written}
 
 
