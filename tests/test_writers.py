@@ -301,3 +301,41 @@ def test_zstd_compressed_dump_is_read(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = _read_jsonl(tmp_path / "out" / "articles.jsonl")
     assert [r["title"] for r in rows] == ["Harbour board approves the dredging contract"]
+
+
+@pytest.mark.parametrize("kernel", ["copies", "missing", "stops halfway"])
+def test_append_file_appends_the_whole_source_however_the_kernel_copies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    """The later slices of the articles file and removed.jsonl written ahead are joined by
+    `append_file`: in the kernel where it can, else through Python from where it stopped
+    (a system without `copy_file_range`, or one that refuses it between two file systems)."""
+    import errno
+    import os
+
+    from winnow_corpus import writers
+
+    real = os.copy_file_range
+    calls: list[int] = []
+
+    def halfway(src: int, dst: int, count: int, offset_src: int, offset_dst: int) -> int:
+        calls.append(count)
+        if len(calls) > 1:
+            raise OSError(errno.EXDEV, "Invalid cross-device link")
+        return real(src, dst, count // 2, offset_src, offset_dst)
+
+    if kernel == "missing":
+        monkeypatch.delattr(os, "copy_file_range")
+    elif kernel == "stops halfway":
+        monkeypatch.setattr(os, "copy_file_range", halfway)
+    head, tail = b'{"id": "a"}\n' * 3, "".join(f'{{"id": "{n}"}}\n' for n in range(5000)).encode()
+    (tmp_path / "whole").write_bytes(head)
+    (tmp_path / "part").write_bytes(tail)
+    with open(tmp_path / "part", "rb") as part, open(tmp_path / "whole", "r+b") as whole:
+        part.read(7)  # the source's own position does not matter
+        writers.append_file(part, whole)
+    assert (tmp_path / "whole").read_bytes() == head + tail
+    with open(tmp_path / "part", "rb") as part:
+        writers.copy_into(part, tmp_path / "copy")
+    assert (tmp_path / "copy").read_bytes() == tail
+    assert (kernel == "stops halfway") == bool(calls)

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import tempfile
 import time
 import unicodedata
@@ -67,9 +66,9 @@ from winnow_corpus.store import (
 )
 from winnow_corpus.story_text import masked_story_features, masks
 from winnow_corpus.writers import (
-    COPY_CHUNK,
     JSONL_SUFFIX,
     OutputOptions,
+    append_file,
     copy_into,
     shaped_records,
     write_articles,
@@ -901,13 +900,13 @@ def _join_article_parts(target: AtomicOutputDir, parts: list[ArticlePart]) -> No
     """The slices written apart appended, in order, to the articles file the first began."""
     if len(parts) < 2:
         return
-    with open(target.path("articles.jsonl"), "ab") as whole:
+    with open(target.path("articles.jsonl"), "r+b") as whole:
         for part in parts[1:]:
             if part is None:
                 continue
             piece = target.path(_part_name(part))
             with open(piece, "rb") as written:
-                shutil.copyfileobj(written, whole, COPY_CHUNK)
+                append_file(written, whole)
             piece.unlink()
 
 
