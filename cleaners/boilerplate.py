@@ -282,10 +282,15 @@ NEWSLETTER_FORM = re.compile(
     # a prompt that opens offering delivery by email ("Get the Daily Edition by email"); a
     # sentence saying readers can subscribe by email is news
     r"|^(?:get|receive|erhalten sie|erhalte|recevez|recibe)\b[^.!?]{0,80}\b(?:by|via|per|par)"
-    r" e-?mail\b",
+    r" e-?mail\b"
+    # the form's own request, as a sentence of its own: "Enter your email below to receive ..."
+    r"|(?:^|[.!?] )enter your e-?mail(?: address)?(?: below| here)? (?:to|and)\b",
     re.IGNORECASE,
 )
 NEWSLETTER_MAX_WORDS = 40  # a prompt is a sentence or two; longer text is an article about one
+# The form's own messages say what no article says, so they may run on into its small print
+# ("... An email confirmation will be sent before you start receiving them ...").
+NEWSLETTER_FORM_MAX_WORDS = 60
 # The author's biography a page prints under the article: a name, "is a" and a newsroom role
 # followed by where or what the person covers.
 ROLE_WORDS = (
@@ -647,16 +652,21 @@ def newsletter_prompt(line: str) -> bool:
     True
     >>> newsletter_prompt("No spam. You can unsubscribe at any time.")
     True
+    >>> newsletter_prompt("Missing the harbour news? Enter your email below to receive updates.")
+    True
     >>> newsletter_prompt("The union's newsletter urged members to join the strike on Monday, "
     ...                   "and thousands did, filling the square outside the ministry by noon "
     ...                   "as police closed the side streets and traders shut their stalls early.")
     False
     """
-    if len(line.split()) > NEWSLETTER_MAX_WORDS:
+    words = len(line.split())
+    if words > NEWSLETTER_FORM_MAX_WORDS:
         return False
     if NEWSLETTER_FORM.search(line):
         return True
-    return bool(NEWSLETTER_OBJECT.search(line) and NEWSLETTER_VERB.search(line))
+    return words <= NEWSLETTER_MAX_WORDS and bool(
+        NEWSLETTER_OBJECT.search(line) and NEWSLETTER_VERB.search(line)
+    )
 
 
 # An invitation to join the site's own channel on a messenger: an imperative and "our" right
@@ -781,7 +791,7 @@ def share_widget(line: str) -> bool:
 RELATED_HEADING = re.compile(
     r"^(?:"
     # English
-    r"(?:related|similar|recent|popular|latest|more) (?:posts|articles|stories|reads)"
+    r"(?:related|similar|recent|popular|latest|more) (?:posts|articles|stories|reads|topics)"
     # a blog sidebar's lists: "Recent Comments", "Neueste Kommentare", "Entradas recientes"
     r"|(?:recent|latest|newest) comments|(?:neueste|aktuelle|letzte) (?:kommentare|beiträge)"
     r"|(?:commentaires|articles) récents|derniers (?:commentaires|articles)"
@@ -807,14 +817,15 @@ RELATED_HEADING = re.compile(
     r"|(?:à|a) lire (?:aussi|également)|lire (?:aussi|également|la suite)|voir aussi"
     r"|(?:vous|tu) (?:aimerez|aimeriez|pourriez aimer|aimeras) (?:aussi|également)(?: .{1,30})?"
     r"|sur le même (?:sujet|thème)|dans la même rubrique"
-    r"|articles? (?:similaires|liés|connexes|recommandés)|les (?:articles )?plus (?:lus|populaires"
+    r"|(?:articles?|sujets?) (?:similaires|liés|connexes|recommandés)"
+    r"|les (?:articles )?plus (?:lus|populaires"
     r"|partagés|commentés)"
     # Spanish
     r"|(?:también )?(?:le|te|les) (?:puede|podría|pueden) interesar(?: ?: .{1,80})?"
     r"|(?:lee|lea) también|(?:puedes|puede) ver(?: también)?(?: ?: .{1,80})?"
     # Polish
     r"|czytaj (?:też|także|również)(?: ?: .{1,80})?"
-    r"|(?:seguir|sigue|siga) leyendo|te recomendamos|(?:noticias|artículos|notas|contenidos?)"
+    r"|(?:seguir|sigue|siga) leyendo|te recomendamos|(?:noticias|artículos|notas|contenidos?|temas)"
     r" relacionad[oa]s|(?:las|los|lo) más (?:vist[oa]s?|leíd[oa]s?|populares|compartid[oa]s?)"
     r")" + END,
     re.IGNORECASE,
@@ -837,6 +848,10 @@ def related_heading(line: str) -> bool:
     False
     >>> related_heading("Neueste Kommentare"), related_heading("Entradas recientes")
     (True, True)
+    >>> related_heading("Related Topics"), related_heading("Temas relacionados:")
+    (True, True)
+    >>> related_heading("Sujets liés"), related_heading("Related topics dominated the summit.")
+    (True, False)
     """
     return len(line) <= FURNITURE_MAX_CHARS and RELATED_HEADING.search(line) is not None
 
@@ -1100,6 +1115,35 @@ def page_tools(line: str) -> bool:
     False
     """
     return len(line) <= FURNITURE_MAX_CHARS and PAGE_TOOLS.search(line) is not None
+
+
+# A prompt to click, opening a sentence of a short line: it sends the reader to a link or a form
+# ("Click here to subscribe", "Einfach hier klicken und registrieren!", "Cliquez ici pour ...");
+# a sentence that only mentions clicking has other words before it ("readers who click here ...").
+CLICK_PROMPT = re.compile(
+    r"(?:^|[.!?…] ?)(?:(?:einfach|jetzt|bitte) )?(?:click here|hier klicken|klicken sie hier"
+    r"|klick hier|cliquez ici|haga clic aquí|haz clic aquí|pulse aquí|pincha aquí)\b",
+    re.IGNORECASE,
+)
+CLICK_WORDS = (
+    "click here", "hier klicken", "klicken sie hier", "klick hier", "cliquez ici", "clic aquí",
+    "pulse aquí", "pincha aquí",
+)  # fmt: skip
+CLICK_PROMPT_MAX_WORDS = 25  # a button or a line of two short sentences
+
+
+@RULES.line_rule("boilerplate.click_prompt", reason="click-here prompt", needs=CLICK_WORDS)
+def click_prompt(line: str) -> bool:
+    """A prompt to click a link or button, in English, German, French and Spanish.
+
+    >>> click_prompt("Click here to subscribe to the Harbour Times.")
+    True
+    >>> click_prompt("Ferry plans now online!Einfach hier klicken und registrieren!")
+    True
+    >>> click_prompt("Readers who click here and there on the app rarely finish, she said.")
+    False
+    """
+    return len(line.split()) <= CLICK_PROMPT_MAX_WORDS and CLICK_PROMPT.search(line) is not None
 
 
 # A notice the page shows in place of what the browser did not run, inside a short text: an

@@ -1082,9 +1082,17 @@ FURNITURE_CASES = {
             "Derniers articles",
             "Entradas recientes",
             "Últimos comentarios",
+            "Related Topics",
+            "More topics:",
+            "Temas relacionados",
+            "Sujets liés",
+            "Sujets similaires",
         ],
         [
             "Mehr von diesem Wein wollte niemand.",
+            "Related topics dominated the harbour summit, its chair said.",
+            "Temas relacionados con el puerto llenaron la agenda del consejo.",
+            "Sujets liés au port, les débats ont duré trois heures.",
             "Recent comments by the harbour master angered the ferry crews.",
             "Aktuelle Beiträge zur Rente stiegen 2023 um vier Prozent.",
             "Los comentarios recientes del ministro molestaron a los pescadores.",
@@ -1288,9 +1296,18 @@ FURNITURE_CASES = {
             "Get the Harbour Times Daily Edition by email and never miss a story. Free Sign Up",
             "Lust auf mehr? Die besten Hafengeschichten jede Woche in deinem Posteingang. "
             "Melde dich hier an.",
+            "Missing out on the latest ferry works? Enter your email below to receive future "
+            "updates.",
+            "Enter your email address to follow this blog and receive notifications of new posts.",
+            "Never miss a ferry story? Enter your email below to receive our announcements "
+            "direct to your inbox. A confirmation email will be sent before you start receiving "
+            "them, so please check your spam folder if it does not arrive within a few minutes "
+            "of signing up today.",
         ],
         [
             "Regular updates on the ferry works are posted at the terminal, the board said.",
+            "The fake page asked victims to enter your email and password, the police said.",
+            "The scam asked victims to enter their email and password before the ferry left.",
             "Der Verein verschickt seinen Newsletter seit 1998, sagte die Vorsitzende, und er "
             "erreicht heute mehr Leser als die Lokalzeitung, vor allem im Umland, wo viele "
             "Haushalte keine Zeitung mehr abonnieren und die Gemeinde seit Jahren ohne "
@@ -1306,6 +1323,24 @@ FURNITURE_CASES = {
         [
             "Write to desk@harbour-times.example with your questions about the ferry.",
             "Prices ↗ rose again on Monday, the harbour board said, and fares will follow.",
+        ],
+    ),
+    "boilerplate.click_prompt": (
+        [
+            "Click here to subscribe to the Harbour Times.",
+            "CLICK HERE TO TURN ON FERRY ALERTS.",
+            "Klicken Sie hier, um den Fahrplan zu laden.",
+            "Fähre jetzt auch digital!Einfach hier klicken und registrieren!",
+            "Cliquez ici pour vous abonner.",
+            "Haga clic aquí para suscribirse al boletín del puerto.",
+            "New timetable. Click here for details",
+        ],
+        [
+            "Readers who click here and there on the app rarely finish, the study found.",
+            "Wer hier klicken will, muss sich anmelden, sagte die Ministerin am Montag.",
+            "Le ministre a dit qu'il suffit de cliquer ici ou là pour voter.",
+            "Click here, the old ferry poster said in faded red letters above the ticket window "
+            "where the harbour master sold passes to the island every summer for forty years.",
         ],
     ),
     "boilerplate.page_tools": (
