@@ -1833,11 +1833,28 @@ def _bylines(doc: Document, removed_anyway: LinePredicate) -> set[int]:
     return {content[k] for k in byline_run(texts, lambda k: removed_anyway(texts[k]))}
 
 
+def footer_line(options: CleanOptions) -> LinePredicate | None:
+    """What the footers step, which runs after this one, removes of a stripped line (None when
+    it is off): such a line breaks no run of link lines (`RuleSet.step`'s `see_through`).
+
+    >>> see = footer_line(CleanOptions())
+    >>> see("The post Ferry plan approved appeared first on Harbour Daily."), see("World News")
+    (True, False)
+    """
+    if not options.footers:
+        return None
+    disabled = options.disabled_rules
+    return lambda line: footers.RULES.first_match(line, disabled) is not None
+
+
 def make_step(options: CleanOptions) -> Step:
     disabled = options.disabled_rules
     # Bylines and sign-offs are applied here as runs (`byline_run`, `_stacked`), not by the
     # rule set.
-    apply_rules = RULES.step(disabled | {"boilerplate.byline", "boilerplate.sign_off"})
+    apply_rules = RULES.step(
+        disabled | {"boilerplate.byline", "boilerplate.sign_off"},
+        see_through=footer_line(options),
+    )
 
     def removed_anyway(line: str) -> bool:
         return RULES.first_match(line, disabled) is not None

@@ -65,7 +65,7 @@ class Changes:
 def apply(lines: pl.DataFrame, options: CleanOptions) -> Changes:
     """`boilerplate.make_step(options)` on every article of `lines` (`cleaners.batch`)."""
     disabled = options.disabled_rules
-    table = _Table(lines, disabled)
+    table = _Table(lines, disabled, see_through_footers=options.footers)
     removed: dict[int, list[Removal]] = {}
     active = np.ones(len(lines), dtype=np.bool_)
     if options.page_model == "model":
@@ -84,7 +84,9 @@ def apply(lines: pl.DataFrame, options: CleanOptions) -> Changes:
 class _Table:
     """The batch's lines with their per-line columns, rows dropped as passes remove them."""
 
-    def __init__(self, lines: pl.DataFrame, disabled: frozenset[str]) -> None:
+    def __init__(
+        self, lines: pl.DataFrame, disabled: frozenset[str], *, see_through_footers: bool = False
+    ) -> None:
         self.disabled = disabled
         self.by_model = False  # the line model has decided the pages: no page frame
         self.doc = lines["doc"].to_numpy()
@@ -98,11 +100,17 @@ class _Table:
             for rules in (captions.RULES, footers.RULES)
             for rule in rules.active(disabled, frozenset({"any"}))
         ]
+        # what the footers step after this one removes: it breaks no navigation run
+        # (`boilerplate.footer_line`)
+        self.footer_rules = (
+            footers.RULES.active(disabled, frozenset({"any"})) if see_through_footers else ()
+        )
         self._answers: dict[tuple[str, str], bool] = {}
         n = len(self.text)
         self.stripped = [""] * n
         self.content = np.zeros(n, dtype=np.bool_)
         self.link = np.zeros(n, dtype=np.bool_)  # the navigation rule's predicate
+        self.footer = np.zeros(n, dtype=np.bool_)  # a footer rule's
         self.first_rule = np.full(n, NO_RULE, dtype=np.int64)  # index in `any_rules`
         self.furniture = np.zeros(n, dtype=np.bool_)  # any caption/boilerplate/footer rule
         self.furniture_known = np.zeros(n, dtype=np.bool_)
@@ -141,6 +149,11 @@ class _Table:
         self.content[rows] = content
         scan = WordScan.of(text, [self.rules[NAVIGATION], *self.any_rules])
         self.link[rows] = hits(self.rules[NAVIGATION], text, content, scan)
+        footer = np.zeros(len(rows), dtype=np.bool_)
+        link = self.link[rows]
+        for rule in self.footer_rules:  # only a line that is no link line is seen through
+            footer |= hits(rule, text, content & ~link & ~footer)
+        self.footer[rows] = footer
         first = np.full(len(rows), NO_RULE, dtype=np.int64)
         for index, rule in enumerate(self.any_rules):
             open_rows = content & (first == NO_RULE)
@@ -400,12 +413,22 @@ class _Table:
         chosen = self.first_rule[rows]
         rules = list(self.any_rules)
         if NAVIGATION not in self.disabled:
-            runs = long_runs(self.link[rows], self.doc[rows], RUN_LINES) & (chosen == NO_RULE)
+            runs = self._navigation_runs(rows) & (chosen == NO_RULE)
             chosen = np.where(runs, len(rules), chosen)
             rules.append(self.rules[NAVIGATION])
         taken = chosen != NO_RULE
         by = [(rules[i].name, rules[i].reason) for i in chosen[taken]]
         return self._remove_each(rows[taken], by)
+
+    def _navigation_runs(self, rows: I64) -> Mask:
+        """Which of the content `rows` lie in a run of RUN_LINES link lines, a footer line that
+        is no link line neither breaking a run nor counting in it (as `RuleSet.step` with
+        `boilerplate.footer_line`)."""
+        counted = self.link[rows] | ~self.footer[rows]
+        kept = rows[counted]
+        runs = np.zeros(len(rows), dtype=np.bool_)
+        runs[counted] = long_runs(self.link[kept], self.doc[kept], RUN_LINES)
+        return runs
 
     def _sign_offs(self, active: Mask) -> dict[int, list[Removal]]:
         """`boilerplate._stacked(.., sign_off, at_end=True)`: the run closing the article."""

@@ -140,8 +140,15 @@ class RuleSet:
             self._active[key] = found
         return found
 
-    def step(self, disabled: frozenset[str] = frozenset()) -> Callable[[Document], Document]:
-        """A pipeline step that drops every line one of these rules matches where it may fire."""
+    def step(
+        self, disabled: frozenset[str] = frozenset(), see_through: LinePredicate | None = None
+    ) -> Callable[[Document], Document]:
+        """A pipeline step that drops every line one of these rules matches where it may fire.
+
+        `see_through`: stripped lines a later step removes anyway (footers); such a line breaks
+        no run, and counts in one only where the run's rule matches it too, so a run is the
+        same before and after that step has removed it (cleaning twice gives what cleaning
+        once gives)."""
         # the rules for each place a line can stand: (among the top lines, the last line)
         by_place = {
             (top, last): self.active(
@@ -157,7 +164,7 @@ class RuleSet:
             content = [i for i, line in enumerate(lines) if line.strip()]
             top = set(content[:TOP_LINES])
             last = content[-1] if content else -1
-            in_runs = self._runs(lines, content, disabled)
+            in_runs = self._runs(lines, content, disabled, see_through)
             position = iter(range(len(lines)))
 
             def match(line: str) -> LineRule | None:
@@ -175,7 +182,11 @@ class RuleSet:
         return apply
 
     def _runs(
-        self, lines: list[str], content: list[int], disabled: frozenset[str]
+        self,
+        lines: list[str],
+        content: list[int],
+        disabled: frozenset[str],
+        see_through: LinePredicate | None = None,
     ) -> dict[int, LineRule]:
         """Line positions that lie in a long enough run of one run-scoped rule's matches."""
         hits: dict[int, LineRule] = {}
@@ -186,6 +197,8 @@ class RuleSet:
             for i in [*content, -1]:
                 if i >= 0 and i not in hits and rule.predicate(lines[i].strip()):
                     run.append(i)
+                    continue
+                if i >= 0 and see_through is not None and see_through(lines[i].strip()):
                     continue
                 if len(run) >= RUN_LINES:
                     hits.update((j, rule) for j in run)

@@ -262,3 +262,26 @@ def test_code_in_a_page_body_cleans_the_same_as_a_batch() -> None:
     from tests.test_boilerplate import CODE_SAMPLE
 
     _assert_same(CODE_SAMPLE + "\n" + PAGE)
+
+
+@pytest.mark.parametrize(
+    "options", [CleanOptions(), CleanOptions(footers=False)], ids=["footers", "no footers"]
+)
+def test_footer_lines_in_link_runs_clean_the_same_as_a_batch(options: CleanOptions) -> None:
+    """A footer line between two short link runs breaks no run, so they make one; with the
+    footers step off, it breaks the run as any other line."""
+    dump = (
+        "Ferry plan approved after a long night\n\n"
+        "The harbour board approved the ferry plan on Monday after a debate that ran past "
+        "midnight, its chair said.\n"
+        "Work on the new landing stage starts in May and should end before the summer.\n"
+        "Home\nWorld\nThe post Ferry plan approved appeared first on Harbour Daily.\n"
+        "Sport\nCulture\nTravel\n"
+    )
+    _assert_same(dump, options)
+    cleaned = clean_batch(list(split_dump(dump, "f.txt")), options)
+    removed = {r.text: r.rule for doc in cleaned for r in doc.removed}
+    if options.footers:
+        assert removed["World"] == removed["Sport"] == "boilerplate.navigation"
+    else:
+        assert "World" not in removed

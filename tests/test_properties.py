@@ -165,12 +165,9 @@ def test_fix_line_idempotent_across_a_control_character() -> None:
     assert fix_line(once) == once
 
 
-@pytest.mark.xfail(
-    reason="the footers step runs after the boilerplate step: a footer line removed there can "
-    "join two short link runs into one of RUN_LINES, which only a second clean removes",
-    strict=True,
-)
 def test_clean_is_idempotent_when_a_footer_splits_a_link_run() -> None:
+    """A footer line (removed after the boilerplate step) breaks no run of link lines, so the
+    run is the one a second clean, without the footer line, would find."""
     _assert_idempotent(
         "A\nA\nThe post Ferry plan approved appeared first on Harbour Daily.\n"
         "World News\nWorld News\nA\n"
