@@ -282,15 +282,18 @@ NEWSLETTER_FORM = re.compile(
     # a prompt that opens offering delivery by email ("Get the Daily Edition by email"); a
     # sentence saying readers can subscribe by email is news
     r"|^(?:get|receive|erhalten sie|erhalte|recevez|recibe)\b[^.!?]{0,80}\b(?:by|via|per|par)"
-    r" e-?mail\b"
-    # the form's own request, as a sentence of its own: "Enter your email below to receive ..."
-    r"|(?:^|[.!?] )enter your e-?mail(?: address)?(?: below| here)? (?:to|and)\b",
+    r" e-?mail\b",
     re.IGNORECASE,
 )
+# The form's own request, as a sentence of its own: "Enter your email below to receive ...";
+# "Enter your email and password only on the bank's site" is advice news reports.
+EMAIL_REQUEST = re.compile(
+    r"(?:^|[.!?] )enter your e-?mail(?: address)?(?: below| here)? to\b", re.IGNORECASE
+)
 NEWSLETTER_MAX_WORDS = 40  # a prompt is a sentence or two; longer text is an article about one
-# The form's own messages say what no article says, so they may run on into its small print
+# The form's request says what no article says, so it may run on into the form's small print
 # ("... An email confirmation will be sent before you start receiving them ...").
-NEWSLETTER_FORM_MAX_WORDS = 60
+EMAIL_REQUEST_MAX_WORDS = 60
 # The author's biography a page prints under the article: a name, "is a" and a newsroom role
 # followed by where or what the person covers.
 ROLE_WORDS = (
@@ -660,13 +663,13 @@ def newsletter_prompt(line: str) -> bool:
     False
     """
     words = len(line.split())
-    if words > NEWSLETTER_FORM_MAX_WORDS:
+    if words <= EMAIL_REQUEST_MAX_WORDS and EMAIL_REQUEST.search(line):
+        return True
+    if words > NEWSLETTER_MAX_WORDS:
         return False
     if NEWSLETTER_FORM.search(line):
         return True
-    return words <= NEWSLETTER_MAX_WORDS and bool(
-        NEWSLETTER_OBJECT.search(line) and NEWSLETTER_VERB.search(line)
-    )
+    return bool(NEWSLETTER_OBJECT.search(line) and NEWSLETTER_VERB.search(line))
 
 
 # An invitation to join the site's own channel on a messenger: an imperative and "our" right
@@ -817,7 +820,7 @@ RELATED_HEADING = re.compile(
     r"|(?:à|a) lire (?:aussi|également)|lire (?:aussi|également|la suite)|voir aussi"
     r"|(?:vous|tu) (?:aimerez|aimeriez|pourriez aimer|aimeras) (?:aussi|également)(?: .{1,30})?"
     r"|sur le même (?:sujet|thème)|dans la même rubrique"
-    r"|(?:articles?|sujets?) (?:similaires|liés|connexes|recommandés)"
+    r"|(?:articles?|sujets?) (?:similaires?|liés?|connexes?|recommandés?)"
     r"|les (?:articles )?plus (?:lus|populaires"
     r"|partagés|commentés)"
     # Spanish
@@ -1117,12 +1120,19 @@ def page_tools(line: str) -> bool:
     return len(line) <= FURNITURE_MAX_CHARS and PAGE_TOOLS.search(line) is not None
 
 
-# A prompt to click, opening a sentence of a short line: it sends the reader to a link or a form
-# ("Click here to subscribe", "Einfach hier klicken und registrieren!", "Cliquez ici pour ...");
-# a sentence that only mentions clicking has other words before it ("readers who click here ...").
+# A prompt to click, opening a sentence of a short line and followed by what it leads to or by
+# the sentence's end: it sends the reader to a link or a form ("Click here to subscribe",
+# "Einfach hier klicken und registrieren!", "Cliquez ici pour ..."). A sentence that mentions
+# clicking has other words before it ("readers who click here ...") or after it (reported
+# speech: "Klicken Sie hier, hieß es in der Mail", "Click here links are rising").
+_SENTENCE_END = r"(?:[!.…]|$)"
 CLICK_PROMPT = re.compile(
-    r"(?:^|[.!?…] ?)(?:(?:einfach|jetzt|bitte) )?(?:click here|hier klicken|klicken sie hier"
-    r"|klick hier|cliquez ici|haga clic aquí|haz clic aquí|pulse aquí|pincha aquí)\b",
+    r"(?:^|[.!?…] ?)(?:(?:einfach|jetzt|bitte) )?(?:"
+    rf"click here(?: to\b| for\b|{_SENTENCE_END})"
+    rf"|(?:hier klicken|klicken sie hier|klick hier)(?:,? um\b| und\b|{_SENTENCE_END})"
+    rf"|cliquez ici(?: pour\b|{_SENTENCE_END})"
+    rf"|(?:haga clic aquí|haz clic aquí|pulse aquí|pincha aquí)(?: para\b|{_SENTENCE_END})"
+    r")",
     re.IGNORECASE,
 )
 CLICK_WORDS = (
@@ -1745,10 +1755,14 @@ def _model_frame(doc: Document, disabled: frozenset[str], furniture: LinePredica
     return doc.with_lines(kept, removed)
 
 
-def _cut_glued_sign_off(doc: Document) -> Document:
-    """Cut an agency sign-off glued to the last line (`... total 55.8. REUTER`) as a span."""
+def _cut_glued_sign_off(doc: Document, see_through: LinePredicate | None = None) -> Document:
+    """Cut an agency sign-off glued to the last line (`... total 55.8. REUTER`) as a span; the
+    last line is the last one `see_through` (lines a later step removes) does not accept."""
     numbered = doc.numbered_lines()
     content = [i for i, (_, text) in enumerate(numbered) if text.strip()]
+    if see_through is not None:
+        while content and see_through(numbered[content[-1]][1].strip()):
+            content.pop()
     if not content:
         return doc
     last = content[-1]
@@ -1795,8 +1809,12 @@ def _stacked(
     predicate: LinePredicate,
     at_end: bool,
     through: LinePredicate = lambda line: False,
+    see_through: LinePredicate | None = None,
 ) -> set[int]:
     """Positions of the run of lines `predicate` accepts at the top (or at the end) of the text.
+
+    At the end, lines `see_through` accepts (what a later step removes: footers) are passed
+    over, so the run is the one the text shows once they are gone.
 
     Bylines and sign-offs can stack (`By Ana Lima` / `By Tom Roe`; `Reuters` / `AFP`). The whole
     run goes at once, so the next one does not move into place and go on a second clean: the
@@ -1808,9 +1826,11 @@ def _stacked(
     if at_end:
         run: list[int] = []
         for i in reversed(content):
-            if not predicate(lines[i].strip()):
+            line = lines[i].strip()
+            if predicate(line):
+                run.append(i)
+            elif see_through is None or not see_through(line):
                 break
-            run.append(i)
         return set(run)
     for k, i in enumerate(content[:TOP_LINES]):
         if predicate(lines[i].strip()):
@@ -1835,7 +1855,8 @@ def _bylines(doc: Document, removed_anyway: LinePredicate) -> set[int]:
 
 def footer_line(options: CleanOptions) -> LinePredicate | None:
     """What the footers step, which runs after this one, removes of a stripped line (None when
-    it is off): such a line breaks no run of link lines (`RuleSet.step`'s `see_through`).
+    it is off): such a line breaks no run of link lines (`RuleSet.step`'s `see_through`), and
+    the wire sign-off closing the article is looked for above it.
 
     >>> see = footer_line(CleanOptions())
     >>> see("The post Ferry plan approved appeared first on Harbour Daily."), see("World News")
@@ -1851,9 +1872,9 @@ def make_step(options: CleanOptions) -> Step:
     disabled = options.disabled_rules
     # Bylines and sign-offs are applied here as runs (`byline_run`, `_stacked`), not by the
     # rule set.
+    footer = footer_line(options)
     apply_rules = RULES.step(
-        disabled | {"boilerplate.byline", "boilerplate.sign_off"},
-        see_through=footer_line(options),
+        disabled | {"boilerplate.byline", "boilerplate.sign_off"}, see_through=footer
     )
 
     def removed_anyway(line: str) -> bool:
@@ -1878,11 +1899,11 @@ def make_step(options: CleanOptions) -> Step:
         if "boilerplate.sign_off" not in disabled:
             out = drop_indices(
                 out,
-                _stacked(out, sign_off, at_end=True),
+                _stacked(out, sign_off, at_end=True, see_through=footer),
                 rule="boilerplate.sign_off",
                 reason="wire sign-off",
             )
-            out = _cut_glued_sign_off(out)
+            out = _cut_glued_sign_off(out, footer)
         return out
 
     def boilerplate(doc: Document) -> Document:

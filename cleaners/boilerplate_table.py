@@ -150,9 +150,8 @@ class _Table:
         scan = WordScan.of(text, [self.rules[NAVIGATION], *self.any_rules])
         self.link[rows] = hits(self.rules[NAVIGATION], text, content, scan)
         footer = np.zeros(len(rows), dtype=np.bool_)
-        link = self.link[rows]
-        for rule in self.footer_rules:  # only a line that is no link line is seen through
-            footer |= hits(rule, text, content & ~link & ~footer)
+        for rule in self.footer_rules:
+            footer |= hits(rule, text, content & ~footer)
         self.footer[rows] = footer
         first = np.full(len(rows), NO_RULE, dtype=np.int64)
         for index, rule in enumerate(self.any_rules):
@@ -405,8 +404,8 @@ class _Table:
         return found
 
     def _rules(self, active: Mask) -> dict[int, list[Removal]]:
-        """`RULES.step(disabled | {byline, sign_off})`: the first rule that fires, else a
-        navigation run."""
+        """`RULES.step(disabled | {byline, sign_off}, see_through=footer_line(...))`: the first
+        rule that fires, else a navigation run (`_navigation_runs`)."""
         rows = self._content_rows(active)
         if len(rows) == 0:
             return {}
@@ -424,28 +423,32 @@ class _Table:
         """Which of the content `rows` lie in a run of RUN_LINES link lines, a footer line that
         is no link line neither breaking a run nor counting in it (as `RuleSet.step` with
         `boilerplate.footer_line`)."""
-        counted = self.link[rows] | ~self.footer[rows]
+        counted = self.link[rows] | ~self.footer[rows]  # a footer link line counts
         kept = rows[counted]
         runs = np.zeros(len(rows), dtype=np.bool_)
         runs[counted] = long_runs(self.link[kept], self.doc[kept], RUN_LINES)
         return runs
 
     def _sign_offs(self, active: Mask) -> dict[int, list[Removal]]:
-        """`boilerplate._stacked(.., sign_off, at_end=True)`: the run closing the article."""
+        """`boilerplate._stacked(.., sign_off, at_end=True, see_through=footer_line(...))`: the
+        run closing the article, above its footer lines."""
         rows = self._content_rows(active)
         gone: list[int] = []
         for start, end in _doc_bounds(self.doc[rows]):
             run: list[int] = []
             for row in rows[start:end][::-1]:
-                if not self._fires(SIGN_OFF, int(row)):
+                if self._fires(SIGN_OFF, int(row)):
+                    run.append(int(row))
+                elif not self.footer[row]:
                     break
-                run.append(int(row))
             gone.extend(reversed(run))
         return self._remove(np.asarray(gone, dtype=np.int64), SIGN_OFF, "wire sign-off")
 
     def _glued_sign_off(self, active: Mask) -> dict[int, list[Removal]]:
-        """`boilerplate._cut_glued_sign_off`: the sign-off cut from the last line as a span."""
+        """`boilerplate._cut_glued_sign_off`: the sign-off cut from the last line (above the
+        footer lines) as a span."""
         rows = self._content_rows(active)
+        rows = rows[~self.footer[rows]]
         if len(rows) == 0:
             return {}
         docs = self.doc[rows]

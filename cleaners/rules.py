@@ -146,9 +146,9 @@ class RuleSet:
         """A pipeline step that drops every line one of these rules matches where it may fire.
 
         `see_through`: stripped lines a later step removes anyway (footers); such a line breaks
-        no run, and counts in one only where the run's rule matches it too, so a run is the
-        same before and after that step has removed it (cleaning twice gives what cleaning
-        once gives)."""
+        no run, and counts in one only where the run's rule matches it too. Why: a run the
+        first clean leaves must not be one the second clean, without those lines, finds; a
+        run such a line completes goes whole in the first clean."""
         # the rules for each place a line can stand: (among the top lines, the last line)
         by_place = {
             (top, last): self.active(
@@ -188,7 +188,9 @@ class RuleSet:
         disabled: frozenset[str],
         see_through: LinePredicate | None = None,
     ) -> dict[int, LineRule]:
-        """Line positions that lie in a long enough run of one run-scoped rule's matches."""
+        """Line positions that lie in a long enough run of one run-scoped rule's matches; a line
+        `see_through` accepts and the rule does not match neither breaks a run nor counts in
+        it."""
         hits: dict[int, LineRule] = {}
         for rule in self.rules:
             if rule.scope != "run" or rule.name in disabled:

@@ -285,3 +285,24 @@ def test_footer_lines_in_link_runs_clean_the_same_as_a_batch(options: CleanOptio
         assert removed["World"] == removed["Sport"] == "boilerplate.navigation"
     else:
         assert "World" not in removed
+
+
+@pytest.mark.parametrize(
+    "options",
+    [CleanOptions(), CleanOptions(footers=False), CleanOptions(page_model="frame")],
+    ids=["footers", "no footers", "frame"],
+)
+def test_sign_offs_above_footer_lines_clean_the_same_as_a_batch(options: CleanOptions) -> None:
+    """The wire sign-off closing an article, on its own line or glued to the last one, is
+    found above the footer lines after it (with the footers step off, not: they stay)."""
+    texts = [
+        "The board approved the plan on Monday after a long debate.\n"
+        "Reuters\n© 2024 Harbour Daily. All rights reserved.",
+        "The dock workers went back to work on Tuesday.\n"
+        "Trade rose nine pct. REUTER\n\nThe post Dock strike ends appeared first on Harbour Daily.",
+    ]
+    docs = [Document(f"d{n}", text, "s.txt", (n, n)) for n, text in enumerate(texts, 1)]
+    cleaned = clean_batch(docs, options)
+    assert cleaned == _old(docs, options)
+    signed = [r.text for doc in cleaned for r in doc.removed if r.rule == "boilerplate.sign_off"]
+    assert signed == ([] if not options.footers else ["Reuters", "REUTER"])

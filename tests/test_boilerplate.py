@@ -1087,6 +1087,7 @@ FURNITURE_CASES = {
             "Temas relacionados",
             "Sujets liés",
             "Sujets similaires",
+            "Sujet lié",
         ],
         [
             "Mehr von diesem Wein wollte niemand.",
@@ -1308,6 +1309,12 @@ FURNITURE_CASES = {
             "Regular updates on the ferry works are posted at the terminal, the board said.",
             "The fake page asked victims to enter your email and password, the police said.",
             "The scam asked victims to enter their email and password before the ferry left.",
+            "Enter your email and password only on the official site, the harbour bank advised "
+            "customers after the breach affected 40,000 accounts in the region.",
+            "The regulator said customers who want to leave must be able to unsubscribe at any "
+            "time without a fee, and that companies which hide the cancellation button deep in "
+            "their apps or demand a phone call will face fines of up to four percent of their "
+            "annual turnover under the new rules.",
             "Der Verein verschickt seinen Newsletter seit 1998, sagte die Vorsitzende, und er "
             "erreicht heute mehr Leser als die Lokalzeitung, vor allem im Umland, wo viele "
             "Haushalte keine Zeitung mehr abonnieren und die Gemeinde seit Jahren ohne "
@@ -1339,6 +1346,11 @@ FURNITURE_CASES = {
             "Readers who click here and there on the app rarely finish, the study found.",
             "Wer hier klicken will, muss sich anmelden, sagte die Ministerin am Montag.",
             "Le ministre a dit qu'il suffit de cliquer ici ou là pour voter.",
+            "Klicken Sie hier, hieß es in der Mail, die Tausende Kunden der Fähre erhielten.",
+            "Cliquez ici, disait le SMS frauduleux reçu par des milliers de passagers.",
+            "Haz clic aquí: así es el mensaje falso que reciben los pasajeros del ferry.",
+            "Fraud warning. Click here links in text messages are rising, police say.",
+            "The scam was simple. Click here, enter your PIN, lose your savings.",
             "Click here, the old ferry poster said in faded red letters above the ticket window "
             "where the harbour master sold passes to the island every summer for forty years.",
         ],

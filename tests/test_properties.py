@@ -113,6 +113,11 @@ def test_clean_is_idempotent(dump: str) -> None:
         "One.\nTwo.\nThree.\nBy Ana Lima\nBy Tom Roe\n",
         "The board met on Monday.\n\nReuters\n\nAFP\n",
         "GENOA (AP) - Dock workers walked out.\nPARIS (AP) - Talks went on all night.\n",
+        # a sign-off above a footer line: found above it, not only once the footer is gone
+        "Ferry plan approved\n\nThe board approved the plan on Monday after a long debate.\n"
+        "Reuters\n© 2024 Harbour Daily. All rights reserved.\n",
+        "Ferry plan approved\n\nThe board approved the plan on Monday.\n"
+        "Trade rose nine pct. REUTER\n© 2024 Harbour Daily. All rights reserved.\n",
     ],
 )
 def test_clean_is_idempotent_with_stacked_scoped_lines(dump: str) -> None:
