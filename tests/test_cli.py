@@ -256,3 +256,18 @@ def test_largest_clusters_keeps_report_order_among_equals() -> None:
     ]
     assert [c["id"] for c in largest_clusters(clusters, 3)] == ["a", "b", "d"]
     assert largest_clusters(clusters, 10) == clusters
+
+
+def test_a_config_file_without_jobs_uses_every_core(tmp_path: Path) -> None:
+    """`[run] jobs` unset in a winnow.toml means what no file means (0: every core)."""
+    import os
+
+    from winnow_corpus.cli import run_config
+
+    plain = tmp_path / "plain.toml"
+    plain.write_text("[dedupe]\nstory_threshold = 0.2\n", encoding="utf-8")
+    two = tmp_path / "two.toml"
+    two.write_text("[run]\njobs = 2\n", encoding="utf-8")
+    assert run_config(plain).jobs == run_config(None).jobs == (os.cpu_count() or 1)
+    assert run_config(plain).dedupe.story_threshold == 0.2
+    assert run_config(two).jobs == 2

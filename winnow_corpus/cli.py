@@ -427,7 +427,7 @@ def clean(
 
     Example: winnow clean corpus/raw/ --out corpus/clean/ --keep-duplicates
     """
-    config = load_config(config_path) if config_path else RunConfig(jobs=os.cpu_count() or 1)
+    config = run_config(config_path)
 
     def given(name: str) -> bool:
         """True when the option was typed (or no config file sets it): it wins."""
@@ -562,6 +562,14 @@ class CountColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         done = f"{int(task.completed):,}"
         return Text(done if task.total is None else f"{done}/{int(task.total):,}")
+
+
+def run_config(config_path: Path | None) -> RunConfig:
+    """The command's settings: a config file's over the command's defaults, which use every
+    core (a file that does not set `jobs` runs like no file, not on one core as a library
+    caller's `RunConfig()` does)."""
+    defaults = RunConfig(jobs=os.cpu_count() or 1)
+    return load_config(config_path, defaults) if config_path else defaults
 
 
 def _run_with_progress(
