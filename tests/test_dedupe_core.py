@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 from cleaners.document import Document
 from dedupe import Cluster, DedupeConfig, DedupeResult, core, find_duplicates
 from dedupe.core import U32, U64, DocumentFeatures, document_features
+from dedupe.story_score import PAIR_SIGNALS, StoryModel
 
 SEED = Path(__file__).resolve().parents[1] / "corpus" / "raw" / "000_afa5ccce8ab925d8.txt"
 
@@ -417,15 +419,62 @@ def _reference_check(f: core._Features, config: DedupeConfig, i: int, j: int) ->
 @pytest.mark.parametrize(
     "config",
     [
-        DedupeConfig(story_min_shared=3),
-        DedupeConfig(story_min_shared=3, near=False),
+        DedupeConfig(story_min_shared=3, story_rescue=0),
+        DedupeConfig(story_min_shared=3, near=False, story_rescue=0),
         DedupeConfig(story=False),
-        DedupeConfig(exact=False, story_min_names=0.0),
+        DedupeConfig(exact=False, story_min_names=0.0, story_rescue=0),
     ],
     ids=["all tiers", "near off", "story off", "exact off, names off"],
 )
 def test_check_pairs_equals_the_pairwise_formulas(config: DedupeConfig) -> None:
-    """Every tier's batched check against the pair-by-pair formulas, under each config."""
+    """Every tier's batched check against the pair-by-pair formulas, under each config (the
+    cosine tier's second path apart: `test_the_cosine_tiers_second_path`)."""
+    checker, features, left, right = _checked_pairs(config)
+    tiers, similarities = checker.check_pairs(left, right)
+    for i, j, tier, similarity in zip(left, right, tiers, similarities, strict=True):
+        want_tier, want_similarity = _reference_check(features, config, int(i), int(j))
+        assert core.TIER_NAMES[tier] == want_tier, (i, j)
+        assert similarity == pytest.approx(want_similarity, abs=1e-12)
+    found = {core.TIER_NAMES[t] for t in tiers}
+    assert None in found and ("exact" in found) is config.exact
+    assert ("near" in found) is config.near and ("story" in found) is config.story
+
+
+@pytest.mark.parametrize("intercept", [12.0, -12.0], ids=["model passes all", "model passes none"])
+def test_the_cosine_tiers_second_path(intercept: float) -> None:
+    """A pair under the story threshold passes when the calibrated score passes it, its cosine
+    is at least STORY_RESCUE_FLOOR and it passes the shared-words and names checks; the score
+    reads the signals measured with its own word rarity, as the calibrated tier measures them."""
+    config = DedupeConfig(story_min_shared=3)
+    checker, features, left, right = _checked_pairs(config)
+    n = len(PAIR_SIGNALS)
+    checker.rescue_model = StoryModel(np.zeros(n), np.ones(n), np.zeros(n), intercept)
+    tiers, _ = checker.check_pairs(left, right)
+    off = replace(config, story_threshold=core.STORY_RESCUE_FLOOR)
+    rescued = 0
+    for i, j, tier in zip(left.tolist(), right.tolist(), tiers, strict=True):
+        want, _ = _reference_check(features, config, i, j)
+        if intercept > 0 and want is None:
+            want, _ = _reference_check(features, off, i, j)
+            rescued += want == "story"
+        assert core.TIER_NAMES[tier] == want, (i, j)
+    assert (rescued > 0) is (intercept > 0)
+    # the signals are the calibrated tier's own
+    shipped = core._features(
+        (core.document_features(d, config.seed) for d in _PAIR_DOCS),
+        config=replace(config, story_model="shipped"),
+    )
+    calibrated = core._Checker(
+        shipped, replace(config, story_model="shipped"), np.empty(0, np.int64)
+    )
+    assert features.rescue_idf is not None and features.rescue_norms is not None
+    np.testing.assert_allclose(
+        checker.story_signals(left, right, features.rescue_idf, features.rescue_norms),
+        calibrated.story_signals(left, right),
+    )
+
+
+def _pair_docs() -> list[Document]:
     rng = np.random.default_rng(3)
     vocabulary = [f"w{k}" for k in range(400)]
     docs = []
@@ -435,17 +484,23 @@ def test_check_pairs_equals_the_pairwise_formulas(config: DedupeConfig) -> None:
         docs.append(Document(f"d{k}", " ".join(words) + f" said {names}.", "x", (k, k)))
     docs += [replace(docs[0], id="copy"), replace(docs[1], id="near", text=docs[1].text + " ok")]
     docs.append(Document("empty", "", "x", (99, 99)))  # no shingles, terms or names
-    features = core._features(core.document_features(d, config.seed) for d in docs)
-    left, right = np.triu_indices(len(docs), 1)
+    return docs
+
+
+_PAIR_DOCS = _pair_docs()
+
+
+def _checked_pairs(
+    config: DedupeConfig,
+) -> tuple[core._Checker, core._Features, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """A checker over `_PAIR_DOCS` (features as a run with `config` builds them), and every
+    pair of them."""
+    features = core._features(
+        (core.document_features(d, config.seed) for d in _PAIR_DOCS), config=config
+    )
+    left, right = np.triu_indices(len(_PAIR_DOCS), 1)
     checker = core._Checker(features, config, np.empty(0, dtype=np.int64))
-    tiers, similarities = checker.check_pairs(left.astype(np.int64), right.astype(np.int64))
-    for i, j, tier, similarity in zip(left, right, tiers, similarities, strict=True):
-        want_tier, want_similarity = _reference_check(features, config, int(i), int(j))
-        assert core.TIER_NAMES[tier] == want_tier, (i, j)
-        assert similarity == pytest.approx(want_similarity, abs=1e-12)
-    found = {core.TIER_NAMES[t] for t in tiers}
-    assert None in found and ("exact" in found) is config.exact
-    assert ("near" in found) is config.near and ("story" in found) is config.story
+    return checker, features, left.astype(np.int64), right.astype(np.int64)
 
 
 def _random_features(count: int = 40) -> tuple[core._Features, list[Document]]:

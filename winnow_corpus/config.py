@@ -17,6 +17,8 @@ reason = "app promotion"
 near_threshold = 0.8
 story_threshold = 0.28
 story_model = "off"                      # "shipped": the calibrated same-story score
+story_rescue = 0.5                       # with "off": a pair under the cosine passes at this
+                                         # calibrated probability (0: no second path)
 
 [run]
 jobs = 0                                 # 0: one worker per CPU core
