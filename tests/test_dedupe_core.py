@@ -635,3 +635,16 @@ def test_common_words_fill_no_story_bucket_and_a_retelling_is_still_found() -> N
     assert [(d.doc.id, d.duplicate_of, d.tier) for d in result.duplicates] == [
         ("story-b", "story-a", "story")
     ]
+
+
+def test_pair_signals_never_load_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pair_signals` measures what a model will be fitted on: no shipped model is read, not
+    even for the cosine tier's second path (a refit must work when the shipped file is stale)."""
+
+    def stale(*_: object) -> StoryModel:
+        raise ValueError("the shipped model scores other signals")
+
+    monkeypatch.setattr(StoryModel, "load", stale)
+    docs = _PAIR_DOCS[:5]
+    signals = core.pair_signals(docs, [(docs[0].id, docs[1].id)], DedupeConfig())
+    assert signals.shape == (1, len(PAIR_SIGNALS))
