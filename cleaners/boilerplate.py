@@ -1135,14 +1135,14 @@ CLICK_PROMPT = re.compile(
     r")",
     re.IGNORECASE,
 )
-CLICK_WORDS = (
-    "click here", "hier klicken", "klicken sie hier", "klick hier", "cliquez ici", "clic aquí",
-    "pulse aquí", "pincha aquí",
-)  # fmt: skip
 CLICK_PROMPT_MAX_WORDS = 25  # a button or a line of two short sentences
 
 
-@RULES.line_rule("boilerplate.click_prompt", reason="click-here prompt", needs=CLICK_WORDS)
+@RULES.line_rule(
+    "boilerplate.click_prompt",
+    reason="click-here prompt",
+    needs=tuple(sorted(required_words(CLICK_PROMPT) or ())),
+)
 def click_prompt(line: str) -> bool:
     """A prompt to click a link or button, in English, German, French and Spanish.
 

@@ -639,7 +639,6 @@ def _features(
     if rescues(config):
         features.rescue_idf = story_idf(vocab, df, len(exact), config.seed, IDF_POWER)
         features.rescue_norms = _norms(terms, features.rescue_idf)
-        features.story_numbers = number_words(vocab, config.seed)
     return features
 
 
@@ -681,8 +680,10 @@ def collection_idf(vocab: U64, df: I64, n: int, config: DedupeConfig) -> F64:
 
 
 def numbers_of(vocab: U64, config: DedupeConfig) -> npt.NDArray[np.bool_] | None:
-    """Which vocabulary words are numbers, when the calibrated score will ask."""
-    return number_words(vocab, config.seed) if config.story_model != "off" else None
+    """Which vocabulary words are numbers, when the calibrated score will ask (as the story
+    tier, or for the cosine tier's second path)."""
+    asked = config.story_model != "off" or rescues(config)
+    return number_words(vocab, config.seed) if asked else None
 
 
 def name_terms(names: Sequence[U64], vocab: U64) -> list[U32]:
