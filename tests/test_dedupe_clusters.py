@@ -4,7 +4,7 @@ keeps one stray story link from joining two groups (`dedupe.core._Checker.story_
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -65,7 +65,19 @@ def _checker(
         return probability[left, right], np.zeros(len(left))
 
     checker.story_scores = scores  # type: ignore[method-assign]
+    checker.check_many = _checks_at(probability, 0.5)  # type: ignore[method-assign,assignment]
     return checker
+
+
+def _checks_at(score: np.ndarray, cut: float) -> Callable[[Sequence[tuple[int, int]]], list[Check]]:
+    """A `check_many` whose pair (i, j) passes as a story pair when score[i, j] >= cut."""
+
+    def check_many(pairs: Sequence[tuple[int, int]]) -> list[Check]:
+        return [
+            Check("story" if score[i, j] >= cut else None, float(score[i, j])) for i, j in pairs
+        ]
+
+    return check_many
 
 
 def test_a_stray_link_does_not_join_two_events() -> None:
@@ -97,14 +109,20 @@ ANGLES = np.array(
 )
 
 
-def test_the_calibrated_guard_is_the_mean_or_two_confirmations() -> None:
+def test_the_calibrated_guard_is_the_mean_or_confirmations() -> None:
     checker = _checker(ANGLES)
     assert checker.story_joins([0, 1], [2, 3])  # mean 0.5 >= 0.9 x 0.5
-    assert not _checker(ANGLES, link_guard=1.2).story_joins([0, 1], [2, 3])  # under 0.6
+    # under a bar of 0.6, the mean (0.5) fails; 0 and 1 each pass with 3, and 2 and 3 confirm
+    assert _checker(ANGLES, link_guard=1.2).story_joins([0, 1], [2, 3])
     assert checker.story_joins([0, 1, 2, 3], [4])  # mean 0.375, but two of its pairs pass
     assert not checker.story_joins([0, 1, 2, 3], [5])  # mean 0.3 and one link
-    assert checker.story_joins([0, 1], [4, 5])  # no lone article: the mean (0.575) decides
+    assert checker.story_joins([0, 1], [4, 5])  # the mean (0.575)
     assert not checker.story_joins([1, 2, 3], [5])  # neither
+    strict = _checker(ANGLES, link_guard=2.0)  # the mean never passes: confirmations decide
+    assert strict.story_joins([0, 1], [4, 5])  # 0 and 1 each pass with 4; 4 and 5 confirm
+    assert not strict.story_joins([2, 5], [0, 1])  # each passes with 0 alone: one confirmation
+    assert not strict.story_joins([1, 4], [2, 3])  # 4 passes with neither of 2, 3
+    assert not strict.story_joins([0], [5])  # a lone pair has no second confirmation
 
 
 def test_copies_confirm_once() -> None:
@@ -122,11 +140,12 @@ def test_copies_confirm_once() -> None:
     assert _checker(ANGLES).story_joins([0, 1, 2, 3], [4])  # two texts: two confirmations
 
 
-def test_the_cosine_tiers_guard_is_the_mean_or_two_confirmations(
+def test_the_cosine_tiers_guard_is_the_mean_or_confirmations(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The same rule for the cosine tier: the groups' mean cosine (from their summed vectors),
-    or a lone article whose cosine with two of the group's members reaches the threshold."""
+    or every member of the smaller group passing the checks with a member of the other, two
+    of whose members confirm."""
     threshold = DedupeConfig().story_threshold
     bar = DedupeConfig().link_guard * threshold
     passing = {(0, 4), (1, 4), (0, 5)}  # pairs at the threshold; every other pair under it
@@ -145,11 +164,16 @@ def test_the_cosine_tiers_guard_is_the_mean_or_two_confirmations(
         return group_sum[0] * keys_a.size * keys_b.size  # the sum over the cross pairs
 
     monkeypatch.setattr(core, "cosine", cosine)
+    score = np.zeros((6, 6))
+    for i, j in passing:
+        score[i, j] = score[j, i] = threshold
+    checker.check_many = _checks_at(score, threshold)  # type: ignore[method-assign,assignment]
     assert checker.story_joins([0, 1, 2, 3], [4])  # mean under the bar, two confirmations
     assert not checker.story_joins([0, 1, 2, 3], [5])  # one
-    assert not checker.story_joins([0, 1], [4, 5])  # no lone article: the mean decides
+    assert checker.story_joins([0, 1], [4, 5])  # 0 and 1 pass with 4; 4 and 5 confirm
+    assert not checker.story_joins([0, 2], [4, 5])  # 2 passes with neither
     group_sum[0] = bar
-    assert checker.story_joins([0, 1], [4, 5])
+    assert checker.story_joins([0, 2], [4, 5])
 
 
 def _made_up_event() -> list[Record]:
