@@ -178,7 +178,13 @@ class StoryModel:
         >>> m.probability(np.array([[0.0, 0.0], [5.0, 0.0]])).round(3).tolist()
         [0.5, 0.993]
         """
-        z = ((signals - self.mean) / self.scale) @ self.coef + self.intercept
+        standard = (signals - self.mean) / self.scale
+        # column by column, in a fixed order: a matrix product sums in an order that depends
+        # on the number of rows, so a pair scored in one batch or another would differ in its
+        # last bit, and a run's output with --jobs
+        z = np.full(signals.shape[0], self.intercept, dtype=np.float64)
+        for k in range(standard.shape[1]):
+            z += standard[:, k] * self.coef[k]
         p: F64 = 1.0 / (1.0 + np.exp(-z))
         return p
 
