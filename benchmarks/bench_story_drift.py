@@ -95,7 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"+{len(real)} real": real,
         f"+{len(real) + len(generated)} real+generated": real + generated,
     }
-    tiers = {"cosine tier": DedupeConfig(), "calibrated": DedupeConfig(story_model=args.model)}
+    tiers = {
+        "cosine tier": DedupeConfig(story_model="off"),
+        "calibrated": DedupeConfig(story_model=args.model),
+    }
     print(f"{'tier':12s} {'background':28s} " + " ".join(f"{f.name[6:24]:>24s}" for f in sets))
     for tier, config in tiers.items():
         for label, background in backgrounds.items():

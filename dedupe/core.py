@@ -103,6 +103,14 @@ COPY_COSINE = 0.8
 # retold pair 49), while on 725 Reuters-21578 stories this gate takes the pairs at or above the
 # threshold from 1,360 to 93, most of which are the same event reported twice.
 STORY_MIN_SHARED = 20
+# With the calibrated score, a pair sharing at least this share of its word 5-grams passes the
+# shared-words check whatever its count: it is one text copied, which masking the run's
+# recurring lines can leave with a handful of content words (a short article republished three
+# times has every line recurring). Short notices cut from one template (the check's reason)
+# differ in their names and numbers in every sentence, which breaks most of their 5-grams. 10 MB
+# of lined news: 5 short near copies (Jaccard 0.77-0.80, cosine 0.98) kept without it;
+# Reuters-21578 (dump_reuters21578 dev): one more copy found, no other pair.
+STORY_COPY_JACCARD = 0.5
 # A story link also needs the two texts to share this share of the names (capitalised words inside
 # a sentence: people, places, bodies; `dedupe.shingles.name_hashes`) of the one naming fewer,
 # when both name at least NAMES_LEAST. Why: on generated news of 100 MB and 1 GB, most
@@ -156,6 +164,13 @@ STORY_RESCUE_FLOOR = 0.06
 STORY_MODELS = ("shipped", "off")
 # Near-tier buckets larger than this are starred to their first member instead of all pairs.
 NEAR_MAX_BUCKET = 100
+# How much a missed near pair weighs against a needless candidate when the near tier's LSH
+# (bands, rows) are chosen (`optimal_params`; datasketch's `weights=(0.1, 0.9)`). Every candidate
+# is checked exactly, so a needless one costs one Jaccard, while a missed one is a copy kept. At
+# datasketch's even weights (9 bands of 13 rows at 128 permutations) a pair of Jaccard 0.8 was a
+# candidate with probability 0.40, one of 0.84 with 0.61; with 0.9 (14 bands of 9 rows), 0.87
+# and 0.96. The index (`dedupe.index`) keeps the (bands, rows) it was created with.
+NEAR_RECALL_WEIGHT = 0.9
 # Values of the smaller array from which `_common` merges both instead of a binary search each.
 MERGE_LEAST = 1 << 14
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
@@ -201,7 +216,7 @@ class DedupeConfig:
     # "shipped": the story tier scores each candidate with the calibrated model
     # (`dedupe.story_score`: word rarity with a global prior, names, numbers, overlap, shingles)
     # and keeps it at `story_probability`; "off": the TF-IDF cosine at `story_threshold`
-    story_model: str = "off"
+    story_model: str = "shipped"
     story_probability: float = STORY_PROBABILITY
     # with story_model "off": the calibrated score's cut for the cosine tier's second path
     # (STORY_RESCUE; 0: no second path)
@@ -338,6 +353,10 @@ class _Features:
     # cosine tier's second path asks for its signals (`rescues`); else None
     rescue_idf: F64 | None = None
     rescue_norms: F64 | None = None
+    # with the calibrated score on: the cosine tier's word weights (the run's own IDF) and each
+    # document's vector length under them, for two lone texts' link (`_Checker._lone_pair_joins`)
+    cosine_idf: F64 | None = None
+    cosine_norms: F64 | None = None
 
     def story_keys(self, i: int) -> U64:
         """Document `i`'s sorted unique content-word hashes."""
@@ -640,6 +659,11 @@ def _features(
     if rescues(config):
         features.rescue_idf = story_idf(vocab, df, len(exact), config.seed, IDF_POWER)
         features.rescue_norms = _norms(terms, features.rescue_idf)
+    if config.story and config.story_model != "off":
+        features.cosine_idf = collection_idf(
+            vocab, df, len(exact), replace(config, story_model="off")
+        )
+        features.cosine_norms = _norms(terms, features.cosine_idf)
     return features
 
 
@@ -892,6 +916,8 @@ class _Checker:
             return False
         config = self.config
         if self.model is not None:
+            if self._independent(group_a) == 1 == self._independent(group_b):
+                return self._lone_pair_joins(group_a[0], group_b[0])
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
             probability = self.story_scores(left, right)[0]
@@ -905,6 +931,29 @@ class _Checker:
             if mean >= config.link_guard * config.story_threshold:
                 return True
         return self._confirmed(*sorted((group_a, group_b), key=len))
+
+    def _lone_pair_joins(self, a: int, b: int) -> bool:
+        """Whether a story link joins two texts that have no other witness (each group one
+        text and its copies), with the calibrated score on: only when their cosine under the
+        run's own word weights also reaches the cosine tier's guard (`link_guard` x
+        `story_threshold`).
+
+        Why: a pair's probability is calibrated on the dev sets, where each event has several
+        articles; in a run of tens of thousands, pairs of other events of one topic or one place
+        outnumber retellings by millions, and a pair alone has no second confirmation. On 100 MB
+        of generated news (`generate.py --seed 1`) the calibrated score alone dropped 330-350
+        articles wrongly (drop precision 0.907), almost all such pairs; with this guard 22 (0.994),
+        story recall 0.820 -> 0.779, and the dev sets' scores are unchanged (docs/quality.md).
+        """
+        f = self.f
+        assert f.cosine_idf is not None and f.cosine_norms is not None
+        left, right = min(a, b), max(a, b)
+        _, terms = shared_by_pair([f.story_terms[left]], [f.story_terms[right]])
+        lengths = float(f.cosine_norms[left] * f.cosine_norms[right])
+        if lengths <= 0:
+            return False
+        dot = float(np.sum(f.cosine_idf[terms] ** 2))
+        return dot / lengths >= self.config.link_guard * self.config.story_threshold
 
     def _confirmed(self, smaller: Sequence[int], larger: Sequence[int]) -> bool:
         """Whether each member of `smaller` passes the tiers' checks (`check_many`, the same
@@ -1033,7 +1082,10 @@ class _Checker:
                 np.minimum(self.name_sizes[left[at]], self.name_sizes[right[at]]),
                 config.story_min_names,
             )
-            passed = (score >= config.story_probability) & (shared >= config.story_min_shared)
+            # a copy of one text that masking left short shares few content words but many
+            # word 5-grams; a template's other events differ in every sentence
+            enough = (shared >= config.story_min_shared) | (signals[:, 5] >= STORY_COPY_JACCARD)
+            passed = (score >= config.story_probability) & enough
             tiers[at[passed & agree]] = STORY
         elif config.story:
             at = np.flatnonzero(open_)
@@ -1247,7 +1299,7 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
         usable = np.flatnonzero(features.shingles.sizes())
         if usable.size >= 2:
             near_sigs = near_signatures(Selection(features.shingles, usable.tolist()), config, jobs)
-            bands, rows = optimal_params(config.near_threshold, config.num_perm)
+            bands, rows = optimal_params(config.near_threshold, config.num_perm, NEAR_RECALL_WEIGHT)
             found = bucket_collisions(near_sigs, bands, rows, config.near_max_bucket, "star")
             del near_sigs
             codes.append(_pair_codes(usable, found.pairs, n))

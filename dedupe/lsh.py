@@ -47,8 +47,11 @@ U64 = npt.NDArray[np.uint64]
 
 
 @lru_cache(maxsize=64)
-def optimal_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) minimising false positive + false negative probability, as datasketch does.
+def optimal_params(
+    threshold: float, num_perm: int, false_negative_weight: float = 0.5
+) -> tuple[int, int]:
+    """(bands, rows) minimising the weighted false positive and false negative probabilities,
+    as datasketch's `MinHashLSH(threshold, num_perm, weights=(1 - w, w))` does.
 
     datasketch integrates with scipy's adaptive `quad`; the integrands are polynomials of degree
     `b * r <= num_perm`, so Gauss-Legendre with `num_perm // 2 + 1` nodes (capped at 256) is exact
@@ -56,7 +59,11 @@ def optimal_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
     >>> optimal_params(0.8, 128)
     (9, 13)
+    >>> optimal_params(0.8, 128, 0.9)
+    (14, 9)
     """
+    if not 0.0 < false_negative_weight < 1.0:
+        raise ValueError(f"false_negative_weight must be in (0, 1), got {false_negative_weight}")
     nodes, weights = np.polynomial.legendre.leggauss(min(num_perm // 2 + 1, 256))
 
     def integral(lo: float, hi: float, f: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -70,7 +77,7 @@ def optimal_params(threshold: float, num_perm: int) -> tuple[int, int]:
         r = np.arange(1, num_perm // b + 1, dtype=np.float64).reshape(-1, 1)
         fp = integral(0.0, threshold, 1 - (1 - s_fp**r) ** b)
         fn = integral(threshold, 1.0, (1 - s_fn**r) ** b)
-        error = fp * 0.5 + fn * 0.5
+        error = fp * (1.0 - false_negative_weight) + fn * false_negative_weight
         at = int(np.argmin(error))
         if error[at] < best:
             best, opt = float(error[at]), (b, at + 1)

@@ -65,6 +65,8 @@ def _checker(
         return probability[left, right], np.zeros(len(left))
 
     checker.story_scores = scores  # type: ignore[method-assign]
+    # two lone texts: here their run cosine passes the guard exactly when their probability does
+    checker._lone_pair_joins = lambda a, b: bool(probability[a, b] >= 0.5)  # type: ignore[method-assign]
     checker.check_many = _checks_at(probability, 0.5)  # type: ignore[method-assign,assignment]
     return checker
 
@@ -122,7 +124,9 @@ def test_the_calibrated_guard_is_the_mean_or_confirmations() -> None:
     assert strict.story_joins([0, 1], [4, 5])  # 0 and 1 each pass with 4; 4 and 5 confirm
     assert not strict.story_joins([2, 5], [0, 1])  # each passes with 0 alone: one confirmation
     assert not strict.story_joins([1, 4], [2, 3])  # 4 passes with neither of 2, 3
-    assert not strict.story_joins([0], [5])  # a lone pair has no second confirmation
+    # two lone texts have no second confirmation: their own guard decides
+    # (`_lone_pair_joins`, here the probability; tests/test_dedupe_core.py tests the real one)
+    assert strict.story_joins([0], [5]) and not _checker(ANGLES).story_joins([3], [4])
 
 
 def test_copies_confirm_once() -> None:
@@ -205,7 +209,7 @@ def test_a_lone_article_confirmed_twice_joins_its_event(monkeypatch: pytest.Monk
     guard's bar, but its cosine with a and with b reaches the threshold, so it joins; e, linked
     to a alone, does not."""
     docs = _made_up_event()
-    config = DedupeConfig(story_min_shared=0, story_min_names=0.0)
+    config = DedupeConfig(story_min_shared=0, story_min_names=0.0, story_model="off")
     clusters = [sorted(c.members) for c in find_duplicates(docs, config).clusters]
     assert clusters == [["a", "b", "c", "d"]]
     unguarded = find_duplicates(docs, replace(config, link_guard=0.0)).clusters

@@ -419,10 +419,10 @@ def _reference_check(f: core._Features, config: DedupeConfig, i: int, j: int) ->
 @pytest.mark.parametrize(
     "config",
     [
-        DedupeConfig(story_min_shared=3, story_rescue=0),
-        DedupeConfig(story_min_shared=3, near=False, story_rescue=0),
+        DedupeConfig(story_min_shared=3, story_model="off", story_rescue=0),
+        DedupeConfig(story_min_shared=3, near=False, story_model="off", story_rescue=0),
         DedupeConfig(story=False),
-        DedupeConfig(exact=False, story_min_names=0.0, story_rescue=0),
+        DedupeConfig(exact=False, story_min_names=0.0, story_model="off", story_rescue=0),
     ],
     ids=["all tiers", "near off", "story off", "exact off, names off"],
 )
@@ -445,7 +445,7 @@ def test_the_cosine_tiers_second_path(intercept: float) -> None:
     """A pair under the story threshold passes when the calibrated score passes it, its cosine
     is at least STORY_RESCUE_FLOOR and it passes the shared-words and names checks; the score
     reads the signals measured with its own word rarity, as the calibrated tier measures them."""
-    config = DedupeConfig(story_min_shared=3)
+    config = DedupeConfig(story_min_shared=3, story_model="off")
     checker, features, left, right = _checked_pairs(config)
     n = len(PAIR_SIGNALS)
     checker.rescue_model = StoryModel(np.zeros(n), np.ones(n), np.zeros(n), intercept)
@@ -648,3 +648,29 @@ def test_pair_signals_never_load_a_model(monkeypatch: pytest.MonkeyPatch) -> Non
     docs = _PAIR_DOCS[:5]
     signals = core.pair_signals(docs, [(docs[0].id, docs[1].id)], DedupeConfig())
     assert signals.shape == (1, len(PAIR_SIGNALS))
+
+
+def test_two_lone_texts_join_on_the_cosine_tiers_guard() -> None:
+    """With the calibrated score on, a story link between two texts that have no other witness
+    (each group one text and its copies) joins them only when their cosine under the run's own
+    word weights reaches the cosine tier's guard, `link_guard` x `story_threshold`: the same
+    cosine as a run with the cosine tier measures."""
+    config = DedupeConfig(story_min_shared=3, story_model="shipped")
+    checker, _, left, right = _checked_pairs(config)
+    cosine_run, _, _, _ = _checked_pairs(replace(config, story_model="off", story_rescue=0))
+    cosines, _ = cosine_run._story_cosines(left, right)
+    bar = config.link_guard * config.story_threshold
+    lone = [i for i, d in enumerate(_PAIR_DOCS) if d.id not in ("copy", "near")]
+    wanted = set(lone)
+    joined = {True: 0, False: 0}
+    for i, j, value in zip(left.tolist(), right.tolist(), cosines.tolist(), strict=True):
+        if i in wanted and j in wanted:
+            answer = checker.story_joins([i], [j])
+            assert answer is (value >= bar), (i, j, value)
+            joined[answer] += 1
+    assert joined[True] and joined[False]
+    # a text and its copy are one witness: the pair's guard still decides
+    copy = next(i for i, d in enumerate(_PAIR_DOCS) if d.id == "copy")
+    first = next(i for i, d in enumerate(_PAIR_DOCS) if d.id == "d0")  # the copy's original
+    for other in lone[2:8]:
+        assert checker.story_joins([first, copy], [other]) is checker.story_joins([first], [other])

@@ -166,6 +166,8 @@ def test_optimal_params_as_datasketch(num_perm: int) -> None:
     for threshold in (0.05, 0.1, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95):
         expected = _optimal_param(threshold, num_perm, 0.5, 0.5)
         assert optimal_params(threshold, num_perm) == expected, threshold
+        recall_first = _optimal_param(threshold, num_perm, 0.1, 0.9)
+        assert optimal_params(threshold, num_perm, 0.9) == recall_first, threshold
 
 
 def test_candidate_pairs_equal_brute_force_band_matches() -> None:

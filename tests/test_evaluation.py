@@ -223,20 +223,31 @@ def test_eval_dedupe_cleans_first_unless_told_not_to(wrapped_copy: Path) -> None
     assert table["rows"][0]["f1"] == 1.0
 
 
-def test_eval_dedupe_scores_a_band_of_thresholds(wrapped_copy: Path) -> None:
-    done = run_cli("eval", str(wrapped_copy), "--json")
+@pytest.mark.parametrize(
+    ("model", "swept", "named", "wide"),
+    [
+        ("shipped", "story_probability", "story probabilities", [0.2, 0.25]),
+        ("off", "story_threshold", "story thresholds", [0.08, 0.09]),
+    ],
+)
+def test_eval_dedupe_scores_a_band_of_thresholds(
+    wrapped_copy: Path, model: str, swept: str, named: str, wide: list[float]
+) -> None:
+    """The band around the value the run uses: the calibrated score's probability cut (the
+    default) or, with the cosine, its threshold; each row names what it swept."""
+    done = run_cli("eval", str(wrapped_copy), "--json", "--story-model", model)
     (table,) = json.loads(done.stdout)["results"]
-    t = DedupeConfig().story_threshold
+    t = getattr(DedupeConfig(), swept)
     sweep = table["threshold_sweep"]
-    assert [row["story_threshold"] for row in sweep] == [
+    assert [row[swept] for row in sweep] == [
         pytest.approx(t * share) for share in (0.8, 0.85, 0.9, 0.95, 1.0, 1.05, 1.1, 1.15, 1.2)
     ]
     assert all(row["f1"] == 1.0 for row in sweep)  # one exact copy: found at every threshold
-    band = f"F1 over story thresholds {0.8 * t:.3f}-{1.2 * t:.3f}: lowest 1.000, best 1.000"
+    band = f"F1 over {named} {0.8 * t:.3f}-{1.2 * t:.3f}: lowest 1.000, best 1.000"
     assert any(note.startswith(band) for note in table["notes"])
-    shown = run_cli("eval", str(wrapped_copy))
+    shown = run_cli("eval", str(wrapped_copy), "--story-model", model)
     assert shown.returncode == 0, shown.stderr
-    assert "wrapped: Winnow by story threshold" in shown.stdout
-    wide = run_cli("eval", str(wrapped_copy), "--json", "--sweep")
-    (table,) = json.loads(wide.stdout)["results"]
-    assert [row["story_threshold"] for row in table["threshold_sweep"]][:2] == [0.08, 0.09]
+    assert f"wrapped: Winnow by {swept.replace('_', ' ')}" in shown.stdout
+    wider = run_cli("eval", str(wrapped_copy), "--json", "--sweep", "--story-model", model)
+    (table,) = json.loads(wider.stdout)["results"]
+    assert [row[swept] for row in table["threshold_sweep"]][:2] == wide

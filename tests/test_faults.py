@@ -290,7 +290,14 @@ def _clean_stream(
 
 
 def _split_parts(out: Path) -> list[dict[str, Any]]:
-    records = [json.loads(line) for line in (out / "articles.jsonl").open(encoding="utf-8")]
+    """Every part written, kept or dropped as a copy of another (cuts of one repeated phrase
+    are copies of one another to dedupe, and are listed in duplicates.jsonl)."""
+    records = [
+        json.loads(line)
+        for name in ("articles.jsonl", "duplicates.jsonl")
+        if (out / name).exists()
+        for line in (out / name).open(encoding="utf-8")
+    ]
     return sorted(records, key=lambda r: r["lines"][0])
 
 

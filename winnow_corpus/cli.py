@@ -940,14 +940,15 @@ def eval_command(
         for note in table.notes:
             out_console.print(Text(note, style="dim"))
         if table.threshold_sweep:
-            names = ("story_threshold", "precision", "recall", "f1")
+            swept = next(iter(table.threshold_sweep[0]))
+            names = (swept, "precision", "recall", "f1")
             sweep_grid = Table(
-                title=f"{table.dataset}: Winnow by story threshold", title_justify="left"
+                title=f"{table.dataset}: Winnow by {swept.replace('_', ' ')}", title_justify="left"
             )
             for column in names:
                 sweep_grid.add_column(column, justify="right")
             for row in table.threshold_sweep:
-                threshold = f"{row['story_threshold']:.4g}"
+                threshold = f"{row[swept]:.4g}"
                 sweep_grid.add_row(threshold, *(_cell(row[c]) for c in names[1:]))
             out_console.print(sweep_grid)
 

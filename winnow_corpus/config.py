@@ -15,8 +15,9 @@ reason = "app promotion"
 
 [dedupe]
 near_threshold = 0.8
-story_threshold = 0.28
-story_model = "off"                      # "shipped": the calibrated same-story score
+story_threshold = 0.15                   # cosine; with the calibrated score, two lone
+                                         # texts' link also needs 0.9 x this
+story_model = "shipped"                  # the calibrated same-story score; "off": the cosine
 story_rescue = 0.5                       # with "off": a pair under the cosine passes at this
                                          # calibrated probability (0: no second path)
 

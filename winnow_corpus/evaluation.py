@@ -250,9 +250,9 @@ def evaluate_dedupe(
 ) -> EvalTable:
     """Winnow and the MinHash baseline on one dedupe set, both on the same (cleaned) documents.
 
-    `thresholds`: the story thresholds of `threshold_sweep` (default: THRESHOLD_BAND around
-    the threshold used). With the calibrated score on (`config.story_model`), the threshold
-    swept is its probability cut, `story_probability`; the rows still name it `story_threshold`.
+    `thresholds`: the values of `threshold_sweep` (default: THRESHOLD_BAND around the one
+    used): the cosine's `story_threshold` with `story_model = "off"`, else the calibrated
+    score's probability cut, `story_probability`; each row names what it swept.
     """
     config = config or DedupeConfig()
     if story_threshold is not None:
@@ -313,14 +313,14 @@ def evaluate_dedupe(
         score = score_pairs([list(c.members) for c in at.clusters], pairs)
         table.threshold_sweep.append(
             {
-                "story_threshold": threshold,
+                swept: threshold,
                 "precision": score.precision,
                 "recall": score.recall,
                 "f1": score.f1,
             }
         )
     low, high = 0.8 * used - 1e-9, 1.2 * used + 1e-9
-    band = [r["f1"] for r in table.threshold_sweep if low <= r["story_threshold"] <= high]
+    band = [r["f1"] for r in table.threshold_sweep if low <= r[swept] <= high]
     if band:
         table.notes.append(
             f"F1 over {_BAND_NAMES[swept]} {0.8 * used:.3f}-{1.2 * used:.3f}: "
