@@ -900,7 +900,9 @@ class _Checker:
 
     def story_joins(self, group_a: Sequence[int], group_b: Sequence[int]) -> bool:
         """Whether a story link may join two groups (the link guard, `dedupe.clusters`): the
-        mean story score over every cross pair reaches `link_guard` times the threshold, or
+        mean story score over every cross pair reaches `link_guard` times the threshold (the
+        cosine's `story_threshold`; with the calibrated score, the default cut
+        `STORY_PROBABILITY` whatever `story_probability` the run sets), or
         the two groups confirm each other pair by pair (`_confirmed`): every member of the
         smaller one passes the tiers' checks with a member of the other, and at least
         `STORY_LINK_LEAST` members of the other, not copies of one another, confirm it. One
@@ -922,7 +924,9 @@ class _Checker:
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
             probability = self.story_scores(left, right)[0]
             mean = float(probability.mean())
-            if mean >= config.link_guard * config.story_probability:
+            # the bar is the default cut's, whatever cut this run sets for single pairs: a
+            # calibrated mean means the same at any cut (the threshold band stays flat)
+            if mean >= config.link_guard * STORY_PROBABILITY:
                 return True
         else:
             keys_a, weights_a = self._summed(group_a)
