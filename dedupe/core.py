@@ -92,6 +92,18 @@ LINK_GUARD = 0.9
 # stray link is never two. Three (a lone article then): Giveme5W1H 0.966 -> 0.932 with the
 # calibrated score, nothing gained elsewhere (docs/quality.md).
 STORY_LINK_LEAST = 2
+# With the calibrated score, a story link joins two groups only when one of their cross pairs
+# also has a cosine under the run's own word weights (the cosine tier's) of at least this share of
+# `story_threshold`; when each group is one text and its copies, `link_guard` (0.9) of it, the
+# cosine tier's own bar for such a pair. Why: a probability is calibrated on the dev sets, where
+# each event has several articles; in a run of hundreds of thousands, pairs of other events of
+# one place or topic outnumber retellings by millions, and enough of them pass by chance
+# (mid-rare words shared) that groups grew through them: 1 GB of generated news (generate.py
+# --seed 1) gave drop precision 0.910 with the probability alone, 2-article clusters aside, where
+# a witness of 0.7 gives 0.993 (0.9: 0.998) at the same story recall (0.707), and the dev sets
+# keep their scores (0.8: Giveme5W1H 0.966 -> 0.955; 0.9: 0.949, BASIL 0.969). A lone pair has no
+# other evidence, so it needs the full bar: 100 MB, drop precision 0.907 -> 0.994.
+STORY_WITNESS = 0.7
 # Two members whose story vectors are this alike are one text for that count (a near copy;
 # retellings of one event have story cosines of 0.1-0.4).
 COPY_COSINE = 0.8
@@ -354,7 +366,7 @@ class _Features:
     rescue_idf: F64 | None = None
     rescue_norms: F64 | None = None
     # with the calibrated score on: the cosine tier's word weights (the run's own IDF) and each
-    # document's vector length under them, for two lone texts' link (`_Checker._lone_pair_joins`)
+    # document's vector length under them, for the joins' witness (`_Checker._run_cosines`)
     cosine_idf: F64 | None = None
     cosine_norms: F64 | None = None
 
@@ -918,10 +930,14 @@ class _Checker:
             return False
         config = self.config
         if self.model is not None:
-            if self._independent(group_a) == 1 == self._independent(group_b):
-                return self._lone_pair_joins(group_a[0], group_b[0])
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
+            lone = self._independent(group_a) == 1 == self._independent(group_b)
+            witness = config.link_guard if lone else STORY_WITNESS
+            if float(self._run_cosines(left, right).max()) < witness * config.story_threshold:
+                return False
+            if lone:
+                return True
             probability = self.story_scores(left, right)[0]
             mean = float(probability.mean())
             # the bar is the default cut's, whatever cut this run sets for single pairs: a
@@ -936,28 +952,20 @@ class _Checker:
                 return True
         return self._confirmed(*sorted((group_a, group_b), key=len))
 
-    def _lone_pair_joins(self, a: int, b: int) -> bool:
-        """Whether a story link joins two texts that have no other witness (each group one
-        text and its copies), with the calibrated score on: only when their cosine under the
-        run's own word weights also reaches the cosine tier's guard (`link_guard` x
-        `story_threshold`).
-
-        Why: a pair's probability is calibrated on the dev sets, where each event has several
-        articles; in a run of tens of thousands, pairs of other events of one topic or one place
-        outnumber retellings by millions, and a pair alone has no second confirmation. On 100 MB
-        of generated news (`generate.py --seed 1`) the calibrated score alone dropped 330-350
-        articles wrongly (drop precision 0.907), almost all such pairs; with this guard 22 (0.994),
-        story recall 0.820 -> 0.779, and the dev sets' scores are unchanged (docs/quality.md).
-        """
+    def _run_cosines(self, left: I64, right: I64) -> F64:
+        """Story cosines of pairs under the run's own word weights (the cosine tier's IDF,
+        `_Features.cosine_idf`), which the calibrated tier's joins also ask for
+        (`story_joins`)."""
         f = self.f
         assert f.cosine_idf is not None and f.cosine_norms is not None
-        left, right = min(a, b), max(a, b)
-        _, terms = shared_by_pair([f.story_terms[left]], [f.story_terms[right]])
-        lengths = float(f.cosine_norms[left] * f.cosine_norms[right])
-        if lengths <= 0:
-            return False
-        dot = float(np.sum(f.cosine_idf[terms] ** 2))
-        return dot / lengths >= self.config.link_guard * self.config.story_threshold
+        low, high = np.minimum(left, right), np.maximum(left, right)
+        pair, terms = shared_by_pair(
+            [f.story_terms[i] for i in low.tolist()], [f.story_terms[j] for j in high.tolist()]
+        )
+        dot = np.bincount(pair, weights=f.cosine_idf[terms] ** 2, minlength=low.size)
+        lengths = f.cosine_norms[low] * f.cosine_norms[high]
+        cosines: F64 = np.divide(dot, lengths, out=np.zeros(low.size), where=lengths > 0)
+        return cosines
 
     def _confirmed(self, smaller: Sequence[int], larger: Sequence[int]) -> bool:
         """Whether each member of `smaller` passes the tiers' checks (`check_many`, the same

@@ -46,9 +46,13 @@ def _groups(joins: JoinTest) -> tuple[list[list[int]], dict[str, int]]:
 
 
 def _checker(
-    probability: np.ndarray = PROBABILITY, texts: Sequence[int] | None = None, **config: float
+    probability: np.ndarray = PROBABILITY,
+    texts: Sequence[int] | None = None,
+    cosines: np.ndarray | None = None,
+    **config: float,
 ) -> core._Checker:
-    """A checker whose calibrated score of pair (i, j) is probability[i, j]; document i is text
+    """A checker whose calibrated score of pair (i, j) is probability[i, j] and whose cosine
+    under the run's weights is cosines[i, j] (default: the probability); document i is text
     `texts[i]` (the same text twice: copies; default: each its own)."""
     texts = list(range(len(probability))) if texts is None else list(texts)
     checker = object.__new__(core._Checker)
@@ -65,8 +69,9 @@ def _checker(
         return probability[left, right], np.zeros(len(left))
 
     checker.story_scores = scores  # type: ignore[method-assign]
-    # two lone texts: here their run cosine passes the guard exactly when their probability does
-    checker._lone_pair_joins = lambda a, b: bool(probability[a, b] >= 0.5)  # type: ignore[method-assign]
+    # the pairs' cosine under the run's own weights (the joins' witness): here the probability
+    cosine = probability if cosines is None else cosines
+    checker._run_cosines = lambda left, right: cosine[left, right]  # type: ignore[method-assign]
     checker.check_many = _checks_at(probability, 0.5)  # type: ignore[method-assign,assignment]
     return checker
 
@@ -124,9 +129,18 @@ def test_the_calibrated_guard_is_the_mean_or_confirmations() -> None:
     assert strict.story_joins([0, 1], [4, 5])  # 0 and 1 each pass with 4; 4 and 5 confirm
     assert not strict.story_joins([2, 5], [0, 1])  # each passes with 0 alone: one confirmation
     assert not strict.story_joins([1, 4], [2, 3])  # 4 passes with neither of 2, 3
-    # two lone texts have no second confirmation: their own guard decides
-    # (`_lone_pair_joins`, here the probability; tests/test_dedupe_core.py tests the real one)
+    # two lone texts have no second confirmation: their cosine under the run's weights decides
+    # (here the probability; tests/test_dedupe_core.py tests the real one)
     assert strict.story_joins([0], [5]) and not _checker(ANGLES).story_joins([3], [4])
+    # groups need one cross pair as a witness, whatever their probabilities: a cosine of at
+    # least STORY_WITNESS x story_threshold under the run's own weights
+    bar = core.STORY_WITNESS * DedupeConfig().story_threshold
+    below = np.full(ANGLES.shape, 0.99 * bar)
+    assert not _checker(ANGLES, cosines=below).story_joins([0, 1], [4, 5])  # mean 0.575
+    assert not _checker(ANGLES, cosines=below).story_joins([0, 1, 2, 3], [4])  # two confirm
+    witnessed = below.copy()
+    witnessed[1, 4] = witnessed[4, 1] = bar
+    assert _checker(ANGLES, cosines=witnessed).story_joins([0, 1], [4, 5])
 
 
 def test_copies_confirm_once() -> None:
