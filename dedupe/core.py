@@ -1087,13 +1087,12 @@ class _Checker:
             score, signals = self.story_scores(left[at], right[at])
             similarities[at] = score
             # the cosine tier's two checks hold here too: templated notices share few words
-            # (story_min_shared), events of one topic few names (story_min_names)
+            # (story_min_shared), events of one topic few names (story_min_names); both counts
+            # from the signals (the names' is their share of the text naming fewer)
             shared = np.rint(np.expm1(signals[:, 2]))
-            agree = names_agree(
-                self._names_shared(left[at], right[at]),
-                np.minimum(self.name_sizes[left[at]], self.name_sizes[right[at]]),
-                config.story_min_names,
-            )
+            fewer = np.minimum(self.name_sizes[left[at]], self.name_sizes[right[at]])
+            names = np.rint(signals[:, 3] * fewer).astype(np.int64)
+            agree = names_agree(names, fewer, config.story_min_names)
             # a copy of one text that masking left short shares few content words but many
             # word 5-grams; a template's other events differ in every sentence
             enough = (shared >= config.story_min_shared) | (signals[:, 5] >= STORY_COPY_JACCARD)
@@ -1171,7 +1170,9 @@ class _Checker:
         )
         fewer = np.minimum(self.name_sizes[left], self.name_sizes[right])
         names = np.divide(self._names_shared(left, right), fewer, out=np.zeros(m), where=fewer > 0)
-        read = {i: f.shingles[i] for i in unique(np.append(left, right)).tolist()}
+        # each document read once a batch, a run at a time where the hashes are on disk
+        wanted = unique(np.append(left, right)).tolist()
+        read = dict(zip(wanted, _read_many(f.shingles, wanted), strict=True))
         common = _shared_counts([read[i] for i in left.tolist()], [read[j] for j in right.tolist()])
         union = self.shingle_sizes[left] + self.shingle_sizes[right] - common
         jaccard_ = np.divide(common, union, out=np.zeros(m), where=union > 0)

@@ -174,7 +174,7 @@ def test_furniture_lines_do_not_make_a_story() -> None:
     docs = [Record(f"p{i}", "\n".join([event, *FOOTER])) for i, event in enumerate(EVENTS)]
     config = DedupeConfig(story_model="shipped", story_min_shared=0, story_min_names=0.0)
     features = [None] * len(docs)
-    masked = masked_story_features(docs, features, config.seed)
+    masked = dict(masked_story_features(docs, features, config.seed))
     assert sorted(masked) == list(range(len(docs)))  # every page holds the footer
     given = [masked[i] for i in range(len(docs))]
     result = find_duplicates(docs, config, given)

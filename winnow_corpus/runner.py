@@ -419,7 +419,7 @@ def _deduplicated(
                 masked = masked_story_features(
                     docs, Selection(features, substantive), config.dedupe.seed
                 )
-                for position, feature in masked.items():
+                for position, feature in masked:
                     features[substantive[position]] = feature
             given = Selection(features, substantive)
             result = find_duplicates(docs, config.dedupe, given, config.jobs, config.temp_dir)
