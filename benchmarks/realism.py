@@ -61,6 +61,7 @@ from cleaners.document import Document  # noqa: E402
 from dedupe.core import (  # noqa: E402
     STORY_MIN_SHARED,
     STORY_THRESHOLD,
+    DedupeConfig,
     _Features,
     _features,
     cosine_and_shared,
@@ -229,7 +230,8 @@ def summarise(values: dict[str, np.ndarray]) -> dict[str, Any]:
 def analyse(corpus: Corpus, count: int, seed: int) -> dict[str, Any]:
     """Features over the whole corpus (its own IDF), then the unrelated and labelled groups."""
     parts = [document_features(d, SEED) for d in corpus.docs]
-    features = _features(parts)
+    # the cosine tier's weights: its threshold is what the pairs are read against
+    features = _features(parts, config=DedupeConfig(story_model="off"))
     content = np.array([t.size for t in features.story_terms])
     groups: dict[str, dict[str, Any]] = {}
     groups["random unrelated"] = summarise(measure(features, random_pairs(corpus, count, seed)))

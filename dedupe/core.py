@@ -82,8 +82,9 @@ SUMS_KEPT = 512
 VOCAB_ENTRIES = 1 << 20  # values looked up in the vocabulary at once (`vocab_indices`)
 # A story link joins two groups only if the mean story score (cosine, or the calibrated
 # probability) of their cross pairs reaches this share of the threshold, or the two groups
-# confirm each other pair by pair (`_Checker.story_joins`, dedupe.clusters). 0.9 was the most
-# stable value of 0.8/0.9/1.0 on both dev sets.
+# confirm each other pair by pair (`_Checker.story_joins`, dedupe.clusters); with the calibrated
+# score, past a witness pair first (STORY_WITNESS). 0.9 was the most stable value of
+# 0.8/0.9/1.0 on both dev sets.
 LINK_GUARD = 0.9
 # Two groups also join, whatever their mean, when every member of the smaller one passes the
 # checks with a member of the other and at least this many of the other's members (not copies
@@ -115,14 +116,17 @@ COPY_COSINE = 0.8
 # retold pair 49), while on 725 Reuters-21578 stories this gate takes the pairs at or above the
 # threshold from 1,360 to 93, most of which are the same event reported twice.
 STORY_MIN_SHARED = 20
-# With the calibrated score, a pair sharing at least this share of its word 5-grams passes the
-# shared-words check whatever its count: it is one text copied, which masking the run's
-# recurring lines can leave with a handful of content words (a short article republished three
-# times has every line recurring). Short notices cut from one template (the check's reason)
-# differ in their names and numbers in every sentence, which breaks most of their 5-grams. 10 MB
-# of lined news: 5 short near copies (Jaccard 0.77-0.80, cosine 0.98) kept without it;
-# Reuters-21578 (dump_reuters21578 dev): one more copy found, no other pair.
-STORY_COPY_JACCARD = 0.5
+# With the calibrated score, a pair with at least this 5-gram Jaccard and at least this story
+# cosine of its masked words passes the shared-words check whatever its count: it is one text
+# copied, which masking the run's recurring lines can leave with a handful of content words (a
+# short article republished three times has every line recurring). Short notices cut from one
+# template (the check's reason) differ in their names and numbers in every sentence, which
+# breaks most of their 5-grams; the cosine is asked too because the 5-grams are the whole
+# text's, where a shared footer counts (five towns' storm reports under one outlet's footer:
+# Jaccard over 0.5, masked cosine under 0.1; tests/test_story_score.py). 10 MB of lined news: 6
+# short near copies (Jaccard 0.75-0.91, masked cosine 0.6-0.99) kept without it; Reuters-21578
+# (dump_reuters21578 dev): one more copy found, no other pair.
+STORY_COPY_SHARE = 0.5
 # A story link also needs the two texts to share this share of the names (capitalised words inside
 # a sentence: people, places, bodies; `dedupe.shingles.name_hashes`) of the one naming fewer,
 # when both name at least NAMES_LEAST. Why: on generated news of 100 MB and 1 GB, most
@@ -918,7 +922,10 @@ class _Checker:
         the two groups confirm each other pair by pair (`_confirmed`): every member of the
         smaller one passes the tiers' checks with a member of the other, and at least
         `STORY_LINK_LEAST` members of the other, not copies of one another, confirm it. One
-        stray link is never that.
+        stray link is never that. With the calibrated score, first of all one cross pair must
+        be a witness (`STORY_WITNESS`): its cosine under the run's own word weights reaches
+        `STORY_WITNESS` x `story_threshold`, or `link_guard` x it when each group is one text
+        and its copies, which then join on that alone.
 
         The story vectors are unit length, so the sum of the |A| x |B| cosines is the dot
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
@@ -976,10 +983,11 @@ class _Checker:
         Why pair by pair: one event told from several angles has many middling pairs, which
         keep the mean of two groups' cross pairs under the guard's bar though each of the
         smaller group's articles is a verified retelling of some of the larger's (Giveme5W1H
-        dev, 144 articles in 30 events: F1 0.834 -> 0.931). A lone pair of articles still
-        joins only on the mean: it has no second confirmation, and the second path's
-        verified pairs under that mean are where its wrong drops were at 100 MB of
-        generated news (drop precision 0.968 when they joined).
+        dev, 144 articles in 30 events: F1 0.834 -> 0.931). Two lone texts never pass here
+        (one confirmation): in the cosine tier they join only on the mean, in the calibrated
+        one on their witness (`story_joins`); the cosine tier's second path's verified pairs
+        under that mean are where its wrong drops were at 100 MB of generated news (drop
+        precision 0.968 when they joined).
         """
         checks = self.check_many([(a, b) for a in smaller for b in larger])
         passing: npt.NDArray[np.bool_] = np.array(
@@ -1094,8 +1102,11 @@ class _Checker:
             names = np.rint(signals[:, 3] * fewer).astype(np.int64)
             agree = names_agree(names, fewer, config.story_min_names)
             # a copy of one text that masking left short shares few content words but many
-            # word 5-grams; a template's other events differ in every sentence
-            enough = (shared >= config.story_min_shared) | (signals[:, 5] >= STORY_COPY_JACCARD)
+            # word 5-grams; a template's other events differ in every sentence. The 5-grams are
+            # the whole text's (a shared footer counts there), so the masked words must be alike
+            # too (STORY_COPY_SHARE)
+            copy = (signals[:, 5] >= STORY_COPY_SHARE) & (signals[:, 0] >= STORY_COPY_SHARE)
+            enough = (shared >= config.story_min_shared) | copy
             passed = (score >= config.story_probability) & enough
             tiers[at[passed & agree]] = STORY
         elif config.story:

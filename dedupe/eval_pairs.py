@@ -213,17 +213,19 @@ def evaluate(folder: str | Path, config: DedupeConfig | None = None) -> dict[str
 
 
 def sweep(folder: str | Path, thresholds: Iterable[float]) -> list[dict[str, Any]]:
-    """Pairwise precision, recall and F1 of `find_duplicates` at each story threshold.
+    """Pairwise precision, recall and F1 of `find_duplicates` with the cosine tier
+    (`story_model = "off"`) at each of its story thresholds, on the texts as given.
 
-    For `winnow eval --sweep`: shows how wide the plateau of good thresholds is, not just the
-    best point. Other settings stay at their defaults.
+    Shows how wide the plateau of good thresholds is, not just the best point. Other settings
+    stay at their defaults. (`winnow eval` sweeps the tier a run uses, cleaned first:
+    `winnow_corpus.evaluation`.)
     """
     root = Path(folder)
     docs = load_docs(root / "docs.jsonl")
     pairs = load_pairs(root / "pairs.jsonl")
     rows: list[dict[str, Any]] = []
     for threshold in thresholds:
-        result = find_duplicates(docs, DedupeConfig(story_threshold=threshold))
+        result = find_duplicates(docs, DedupeConfig(story_threshold=threshold, story_model="off"))
         score = score_pairs([c.members for c in result.clusters], pairs)
         rows.append(
             {

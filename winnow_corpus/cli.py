@@ -285,7 +285,11 @@ def main(ctx: click.Context, debug: bool) -> None:
     type=float,
     default=DedupeConfig().story_threshold,
     show_default=True,
-    help="Similarity for same-story duplicates (lower finds more, less precisely).",
+    help=(
+        'Cosine for same-story duplicates with [dedupe] story_model = "off" (lower finds '
+        "more, less precisely); with the calibrated score (the default), the plain cosine a "
+        "story join's witness pair must reach (0.7 x this; two lone articles 0.9 x)."
+    ),
 )
 @click.option("--strict", is_flag=True, help="Stop at the first malformed JSONL record.")
 @click.option(
