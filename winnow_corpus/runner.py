@@ -417,7 +417,7 @@ def _deduplicated(
             # copy of them in its own order
             if masks(config.dedupe):
                 masked = masked_story_features(
-                    docs, Selection(features, substantive), config.dedupe.seed, config.jobs
+                    docs, Selection(features, substantive), config.dedupe.seed
                 )
                 for position, feature in masked:
                     features[substantive[position]] = feature

@@ -21,8 +21,7 @@ import numpy.typing as npt
 import xxhash
 
 from dedupe.batch_features import batch_features
-from dedupe.core import PARALLEL_LEAST, DedupeConfig, DocumentFeatures, document_features
-from dedupe.parallel import fork_imap, fork_map
+from dedupe.core import DedupeConfig, DocumentFeatures, document_features
 from dedupe.records import HasText
 
 U64 = npt.NDArray[np.uint64]
@@ -41,10 +40,6 @@ LINE_LEAST = 12
 # gathered whole).
 MASK_BATCH = 512
 MERGE_HASHES = 1 << 22
-# Articles a forked child masks before it sends their features back (`fork_imap`): a slice's
-# answer is held twice in the child (built, then pickled), so it goes in pieces.
-MASK_SLICE = 8192
-Counts = tuple[U64, npt.NDArray[np.int64]]
 
 
 def _line_hashes(text: str) -> U64:
@@ -63,33 +58,29 @@ def recurring_line_hashes(texts: Iterable[str], least: int = RECUR_LEAST) -> U64
     >>> recurring_line_hashes(texts).size  # the footer; "Story one." is under LINE_LEAST
     1
     """
-    values, counts = _line_counts(texts)
-    found: U64 = values[counts >= least]
-    return found
-
-
-def _line_counts(texts: Iterable[str]) -> Counts:
-    """Sorted unique line hashes of `texts` and how many texts hold each."""
-    total: Counts = (np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64))
+    values: U64 = np.empty(0, dtype=np.uint64)
+    counts: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
     pending: list[U64] = []
     size = 0
+
+    def merged() -> tuple[U64, npt.NDArray[np.int64]]:
+        new, new_counts = np.unique(np.concatenate(pending), return_counts=True)
+        both = np.concatenate([values, new])
+        keys, at = np.unique(both, return_inverse=True)
+        summed = np.bincount(at, np.concatenate([counts, new_counts])).astype(np.int64)
+        return keys, summed
+
     for text in texts:
         hashes = _line_hashes(text)
         pending.append(hashes)
         size += hashes.size
         if size >= MERGE_HASHES:
-            total = _merged([total, np.unique(np.concatenate(pending), return_counts=True)])
+            values, counts = merged()
             pending, size = [], 0
     if pending:
-        total = _merged([total, np.unique(np.concatenate(pending), return_counts=True)])
-    return total
-
-
-def _merged(parts: Sequence[Counts]) -> Counts:
-    """Counts of several parts added up, by hash."""
-    keys, at = np.unique(np.concatenate([values for values, _ in parts]), return_inverse=True)
-    added = np.bincount(at, np.concatenate([counts for _, counts in parts]), minlength=keys.size)
-    return keys, added.astype(np.int64)
+        values, counts = merged()
+    found: U64 = values[counts >= least]
+    return found
 
 
 def masked_text(text: str, recurring: U64) -> str | None:
@@ -121,43 +112,17 @@ def masked_text(text: str, recurring: U64) -> str | None:
 
 
 def masked_story_features(
-    docs: Sequence[HasText],
-    features: Sequence[DocumentFeatures | None],
-    seed: int,
-    jobs: int = 1,
+    docs: Sequence[HasText], features: Sequence[DocumentFeatures | None], seed: int
 ) -> Iterator[tuple[int, DocumentFeatures]]:
     """For each position of `docs` holding a recurring line, in order: its features with the
     content words and names of its masked text, its exact key and shingles of its whole text
     (computed where `features` has None). Two passes over `docs`, one document at a time (a
-    run's documents are on disk), each over slices in `jobs` forked children; the masked texts'
-    features `MASK_BATCH` at a time. The same answer for any `jobs`."""
-
-    def counted(lo: int, hi: int) -> Counts:
-        return _line_counts(docs[k].text for k in range(lo, hi))
-
-    values, counts = _merged(fork_map(counted, len(docs), jobs, least=PARALLEL_LEAST))
-    recurring: U64 = values[counts >= RECUR_LEAST]
+    run's documents are on disk); the masked texts' features `MASK_BATCH` at a time."""
+    recurring = recurring_line_hashes(doc.text for doc in docs)
     if not recurring.size:
         return
-
-    def masked(lo: int, hi: int) -> list[tuple[int, DocumentFeatures]]:
-        return list(_masked_range(docs, features, recurring, seed, lo, hi))
-
-    for part in fork_imap(masked, len(docs), jobs, least=PARALLEL_LEAST, most=MASK_SLICE):
-        yield from part
-
-
-def _masked_range(
-    docs: Sequence[HasText],
-    features: Sequence[DocumentFeatures | None],
-    recurring: U64,
-    seed: int,
-    lo: int,
-    hi: int,
-) -> Iterator[tuple[int, DocumentFeatures]]:
     batch: list[tuple[int, HasText, str]] = []
-    for position in range(lo, hi):
-        doc = docs[position]
+    for position, doc in enumerate(docs):
         masked = masked_text(doc.text, recurring)
         if masked is None:
             continue
