@@ -612,10 +612,12 @@ _NO_U32: U32 = np.empty(0, dtype=np.uint32)
 _NO_U64: U64 = np.empty(0, dtype=np.uint64)
 
 
-class _DocumentFrequencies:
-    """The collection's vocabulary and each word's document frequency, counted as documents
-    come, merged every `MERGE_KEYS` keys: all content-word hashes at once had been a third of
-    the dedupe features' memory. The same counts as `np.unique` of them all."""
+class DocumentFrequencies:
+    """Sorted unique keys and how many documents hold each (the collection's content words,
+    or a run's line hashes: `winnow_corpus.story_text`), counted as documents come, each
+    document adding its keys once, merged every `MERGE_KEYS` keys: all content-word hashes at
+    once had been a third of the dedupe features' memory. The same counts as `np.unique` of
+    them all."""
 
     def __init__(self) -> None:
         self.vocab: U64 = np.empty(0, dtype=np.uint64)
@@ -652,7 +654,7 @@ def _features(
     shingles = ArraySpill(np.uint32, directory)
     story_keys = ArraySpill(np.uint64, directory)
     names: list[U64] = []  # a few dozen a document
-    frequencies = _DocumentFrequencies()
+    frequencies = DocumentFrequencies()
     try:
         for key, near, story, named in parts:
             exact.append(key)
@@ -967,14 +969,7 @@ class _Checker:
         (`story_joins`)."""
         f = self.f
         assert f.cosine_idf is not None and f.cosine_norms is not None
-        low, high = np.minimum(left, right), np.maximum(left, right)
-        pair, terms = shared_by_pair(
-            [f.story_terms[i] for i in low.tolist()], [f.story_terms[j] for j in high.tolist()]
-        )
-        dot = np.bincount(pair, weights=f.cosine_idf[terms] ** 2, minlength=low.size)
-        lengths = f.cosine_norms[low] * f.cosine_norms[high]
-        cosines: F64 = np.divide(dot, lengths, out=np.zeros(low.size), where=lengths > 0)
-        return cosines
+        return self._story_cosines(left, right, f.cosine_idf, f.cosine_norms)[0]
 
     def _confirmed(self, smaller: Sequence[int], larger: Sequence[int]) -> bool:
         """Whether each member of `smaller` passes the tiers' checks (`check_many`, the same
@@ -1202,14 +1197,19 @@ class _Checker:
         ).astype(np.float64)
         return signals
 
-    def _story_cosines(self, left: I64, right: I64) -> tuple[F64, I64]:
-        """Story cosines of pairs and how many content words each shares."""
+    def _story_cosines(
+        self, left: I64, right: I64, weights: F64 | None = None, lengths: F64 | None = None
+    ) -> tuple[F64, I64]:
+        """Story cosines of pairs and how many content words each shares, under `weights`
+        with vector `lengths` (default: the run's story weights)."""
         f = self.f
+        weights = f.story_idf if weights is None else weights
+        lengths = f.story_norms if lengths is None else lengths
         pair, terms = shared_by_pair(
             [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
         )
-        idf = f.story_idf[terms]
-        norms_a, norms_b = f.story_norms[left[pair]], f.story_norms[right[pair]]
+        idf = weights[terms]
+        norms_a, norms_b = lengths[left[pair]], lengths[right[pair]]
         products = (idf / norms_a) * (idf / norms_b)  # shared words have weight, so norms > 0
         cosines = np.bincount(pair, weights=products, minlength=left.size)
         return cosines.astype(np.float64, copy=False), np.bincount(pair, minlength=left.size)

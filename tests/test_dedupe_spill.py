@@ -86,7 +86,7 @@ def test_document_frequencies_merged_in_pieces_equal_one_count(
         for _ in range(80)
     ]
     monkeypatch.setattr(core, "MERGE_KEYS", 7)
-    counter = core._DocumentFrequencies()
+    counter = core.DocumentFrequencies()
     for k in keys:
         counter.add(k)
     vocab, df = counter.result()

@@ -21,7 +21,7 @@ import numpy.typing as npt
 import xxhash
 
 from dedupe.batch_features import batch_features
-from dedupe.core import DedupeConfig, DocumentFeatures, document_features
+from dedupe.core import DedupeConfig, DocumentFeatures, DocumentFrequencies, document_features
 from dedupe.records import HasText
 
 U64 = npt.NDArray[np.uint64]
@@ -33,13 +33,11 @@ RECUR_LEAST = 3
 # Lines shorter than this (in characters, stripped) are never masked: "Advertisement" alone says
 # little either way, and a one-word line of a story ("Reuters") is not worth a lookup.
 LINE_LEAST = 12
-# Masked articles whose story features are computed at once (`batch_features`), and line hashes
-# gathered before they are merged into counts: a run's articles pass one at a time, so memory
-# holds one batch and the counts, never every text or every article's features (1 GB of lined
-# news had peaked at 3.5 GB summed over its processes when the texts and the features were
-# gathered whole).
+# Masked articles whose story features are computed at once (`batch_features`): a run's
+# articles pass one at a time, so memory holds one batch and the line counts, never every text
+# or every article's features (1 GB of lined news had peaked at 3.5 GB summed over its
+# processes when the texts and the features were gathered whole).
 MASK_BATCH = 512
-MERGE_HASHES = 1 << 22
 
 
 def _line_hashes(text: str) -> U64:
@@ -52,33 +50,16 @@ def _line_hashes(text: str) -> U64:
 
 def recurring_line_hashes(texts: Iterable[str], least: int = RECUR_LEAST) -> U64:
     """Sorted hashes of the stripped lines found in at least `least` of `texts` (read one at a
-    time; the counts are merged every `MERGE_HASHES` hashes).
+    time, counted as dedupe counts its words: `DocumentFrequencies`).
 
     >>> texts = ["Story one.\\n(c) 2026 Harbour Radio. All rights reserved."] * 3 + ["Other."]
     >>> recurring_line_hashes(texts).size  # the footer; "Story one." is under LINE_LEAST
     1
     """
-    values: U64 = np.empty(0, dtype=np.uint64)
-    counts: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
-    pending: list[U64] = []
-    size = 0
-
-    def merged() -> tuple[U64, npt.NDArray[np.int64]]:
-        new, new_counts = np.unique(np.concatenate(pending), return_counts=True)
-        both = np.concatenate([values, new])
-        keys, at = np.unique(both, return_inverse=True)
-        summed = np.bincount(at, np.concatenate([counts, new_counts])).astype(np.int64)
-        return keys, summed
-
+    counter = DocumentFrequencies()
     for text in texts:
-        hashes = _line_hashes(text)
-        pending.append(hashes)
-        size += hashes.size
-        if size >= MERGE_HASHES:
-            values, counts = merged()
-            pending, size = [], 0
-    if pending:
-        values, counts = merged()
+        counter.add(_line_hashes(text))
+    values, counts = counter.result()
     found: U64 = values[counts >= least]
     return found
 
