@@ -191,6 +191,12 @@ NEAR_MAX_BUCKET = 100
 NEAR_RECALL_WEIGHT = 0.9
 # Values of the smaller array from which `_common` merges both instead of a binary search each.
 MERGE_LEAST = 1 << 14
+# Checks of pairs that were not candidates (keeper checks, the link guard's confirmations) that
+# `_Checker` remembers, the oldest forgotten first: about 200 bytes each, so at most ~13 MB. A
+# refused join at max_cluster_size 100 checks up to 2,500 pairs, and a large run refuses
+# thousands, so an unbounded memory grew with the run rather than with what is asked again
+# (a forgotten pair is computed again, to the same result).
+CHECKS_REMEMBERED = 1 << 16
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
 EXACT, NEAR, STORY = 1, 2, 3
@@ -830,7 +836,8 @@ class _Checker:
     of the features, so a later call for the same pair recomputes it rather than every
     candidate's result being held in a dict (about 200 bytes a pair, the largest Python
     structure of the dedupe stage). Only checks of pairs that were not candidates are counted
-    and remembered, so `checks` counts each distinct pair once, as before.
+    and remembered, the last `CHECKS_REMEMBERED` of them: `checks` counts each pair once
+    unless it was forgotten and computed again.
     """
 
     def __init__(self, features: _Features, config: DedupeConfig, candidates: I64) -> None:
@@ -902,8 +909,15 @@ class _Checker:
             ):
                 found[i, j] = Check(TIER_NAMES[tier], similarity)
                 if wanted[i, j]:
-                    self.cache[i, j] = found[i, j]
+                    self._remember((i, j), found[i, j])
         return [found[key] for key in keys]
+
+    def _remember(self, key: tuple[int, int], check: Check) -> None:
+        """Keep a non-candidate pair's check, forgetting the oldest past `CHECKS_REMEMBERED`
+        (a dict keeps insertion order)."""
+        if len(self.cache) >= CHECKS_REMEMBERED:
+            del self.cache[next(iter(self.cache))]
+        self.cache[key] = check
 
     def _are_candidates(self, keys: Sequence[tuple[int, int]]) -> list[bool]:
         """Whether each pair (i < j) was a candidate, and so checked by `verify`."""

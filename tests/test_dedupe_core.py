@@ -536,6 +536,19 @@ def test_check_many_equals_one_check_a_pair_and_counts_each_new_pair_once() -> N
     assert checker.check_many([]) == [] and checker(9, 7) == got[5]
 
 
+def test_check_many_remembers_a_bounded_number_of_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `CHECKS_REMEMBERED` non-candidate checks the oldest is forgotten, and a forgotten
+    pair asked again gets the same answer, computed (and counted) again."""
+    monkeypatch.setattr(core, "CHECKS_REMEMBERED", 3)
+    features, _ = _random_features()
+    checker = core._Checker(features, DedupeConfig(), np.empty(0, dtype=np.int64))
+    pairs = [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)]
+    first = checker.check_many(pairs)
+    assert list(checker.cache) == [(4, 5), (6, 7), (8, 9)] and checker.checks == 5
+    assert checker.check_many([(1, 0)]) == first[:1] and checker.checks == 6
+    assert list(checker.cache) == [(6, 7), (8, 9), (0, 1)]
+
+
 @given(st.lists(st.integers(0, 41), min_size=1, max_size=12, unique=True))
 def test_summed_story_vector_equals_the_sum_of_each_members_weights(group: list[int]) -> None:
     """A group's summed story vector is, bit for bit, the members' `story_weights` added in
