@@ -687,3 +687,54 @@ def test_two_lone_texts_join_on_the_cosine_tiers_guard() -> None:
     first = next(i for i, d in enumerate(_PAIR_DOCS) if d.id == "d0")  # the copy's original
     for other in lone[2:8]:
         assert checker.story_joins([first, copy], [other]) is checker.story_joins([first], [other])
+
+
+# Quarterly results tables of three companies, one of them re-reported with its figures in
+# another layout, and a prose report that mentions figures.
+_RESULTS = {
+    "harbor": "Qtr ended Sept 30\nShr profit 41 cts vs 37 cts\nNet 2,318,000 vs 1,904,000\n"
+    "Revs 48.6 mln vs 44.2 mln\nAvg shrs 5,654,000 vs 5,146,000",
+    "harbor again": "Harbor Freight Lines quarter to Sept 30: net 2,318,000 vs 1,904,000, "
+    "shr 41 cts vs 37 cts, revs 48.6 mln vs 44.2 mln, avg shrs 5,654,000 vs 5,146,000",
+    "alder": "Qtr ended Sept 30\nShr profit 12 cts vs 41 cts\nNet 716,000 vs 2,455,000\n"
+    "Revs 19.3 mln vs 22.8 mln\nAvg shrs 5,967,000 vs 5,988,000",
+    "birch": "Qtr ended Sept 30\nShr loss 8 cts vs profit 15 cts\nNet loss 402,000 vs profit "
+    "761,000\nRevs 30.1 mln vs 29.5 mln\nAvg shrs 5,025,000 vs 5,073,000",
+    "prose": "The ferry operator said on Tuesday that 41 passengers and 12 crew were taken "
+    "off the stranded vessel near the harbour mouth after its engines failed in heavy seas, "
+    "and that the coastguard expected to tow it clear by the evening tide.",
+}
+
+
+def _results_checker() -> tuple[core._Checker, dict[str, int]]:
+    docs = [Document(name, text, "x", (k, k)) for k, (name, text) in enumerate(_RESULTS.items())]
+    config = DedupeConfig()
+    features = core._features((document_features(d, config.seed) for d in docs), config=config)
+    checker = core._Checker(features, config, np.empty(0, dtype=np.int64))
+    return checker, {d.id: k for k, d in enumerate(docs)}
+
+
+def test_tables_of_figures_are_told_from_prose() -> None:
+    """A text whose content words are mostly figures is a table (`NUMBER_TABLE`), counted by its
+    figures; prose that cites a few figures is not."""
+    checker, at = _results_checker()
+    assert checker.tables is not None
+    tables = {name: int(checker.tables[k]) for name, k in at.items()}
+    assert tables["prose"] == 0
+    assert all(tables[name] >= 8 for name in ("harbor", "harbor again", "alder", "birch"))
+
+
+def test_two_tables_are_one_story_only_when_they_share_their_figures() -> None:
+    """Results tables of other companies share their labels but few figures, and never agree;
+    one company's results in two layouts share them all, and a pair with prose is not asked."""
+    checker, at = _results_checker()
+    pairs = [
+        ("harbor", "harbor again"),
+        ("harbor", "alder"),
+        ("alder", "birch"),
+        ("harbor", "prose"),
+        ("alder", "prose"),
+    ]
+    left = np.array([at[a] for a, _ in pairs], dtype=np.int64)
+    right = np.array([at[b] for _, b in pairs], dtype=np.int64)
+    assert checker._tables_agree(left, right).tolist() == [True, False, False, True, True]
