@@ -149,6 +149,9 @@ NAMES_LEAST = 3
 # most 0.18 of their content words numbers (99 % under 0.10), the Reuters dump's tables 0.25-0.62.
 NUMBER_TABLE = 0.25
 TABLE_NUMBERS_SHARED = 0.5
+# Figures a table holds at least: a line such as "Storm hit in 1987" is a quarter figures but no
+# table (the Reuters dump's results tables hold 5 to 25).
+TABLE_LEAST = 5
 # Story-tier LSH: one row per band, so two documents collide in a band when their weighted MinHash
 # picked the same (word, level) there; the number of bands they share estimates their weighted
 # Jaccard. A word in more than STORY_MAX_BUCKET documents is too common to mark a story and is
@@ -382,7 +385,8 @@ class _Features:
     story_names: list[U32]  # sorted indices into story_vocab of the names in each body
     # per vocabulary word: whether story signatures may pick it (`signable_words`)
     story_signable: npt.NDArray[np.bool_]
-    # per vocabulary word: whether it is a number of 2-4 digits (the calibrated score only)
+    # per vocabulary word: whether it is a number of 2-4 digits (the calibrated score's shared
+    # numbers, and the tables of figures of both tiers; None with the story tier off)
     story_numbers: npt.NDArray[np.bool_] | None = None
     # the calibrated score's word rarity and each document's vector length under it, where the
     # cosine tier's second path asks for its signals (`rescues`); else None
@@ -1271,8 +1275,8 @@ class _Checker:
 
 def _tables(features: _Features) -> I64 | None:
     """Per document, how many figures it holds if it is a table of figures (at least
-    NUMBER_TABLE of its content words numbers; `_Checker._tables_agree`), else 0; None where
-    the run did not mark its numbers."""
+    NUMBER_TABLE of its content words numbers, and TABLE_LEAST of them; `_Checker._tables_agree`),
+    else 0; None where the run did not mark its numbers."""
     if features.story_numbers is None:
         return None
     sizes = _sizes(features.story_terms)
@@ -1281,8 +1285,8 @@ def _tables(features: _Features) -> I64 | None:
         flat = np.concatenate([_NO_U32, *features.story_terms[lo:hi]])
         owner = np.repeat(np.arange(hi - lo), sizes[lo:hi])
         figures[lo:hi] = np.bincount(owner, weights=features.story_numbers[flat], minlength=hi - lo)
-    tables: I64 = np.where(figures >= NUMBER_TABLE * sizes, figures, 0)
-    tables[sizes == 0] = 0
+    table = (figures >= NUMBER_TABLE * sizes) & (figures >= TABLE_LEAST)
+    tables: I64 = np.where(table, figures, 0)
     return tables
 
 

@@ -700,6 +700,7 @@ _RESULTS = {
     "Revs 19.3 mln vs 22.8 mln\nAvg shrs 5,967,000 vs 5,988,000",
     "birch": "Qtr ended Sept 30\nShr loss 8 cts vs profit 15 cts\nNet loss 402,000 vs profit "
     "761,000\nRevs 30.1 mln vs 29.5 mln\nAvg shrs 5,025,000 vs 5,073,000",
+    "dated": "Storm hit in 1987",
     "prose": "The ferry operator said on Tuesday that 41 passengers and 12 crew were taken "
     "off the stranded vessel near the harbour mouth after its engines failed in heavy seas, "
     "and that the coastguard expected to tow it clear by the evening tide.",
@@ -716,11 +717,12 @@ def _results_checker() -> tuple[core._Checker, dict[str, int]]:
 
 def test_tables_of_figures_are_told_from_prose() -> None:
     """A text whose content words are mostly figures is a table (`NUMBER_TABLE`), counted by its
-    figures; prose that cites a few figures is not."""
+    figures; prose that cites a few figures is not, nor a short line with one."""
     checker, at = _results_checker()
     assert checker.tables is not None
     tables = {name: int(checker.tables[k]) for name, k in at.items()}
     assert tables["prose"] == 0
+    assert tables["dated"] == 0  # a quarter figures, but one figure is no table (TABLE_LEAST)
     assert all(tables[name] >= 8 for name in ("harbor", "harbor again", "alder", "birch"))
 
 
