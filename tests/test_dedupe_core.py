@@ -740,3 +740,20 @@ def test_two_tables_are_one_story_only_when_they_share_their_figures() -> None:
     left = np.array([at[a] for a, _ in pairs], dtype=np.int64)
     right = np.array([at[b] for _, b in pairs], dtype=np.int64)
     assert checker._tables_agree(left, right).tolist() == [True, False, False, True, True]
+
+
+def test_norms_a_few_words_at_a_time_are_the_same_floats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_norms` over slices of the run's words gives each document the length it gets over all
+    of them at once (each document's sum is taken in the same order)."""
+    rng = np.random.default_rng(3)
+    terms = [
+        np.sort(rng.choice(500, size=int(k), replace=False)).astype(np.uint32)
+        for k in rng.integers(0, 40, size=60)
+    ]
+    idf = rng.random(500) * 5
+    owner = np.repeat(np.arange(len(terms)), [t.size for t in terms])
+    flat = np.concatenate(terms).astype(np.int64)
+    whole = np.sqrt(np.bincount(owner, weights=idf[flat] ** 2, minlength=len(terms)))
+    monkeypatch.setattr(core, "VOCAB_ENTRIES", 7)
+    assert core._norms(terms, idf).tolist() == whole.tolist()
+    assert core._norms([], idf).size == 0
