@@ -39,7 +39,7 @@ from dedupe.lsh import (
     bucket_collisions,
     optimal_params,
     ranges_within,
-    small_buckets,
+    small_buckets_by_slabs,
     top_k_of_buckets,
 )
 from dedupe.minhash import minhash_batch, weighted_minhash_batch
@@ -225,6 +225,10 @@ SIGNATURE_BATCH = 4096
 # Items (documents, candidate pairs) per job below which a loop stays in this process: forking
 # and collecting answers costs tens of milliseconds.
 PARALLEL_LEAST = 2000
+# Story signature columns (one-row bands) computed at a time (`dedupe.lsh.small_buckets_by_slabs`):
+# a quarter of the signatures held at once, 144 MB at 1 GB of lined news instead of 575 (the
+# largest transient of the run once the vector lengths were summed in slices).
+STORY_SIGNATURE_BANDS = 32
 # story signatures a forked child sends back at a time (1 KB each): half a 1 GB run's in one
 # answer, built then pickled, had put about 0.9 GB more into the run's peak PSS
 SIGNATURE_SLICE = 16384
@@ -1409,16 +1413,24 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
     if config.story:
         usable = np.flatnonzero(features.signable_counts())
 
-        def story_signatures(lo: int, hi: int) -> npt.NDArray[np.uint64]:
-            keys, weights, offsets = features.story_signature_inputs(usable[lo:hi])
-            return weighted_minhash_batch(keys, weights, offsets, config.num_perm, config.seed)
+        def story_signatures(columns: list[int]) -> npt.NDArray[np.uint64]:
+            def rows(lo: int, hi: int) -> npt.NDArray[np.uint64]:
+                keys, weights, offsets = features.story_signature_inputs(usable[lo:hi])
+                return weighted_minhash_batch(
+                    keys, weights, offsets, config.num_perm, config.seed, columns
+                )
 
-        sigs = fork_rows(story_signatures, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
+            return fork_rows(rows, usable.size, jobs, PARALLEL_LEAST, SIGNATURE_SLICE)
+
         if usable.size >= 2:
-            buckets = small_buckets(
-                sigs, config.num_perm, 1, config.story_max_bucket, config.story_max_depth
+            buckets = small_buckets_by_slabs(
+                usable.size,
+                config.num_perm,
+                config.story_max_bucket,
+                config.story_max_depth,
+                story_signatures,
+                STORY_SIGNATURE_BANDS,
             )
-            del sigs  # 1 KB a document; the buckets hold what ranking needs
             top = top_k_of_buckets(buckets, config.story_top_k, jobs=jobs)
             del buckets
             codes.append(_pair_codes(usable, top.pairs, n))

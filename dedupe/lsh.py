@@ -29,6 +29,7 @@ similarity, as datasketch's `MinHashLSH.query` docstring asks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -94,10 +95,15 @@ class Collisions:
 
 
 def band_keys(
-    signatures: npt.NDArray[np.unsignedinteger], band: int, rows: int, at: I64 | None = None
+    signatures: npt.NDArray[np.unsignedinteger],
+    band: int,
+    rows: int,
+    at: I64 | None = None,
+    column: int | None = None,
 ) -> U64:
     """One 64-bit key per document for band `band` (per document of `at` where given, without
-    reading the other rows): equal rows give equal keys.
+    reading the other rows): equal rows give equal keys. The band's rows are the columns from
+    `column` on (default `band * rows`: `signatures` holds every band).
 
     >>> sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
     >>> k = band_keys(sigs, 0, 2); bool(k[0] == k[1]), bool(band_keys(sigs, 1, 2)[0] == k[0])
@@ -107,9 +113,10 @@ def band_keys(
     """
     count = signatures.shape[0] if at is None else at.size
     acc = np.full(count, np.uint64(band), dtype=np.uint64)
-    for column in range(band * rows, (band + 1) * rows):
+    first = band * rows if column is None else column
+    for c in range(first, first + rows):
         acc *= np.uint64(COMBINE)
-        acc += signatures[:, column] if at is None else signatures[at, column]
+        acc += signatures[:, c] if at is None else signatures[at, c]
     return splitmix64(acc)
 
 
@@ -158,15 +165,21 @@ def _split_buckets(
     rows: int,
     max_bucket: int,
     depth: int,
+    lo: int = 0,
 ) -> tuple[I64, I64, I64]:
     """`_band_buckets`, with every bucket over `max_bucket` split by the next band's key, then
-    the next, up to `depth` bands in all (see `small_buckets`).
+    the next, up to `depth` bands in all (see `small_buckets`). `signatures` holds the bands
+    from band `lo` on (modulo `bands`), `rows` columns each.
 
     A split member's key becomes `splitmix64(key * COMBINE + next band's key)`: equal only when
     both bands agree (up to the 2^-64 chance of the module's band keys), and apart from the keys
     of members that were not split.
     """
-    key = band_keys(signatures, band, rows)
+
+    def column(of: int) -> int:
+        return ((of - lo) % bands) * rows
+
+    key = band_keys(signatures, band, rows, column=column(band))
     for extra in range(1, depth):
         order, starts, ends = _sorted_buckets(key)
         sizes = ends - starts
@@ -174,7 +187,10 @@ def _split_buckets(
         if not big.any():
             return order, starts, ends
         split = order[np.repeat(big, sizes)]
-        following = band_keys(signatures, (band + extra) % bands, rows, at=split)
+        following_band = (band + extra) % bands
+        following = band_keys(
+            signatures, following_band, rows, at=split, column=column(following_band)
+        )
         key[split] = splitmix64(key[split] * np.uint64(COMBINE) + following)
     return _sorted_buckets(key)
 
@@ -384,23 +400,64 @@ def small_buckets(
     cut = 0
     buckets: list[_BandBuckets] = []
     for band in range(bands):
-        order, starts, ends = _split_buckets(signatures, band, bands, rows, max_bucket, depth)
-        sizes = ends - starts
-        cut += int((sizes > max_bucket).sum())
-        small = (sizes >= 2) & (sizes <= max_bucket)
-        entries[order] += np.repeat(np.where(small, sizes - 1, 0), sizes)
-        keep = np.repeat(small, sizes)
-        starts, sizes = starts[small], sizes[small]
-        new_starts = np.cumsum(sizes) - sizes
-        buckets.append(
-            _BandBuckets(
-                order[keep].astype(np.int32),
-                new_starts.astype(np.int32),
-                (new_starts + sizes).astype(np.int32),
-            )
-        )
-        del order, keep
+        split = _split_buckets(signatures, band, bands, rows, max_bucket, depth)
+        cut += _add_band(buckets, entries, *split, max_bucket)
     return SmallBuckets(n, buckets, entries, cut)
+
+
+def small_buckets_by_slabs(
+    n: int,
+    bands: int,
+    max_bucket: int,
+    depth: int,
+    slab: Callable[[list[int]], npt.NDArray[np.unsignedinteger]],
+    group: int,
+) -> SmallBuckets:
+    """`small_buckets` of one-row bands whose signatures are asked for `group` bands at a time:
+    `slab(columns)` gives every document's values of those signature columns, and each group
+    asks for its bands and the `depth - 1` after them (modulo `bands`) that its splits read.
+    The same buckets as `small_buckets` over the whole signatures, which are never held: a
+    1 GB run's story signatures were 575 MB at once (1 KB a document), a group of 32 of 128
+    bands a quarter of that.
+    """
+    if n >= 2**31:
+        raise ValueError(f"{n} documents are more than one int32 index can name")
+    if depth < 1 or depth > bands:
+        raise ValueError(f"depth must be from 1 to {bands} bands, got {depth}")
+    entries = np.zeros(n, dtype=np.int64)
+    cut = 0
+    buckets: list[_BandBuckets] = []
+    for lo in range(0, bands, group):
+        hi = min(lo + group, bands)
+        columns = [band % bands for band in range(lo, hi + depth - 1)]
+        values = slab(columns)
+        for band in range(lo, hi):
+            split = _split_buckets(values, band, bands, 1, max_bucket, depth, lo=lo)
+            cut += _add_band(buckets, entries, *split, max_bucket)
+        del values
+    return SmallBuckets(n, buckets, entries, cut)
+
+
+def _add_band(
+    buckets: list[_BandBuckets], entries: I64, order: I64, starts: I64, ends: I64, max_bucket: int
+) -> int:
+    """Keep one band's buckets of 2 to `max_bucket` members (adding each member's pair entries
+    to `entries`); returns how many were larger (skipped)."""
+    sizes = ends - starts
+    oversized = int((sizes > max_bucket).sum())
+    small = (sizes >= 2) & (sizes <= max_bucket)
+    entries[order] += np.repeat(np.where(small, sizes - 1, 0), sizes)
+    keep = np.repeat(small, sizes)
+    starts, sizes = starts[small], sizes[small]
+    new_starts = np.cumsum(sizes) - sizes
+    buckets.append(
+        _BandBuckets(
+            order[keep].astype(np.int32),
+            new_starts.astype(np.int32),
+            (new_starts + sizes).astype(np.int32),
+        )
+    )
+    return oversized
 
 
 def top_k_collisions(

@@ -28,6 +28,7 @@ same numbers on every run and the vocabulary never has to be materialised.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -163,10 +164,11 @@ def _uniform(bits: U64) -> F64:
     return result
 
 
-def _icws_randoms(keys: U64, num_perm: int, seed: int) -> tuple[F64, F64, F64]:
-    """ICWS's random numbers for each (key, permutation): r, log c (both Gamma(2, 1)) and beta."""
+def _icws_randoms(keys: U64, perms: U64, seed: int) -> tuple[F64, F64, F64]:
+    """ICWS's random numbers for each (key, permutation of `perms`, the permutations' indices):
+    r, log c (both Gamma(2, 1)) and beta."""
     offset = np.uint64((seed * int(_MIX1)) % 2**64)
-    perm_keys = splitmix64(np.arange(num_perm, dtype=np.uint64) + offset)
+    perm_keys = splitmix64(perms + offset)
     base = keys.reshape(-1, 1) ^ perm_keys.reshape(1, -1)
     streams = [_uniform(splitmix64(base + np.uint64((j * int(_MIX2)) % 2**64))) for j in range(5)]
     r = -np.log(streams[0]) - np.log(streams[1])  # Gamma(2, 1)
@@ -241,7 +243,8 @@ def weighted_minhash(keys: U64, weights: F64, num_perm: int, seed: int) -> U64:
     """
     if keys.size == 0:
         return np.full(num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-    return _icws_hash(*_icws_sample(keys, weights, *_icws_randoms(keys, num_perm, seed)))
+    perms = np.arange(num_perm, dtype=np.uint64)
+    return _icws_hash(*_icws_sample(keys, weights, *_icws_randoms(keys, perms, seed)))
 
 
 # Documents sampled together in `weighted_minhash_batch`: the batch's (keys x num_perm) float
@@ -265,8 +268,9 @@ class _SharedDraws:
     once changes no value.
     """
 
-    def __init__(self, keys: U64, num_perm: int, seed: int) -> None:
-        self.num_perm, self.seed = num_perm, seed
+    def __init__(self, keys: U64, perms: U64, seed: int) -> None:
+        self.perms, self.seed = perms, seed
+        num_perm = perms.size
         if keys.size:
             vocab, df = unique_counts(keys)
             frequent = np.flatnonzero(df >= 2)
@@ -277,7 +281,7 @@ class _SharedDraws:
             self.keys = np.empty(0, dtype=np.uint64)
         tables = [np.empty((self.keys.size, num_perm), dtype=np.float64) for _ in range(3)]
         for lo in range(0, self.keys.size, SHARED_DRAW_KEYS):
-            drawn = _icws_randoms(self.keys[lo : lo + SHARED_DRAW_KEYS], num_perm, seed)
+            drawn = _icws_randoms(self.keys[lo : lo + SHARED_DRAW_KEYS], perms, seed)
             for table, values in zip(tables, drawn, strict=True):
                 table[lo : lo + values.shape[0]] = values
         self.r, self.log_c, self.beta = tables
@@ -289,19 +293,28 @@ class _SharedDraws:
         if shared.all():
             return self.r[at], self.log_c[at], self.beta[at]
         fresh = np.flatnonzero(~shared)
-        drawn = _icws_randoms(distinct[fresh], self.num_perm, self.seed)
+        drawn = _icws_randoms(distinct[fresh], self.perms, self.seed)
         out = []
         for table, new in zip((self.r, self.log_c, self.beta), drawn, strict=True):
-            rows = np.empty((distinct.size, self.num_perm), dtype=np.float64)
+            rows = np.empty((distinct.size, self.perms.size), dtype=np.float64)
             rows[shared] = table[at[shared]]
             rows[fresh] = new
             out.append(rows)
         return out[0], out[1], out[2]
 
 
-def weighted_minhash_batch(keys: U64, weights: F64, offsets: I64, num_perm: int, seed: int) -> U64:
+def weighted_minhash_batch(
+    keys: U64,
+    weights: F64,
+    offsets: I64,
+    num_perm: int,
+    seed: int,
+    perms: Sequence[int] | None = None,
+) -> U64:
     """`weighted_minhash` of many documents (rows), equal to calling it on each: document `i`'s
-    keys and weights are `keys[offsets[i]:offsets[i + 1]]` and the same of `weights`.
+    keys and weights are `keys[offsets[i]:offsets[i + 1]]` and the same of `weights`. With
+    `perms`, only those columns (indices below `num_perm`, in that order): a column's values do
+    not depend on the others, so a caller can take a signature a few bands at a time.
 
     A key's random numbers depend only on the key, so those of the collection's most frequent
     keys are drawn once (`_SharedDraws`), the rest once per distinct key of each
@@ -314,8 +327,9 @@ def weighted_minhash_batch(keys: U64, weights: F64, offsets: I64, num_perm: int,
     True
     """
     n_docs = int(offsets.size) - 1
-    out = np.full((n_docs, num_perm), np.iinfo(np.uint64).max, dtype=np.uint64)
-    shared = _SharedDraws(keys[offsets[0] : offsets[-1]], num_perm, seed)
+    columns = np.arange(num_perm, dtype=np.uint64) if perms is None else np.array(perms, np.uint64)
+    out = np.full((n_docs, columns.size), np.iinfo(np.uint64).max, dtype=np.uint64)
+    shared = _SharedDraws(keys[offsets[0] : offsets[-1]], columns, seed)
     sizes = np.diff(offsets)
     for lo in range(0, n_docs, WEIGHTED_BATCH):
         present = np.flatnonzero(sizes[lo : lo + WEIGHTED_BATCH]) + lo

@@ -180,3 +180,34 @@ def test_the_stable_argsort_is_numpys_in_this_process_and_in_a_forked_child(
         order = stable_argsort(keys)
     assert order.dtype == np.int64
     assert order.tolist() == np.argsort(keys, kind="stable").tolist()
+
+
+@given(
+    st.integers(2, 120),
+    st.integers(2, 24),
+    st.integers(1, 3),
+    st.integers(2, 12),
+    st.integers(1, 24),
+    st.integers(0, 2**32 - 1),
+)
+def test_small_buckets_by_slabs_equal_small_buckets(
+    n: int, bands: int, depth: int, max_bucket: int, group: int, seed: int
+) -> None:
+    """Signatures asked a group of bands at a time (with the bands after the group that a split
+    reads) give the same buckets, counts and skipped buckets as the whole signatures."""
+    depth = min(depth, bands)
+    signatures = np.random.default_rng(seed).integers(0, 5, (n, bands)).astype(np.uint64)
+    asked: list[list[int]] = []
+
+    def slab(columns: list[int]) -> np.ndarray:
+        asked.append(columns)
+        return signatures[:, columns]
+
+    whole = lsh.small_buckets(signatures, bands, 1, max_bucket, depth)
+    slabs = lsh.small_buckets_by_slabs(n, bands, max_bucket, depth, slab, group)
+    assert (slabs.n, slabs.oversized) == (whole.n, whole.oversized)
+    assert slabs.entries.tolist() == whole.entries.tolist()
+    for a, b in zip(whole.bands, slabs.bands, strict=True):
+        assert a.members.tolist() == b.members.tolist()
+        assert (a.starts.tolist(), a.ends.tolist()) == (b.starts.tolist(), b.ends.tolist())
+    assert max(len(columns) for columns in asked) <= group + depth - 1

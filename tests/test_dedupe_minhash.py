@@ -189,3 +189,16 @@ def test_candidate_pairs_equal_brute_force_band_matches() -> None:
 def test_candidate_pairs_rejects_too_many_rows() -> None:
     with pytest.raises(ValueError, match="at most num_perm"):
         candidate_pairs(np.zeros((2, 4), dtype=np.uint64), bands=3, rows=2)
+
+
+def test_weighted_minhash_batch_gives_any_columns_alone() -> None:
+    """A few permutations asked alone, in any order (wrapping past the last, as a group of
+    bands does), are those columns of the whole signature."""
+    rng = np.random.default_rng(9)
+    vocab = rng.integers(0, 2**64, 40, dtype=np.uint64)
+    keys = [np.unique(rng.choice(vocab, size)) for size in (6, 0, 14, 3, 25)]
+    weights = [rng.uniform(0.05, 3.0, k.size) for k in keys]
+    whole = weighted_minhash_batch(*_flat(keys, weights), 32, 4)
+    columns = [30, 31, 0, 7]
+    part = weighted_minhash_batch(*_flat(keys, weights), 32, 4, columns)
+    assert part.tolist() == whole[:, columns].tolist()
