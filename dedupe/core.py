@@ -225,10 +225,13 @@ SIGNATURE_BATCH = 4096
 # Items (documents, candidate pairs) per job below which a loop stays in this process: forking
 # and collecting answers costs tens of milliseconds.
 PARALLEL_LEAST = 2000
-# Story signature columns (one-row bands) computed at a time (`dedupe.lsh.small_buckets_by_slabs`):
-# a quarter of the signatures held at once, 144 MB at 1 GB of lined news instead of 575 (the
-# largest transient of the run once the vector lengths were summed in slices).
-STORY_SIGNATURE_BANDS = 32
+# Story signatures held at once, in bytes (`story_signature_bands`): past this, their columns
+# (one-row bands) are computed a group at a time (`dedupe.lsh.small_buckets_by_slabs`). 1 GB of
+# lined news (561,997 documents): 37 of 128 bands a group, 166 MB instead of 575 MB (with
+# groups of 32, the run's peak went 1,980 -> 1,789 MB summed). Each group costs a pass over
+# the documents' words, so runs whose signatures fit (about 150,000 documents) take them
+# whole: groups of 32 bands cost 5 % more CPU on 10 MB of lined news.
+STORY_SIGNATURE_BYTES = 160 << 20
 # story signatures a forked child sends back at a time (1 KB each): half a 1 GB run's in one
 # answer, built then pickled, had put about 0.9 GB more into the run's peak PSS
 SIGNATURE_SLICE = 16384
@@ -1429,7 +1432,7 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
                 config.story_max_bucket,
                 config.story_max_depth,
                 story_signatures,
-                STORY_SIGNATURE_BANDS,
+                story_signature_bands(usable.size, config.num_perm),
             )
             top = top_k_of_buckets(buckets, config.story_top_k, jobs=jobs)
             del buckets
@@ -1441,6 +1444,18 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
     unique_codes = unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
     pairs: Pairs = np.stack([unique_codes // max(n, 1), unique_codes % max(n, 1)], axis=1)
     return pairs, stats
+
+
+def story_signature_bands(documents: int, num_perm: int) -> int:
+    """How many story signature columns `candidates` computes at a time for `documents`: all
+    of them while they take at most STORY_SIGNATURE_BYTES (8 bytes a value), else as many as
+    fit (at least one).
+
+    >>> story_signature_bands(50_000, 128), story_signature_bands(561_997, 128)
+    (128, 37)
+    """
+    fit = STORY_SIGNATURE_BYTES // max(8 * documents, 1)
+    return max(1, min(num_perm, fit))
 
 
 def warn_story_buckets_skipped(count: int, config: DedupeConfig) -> None:

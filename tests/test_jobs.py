@@ -123,9 +123,7 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
             ),
         )
     two = core.find_duplicates(docs, core.DedupeConfig(), jobs=2)
-    # near signatures, the story signatures (a group of bands at a time), the candidate checks
-    groups = -(-core.DedupeConfig().num_perm // core.STORY_SIGNATURE_BANDS)
-    assert forked == [2, *[2] * groups, 2]
+    assert forked == [2, 2, 2]  # near signatures, story signatures, the candidate checks
     assert ranked == [2]  # the story top-k ranking
     assert [d.id for d in two.kept] == [d.id for d in one.kept]
     assert [(d.doc.id, d.duplicate_of, d.tier, d.similarity) for d in two.duplicates] == [
@@ -288,3 +286,21 @@ def test_a_cleaning_worker_killed_is_a_clear_error(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(runner, "_clean_packed", _killed_on_the_short_chunk)
     with pytest.raises(WorkerLost, match="killed by signal 9"):
         run_documents(corpus(), RunConfig(jobs=2))
+
+
+def test_story_signatures_a_group_of_bands_at_a_time_give_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past STORY_SIGNATURE_BYTES the story signatures are computed a few bands at a time
+    (here three at a time, in forked children on every slice); the run's result is the same."""
+    docs = corpus()
+    whole = core.find_duplicates(docs, core.DedupeConfig(), jobs=1)
+    monkeypatch.setattr(core, "STORY_SIGNATURE_BYTES", 3 * 8 * len(docs))
+    monkeypatch.setattr(core, "PARALLEL_LEAST", 1)
+    for jobs in (1, 2):
+        grouped = core.find_duplicates(docs, core.DedupeConfig(), jobs=jobs)
+        assert [d.id for d in grouped.kept] == [d.id for d in whole.kept]
+        assert [(d.doc.id, d.duplicate_of, d.similarity) for d in grouped.duplicates] == [
+            (d.doc.id, d.duplicate_of, d.similarity) for d in whole.duplicates
+        ]
+        assert grouped.stats == whole.stats
