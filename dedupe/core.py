@@ -415,14 +415,7 @@ class _Features:
 
     def signable_counts(self) -> I64:
         """How many words each document's story signature may pick (`signable_words`)."""
-        sizes = _sizes(self.story_terms)
-        counts = np.zeros(sizes.size, dtype=np.int64)
-        for lo, hi in ranges_within(sizes, VOCAB_ENTRIES):  # a few MB of words at a time
-            signable = self.story_signable[np.concatenate([_NO_U32, *self.story_terms[lo:hi]])]
-            before = np.zeros(signable.size + 1, dtype=np.int64)
-            np.cumsum(signable, out=before[1:])
-            ends = np.cumsum(sizes[lo:hi])
-            counts[lo:hi] = before[ends] - before[ends - sizes[lo:hi]]
+        counts: I64 = _document_sums(self.story_terms, self.story_signable).astype(np.int64)
         return counts
 
     def story_signature_inputs(self, docs: I64) -> tuple[U64, F64, I64]:
@@ -721,17 +714,24 @@ def rescues(config: DedupeConfig) -> bool:
 
 
 def _norms(terms: Sequence[U32], idf: F64) -> F64:
-    """Each document's IDF vector length under `idf`, `VOCAB_ENTRIES` words at a time: over
-    every word of the run at once its temporaries took about 32 bytes a word, the largest
-    memory of a 1 GB run (about a gigabyte of 2). Each document's sum is taken in the same
-    order either way, so the lengths are the same floats."""
+    """Each document's IDF vector length under `idf`."""
+    norms: F64 = np.sqrt(_document_sums(terms, idf**2))
+    return norms
+
+
+def _document_sums(terms: Sequence[U32], values: npt.NDArray[Any]) -> F64:
+    """Per document, the sum of `values` (one per vocabulary word) over its words, in word
+    order, `VOCAB_ENTRIES` words at a time: over every word of the run at once the index,
+    owner and value arrays took about 32 bytes a word, the largest memory of a 1 GB run (about
+    a gigabyte of 2). Each document's sum is taken in the same order either way, so the sums
+    are the same floats."""
     sizes = _sizes(terms)
-    norms: F64 = np.zeros(len(terms), dtype=np.float64)
+    sums: F64 = np.zeros(len(terms), dtype=np.float64)
     for lo, hi in ranges_within(sizes, VOCAB_ENTRIES):
         owner = np.repeat(np.arange(hi - lo), sizes[lo:hi])
-        flat = np.concatenate([_NO_U32, *terms[lo:hi]]).astype(np.int64)
-        norms[lo:hi] = np.sqrt(np.bincount(owner, weights=idf[flat] ** 2, minlength=hi - lo))
-    return norms
+        flat = np.concatenate([_NO_U32, *terms[lo:hi]])
+        sums[lo:hi] = np.bincount(owner, weights=values[flat], minlength=hi - lo)
+    return sums
 
 
 def _story_model(config: DedupeConfig) -> StoryModel | None:
@@ -1147,8 +1147,6 @@ class _Checker:
             copy = (signals[:, 5] >= STORY_COPY_SHARE) & (signals[:, 0] >= STORY_COPY_COSINE)
             enough = (shared >= config.story_min_shared) | copy
             passed = (score >= config.story_probability) & enough & agree
-            passed[passed] = self._tables_agree(left[at[passed]], right[at[passed]])
-            tiers[at[passed]] = STORY
         elif config.story:
             at = np.flatnonzero(open_)
             story, shared = self._story_cosines(left[at], right[at])
@@ -1168,6 +1166,7 @@ class _Checker:
                 )
                 passed[low] = self.rescued(left[at[low]], right[at[low]])
             passed &= agree
+        if config.story:
             passed[passed] = self._tables_agree(left[at[passed]], right[at[passed]])
             tiers[at[passed]] = STORY
         return tiers, similarities
@@ -1292,13 +1291,8 @@ def _tables(features: _Features) -> I64 | None:
     else 0; None where the run did not mark its numbers."""
     if features.story_numbers is None:
         return None
-    sizes = _sizes(features.story_terms)
-    figures = np.zeros(sizes.size, dtype=np.int64)
-    for lo, hi in ranges_within(sizes, VOCAB_ENTRIES):  # a few MB of words at a time
-        flat = np.concatenate([_NO_U32, *features.story_terms[lo:hi]])
-        owner = np.repeat(np.arange(hi - lo), sizes[lo:hi])
-        figures[lo:hi] = np.bincount(owner, weights=features.story_numbers[flat], minlength=hi - lo)
-    table = (figures >= NUMBER_TABLE * sizes) & (figures >= TABLE_LEAST)
+    figures = _document_sums(features.story_terms, features.story_numbers).astype(np.int64)
+    table = (figures >= NUMBER_TABLE * _sizes(features.story_terms)) & (figures >= TABLE_LEAST)
     tables: I64 = np.where(table, figures, 0)
     return tables
 
