@@ -41,10 +41,18 @@ MASK_BATCH = 512
 
 
 def _line_hashes(text: str) -> U64:
+    """The hashes of `text`'s distinct stripped lines of at least LINE_LEAST characters."""
     lines = {line.strip() for line in text.split("\n")}
-    kept = [line.encode("utf-8") for line in lines if len(line) >= LINE_LEAST]
+    return _hashes([line for line in lines if len(line) >= LINE_LEAST])
+
+
+def _hashes(lines: Sequence[str]) -> U64:
+    """Each stripped line's hash, the key `recurring_line_hashes` counts and `masked_text`
+    looks up."""
     return np.fromiter(
-        (xxhash.xxh3_64_intdigest(line) for line in kept), dtype=np.uint64, count=len(kept)
+        (xxhash.xxh3_64_intdigest(line.encode("utf-8")) for line in lines),
+        dtype=np.uint64,
+        count=len(lines),
     )
 
 
@@ -78,11 +86,7 @@ def masked_text(text: str, recurring: U64) -> str | None:
     if not long or not recurring.size:
         return None
     # the article's lines looked up at once (one lookup a line was most of the masking's time)
-    keys = np.fromiter(
-        (xxhash.xxh3_64_intdigest(stripped[k].encode("utf-8")) for k in long),
-        dtype=np.uint64,
-        count=len(long),
-    )
+    keys = _hashes([stripped[k] for k in long])
     at = np.searchsorted(recurring, keys)
     at[at == recurring.size] = 0
     hits = np.flatnonzero(recurring[at] == keys)
