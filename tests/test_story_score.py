@@ -15,6 +15,7 @@ import xxhash
 
 from dedupe import DedupeConfig, find_duplicates
 from dedupe.core import pair_signals
+from dedupe.parallel import can_fork
 from dedupe.records import Record
 from dedupe.story_score import PAIR_SIGNALS, StoryModel, number_words, story_idf
 from tests.helpers import run_cli
@@ -179,6 +180,40 @@ def test_furniture_lines_do_not_make_a_story() -> None:
     given = [masked[i] for i in range(len(docs))]
     result = find_duplicates(docs, config, given)
     assert result.clusters == []
+
+
+@pytest.mark.skipif(not can_fork(), reason="forked slices need fork()")
+def test_masking_in_forked_slices_gives_the_same_features(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The two masking passes over slices in forked children (one slice each here, however
+    small, the answers sent back two articles at a time) give one job's features, in order."""
+    from winnow_corpus import story_text
+
+    docs = [
+        Record(f"p{i}", "\n".join([EVENTS[i % len(EVENTS)], f"Item {i} of the day.", *FOOTER]))
+        for i in range(11)
+    ]
+    docs.append(Record("plain", "A lone line with no footer at all, long enough to count."))
+    seed = DedupeConfig().seed
+    one = list(story_text.masked_story_features(docs, [None] * len(docs), seed))
+    monkeypatch.setattr(story_text, "PARALLEL_LEAST", 1)
+    monkeypatch.setattr(story_text, "MASK_SLICE", 2)
+    forked: list[int] = []
+    real = story_text.fork_imap
+    monkeypatch.setattr(
+        story_text,
+        "fork_imap",
+        lambda task, total, jobs, **kw: forked.append(jobs) or real(task, total, jobs, **kw),
+    )
+    two = list(story_text.masked_story_features(docs, [None] * len(docs), seed, jobs=2))
+    assert forked == [2]
+    assert [position for position, _ in one] == list(range(11))  # "plain" holds no footer
+    assert len(two) == len(one)
+    for (at_one, (exact, near, story, names)), (at_two, features) in zip(one, two, strict=True):
+        assert at_one == at_two and exact == features[0]
+        for mine, theirs in zip((near, story, names), features[1:], strict=True):
+            assert np.array_equal(mine, theirs)
 
 
 def test_eval_masks_furniture_as_a_run_does(tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ from winnow_corpus.store import (
     DocumentStore,
     DocumentView,
     Packed,
+    StoredFields,
     document_records,
     pack,
     packed_fields,
@@ -396,7 +397,7 @@ def _clean_and_dedupe(
     docs = DocumentView(cleaned, substantive)
     ahead = _while_deduplicating(cleaned, config) if write_ahead else nullcontext(_nothing_ahead)
     with ahead as made_ahead:
-        result = _deduplicated(docs, features, substantive, config)
+        result = _deduplicated(cleaned, docs, features, substantive, config)
         summary, removed = made_ahead()
     notify("dedupe", len(substantive), len(substantive))
     timings["dedupe"] = time.perf_counter() - started
@@ -406,6 +407,7 @@ def _clean_and_dedupe(
 
 
 def _deduplicated(
+    cleaned: DocumentStore,
     docs: DocumentView,
     features: FeatureSpill,
     substantive: list[int],
@@ -417,7 +419,10 @@ def _deduplicated(
             # copy of them in its own order
             if masks(config.dedupe):
                 masked = masked_story_features(
-                    docs, Selection(features, substantive), config.dedupe.seed
+                    Selection(StoredFields(cleaned), substantive),
+                    Selection(features, substantive),
+                    config.dedupe.seed,
+                    config.jobs,
                 )
                 for position, feature in masked:
                     features[substantive[position]] = feature

@@ -222,6 +222,20 @@ class DocumentStore(ByPosition[Document]):
         self._file.close()
 
 
+class StoredFields(ByPosition[Packed]):
+    """A store's documents as their stored fields (`Packed`: `id`, `text`, `title`, ...), for
+    a pass over every article that reads its text: no `Document` or `Removal` is rebuilt."""
+
+    def __init__(self, store: DocumentStore) -> None:
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def _read(self, position: int) -> Packed:
+        return unpack_fields(self._store.stored(position))
+
+
 class DocumentView(Selection[Document]):
     """Some positions of a sequence of documents (a store's, most often), in the order given."""
 

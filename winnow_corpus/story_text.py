@@ -21,7 +21,14 @@ import numpy.typing as npt
 import xxhash
 
 from dedupe.batch_features import batch_features
-from dedupe.core import DedupeConfig, DocumentFeatures, DocumentFrequencies, document_features
+from dedupe.core import (
+    PARALLEL_LEAST,
+    DedupeConfig,
+    DocumentFeatures,
+    DocumentFrequencies,
+    document_features,
+)
+from dedupe.parallel import fork_imap, fork_map
 from dedupe.records import HasText
 
 U64 = npt.NDArray[np.uint64]
@@ -38,6 +45,10 @@ LINE_LEAST = 12
 # or every article's features (1 GB of lined news had peaked at 3.5 GB summed over its
 # processes when the texts and the features were gathered whole).
 MASK_BATCH = 512
+# Articles a forked child masks before it sends their features back (`fork_imap`): a slice's
+# answer is held twice in the child (built, then pickled), so it goes in pieces.
+MASK_SLICE = 8192
+Counts = tuple[U64, npt.NDArray[np.int64]]
 
 
 def _line_hashes(text: str) -> U64:
@@ -64,12 +75,26 @@ def recurring_line_hashes(texts: Iterable[str], least: int = RECUR_LEAST) -> U64
     >>> recurring_line_hashes(texts).size  # the footer; "Story one." is under LINE_LEAST
     1
     """
+    values, counts = _line_counts(texts)
+    found: U64 = values[counts >= least]
+    return found
+
+
+def _line_counts(texts: Iterable[str]) -> Counts:
+    """Sorted unique line hashes of `texts` and how many of them hold each."""
     counter = DocumentFrequencies()
     for text in texts:
         counter.add(_line_hashes(text))
-    values, counts = counter.result()
-    found: U64 = values[counts >= least]
-    return found
+    return counter.result()
+
+
+def _merged(parts: Sequence[Counts]) -> Counts:
+    """The counts of several slices of texts added up, by hash."""
+    if len(parts) == 1:
+        return parts[0]
+    keys, at = np.unique(np.concatenate([values for values, _ in parts]), return_inverse=True)
+    added = np.bincount(at, np.concatenate([counts for _, counts in parts]), minlength=keys.size)
+    return keys, added.astype(np.int64)
 
 
 def masked_text(text: str, recurring: U64) -> str | None:
@@ -97,17 +122,43 @@ def masked_text(text: str, recurring: U64) -> str | None:
 
 
 def masked_story_features(
-    docs: Sequence[HasText], features: Sequence[DocumentFeatures | None], seed: int
+    docs: Sequence[HasText],
+    features: Sequence[DocumentFeatures | None],
+    seed: int,
+    jobs: int = 1,
 ) -> Iterator[tuple[int, DocumentFeatures]]:
     """For each position of `docs` holding a recurring line, in order: its features with the
     content words and names of its masked text, its exact key and shingles of its whole text
     (computed where `features` has None). Two passes over `docs`, one document at a time (a
-    run's documents are on disk); the masked texts' features `MASK_BATCH` at a time."""
-    recurring = recurring_line_hashes(doc.text for doc in docs)
+    run's documents are on disk), each over slices in `jobs` forked children; the masked texts'
+    features `MASK_BATCH` at a time. The same answer for any `jobs`."""
+
+    def counted(lo: int, hi: int) -> Counts:
+        return _line_counts(docs[k].text for k in range(lo, hi))
+
+    values, counts = _merged(fork_map(counted, len(docs), jobs, least=PARALLEL_LEAST))
+    recurring: U64 = values[counts >= RECUR_LEAST]
     if not recurring.size:
         return
+
+    def masked(lo: int, hi: int) -> list[tuple[int, DocumentFeatures]]:
+        return list(_masked_range(docs, features, recurring, seed, range(lo, hi)))
+
+    for part in fork_imap(masked, len(docs), jobs, least=PARALLEL_LEAST, most=MASK_SLICE):
+        yield from part
+
+
+def _masked_range(
+    docs: Sequence[HasText],
+    features: Sequence[DocumentFeatures | None],
+    recurring: U64,
+    seed: int,
+    positions: range,
+) -> Iterator[tuple[int, DocumentFeatures]]:
+    """`masked_story_features` of the documents at `positions`, given the recurring lines."""
     batch: list[tuple[int, HasText, str]] = []
-    for position, doc in enumerate(docs):
+    for position in positions:
+        doc = docs[position]
         masked = masked_text(doc.text, recurring)
         if masked is None:
             continue
