@@ -212,14 +212,14 @@ def test_a_writer_failing_in_a_forked_child_leaves_no_output(
     """A full disk in one forked writer reaches the caller as a clear error (the CLI prints it
     in one line), and the output folder is not made: nothing half-written is left."""
     result = run_documents(corpus(), RunConfig(jobs=2))
-    real = runner.write_jsonl
+    real = runner.write_lines
 
     def full_disk(path: Path, *args: object) -> int:
         if path.name.startswith("removed"):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(runner, "write_jsonl", full_disk)
+    monkeypatch.setattr(runner, "write_lines", full_disk)
     with pytest.raises(OutputError, match=r"No space left on device.*--out"):
         runner.write_run(result, tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
@@ -244,7 +244,7 @@ def test_removals_written_ahead_failing_are_written_after(
     writes the file itself, the same bytes."""
     config = RunConfig(jobs=2, temp_dir=tmp_path, output=OutputOptions(txt_files=False))
     runner.write_run(run_documents(corpus(), config), tmp_path / "after")
-    monkeypatch.setattr(runner, "write_jsonl_to", failure)
+    monkeypatch.setattr(runner, "write_lines_to", failure)
     result = run_documents(corpus(), config, write_ahead=True)
     assert result.removed_ahead is None
     runner.write_run(result, tmp_path / "ahead")

@@ -16,13 +16,20 @@ from dedupe.core import features_of
 from dedupe.parallel import can_fork, fork_map
 from dedupe.records import head
 from winnow_corpus.errors import OutputError
-from winnow_corpus.runner import RunConfig, RunResult, removal_records
+from winnow_corpus.runner import (
+    RunConfig,
+    RunResult,
+    removal_lines_of,
+    removal_records,
+    removal_records_of,
+)
 from winnow_corpus.store import (
     DocumentStore,
     DocumentView,
     document_records,
     packed_fields,
 )
+from winnow_corpus.writers import jsonl_line
 
 
 def article(n: int, text: str = "Body of the article.") -> Document:
@@ -183,6 +190,34 @@ def test_removal_records_are_each_removals_dict_with_its_category() -> None:
             [], held, DedupeResult(kept=[], duplicates=[], clusters=[]), [], {}, RunConfig()
         )
         assert list(removal_records(result)) == expected
+
+
+# any text a line may hold once read: no lone surrogates (the readers replace them)
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    removals=st.lists(
+        st.tuples(TEXT, TEXT, TEXT, st.integers(min_value=-1, max_value=10**12)), max_size=6
+    ),
+    doc_id=TEXT,
+    source=TEXT,
+)
+def test_removed_lines_are_the_encoders_bytes(
+    removals: list[tuple[str, str, str, int]], doc_id: str, source: str
+) -> None:
+    """removed.jsonl's lines built from escaped fields are byte for byte the encoder's lines of
+    the records, whatever the strings hold (quotes, backslashes, control and non-ASCII
+    characters, a rule name without a dot)."""
+    doc = article(0)
+    doc.id, doc.source = doc_id, source
+    doc.removed = [Removal(text, reason, rule, line) for text, reason, rule, line in removals]
+    store = DocumentStore()
+    store.extend([doc, article(1)])
+    for held in (store, [doc, article(1)]):
+        expected = [jsonl_line(record) for record in removal_records_of(held)]
+        assert list(removal_lines_of(held)) == expected
 
 
 def test_heads_are_read_without_the_documents(monkeypatch: pytest.MonkeyPatch) -> None:

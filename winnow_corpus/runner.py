@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import partial
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -71,10 +72,12 @@ from winnow_corpus.writers import (
     OutputOptions,
     append_file,
     copy_into,
+    jsonl_line,
     shaped_records,
     write_articles,
     write_jsonl,
-    write_jsonl_to,
+    write_lines,
+    write_lines_to,
 )
 
 log = logging.getLogger(__name__)
@@ -465,7 +468,7 @@ def _while_deduplicating(
         # is to take only what its serial steps leave idle, not to slow those steps down
         with suppress(OSError):
             os.nice(19)
-        return RunSummary.of(store), write_jsonl_to(spool, removal_records_of(store), compression)
+        return RunSummary.of(store), write_lines_to(spool, removal_lines_of(store), compression)
 
     try:
         with fork_call(make) as answer:
@@ -702,6 +705,39 @@ def removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
     return removal_records_of(result.documents)
 
 
+def removal_lines_of(docs: Sequence[Document]) -> Iterator[bytes]:
+    """removed.jsonl's lines of `docs`: `jsonl_line` of each of `removal_records_of`, the same
+    bytes, with each string escaped as the encoder escapes it (`encode_basestring`) and put in
+    its sorted place. A run removes ten to a hundred lines an article, and a dict and the
+    encoder per line took four times as long (0.74 against 0.16 CPU-s on 10 MB of lined news)."""
+    escaped: dict[tuple[str, str], tuple[str, str, str]] = {}  # (reason, rule) -> their JSON
+    for doc in packed_fields(docs):
+        opening = f'"id": {encode_basestring(doc.id)}, "line": '
+        closing = f', "source": {encode_basestring(doc.source)}, "text": '
+        for text, reason, rule, line in doc.removed:
+            if type(line) is not int:  # only an int is written as its repr
+                record = {"id": doc.id, "source": doc.source, "text": text, "reason": reason}
+                yield jsonl_line({**record, "rule": rule, "line": line, "category": _of(rule)})
+                continue
+            known = escaped.get((reason, rule))
+            if known is None:
+                known = escaped[reason, rule] = (
+                    encode_basestring(_of(rule)),
+                    encode_basestring(reason),
+                    encode_basestring(rule),
+                )
+            category, why, name = known
+            yield (
+                f'{{"category": {category}, {opening}{line}, "reason": {why}, "rule": {name}'
+                f"{closing}{encode_basestring(text)}}}\n"
+            ).encode()
+
+
+def _of(rule: str) -> str:
+    """The category of a rule's name (`Removal.category`)."""
+    return rule.split(".", 1)[0]
+
+
 def removal_records_of(docs: Sequence[Document]) -> Iterator[dict[str, Any]]:
     """removed.jsonl's records of `docs`: `Removal.to_dict` and `Removal.category` of each,
     made from the stored fields (`packed_fields`) without building the `Removal`."""
@@ -714,7 +750,7 @@ def removal_records_of(docs: Sequence[Document]) -> Iterator[dict[str, Any]]:
                 "reason": reason,
                 "rule": rule,
                 "line": line,
-                "category": rule.split(".", 1)[0],
+                "category": _of(rule),
             }
 
 
@@ -960,8 +996,8 @@ def _write_duplicates_and_removals(
         spool, removed = result.removed_ahead
         copy_into(spool, target.path(f"removed{suffix}"))
     else:
-        records = removal_records(result)
-        removed = write_jsonl(target.path(f"removed{suffix}"), records, compression)
+        lines = removal_lines_of(result.documents)
+        removed = write_lines(target.path(f"removed{suffix}"), lines, compression)
     return {"duplicates": duplicates, "removed": removed}, [], []
 
 

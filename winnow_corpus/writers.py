@@ -205,10 +205,21 @@ def write_jsonl_to(
     raw: BinaryIO, records: Iterable[dict[str, Any]], compression: str = "none"
 ) -> int:
     """`write_jsonl` into an open binary file, left open (and flushed) for the caller."""
+    return write_lines_to(raw, map(jsonl_line, records), compression)
+
+
+def write_lines(path: Path, lines: Iterable[bytes], compression: str = "none") -> int:
+    """Lines made elsewhere (each ending in a newline) as a file; how many were written."""
+    with open(path, "wb") as raw:
+        return write_lines_to(raw, lines, compression)
+
+
+def write_lines_to(raw: BinaryIO, lines: Iterable[bytes], compression: str = "none") -> int:
+    """`write_lines` into an open binary file, left open (and flushed) for the caller."""
     count = 0
     with _compressed(raw, compression) as handle:
-        for record in records:
-            handle.write(jsonl_line(record))
+        for line in lines:
+            handle.write(line)
             count += 1
     raw.flush()
     return count
