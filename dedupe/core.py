@@ -47,7 +47,7 @@ from dedupe.parallel import fork_map, fork_rows
 from dedupe.records import Doc as Document
 from dedupe.records import HasText, KnowsHeads, Record, Rows, as_records, head, title_of
 from dedupe.spill import ArraySpill, ByPosition, Selection
-from dedupe.story_score import StoryModel, number_words, story_idf
+from dedupe.story_score import PAIR_SIGNALS, StoryModel, number_words, story_idf
 
 T = TypeVar("T")
 
@@ -211,6 +211,8 @@ MERGE_LEAST = 1 << 14
 # thousands, so an unbounded memory grew with the run rather than with what is asked again
 # (a forgotten pair is computed again, to the same result).
 CHECKS_REMEMBERED = 1 << 16
+# the 5-gram Jaccard's column of the story signals (`_Checker._may_pass`)
+JACCARD = PAIR_SIGNALS.index("jaccard")
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
 EXACT, NEAR, STORY = 1, 2, 3
@@ -895,7 +897,7 @@ class _Checker:
         found = []
         for lo, hi in ranges_within(self._entries(pairs), CHECK_ENTRIES):
             batch = pairs[lo:hi]
-            tiers, similarities = self.check_pairs(batch[:, 0], batch[:, 1])
+            tiers, similarities = self.check_pairs(batch[:, 0], batch[:, 1], hits_only=True)
             hits = np.flatnonzero(tiers)
             for (i, j), tier, similarity in zip(
                 batch[hits].tolist(), tiers[hits].tolist(), similarities[hits].tolist(), strict=True
@@ -1088,11 +1090,14 @@ class _Checker:
         weights: F64 = summed.astype(np.float64, copy=False)
         return keys, weights
 
-    def check_pairs(self, left: I64, right: I64) -> tuple[I8, F64]:
+    def check_pairs(self, left: I64, right: I64, hits_only: bool = False) -> tuple[I8, F64]:
         """Every enabled tier on pairs (left[p], right[p]) at once: each pair's strongest tier
         (an index into TIER_NAMES) and its similarity (1.0 for an exact copy; else the story
         cosine when the story tier is on and the near tier did not match; else the word-shingle
-        Jaccard, 0.0 where sizes alone kept it below the threshold).
+        Jaccard, 0.0 where sizes alone kept it below the threshold). `hits_only`: the caller
+        keeps only the pairs a tier matched (`verify`), so under the calibrated score a pair
+        that no 5-gram Jaccard could make pass is not scored (`_may_pass`): its similarity is
+        0.0.
 
         Pair by pair, the fixed cost of a dozen numpy calls was most of the dedupe stage (about
         100 microseconds a pair); over a batch each tier is a few array operations
@@ -1131,7 +1136,14 @@ class _Checker:
             open_[matched] = False
         if config.story and self.model is not None:
             at = np.flatnonzero(open_)
-            score, signals = self.story_scores(left[at], right[at])
+            if hits_only:
+                signals = self.story_signals(left[at], right[at], jaccard=False)
+                rows = self._may_pass(left[at], right[at], signals)
+                at, signals = at[rows], signals[rows]
+                signals[:, JACCARD] = self._jaccards(left[at], right[at])
+                score = self.model.probability(signals)
+            else:
+                score, signals = self.story_scores(left[at], right[at])
             similarities[at] = score
             # the cosine tier's two checks hold here too: templated notices share few words
             # (story_min_shared), events of one topic few names (story_min_names); both counts
@@ -1193,13 +1205,19 @@ class _Checker:
         return self.model.probability(signals), signals
 
     def story_signals(
-        self, left: I64, right: I64, idf: F64 | None = None, norms: F64 | None = None
+        self,
+        left: I64,
+        right: I64,
+        idf: F64 | None = None,
+        norms: F64 | None = None,
+        jaccard: bool = True,
     ) -> F64:
         """`dedupe.story_score.PAIR_SIGNALS` of pairs, one row each: IDF cosine, containment
         (the shared words' weight over the smaller vector's), log(1 + shared content words),
-        share of names of the text naming fewer, log(1 + shared numbers), 5-gram Jaccard. The
-        cosine and containment weigh words by `idf` with vector lengths `norms` (default: the
-        run's story weights)."""
+        share of names of the text naming fewer, log(1 + shared numbers), 5-gram Jaccard (0.0
+        unless `jaccard`: `_jaccards` measures it later where it can decide). The cosine and
+        containment weigh words by `idf` with vector lengths `norms` (default: the run's story
+        weights)."""
         f = self.f
         m = left.size
         idf = f.story_idf if idf is None else idf
@@ -1222,12 +1240,7 @@ class _Checker:
         )
         fewer = np.minimum(self.name_sizes[left], self.name_sizes[right])
         names = np.divide(self._names_shared(left, right), fewer, out=np.zeros(m), where=fewer > 0)
-        # each document read once a batch, a run at a time where the hashes are on disk
-        wanted = unique(np.append(left, right)).tolist()
-        read = dict(zip(wanted, _read_many(f.shingles, wanted), strict=True))
-        common = _shared_counts([read[i] for i in left.tolist()], [read[j] for j in right.tolist()])
-        union = self.shingle_sizes[left] + self.shingle_sizes[right] - common
-        jaccard_ = np.divide(common, union, out=np.zeros(m), where=union > 0)
+        jaccard_ = self._jaccards(left, right) if jaccard else np.zeros(m)
         signals: F64 = np.column_stack(
             [
                 cosine_,
@@ -1240,6 +1253,36 @@ class _Checker:
             ]
         ).astype(np.float64)
         return signals
+
+    def _jaccards(self, left: I64, right: I64) -> F64:
+        """The word 5-gram Jaccard of pairs (left[p], right[p])."""
+        # each document read once a batch, a run at a time where the hashes are on disk
+        wanted = unique(np.append(left, right)).tolist()
+        read = dict(zip(wanted, _read_many(self.f.shingles, wanted), strict=True))
+        common = _shared_counts([read[i] for i in left.tolist()], [read[j] for j in right.tolist()])
+        union = self.shingle_sizes[left] + self.shingle_sizes[right] - common
+        found: F64 = np.divide(common, union, out=np.zeros(left.size), where=union > 0)
+        return found
+
+    def _may_pass(self, left: I64, right: I64, signals: F64) -> I64:
+        """The rows of `signals` (the Jaccard column not yet measured) whose pair reaches the
+        probability cut at the 5-gram Jaccard most in its favour: min/max of the two texts'
+        5-gram counts (a Jaccard is never more) where the model weighs it up, else 0.
+
+        Why: the 5-gram Jaccard was about half of scoring a candidate pair, and most of a run's
+        candidates are other events whose other signals leave them far below the cut. The
+        probability only grows with a signal the model weighs up (each step of it, in floating
+        point too), so a pair failing at the bound fails at its own Jaccard: the same pairs pass.
+        """
+        model = self.model
+        assert model is not None
+        sizes_a, sizes_b = self.shingle_sizes[left], self.shingle_sizes[right]
+        small, large = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
+        bound = signals.copy()
+        if model.coef[JACCARD] > 0:
+            bound[:, JACCARD] = np.divide(small, large, out=np.zeros(small.size), where=large > 0)
+        rows: I64 = np.flatnonzero(model.probability(bound) >= self.config.story_probability)
+        return rows
 
     def _story_cosines(
         self, left: I64, right: I64, weights: F64 | None = None, lengths: F64 | None = None
