@@ -211,7 +211,8 @@ MERGE_LEAST = 1 << 14
 # thousands, so an unbounded memory grew with the run rather than with what is asked again
 # (a forgotten pair is computed again, to the same result).
 CHECKS_REMEMBERED = 1 << 16
-# the 5-gram Jaccard's column of the story signals (`_Checker._may_pass`)
+# the story signals `verify` measures only where they can decide a pair (`_Checker._may_pass`)
+NAMES = PAIR_SIGNALS.index("names")
 JACCARD = PAIR_SIGNALS.index("jaccard")
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
@@ -1096,8 +1097,8 @@ class _Checker:
         cosine when the story tier is on and the near tier did not match; else the word-shingle
         Jaccard, 0.0 where sizes alone kept it below the threshold). `hits_only`: the caller
         keeps only the pairs a tier matched (`verify`), so under the calibrated score a pair
-        that no 5-gram Jaccard could make pass is not scored (`_may_pass`): its similarity is
-        0.0.
+        that no share of names and 5-gram Jaccard could make pass is not scored (`_may_pass`):
+        its similarity is 0.0.
 
         Pair by pair, the fixed cost of a dozen numpy calls was most of the dedupe stage (about
         100 microseconds a pair); over a batch each tier is a few array operations
@@ -1137,9 +1138,10 @@ class _Checker:
         if config.story and self.model is not None:
             at = np.flatnonzero(open_)
             if hits_only:
-                signals = self.story_signals(left[at], right[at], jaccard=False)
+                signals = self.story_signals(left[at], right[at], words_only=True)
                 rows = self._may_pass(left[at], right[at], signals)
                 at, signals = at[rows], signals[rows]
+                signals[:, NAMES] = self._names_share(left[at], right[at])
                 signals[:, JACCARD] = self._jaccards(left[at], right[at])
                 score = self.model.probability(signals)
             else:
@@ -1210,14 +1212,14 @@ class _Checker:
         right: I64,
         idf: F64 | None = None,
         norms: F64 | None = None,
-        jaccard: bool = True,
+        words_only: bool = False,
     ) -> F64:
         """`dedupe.story_score.PAIR_SIGNALS` of pairs, one row each: IDF cosine, containment
         (the shared words' weight over the smaller vector's), log(1 + shared content words),
-        share of names of the text naming fewer, log(1 + shared numbers), 5-gram Jaccard (0.0
-        unless `jaccard`: `_jaccards` measures it later where it can decide). The cosine and
-        containment weigh words by `idf` with vector lengths `norms` (default: the run's story
-        weights)."""
+        share of names of the text naming fewer, log(1 + shared numbers), 5-gram Jaccard. The
+        cosine and containment weigh words by `idf` with vector lengths `norms` (default: the
+        run's story weights). `words_only`: only the signals read from the content words; the
+        names' share and the Jaccard are 0.0, for `_may_pass` to bound."""
         f = self.f
         m = left.size
         idf = f.story_idf if idf is None else idf
@@ -1238,9 +1240,8 @@ class _Checker:
             if f.story_numbers is not None
             else np.zeros(m)
         )
-        fewer = np.minimum(self.name_sizes[left], self.name_sizes[right])
-        names = np.divide(self._names_shared(left, right), fewer, out=np.zeros(m), where=fewer > 0)
-        jaccard_ = self._jaccards(left, right) if jaccard else np.zeros(m)
+        names = np.zeros(m) if words_only else self._names_share(left, right)
+        jaccard_ = np.zeros(m) if words_only else self._jaccards(left, right)
         signals: F64 = np.column_stack(
             [
                 cosine_,
@@ -1254,6 +1255,13 @@ class _Checker:
         ).astype(np.float64)
         return signals
 
+    def _names_share(self, left: I64, right: I64) -> F64:
+        """The share of names pairs (left[p], right[p]) share, of the text naming fewer."""
+        fewer = np.minimum(self.name_sizes[left], self.name_sizes[right])
+        shared = self._names_shared(left, right)
+        share: F64 = np.divide(shared, fewer, out=np.zeros(left.size), where=fewer > 0)
+        return share
+
     def _jaccards(self, left: I64, right: I64) -> F64:
         """The word 5-gram Jaccard of pairs (left[p], right[p])."""
         # each document read once a batch, a run at a time where the hashes are on disk
@@ -1265,20 +1273,24 @@ class _Checker:
         return found
 
     def _may_pass(self, left: I64, right: I64, signals: F64) -> I64:
-        """The rows of `signals` (the Jaccard column not yet measured) whose pair reaches the
-        probability cut at the 5-gram Jaccard most in its favour: min/max of the two texts'
-        5-gram counts (a Jaccard is never more) where the model weighs it up, else 0.
+        """The rows of `signals` (`words_only`: the names' share and the Jaccard not yet
+        measured) whose pair reaches the probability cut with both at the value most in its
+        favour: where the model weighs a signal up, its largest (a share of names 1.0; a
+        Jaccard min/max of the two texts' 5-gram counts, which it never exceeds), else 0.
 
-        Why: the 5-gram Jaccard was about half of scoring a candidate pair, and most of a run's
+        Why: the two were about two thirds of scoring a candidate pair, and most of a run's
         candidates are other events whose other signals leave them far below the cut. The
-        probability only grows with a signal the model weighs up (each step of it, in floating
-        point too), so a pair failing at the bound fails at its own Jaccard: the same pairs pass.
+        probability only grows with a signal the model weighs up and only falls with one it
+        weighs down (each step of it, in floating point too), so a pair failing at the bound
+        fails at its own values: the same pairs pass.
         """
         model = self.model
         assert model is not None
         sizes_a, sizes_b = self.shingle_sizes[left], self.shingle_sizes[right]
         small, large = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
         bound = signals.copy()
+        if model.coef[NAMES] > 0:
+            bound[:, NAMES] = 1.0
         if model.coef[JACCARD] > 0:
             bound[:, JACCARD] = np.divide(small, large, out=np.zeros(small.size), where=large > 0)
         rows: I64 = np.flatnonzero(model.probability(bound) >= self.config.story_probability)

@@ -474,22 +474,21 @@ def test_the_cosine_tiers_second_path(intercept: float) -> None:
     )
 
 
-@pytest.mark.parametrize("jaccard_weight", [4.0, 0.0, -4.0])
+@pytest.mark.parametrize("weight", [1.0, 0.0, -4.0])
 @pytest.mark.parametrize("cut", [0.05, 0.5, 0.95])
-def test_verify_leaves_unscored_only_pairs_that_cannot_pass(
-    jaccard_weight: float, cut: float
-) -> None:
+def test_verify_leaves_unscored_only_pairs_that_cannot_pass(weight: float, cut: float) -> None:
     """`check_pairs(..., hits_only=True)` (what `verify` asks) gives every pair the tier the
-    full check gives, and every matched pair its similarity, though it measures the 5-gram
-    Jaccard only for pairs that could pass at the most favourable Jaccard; it does leave some
-    unmeasured."""
+    full check gives, and every matched pair its similarity, though it measures the names'
+    share and the 5-gram Jaccard only for pairs that could pass with both at their most
+    favourable values (the model weighing them up, not at all, or down); at a cut of a half or
+    more it leaves some unmeasured."""
     config = DedupeConfig(
         story_model="shipped", story_min_shared=0, story_min_names=0.0, story_probability=cut
     )
     checker, _, left, right = _checked_pairs(config)
     n = len(PAIR_SIGNALS)
     coef = np.full(n, 0.8)
-    coef[core.JACCARD] = jaccard_weight
+    coef[core.NAMES] = coef[core.JACCARD] = weight
     checker.model = StoryModel(np.zeros(n), np.full(n, 0.5), coef, -3.0)
     tiers, similarities = checker.check_pairs(left, right)
     fast_tiers, fast_similarities = checker.check_pairs(left, right, hits_only=True)
@@ -498,8 +497,9 @@ def test_verify_leaves_unscored_only_pairs_that_cannot_pass(
     np.testing.assert_array_equal(fast_similarities[matched], similarities[matched])
     assert (tiers == core.STORY).any() and not (tiers == core.STORY).all()
     open_ = np.flatnonzero(tiers != core.EXACT)
-    signals = checker.story_signals(left[open_], right[open_], jaccard=False)
-    assert 0 < checker._may_pass(left[open_], right[open_], signals).size < open_.size
+    signals = checker.story_signals(left[open_], right[open_], words_only=True)
+    scored = checker._may_pass(left[open_], right[open_], signals).size
+    assert 0 < scored <= open_.size and (scored < open_.size or cut < 0.5)
 
 
 def _pair_docs() -> list[Document]:
