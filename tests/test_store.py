@@ -11,16 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaners.document import Document, Removal
-from dedupe import DedupeConfig, DedupeResult, find_duplicates
+from dedupe import DedupeConfig, find_duplicates
 from dedupe.core import features_of
 from dedupe.parallel import can_fork, fork_map
 from dedupe.records import head
 from winnow_corpus.errors import OutputError
 from winnow_corpus.runner import (
-    RunConfig,
-    RunResult,
     removal_lines_of,
-    removal_records,
     removal_records_of,
 )
 from winnow_corpus.store import (
@@ -186,10 +183,7 @@ def test_removal_records_are_each_removals_dict_with_its_category() -> None:
         for r in d.removed
     ]
     for held in (store, docs):
-        result = RunResult(
-            [], held, DedupeResult(kept=[], duplicates=[], clusters=[]), [], {}, RunConfig()
-        )
-        assert list(removal_records(result)) == expected
+        assert list(removal_records_of(held)) == expected
 
 
 # any text a line may hold once read: no lone surrogates (the readers replace them)

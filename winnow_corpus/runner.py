@@ -700,11 +700,6 @@ def duplicate_records(result: RunResult) -> Iterator[dict[str, Any]]:
         }
 
 
-def removal_records(result: RunResult) -> Iterator[dict[str, Any]]:
-    """removed.jsonl, one record at a time."""
-    return removal_records_of(result.documents)
-
-
 def removal_lines_of(docs: Sequence[Document]) -> Iterator[bytes]:
     """removed.jsonl's lines of `docs`: `jsonl_line` of each of `removal_records_of`, the same
     bytes, with each string escaped as the encoder escapes it (`encode_basestring`) and put in
