@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -80,3 +80,21 @@ def finished(process: subprocess.Popen[str], what: str, timeout: float = 120) ->
         process.communicate()
         pytest.fail(f"{what} did not finish")
     return str(stderr)
+
+
+def jobs_asked(monkeypatch: pytest.MonkeyPatch, module: ModuleType, *names: str) -> list[int]:
+    """Wrap `module`'s fork helpers `names` (`fork_map`, `fork_imap`, `fork_rows`: task, total,
+    jobs, ...) so that each call still runs and the jobs it was asked for are recorded, in call
+    order, in the list returned."""
+    asked: list[int] = []
+    for name in names:
+        real = getattr(module, name)
+
+        def recorded(
+            task: object, total: int, jobs: int, *args: object, real: Any = real, **kwargs: object
+        ) -> object:
+            asked.append(jobs)
+            return real(task, total, jobs, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+    return asked

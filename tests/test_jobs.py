@@ -21,6 +21,7 @@ import pytest
 from cleaners.document import Document
 from dedupe import core, lsh
 from dedupe.parallel import can_fork
+from tests.helpers import jobs_asked
 from winnow_corpus import runner
 from winnow_corpus.errors import OutputError, WorkerLost
 from winnow_corpus.runner import RunConfig, RunResult, run_documents
@@ -105,23 +106,8 @@ def test_dedupe_loops_forked_give_the_same_result(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(core, "PARALLEL_LEAST", 1)
     monkeypatch.setattr(core, "SIGNATURE_SLICE", 3)  # the signatures come back in many pieces
     monkeypatch.setattr(lsh, "PARALLEL_DOCUMENTS", 1)
-    ranked: list[int] = []
-    real_map = lsh.fork_map
-    monkeypatch.setattr(
-        lsh,
-        "fork_map",
-        lambda task, total, jobs: ranked.append(jobs) or real_map(task, total, jobs),
-    )
-    forked: list[int] = []
-    for name in ("fork_map", "fork_rows"):
-        real = getattr(core, name)
-        monkeypatch.setattr(
-            core,
-            name,
-            lambda task, total, jobs, least, *most, real=real: (
-                forked.append(jobs) or real(task, total, jobs, least, *most)
-            ),
-        )
+    ranked = jobs_asked(monkeypatch, lsh, "fork_map")
+    forked = jobs_asked(monkeypatch, core, "fork_map", "fork_rows")
     two = core.find_duplicates(docs, core.DedupeConfig(), jobs=2)
     assert forked == [2, 2, 2]  # near signatures, story signatures, the candidate checks
     assert ranked == [2]  # the story top-k ranking

@@ -18,7 +18,7 @@ from dedupe.core import pair_signals
 from dedupe.parallel import can_fork
 from dedupe.records import Record
 from dedupe.story_score import PAIR_SIGNALS, StoryModel, number_words, story_idf
-from tests.helpers import run_cli
+from tests.helpers import jobs_asked, run_cli
 
 # the seed's one retold story, as its golden output names the two articles
 SEED_PAIR = frozenset({"8072aae4307e4b8c", "83ab9ac6d3d91c5c"})
@@ -199,13 +199,7 @@ def test_masking_in_forked_slices_gives_the_same_features(
     one = list(story_text.masked_story_features(docs, [None] * len(docs), seed))
     monkeypatch.setattr(story_text, "PARALLEL_LEAST", 1)
     monkeypatch.setattr(story_text, "MASK_SLICE", 2)
-    forked: list[int] = []
-    real = story_text.fork_imap
-    monkeypatch.setattr(
-        story_text,
-        "fork_imap",
-        lambda task, total, jobs, **kw: forked.append(jobs) or real(task, total, jobs, **kw),
-    )
+    forked = jobs_asked(monkeypatch, story_text, "fork_imap")
     two = list(story_text.masked_story_features(docs, [None] * len(docs), seed, jobs=2))
     assert forked == [2]
     assert [position for position, _ in one] == list(range(11))  # "plain" holds no footer
