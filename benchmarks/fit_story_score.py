@@ -120,10 +120,10 @@ def main() -> None:
     if not args.dry_run:
         extra: dict[str, object] = {
             "fitted_on": sorted(data),
+            "background": args.background,
             "leave_one_set_out_pair_f1": loso,
             "leave_one_set_out_eval_f1": loso_eval,
         }
-        extra["background"] = args.background
         args.out.write_text(model.to_json(extra), encoding="utf-8")
         print(f"wrote {args.out}")
 

@@ -24,10 +24,19 @@ class Removal:
 
     @property
     def category(self) -> str:
-        return self.rule.split(".", 1)[0]
+        return category_of(self.rule)
 
     def to_dict(self) -> dict[str, Any]:
         return removal_record(self.text, self.reason, self.rule, self.line)
+
+
+def category_of(rule: str) -> str:
+    """The category of a rule's name, the part before its first dot.
+
+    >>> category_of("captions.photo_credit"), category_of("custom")
+    ('captions', 'custom')
+    """
+    return rule.split(".", 1)[0]
 
 
 def removal_record(text: str, reason: str, rule: str, line: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from cleaners.document import Document, Removal
+from cleaners.document import Document, Removal, category_of
 
 LinePredicate = Callable[[str], bool]
 # An expression over a column of stripped lines that is True wherever the rule's predicate may
@@ -69,7 +69,7 @@ class LineRule:
 
     @property
     def category(self) -> str:
-        return self.name.split(".", 1)[0]
+        return category_of(self.name)
 
 
 ANY = frozenset({"any"})

@@ -211,9 +211,11 @@ MERGE_LEAST = 1 << 14
 # thousands, so an unbounded memory grew with the run rather than with what is asked again
 # (a forgotten pair is computed again, to the same result).
 CHECKS_REMEMBERED = 1 << 16
-# the story signals `verify` measures only where they can decide a pair (`_Checker._may_pass`)
-NAMES = PAIR_SIGNALS.index("names")
-JACCARD = PAIR_SIGNALS.index("jaccard")
+# columns of the story signals that `check_pairs` reads; `verify` measures the names' share and
+# the Jaccard only where they can decide a pair (`_Checker._may_pass`)
+COSINE, SHARED_WORDS, NAMES, JACCARD = (
+    PAIR_SIGNALS.index(name) for name in ("cosine", "shared_words", "names", "jaccard")
+)
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
 EXACT, NEAR, STORY = 1, 2, 3
@@ -659,14 +661,23 @@ class DocumentFrequencies:
         words, counts = unique_counts(np.concatenate(self._pending))
         self._pending, self._waiting = [], 0
         if self.vocab.size:
-            words, at = np.unique(np.concatenate([self.vocab, words]), return_inverse=True)
-            counts = np.bincount(at, np.concatenate([self.df, counts])).astype(np.int64)
+            words, counts = merged_counts([(self.vocab, self.df), (words, counts)])
         self.vocab, self.df = words, counts
 
     def result(self) -> tuple[U64, I64]:
         if self._pending:
             self._merge()
         return self.vocab, self.df
+
+
+def merged_counts(parts: Sequence[tuple[U64, I64]]) -> tuple[U64, I64]:
+    """Several (sorted unique keys, counts) added up by key: sorted unique keys and their
+    counts (`DocumentFrequencies` of slices of a collection counted apart)."""
+    if len(parts) == 1:
+        return parts[0]
+    keys, at = np.unique(np.concatenate([values for values, _ in parts]), return_inverse=True)
+    added = np.bincount(at, np.concatenate([counts for _, counts in parts]), minlength=keys.size)
+    return keys, added.astype(np.int64)
 
 
 def _features(
@@ -1141,7 +1152,7 @@ class _Checker:
                 signals = self.story_signals(left[at], right[at], words_only=True)
                 rows = self._may_pass(left[at], right[at], signals)
                 at, signals = at[rows], signals[rows]
-                signals[:, NAMES] = self._names_share(left[at], right[at])
+                signals[:, NAMES] = self._names_fraction(left[at], right[at])
                 signals[:, JACCARD] = self._jaccards(left[at], right[at])
                 score = self.model.probability(signals)
             else:
@@ -1150,15 +1161,17 @@ class _Checker:
             # the cosine tier's two checks hold here too: templated notices share few words
             # (story_min_shared), events of one topic few names (story_min_names); both counts
             # from the signals (the names' is their share of the text naming fewer)
-            shared = np.rint(np.expm1(signals[:, 2]))
+            shared = np.rint(np.expm1(signals[:, SHARED_WORDS]))
             fewer = np.minimum(self.name_sizes[left[at]], self.name_sizes[right[at]])
-            names = np.rint(signals[:, 3] * fewer).astype(np.int64)
+            names = np.rint(signals[:, NAMES] * fewer).astype(np.int64)
             agree = names_agree(names, fewer, config.story_min_names)
             # a copy of one text that masking left short shares few content words but many
             # word 5-grams; a template's other events differ in every sentence. The 5-grams are
             # the whole text's (a shared footer counts there), so the masked words must be alike
             # too (STORY_COPY_COSINE)
-            copy = (signals[:, 5] >= STORY_COPY_SHARE) & (signals[:, 0] >= STORY_COPY_COSINE)
+            copy = (signals[:, JACCARD] >= STORY_COPY_SHARE) & (
+                signals[:, COSINE] >= STORY_COPY_COSINE
+            )
             enough = (shared >= config.story_min_shared) | copy
             passed = (score >= config.story_probability) & enough & agree
         elif config.story:
@@ -1199,9 +1212,9 @@ class _Checker:
 
     def story_scores(self, left: I64, right: I64) -> tuple[F64, F64]:
         """The calibrated same-story probability of pairs (left[p], right[p]) and their
-        `story_signals`: the model (`dedupe.story_score`) over the signals. The one place a pair
-        is scored (candidates, keeper checks, the link guard), whichever engine found it
-        (`verify_and_cluster`)."""
+        `story_signals`: the model (`dedupe.story_score`) over the signals, for keeper checks
+        and the link guard whichever engine found the pair (`verify_and_cluster`); `verify`
+        scores with the same model only the candidates `_may_pass` leaves."""
         assert self.model is not None, "story_scores needs a story_model other than 'off'"
         signals = self.story_signals(left, right)
         return self.model.probability(signals), signals
@@ -1240,7 +1253,7 @@ class _Checker:
             if f.story_numbers is not None
             else np.zeros(m)
         )
-        names = np.zeros(m) if words_only else self._names_share(left, right)
+        names = np.zeros(m) if words_only else self._names_fraction(left, right)
         jaccard_ = np.zeros(m) if words_only else self._jaccards(left, right)
         signals: F64 = np.column_stack(
             [
@@ -1255,7 +1268,7 @@ class _Checker:
         ).astype(np.float64)
         return signals
 
-    def _names_share(self, left: I64, right: I64) -> F64:
+    def _names_fraction(self, left: I64, right: I64) -> F64:
         """The share of names pairs (left[p], right[p]) share, of the text naming fewer."""
         fewer = np.minimum(self.name_sizes[left], self.name_sizes[right])
         shared = self._names_shared(left, right)
@@ -1286,12 +1299,12 @@ class _Checker:
         """
         model = self.model
         assert model is not None
-        sizes_a, sizes_b = self.shingle_sizes[left], self.shingle_sizes[right]
-        small, large = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
         bound = signals.copy()
         if model.coef[NAMES] > 0:
             bound[:, NAMES] = 1.0
         if model.coef[JACCARD] > 0:
+            sizes_a, sizes_b = self.shingle_sizes[left], self.shingle_sizes[right]
+            small, large = np.minimum(sizes_a, sizes_b), np.maximum(sizes_a, sizes_b)
             bound[:, JACCARD] = np.divide(small, large, out=np.zeros(small.size), where=large > 0)
         rows: I64 = np.flatnonzero(model.probability(bound) >= self.config.story_probability)
         return rows

@@ -29,7 +29,7 @@ similarity, as datasketch's `MinHashLSH.query` docstring asks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -391,18 +391,8 @@ def small_buckets(
     and also the next band's are rarer, and likelier the same story (LSH Forest, Bawa et al.
     2005, lengthens a key's prefix where it is common in the same way).
     """
-    n = signatures.shape[0]
-    if n >= 2**31:
-        raise ValueError(f"{n} documents are more than one int32 index can name")
-    if depth < 1:
-        raise ValueError(f"depth must be at least 1 (one band), got {depth}")
-    entries = np.zeros(n, dtype=np.int64)
-    cut = 0
-    buckets: list[_BandBuckets] = []
-    for band in range(bands):
-        split = _split_buckets(signatures, band, bands, rows, max_bucket, depth)
-        cut += _add_band(buckets, entries, *split, max_bucket)
-    return SmallBuckets(n, buckets, entries, cut)
+    whole = iter([(0, bands, signatures)])
+    return _buckets_of_slabs(signatures.shape[0], bands, rows, max_bucket, depth, whole)
 
 
 def small_buckets_by_slabs(
@@ -420,21 +410,40 @@ def small_buckets_by_slabs(
     1 GB run's story signatures were 575 MB at once (1 KB a document), a group of 32 of 128
     bands a quarter of that.
     """
+    if depth > bands:
+        raise ValueError(f"depth must be from 1 to {bands} bands, got {depth}")
+
+    def slabs() -> Iterator[tuple[int, int, npt.NDArray[np.unsignedinteger]]]:
+        for lo in range(0, bands, group):
+            hi = min(lo + group, bands)
+            yield lo, hi, slab([band % bands for band in range(lo, hi + depth - 1)])
+
+    return _buckets_of_slabs(n, bands, 1, max_bucket, depth, slabs())
+
+
+def _buckets_of_slabs(
+    n: int,
+    bands: int,
+    rows: int,
+    max_bucket: int,
+    depth: int,
+    slabs: Iterator[tuple[int, int, npt.NDArray[np.unsignedinteger]]],
+) -> SmallBuckets:
+    """`small_buckets` from signatures given in slabs: (lo, hi, values), `values` holding
+    bands `lo` to `hi` and the `depth - 1` after them, `rows` columns each; one slab held at a
+    time."""
     if n >= 2**31:
         raise ValueError(f"{n} documents are more than one int32 index can name")
-    if depth < 1 or depth > bands:
-        raise ValueError(f"depth must be from 1 to {bands} bands, got {depth}")
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1 (one band), got {depth}")
     entries = np.zeros(n, dtype=np.int64)
     cut = 0
     buckets: list[_BandBuckets] = []
-    for lo in range(0, bands, group):
-        hi = min(lo + group, bands)
-        columns = [band % bands for band in range(lo, hi + depth - 1)]
-        values = slab(columns)
+    for lo, hi, values in slabs:
         for band in range(lo, hi):
-            split = _split_buckets(values, band, bands, 1, max_bucket, depth, lo=lo)
+            split = _split_buckets(values, band, bands, rows, max_bucket, depth, lo=lo)
             cut += _add_band(buckets, entries, *split, max_bucket)
-        del values
+        del values  # before the next slab is made
     return SmallBuckets(n, buckets, entries, cut)
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from cleaners import footers
-from cleaners.document import Document, UniqueIds
+from cleaners.document import Document, UniqueIds, category_of, removal_record
 from cleaners.footers import LineKeys
 from cleaners.options import CleanOptions
 from cleaners.pipeline import clean_many
@@ -709,15 +709,15 @@ def removal_lines_of(docs: Sequence[Document]) -> Iterator[bytes]:
     for doc in packed_fields(docs):
         opening = f'"id": {encode_basestring(doc.id)}, "line": '
         closing = f', "source": {encode_basestring(doc.source)}, "text": '
-        for text, reason, rule, line in doc.removed:
+        for removal in doc.removed:
+            text, reason, rule, line = removal
             if type(line) is not int:  # only an int is written as its repr
-                record = {"id": doc.id, "source": doc.source, "text": text, "reason": reason}
-                yield jsonl_line({**record, "rule": rule, "line": line, "category": _of(rule)})
+                yield jsonl_line(_removal_record(doc, *removal))
                 continue
             known = escaped.get((reason, rule))
             if known is None:
                 known = escaped[reason, rule] = (
-                    encode_basestring(_of(rule)),
+                    encode_basestring(category_of(rule)),
                     encode_basestring(reason),
                     encode_basestring(rule),
                 )
@@ -728,25 +728,18 @@ def removal_lines_of(docs: Sequence[Document]) -> Iterator[bytes]:
             ).encode()
 
 
-def _of(rule: str) -> str:
-    """The category of a rule's name (`Removal.category`)."""
-    return rule.split(".", 1)[0]
-
-
 def removal_records_of(docs: Sequence[Document]) -> Iterator[dict[str, Any]]:
     """removed.jsonl's records of `docs`: `Removal.to_dict` and `Removal.category` of each,
     made from the stored fields (`packed_fields`) without building the `Removal`."""
     for doc in packed_fields(docs):
-        for text, reason, rule, line in doc.removed:
-            yield {
-                "id": doc.id,
-                "source": doc.source,
-                "text": text,
-                "reason": reason,
-                "rule": rule,
-                "line": line,
-                "category": _of(rule),
-            }
+        for removal in doc.removed:
+            yield _removal_record(doc, *removal)
+
+
+def _removal_record(doc: Packed, text: str, reason: str, rule: str, line: int) -> dict[str, Any]:
+    """One record of removed.jsonl: the removal and the article it was removed from."""
+    record = removal_record(text, reason, rule, line)
+    return {"id": doc.id, "source": doc.source, **record, "category": category_of(rule)}
 
 
 def build_report(result: RunResult) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from dedupe.core import (
     DocumentFeatures,
     DocumentFrequencies,
     document_features,
+    merged_counts,
 )
 from dedupe.parallel import fork_imap, fork_map
 from dedupe.records import HasText
@@ -88,15 +89,6 @@ def _line_counts(texts: Iterable[str]) -> Counts:
     return counter.result()
 
 
-def _merged(parts: Sequence[Counts]) -> Counts:
-    """The counts of several slices of texts added up, by hash."""
-    if len(parts) == 1:
-        return parts[0]
-    keys, at = np.unique(np.concatenate([values for values, _ in parts]), return_inverse=True)
-    added = np.bincount(at, np.concatenate([counts for _, counts in parts]), minlength=keys.size)
-    return keys, added.astype(np.int64)
-
-
 def masked_text(text: str, recurring: U64) -> str | None:
     """`text` without its recurring lines (`recurring_line_hashes`), or None if it has none.
 
@@ -136,7 +128,7 @@ def masked_story_features(
     def counted(lo: int, hi: int) -> Counts:
         return _line_counts(docs[k].text for k in range(lo, hi))
 
-    values, counts = _merged(fork_map(counted, len(docs), jobs, least=PARALLEL_LEAST))
+    values, counts = merged_counts(fork_map(counted, len(docs), jobs, least=PARALLEL_LEAST))
     recurring: U64 = values[counts >= RECUR_LEAST]
     if not recurring.size:
         return
