@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from cleaners.chars import PY_WHITESPACE, folds_differently
+from cleaners.chars import PY_WHITESPACE, folds_differently, past_ascii
 from cleaners.document import Removal
 from cleaners.prefilters import HoldingWords
 from cleaners.rules import RUN_LINES, TOP_LINES, LineRule, Prefilter, RuleSet
@@ -51,13 +51,17 @@ def places(lines: pl.DataFrame, content: Mask) -> tuple[Mask, Mask]:
 
 @dataclass(frozen=True, slots=True)
 class WordScan:
-    """The lines of one column that may pass any of many rules' word tests (`HoldingWords`),
-    found in one scan for all their words: each rule's own words are then sought only on
-    those lines, instead of every rule scanning the whole column (two scans of every byte per
-    rule: its words, and the characters that fold past ASCII)."""
+    """Which of many rules' words (`HoldingWords`) each line of one column holds, found in one
+    Aho-Corasick scan for all of them: each rule's word test is then a lookup among the lines
+    that scan found, instead of two scans of every byte per rule (its words, and the
+    characters that fold past ASCII)."""
 
     words: frozenset[str]
-    may_hold: Mask
+    may_hold: Mask  # holds one of `words`, or a character that folds past ASCII
+    folds: Mask  # holds a character that folds past ASCII: every word test lets it through
+    found_rows: npt.NDArray[np.int64]  # each (row, word) found, as two aligned arrays
+    found_words: npt.NDArray[np.int64]  # index in `vocabulary`
+    vocabulary: dict[str, int]
 
     @classmethod
     def of(cls, text: pl.Series, rules: Iterable[LineRule]) -> WordScan:
@@ -68,38 +72,63 @@ class WordScan:
             if isinstance(test, HoldingWords)
             for word in test.words
         )
+        vocabulary = {word: k for k, word in enumerate(sorted({_ascii_lower(w) for w in words}))}
+        none = np.zeros(0, dtype=np.int64)
         if not words:
-            return cls(words, np.ones(len(text), dtype=np.bool_))
-        frame = pl.DataFrame({"text": text})
-        held = (
-            frame.select(
-                pl.col("text").str.contains_any(sorted(words), ascii_case_insensitive=True)
+            everything = np.ones(len(text), dtype=np.bool_)
+            return cls(words, everything, everything, none, none, vocabulary)
+        # every occurrence of every word, overlapping ones too ("share" inside "shares on")
+        matches = (
+            pl.DataFrame(
+                {
+                    "found": text.str.extract_many(
+                        sorted(words), ascii_case_insensitive=True, overlapping=True
+                    )
+                }
             )
-            .to_series()
-            .fill_null(False)
-            .to_numpy()
+            .with_row_index("row")
+            .explode("found")
+            .drop_nulls("found")
+            .unique(maintain_order=True)
         )
+        # a match is spelled as the line has it: ASCII lower-casing gives back the word
+        spelled = matches["found"].unique().to_list()
+        as_word = {s: vocabulary[s.encode("utf-8").lower().decode("utf-8")] for s in spelled}
+        found_rows = matches["row"].to_numpy().astype(np.int64)
+        found_words = np.asarray([as_word[s] for s in matches["found"].to_list()], dtype=np.int64)
+        may_hold = np.zeros(len(text), dtype=np.bool_)
+        may_hold[found_rows] = True
         # only a line past ASCII can hold a character that folds past it: the cheap length
         # test spares the regex nearly every line
-        wide = (
-            frame.select(pl.col("text").str.len_bytes() != pl.col("text").str.len_chars())
-            .to_series()
-            .fill_null(False)
-            .to_numpy()
-        )
-        rows = np.flatnonzero(wide & ~held)
-        if len(rows):
-            folds = text.gather(rows).str.contains(folds_differently()).fill_null(False)
-            held[rows[folds.to_numpy()]] = True
-        return cls(words, held)
+        folds = np.zeros(len(text), dtype=np.bool_)
+        wide = np.flatnonzero(past_ascii(text))
+        if len(wide):
+            folded = text.gather(wide).str.contains(folds_differently()).fill_null(False)
+            folds[wide[folded.to_numpy()]] = True
+        return cls(words, may_hold | folds, folds, found_rows, found_words, vocabulary)
 
-    def narrowed(self, rule: LineRule, candidates: Mask) -> Mask:
-        """`candidates` without the lines that fail one of `rule`'s word tests."""
-        for test in _tests(rule):
+    def holding(self, test: HoldingWords) -> Mask:
+        """`test` on every line of the column, from the scan (its words are among `words`)."""
+        ids = [self.vocabulary[_ascii_lower(word)] for word in test.words]
+        out: Mask = self.folds.copy()
+        out[self.found_rows[np.isin(self.found_words, ids)]] = True
+        return out
+
+    def narrowed(self, rule: LineRule, candidates: Mask) -> tuple[Mask, list[Prefilter]]:
+        """`candidates` without the lines that fail `rule`'s first word test the scan
+        answers, and the rule's tests left to run."""
+        tests = _tests(rule)
+        for k, test in enumerate(tests):
             if isinstance(test, HoldingWords) and self.words.issuperset(test.words):
-                out: Mask = candidates & self.may_hold
-                return out
-        return candidates
+                out: Mask = candidates & self.holding(test)
+                return out, tests[:k] + tests[k + 1 :]
+        return candidates, tests
+
+
+def _ascii_lower(text: str) -> str:
+    """`text` with its ASCII letters lower-cased and every other character as it is: how an
+    ASCII case-insensitive scan compares."""
+    return text.encode("utf-8").lower().decode("utf-8")
 
 
 def hits(rule: LineRule, text: pl.Series, candidates: Mask, scan: WordScan | None = None) -> Mask:
@@ -114,10 +143,11 @@ def hits(rule: LineRule, text: pl.Series, candidates: Mask, scan: WordScan | Non
     all the text for each rule had cost more than the test.
     """
     if scan is not None:
-        candidates = scan.narrowed(rule, candidates)
+        candidates, tests = scan.narrowed(rule, candidates)
+    else:
+        tests = _tests(rule)
     found = np.zeros(len(text), dtype=np.bool_)
     rows = np.flatnonzero(candidates)
-    tests = _tests(rule)
     if tests and len(rows) * 2 > len(text):
         # most rows are candidates: the first (cheap) test scans the column as it is, rather
         # than after a copy of nearly all of it
