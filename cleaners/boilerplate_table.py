@@ -147,11 +147,11 @@ class _Table:
             self.stripped[i] = line
         content = (text.str.len_bytes() > 0).to_numpy()
         self.content[rows] = content
-        scan = WordScan.of(text, [self.rules[NAVIGATION], *self.any_rules])
+        scan = WordScan.of(text, [self.rules[NAVIGATION], *self.any_rules, *self.footer_rules])
         self.link[rows] = hits(self.rules[NAVIGATION], text, content, scan)
         footer = np.zeros(len(rows), dtype=np.bool_)
         for rule in self.footer_rules:
-            footer |= hits(rule, text, content & ~footer)
+            footer |= hits(rule, text, content & ~footer, scan)
         self.footer[rows] = footer
         first = np.full(len(rows), NO_RULE, dtype=np.int64)
         for index, rule in enumerate(self.any_rules):
@@ -251,10 +251,10 @@ class _Table:
         """Drop `rows` (in table order), row i a Removal by the (rule, reason) `by[i]`."""
         self.alive[rows] = False
         out: dict[int, list[Removal]] = {}
-        for i, (rule, reason) in zip(rows, by, strict=True):
-            out.setdefault(int(self.doc[i]), []).append(
-                Removal(self.text[i], reason, rule, int(self.number[i]))
-            )
+        text = self.text
+        docs, numbers = self.doc[rows].tolist(), self.number[rows].tolist()
+        for i, doc, number, (rule, reason) in zip(rows.tolist(), docs, numbers, by, strict=True):
+            out.setdefault(doc, []).append(Removal(text[i], reason, rule, number))
         return out
 
     def _content_rows(self, active: Mask) -> I64:
