@@ -15,7 +15,7 @@ the end gives the text that folding after every step gave (`tests/test_batch.py`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -63,7 +63,7 @@ class Batch:
         docs = list(self._docs)
         for position, found in removed.items():
             doc = docs[position]
-            docs[position] = replace(doc, removed=[*doc.removed, *found])
+            docs[position] = doc.replaced(removed=[*doc.removed, *found])
         return Batch(docs, lines)
 
     def meta(self, position: int) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class Batch:
         """A batch of these articles with a new (title, meta) at the `changed` positions."""
         docs = list(self._docs)
         for position, (title, meta) in changed.items():
-            docs[position] = replace(docs[position], title=title, meta=meta)
+            docs[position] = docs[position].replaced(title=title, meta=meta)
         return Batch(docs, self._lines)
 
 

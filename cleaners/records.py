@@ -9,7 +9,7 @@ text field, other fields carried through) or strings (one article each), and yie
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -119,7 +119,7 @@ def _dump_without_surrogates(dump: str, source: str, split_on: str | None) -> It
     for doc in split_dump(SURROGATE.sub(REPLACEMENT, dump), source, split_on=split_on):
         first, last = doc.lines
         own = [removal for removal in found if first <= removal.line <= last]
-        yield replace(doc, removed=[*own, *doc.removed]) if own else doc
+        yield doc.replaced(removed=[*own, *doc.removed]) if own else doc
 
 
 def _writable(value: Any) -> Any:
