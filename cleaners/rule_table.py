@@ -78,24 +78,14 @@ class WordScan:
             everything = np.ones(len(text), dtype=np.bool_)
             return cls(words, everything, everything, none, none, vocabulary)
         # every occurrence of every word, overlapping ones too ("share" inside "shares on")
-        matches = (
-            pl.DataFrame(
-                {
-                    "found": text.str.extract_many(
-                        sorted(words), ascii_case_insensitive=True, overlapping=True
-                    )
-                }
-            )
-            .with_row_index("row")
-            .explode("found")
-            .drop_nulls("found")
-            .unique(maintain_order=True)
-        )
+        found = text.str.extract_many(sorted(words), ascii_case_insensitive=True, overlapping=True)
+        counts = found.list.len().fill_null(0).to_numpy()
+        matches = found.explode().drop_nulls()
+        found_rows = np.repeat(np.arange(len(text), dtype=np.int64), counts)
         # a match is spelled as the line has it: ASCII lower-casing gives back the word
-        spelled = matches["found"].unique().to_list()
-        as_word = {s: vocabulary[s.encode("utf-8").lower().decode("utf-8")] for s in spelled}
-        found_rows = matches["row"].to_numpy().astype(np.int64)
-        found_words = np.asarray([as_word[s] for s in matches["found"].to_list()], dtype=np.int64)
+        spelled = matches.unique().to_list()
+        as_word = {s: vocabulary[_ascii_lower(s)] for s in spelled}
+        found_words = matches.replace_strict(as_word, return_dtype=pl.Int64).to_numpy()
         may_hold = np.zeros(len(text), dtype=np.bool_)
         may_hold[found_rows] = True
         # only a line past ASCII can hold a character that folds past it: the cheap length
