@@ -14,12 +14,15 @@ the end gives the text that folding after every step gave (`tests/test_batch.py`
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import polars as pl
 
+from cleaners.chars import PY_WHITESPACE
 from cleaners.document import Document, Removal
 
 LINES_SCHEMA: dict[str, pl.DataType] = {
@@ -87,26 +90,52 @@ class Batch:
 
 def lines_table(docs: Sequence[Document]) -> pl.DataFrame:
     """One row per line of each article's text (blank lines too), in order."""
-    positions: list[int] = []
-    numbers: list[int] = []
-    texts: list[str] = []
-    for position, doc in enumerate(docs):
-        numbered = doc.numbered_lines()
-        positions.extend([position] * len(numbered))
-        numbers.extend(number for number, _ in numbered)
-        texts.extend(text for _, text in numbered)
-    return pl.DataFrame({"doc": positions, "line": numbers, "text": texts}, schema=LINES_SCHEMA)
+    counts = [doc.text.count("\n") + 1 for doc in docs]
+    # an article without a map of its lines counts them from its first line
+    numbers = [
+        doc.line_numbers
+        if len(doc.line_numbers) == count
+        else range(doc.lines[0], doc.lines[0] + count)
+        for doc, count in zip(docs, counts, strict=True)
+    ]
+    texts = pl.Series("text", [doc.text for doc in docs], dtype=pl.String)
+    return pl.DataFrame(
+        {
+            "doc": np.repeat(np.arange(len(docs), dtype=np.uint32), counts),
+            "line": np.fromiter(itertools.chain.from_iterable(numbers), np.int64, sum(counts)),
+            "text": texts.str.split("\n").explode(),
+        },
+        schema=LINES_SCHEMA,
+    )
 
 
 def _rebuild(docs: Sequence[Document], lines: pl.DataFrame) -> list[Document]:
-    """The articles with text and line numbers from `lines`, blank runs folded."""
+    """The articles with text and line numbers from `lines`, blank runs folded as
+    `Document.with_lines` folds them: a blank line stays (emptied) only after a line with
+    text and before another one of its article."""
+    content = lines["text"].str.strip_chars(PY_WHITESPACE).str.len_bytes() > 0
+    has_text = pl.col("content")
+    after_text = has_text.shift(1).over("doc").fill_null(False)
+    text_later = has_text.cast(pl.UInt32).sum().over("doc") > has_text.cast(
+        pl.UInt32
+    ).cum_sum().over("doc")
+    grouped = (
+        lines.with_columns(content=content)
+        .filter(has_text | (after_text & text_later))
+        .group_by("doc", maintain_order=True)
+        .agg(
+            pl.when(has_text).then(pl.col("text")).otherwise(pl.lit("")).str.join("\n"),
+            "line",
+        )
+    )
     out = list(docs)
-    grouped = lines.group_by("doc", maintain_order=True).agg("line", "text")
     seen: set[int] = set()
-    for position, numbers, texts in grouped.iter_rows():
+    for position, text, numbers in grouped.iter_rows():
         seen.add(position)
         doc = out[position]
-        out[position] = doc.with_lines(list(zip(numbers, texts, strict=True)), [], meta=doc.meta)
+        out[position] = doc.replaced(
+            text=text, line_numbers=tuple(numbers), removed=list(doc.removed), meta=dict(doc.meta)
+        )
     for position in set(range(len(out))) - seen:  # every line removed
         doc = out[position]
         out[position] = doc.with_lines([], [], meta=doc.meta)
