@@ -280,10 +280,13 @@ class KeyedLines:
             .explode("text")
             .filter(pl.col("text").str.contains(ENOUGH_WORDS))
         )
-        stripped = pl.col("text").str.strip_chars(PY_WHITESPACE)
-        masked = stripped.str.replace_all(ASCII_MASK, "#")
+        # the mask made once, as a column: an eager frame does not share the parts an
+        # expression uses more than once
+        masked = pl.col("masked")
         lines = lines.with_columns(
             ascii=pl.col("text").str.len_bytes() == pl.col("text").str.len_chars(),
+            masked=pl.col("text").str.strip_chars(PY_WHITESPACE).str.replace_all(ASCII_MASK, "#"),
+        ).with_columns(
             shape=pl.when(masked.str.starts_with("#") | (masked == ""))
             .then(masked)
             .otherwise(pl.lit("# ") + masked)
