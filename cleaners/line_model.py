@@ -209,9 +209,12 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
     s = pl.col("s")
     letters = s.str.count_matches(r"\p{L}+")
     words = s.str.count_matches(WORD) + s.str.count_matches(UNSPACED) / 2
+    # lazy, so that a part several features use (a line's word count, whether it is prose,
+    # its neighbours within the article) is computed once: an eager frame computes every use
     base = (
-        frame.with_row_index("row")
-        .join(stops, on="row", how="left")
+        frame.lazy()
+        .with_row_index("row")
+        .join(stops.lazy(), on="row", how="left")
         .sort("row")
         .select(
             "doc",
@@ -303,7 +306,7 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         window_repeat=around(pl.col("repeat").cast(pl.Float64)),
         page_links=link.mean().over("doc"),
     )
-    return table.select(pl.col(name).cast(pl.Float64) for name in NAMES)
+    return table.select(pl.col(name).cast(pl.Float64) for name in NAMES).collect()
 
 
 @dataclass(frozen=True, slots=True)
