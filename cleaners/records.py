@@ -18,7 +18,6 @@ import regex as re
 from cleaners.document import Document, Removal, stable_id
 from cleaners.errors import InputError
 from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_documents
 from cleaners.split import split_dump
 
 
@@ -185,6 +184,8 @@ def clean(
     >>> [(d.text, [r.reason for r in d.removed]) for d in docs]
     [('Rain is due on Friday.', ['share/subscribe/navigation line'])]
     """
+    from cleaners.pipeline import clean_documents  # the rules load when something is cleaned
+
     documents = to_documents(items, **fields)
     while batch := list(islice(documents, batch_size)):
         yield from clean_documents(batch, options)

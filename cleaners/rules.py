@@ -231,6 +231,10 @@ def ruleset(category: str) -> RuleSet:
 
 
 def iter_rules() -> Iterator[LineRule]:
+    """Every rule of every category, the rule modules imported first (a run's main process
+    need not import them: its workers clean)."""
+    import cleaners.pipeline  # noqa: F401  registers every category's rules
+
     for category in sorted(ALL_RULESETS):
         yield from ALL_RULESETS[category].rules
 

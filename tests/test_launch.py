@@ -109,3 +109,32 @@ def test_a_run_with_the_server_started_early_gives_the_same_output(tmp_path: Pat
         }
     assert outputs["1"] == outputs["2"]
     assert b'"id"' in outputs["2"]["articles.jsonl"]
+
+
+def test_the_early_server_preloads_what_the_pool_would() -> None:
+    """The server started before the CLI's imports preloads the same modules as one the pool
+    starts itself (`executors.local.worker_imports`): the batch task's module and the cleaning
+    rules it imports when it runs."""
+    from winnow_corpus.executors.local import worker_imports
+
+    assert list(launch.WORKER_MODULES) == worker_imports(launch.TASK_MODULE)
+    assert "cleaners.pipeline" in launch.WORKER_MODULES
+
+
+def test_the_command_loads_no_cleaning_rule_until_it_cleans() -> None:
+    """`winnow --help` (and a run's main process, whose workers clean) never imports the
+    cleaning rules, whose patterns take a good part of the command's start: a fresh
+    interpreter, since this test process has imported them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from winnow_corpus.cli import main\n"
+        "sys.argv = ['winnow', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "rules = ('cleaners.pipeline', 'cleaners.boilerplate')\n"
+        "print(sorted(m for m in rules if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -35,7 +35,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
@@ -58,7 +58,6 @@ from dedupe.core import STORY_MODELS
 from dedupe.index import DedupeIndex, remove_index, update_index
 from winnow_corpus.config import load_config
 from winnow_corpus.errors import ERRORS, WinnowError
-from winnow_corpus.evaluation import EvalTable, evaluate
 from winnow_corpus.io import check_output_dir, resolve_inputs
 from winnow_corpus.outdir import RunLock, recover_output
 from winnow_corpus.report_html import write_report
@@ -77,6 +76,9 @@ from winnow_corpus.writers import (
     OutputOptions,
     iter_output_records,
 )
+
+if TYPE_CHECKING:
+    from winnow_corpus.evaluation import EvalTable
 
 DEFAULT_INPUT = Path("corpus/raw")
 DEFAULT_OUTPUT = Path("corpus/clean")
@@ -438,10 +440,14 @@ def clean(
         source = ctx.get_parameter_source(name)
         return config_path is None or source is click.core.ParameterSource.COMMANDLINE
 
-    known = {rule.name for rule in iter_rules()} | {
-        f"custom.{name}" for name, _, _ in config.clean.custom_rules
-    }
-    unknown = sorted((set(disabled) | config.clean.disabled_rules) - known)
+    asked = set(disabled) | config.clean.disabled_rules
+    known = (
+        {rule.name for rule in iter_rules()}
+        | {f"custom.{name}" for name, _, _ in config.clean.custom_rules}
+        if asked  # the rule registry loads the rules, which a run's workers load anyway
+        else set()
+    )
+    unknown = sorted(asked - known)
     if unknown:
         raise Failure(f"unknown rule(s) {', '.join(unknown)}; `winnow rules` lists them")
     try:
@@ -921,6 +927,8 @@ def eval_command(
         )
     else:
         thresholds = None
+    from winnow_corpus.evaluation import evaluate  # loads the rules and the eval sets' code
+
     tables = evaluate(
         dataset_dir, task, clean_first=not no_clean, thresholds=thresholds, config=config
     )

@@ -49,6 +49,9 @@ DEFAULT_INPUT = "corpus/raw"
 # own process (`executors.local.LocalProcesses`): no worker starts.
 MIN_INPUT_BYTES = 1 << 20
 TASK_MODULE = "winnow_corpus.runner"  # the batch task's module, which the pool preloads
+# what the fork server preloads: the task's module and what it names in WORKER_IMPORTS, named
+# here so that the server starts before this process imports either (tests/test_launch.py)
+WORKER_MODULES = (TASK_MODULE, "cleaners.pipeline")
 
 
 def entry() -> NoReturn:
@@ -130,5 +133,5 @@ def start_fork_server() -> None:
         return
     # polars reads its thread count at import: one thread per worker (README, "Speed")
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
-    multiprocessing.get_context("forkserver").set_forkserver_preload([TASK_MODULE])
+    multiprocessing.get_context("forkserver").set_forkserver_preload(list(WORKER_MODULES))
     multiprocessing.forkserver.ensure_running()

@@ -33,7 +33,6 @@ from cleaners import footers
 from cleaners.document import Document, UniqueIds, category_of, removal_record
 from cleaners.footers import LineKeys
 from cleaners.options import CleanOptions
-from cleaners.pipeline import clean_many
 from cleaners.reasons import summary_reason
 from cleaners.split import split_dump
 from dedupe import DedupeConfig, DedupeResult, find_duplicates
@@ -493,6 +492,9 @@ def is_emptied(doc: Document | Packed) -> bool:
     return not (doc.text.strip() or doc.title.strip())
 
 
+# What the batch task imports when it runs (`executors.local` preloads them in the workers' fork
+# server): the cleaning rules, which the main process of a run with workers never loads.
+WORKER_IMPORTS = ("cleaners.pipeline",)
 CHUNK = 1024  # articles per batch task: see `_clean_all`
 # text per task at most: CHUNK articles at the --max-article-bytes cap would be 10 GB in one
 # batch (a 300 MB stream without a blank line, cut in 30 parts, ran out of a 3 GB limit so)
@@ -603,6 +605,8 @@ def _clean_packed(raw: list[bytes], options: CleanOptions, seed: int | None) -> 
     """The batch task: clean a batch of packed articles, then the per-article parts of the
     later, whole-run steps (dedupe features unless `seed` is None, recurring-line keys), so
     they too run wherever the executor runs the batch."""
+    from cleaners.pipeline import clean_many  # preloaded where workers run (WORKER_IMPORTS)
+
     cleaned = clean_many([unpack(data) for data in raw], options)
     keys = footers.line_keys_of(cleaned)
     empty = [is_emptied(doc) for doc in cleaned]

@@ -8,6 +8,7 @@ polars already). Each worker is one of the `--jobs` cores, so polars in it runs 
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import multiprocessing
 import multiprocessing.context
@@ -113,14 +114,23 @@ def _worker_start(main: int) -> None:
     die_with_parent(main)
 
 
+def worker_imports(module: str) -> list[str]:
+    """`module` and the modules it names in `WORKER_IMPORTS` (imported to read them)."""
+    named = getattr(importlib.import_module(module), "WORKER_IMPORTS", ())
+    return [module, *named]
+
+
 def _pool_context(preload: str) -> multiprocessing.context.BaseContext:
-    """A fork-server context whose server has imported `preload` (the task's module) once."""
+    """A fork-server context whose server has imported `preload` (the task's module) once,
+    and the modules that module names in `WORKER_IMPORTS`: what its tasks import when they
+    run, which the process that submits them need not load."""
     # each worker is one of the --jobs cores: polars in it runs one thread (read at import)
     os.environ.setdefault("POLARS_MAX_THREADS", "1")
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([preload])  # the server imports once; workers fork from it
+    # the server imports once; workers fork from it
+    context.set_forkserver_preload(worker_imports(preload))
     return context
 
 
