@@ -672,6 +672,8 @@ def _articles_section(run: _Run, colour: dict[str, int]) -> tuple[str, int]:
     rendered: list[tuple[int, str]] = []
     spent = 0
     for _, order, record in sorted(run.samples, key=lambda s: (s[0], s[1])):
+        if spent + _least_size(record) > ARTICLE_BUDGET:
+            continue  # cannot fit: not rendered to find out
         piece = _article(record, colour)
         size = len(piece.encode())
         if spent + size > ARTICLE_BUDGET:
@@ -794,6 +796,25 @@ def _article(record: dict[str, Any], colour: dict[str, int]) -> str:
         out.append(f'<div class="l gap">… {elided:,} lines not shown …</div>')
     out.append("</div></article>")
     return "".join(out)
+
+
+def _least_size(record: dict[str, Any]) -> int:
+    """At most the size in bytes of `_article(record, ...)`: the kept text it shows (escaped
+    and encoded it takes at least as many bytes as it has characters), so the page need not
+    render an article it has no room for to know it.
+
+    >>> _least_size({"text": "Rain fell.\\n\\n  \\nIt stopped."})
+    21
+    """
+    text = str(record.get("text") or "")
+    shown = kept = 0
+    for line in text.split("\n") if text else []:
+        if kept > BODY_CHARS:  # the rest is elided
+            break
+        kept += len(line)
+        if line.strip():  # a blank line without strikes is not shown
+            shown += len(line)
+    return shown
 
 
 def _strike(removal: dict[str, Any], colour: dict[str, int]) -> str:
