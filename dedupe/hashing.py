@@ -39,9 +39,10 @@ _MIX1 = 0xBF58476D1CE4E5B9
 _MIX2 = 0x94D049BB133111EB
 
 
-def splitmix64(x: U64) -> U64:
-    """splitmix64 finaliser, element-wise (uint64 arithmetic wraps, as intended)."""
-    z = x + np.uint64(_GOLDEN)  # a new array; the rest in place (fewer temporaries)
+def splitmix64(x: U64, offset: int = 0) -> U64:
+    """splitmix64 finaliser, element-wise (uint64 arithmetic wraps, as intended); of `x +
+    offset` when given, with the two additions made as one (the same sums, modulo 2**64)."""
+    z = x + np.uint64((_GOLDEN + offset) & MASK64)  # a new array; the rest in place
     z ^= z >> np.uint64(30)
     z *= np.uint64(_MIX1)
     z ^= z >> np.uint64(27)

@@ -159,21 +159,37 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 
 
 def _uniform(bits: U64) -> F64:
-    """Uniform floats strictly inside (0, 1) from 64 random bits."""
-    result: F64 = ((bits >> np.uint64(11)).astype(np.float64) + 0.5) * (2.0**-53)
+    """Uniform floats strictly inside (0, 1) from 64 random bits (shifted in place: `bits` is
+    the caller's temporary)."""
+    bits >>= np.uint64(11)
+    result: F64 = bits.astype(np.float64)
+    result += 0.5
+    result *= 2.0**-53
     return result
 
 
 def _icws_randoms(keys: U64, perms: U64, seed: int) -> tuple[F64, F64, F64]:
     """ICWS's random numbers for each (key, permutation of `perms`, the permutations' indices):
-    r, log c (both Gamma(2, 1)) and beta."""
+    r, log c (both Gamma(2, 1)) and beta.
+
+    Each stream is made and turned into logs in place (the same operations in the same order
+    as `-np.log(u0) - np.log(u1)`, so the same floats): the tables are (keys x permutations)
+    and the work is memory-bound, so fewer temporaries is less time."""
     offset = np.uint64((seed * int(_MIX1)) % 2**64)
     perm_keys = splitmix64(perms + offset)
     base = keys.reshape(-1, 1) ^ perm_keys.reshape(1, -1)
-    streams = [_uniform(splitmix64(base + np.uint64((j * int(_MIX2)) % 2**64))) for j in range(5)]
-    r = -np.log(streams[0]) - np.log(streams[1])  # Gamma(2, 1)
-    log_c = np.log(-np.log(streams[2]) - np.log(streams[3]))  # log of Gamma(2, 1)
-    beta = streams[4]  # Uniform(0, 1)
+
+    def logs(stream: int) -> F64:
+        values = _uniform(splitmix64(base, (stream * int(_MIX2)) % 2**64))
+        np.log(values, out=values)
+        return values
+
+    r = np.negative(logs(0))  # Gamma(2, 1): -log u0 - log u1
+    r -= logs(1)
+    log_c = np.negative(logs(2))  # log of Gamma(2, 1)
+    log_c -= logs(3)
+    np.log(log_c, out=log_c)
+    beta = _uniform(splitmix64(base, (4 * int(_MIX2)) % 2**64))  # Uniform(0, 1)
     return r, log_c, beta
 
 
