@@ -28,6 +28,10 @@ Mask = npt.NDArray[np.bool_]
 
 NO_RULE = -1
 
+# The fold class is built (about 0.07 s) where the rules load, once: the workers forked from a
+# fork server that loaded them inherit it instead of each building it on its first batch.
+folds_differently()
+
 
 def stripped(text: pl.Series) -> pl.Series:
     """`str.strip()` of every line, as the rules' predicates see it (polars' own whitespace
