@@ -302,19 +302,25 @@ class _SharedDraws:
                 table[lo : lo + values.shape[0]] = values
         self.r, self.log_c, self.beta = tables
 
-    def draws(self, distinct: U64) -> tuple[F64, F64, F64]:
-        """r, log c and beta for sorted unique `distinct`: shared rows gathered, others drawn."""
+    def draws(self, distinct: U64, inverse: I64) -> tuple[F64, F64, F64]:
+        """r, log c and beta of each key `distinct[inverse]` (`distinct` sorted and unique):
+        shared rows gathered from the table, the others drawn once a distinct key. Each row
+        is gathered straight into place, not first into a table of the distinct keys."""
         at = np.minimum(np.searchsorted(self.keys, distinct), max(self.keys.size - 1, 0))
         shared = (self.keys[at] == distinct) if self.keys.size else np.zeros(distinct.size, bool)
         if shared.all():
-            return self.r[at], self.log_c[at], self.beta[at]
-        fresh = np.flatnonzero(~shared)
-        drawn = _icws_randoms(distinct[fresh], self.perms, self.seed)
+            rows = at[inverse]
+            return self.r[rows], self.log_c[rows], self.beta[rows]
+        drawn = _icws_randoms(distinct[~shared], self.perms, self.seed)
+        from_table = np.flatnonzero(shared[inverse])
+        from_drawn = np.flatnonzero(~shared[inverse])
+        table_rows = at[inverse[from_table]]
+        drawn_rows = (np.cumsum(~shared) - 1)[inverse[from_drawn]]
         out = []
         for table, new in zip((self.r, self.log_c, self.beta), drawn, strict=True):
-            rows = np.empty((distinct.size, self.perms.size), dtype=np.float64)
-            rows[shared] = table[at[shared]]
-            rows[fresh] = new
+            rows = np.empty((inverse.size, self.perms.size), dtype=np.float64)
+            rows[from_table] = table[table_rows]
+            rows[from_drawn] = new[drawn_rows]
             out.append(rows)
         return out[0], out[1], out[2]
 
@@ -353,14 +359,9 @@ def weighted_minhash_batch(
             continue
         first, last = int(offsets[present[0]]), int(offsets[present[-1] + 1])
         distinct, at = np.unique(keys[first:last], return_inverse=True)
-        r, log_c, beta = shared.draws(distinct)
+        r, log_c, beta = shared.draws(distinct, at)
         sampled, levels = _icws_sample_segments(
-            keys[first:last],
-            weights[first:last],
-            r[at],
-            log_c[at],
-            beta[at],
-            offsets[present] - first,
+            keys[first:last], weights[first:last], r, log_c, beta, offsets[present] - first
         )
         out[present] = _icws_hash(sampled, levels)  # hashed for the batch at once
     return out
