@@ -90,14 +90,8 @@ class Batch:
 
 def lines_table(docs: Sequence[Document]) -> pl.DataFrame:
     """One row per line of each article's text (blank lines too), in order."""
-    counts = [doc.text.count("\n") + 1 for doc in docs]
-    # an article without a map of its lines counts them from its first line
-    numbers = [
-        doc.line_numbers
-        if len(doc.line_numbers) == count
-        else range(doc.lines[0], doc.lines[0] + count)
-        for doc, count in zip(docs, counts, strict=True)
-    ]
+    numbers = [doc.source_lines() for doc in docs]
+    counts = [len(lines) for lines in numbers]
     texts = pl.Series("text", [doc.text for doc in docs], dtype=pl.String)
     return pl.DataFrame(
         {

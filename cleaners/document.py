@@ -8,7 +8,7 @@ and why, and kept lines plus removals account for every source line of an articl
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Protocol
 
@@ -104,11 +104,19 @@ class Document:
 
     def numbered_lines(self) -> list[tuple[int, str]]:
         """(source line, text) for each line of the text."""
-        lines = self.text_lines()
-        numbers = self.line_numbers
-        if len(numbers) != len(lines):  # no map (or an empty text): count from the first line
-            numbers = tuple(range(self.lines[0], self.lines[0] + len(lines)))
-        return list(zip(numbers, lines, strict=True))
+        return list(zip(self.source_lines(), self.text_lines(), strict=True))
+
+    def source_lines(self) -> Sequence[int]:
+        """The source line of each line of the text: `line_numbers`, or where they do not map
+        the text (none, or an empty text) counted from the first line.
+
+        >>> Document("a", "one\\ntwo", "a.txt", (5, 6)).source_lines()
+        range(5, 7)
+        """
+        count = self.text.count("\n") + 1
+        if len(self.line_numbers) == count:
+            return self.line_numbers
+        return range(self.lines[0], self.lines[0] + count)
 
     def replaced(self, **changes: Any) -> Document:
         """`dataclasses.replace(self, **changes)` without its walk over the fields' metadata,

@@ -179,8 +179,11 @@ def _icws_randoms(keys: U64, perms: U64, seed: int) -> tuple[F64, F64, F64]:
     perm_keys = splitmix64(perms + offset)
     base = keys.reshape(-1, 1) ^ perm_keys.reshape(1, -1)
 
+    def uniform(stream: int) -> F64:
+        return _uniform(splitmix64(base, (stream * int(_MIX2)) % 2**64))
+
     def logs(stream: int) -> F64:
-        values = _uniform(splitmix64(base, (stream * int(_MIX2)) % 2**64))
+        values = uniform(stream)
         np.log(values, out=values)
         return values
 
@@ -189,7 +192,7 @@ def _icws_randoms(keys: U64, perms: U64, seed: int) -> tuple[F64, F64, F64]:
     log_c = np.negative(logs(2))  # log of Gamma(2, 1)
     log_c -= logs(3)
     np.log(log_c, out=log_c)
-    beta = _uniform(splitmix64(base, (4 * int(_MIX2)) % 2**64))  # Uniform(0, 1)
+    beta = uniform(4)  # Uniform(0, 1)
     return r, log_c, beta
 
 

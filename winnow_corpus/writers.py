@@ -197,15 +197,7 @@ def jsonl_line(record: dict[str, Any]) -> bytes:
 
 def write_jsonl(path: Path, records: Iterable[dict[str, Any]], compression: str = "none") -> int:
     """JSONL, one record per line, keys sorted; gzip and zstd streams carry no timestamp."""
-    with open(path, "wb") as raw:
-        return write_jsonl_to(raw, records, compression)
-
-
-def write_jsonl_to(
-    raw: BinaryIO, records: Iterable[dict[str, Any]], compression: str = "none"
-) -> int:
-    """`write_jsonl` into an open binary file, left open (and flushed) for the caller."""
-    return write_lines_to(raw, map(jsonl_line, records), compression)
+    return write_lines(path, map(jsonl_line, records), compression)
 
 
 def write_lines(path: Path, lines: Iterable[bytes], compression: str = "none") -> int:
