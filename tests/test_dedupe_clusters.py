@@ -143,6 +143,26 @@ def test_the_calibrated_guard_is_the_mean_or_confirmations() -> None:
     assert _checker(ANGLES, cosines=witnessed).story_joins([0, 1], [4, 5])
 
 
+def test_a_lone_pair_under_the_full_bar_needs_a_high_probability() -> None:
+    """Two lone texts join on their cosine under the run's weights at `link_guard` x the
+    threshold; between the witness's bar and that, only on a probability of
+    LONE_PROBABILITY; under the witness's bar, never."""
+    threshold = DedupeConfig().story_threshold
+    full, witness = core.LINK_GUARD * threshold, core.STORY_WITNESS * threshold
+    probability = np.array([[1.0, 0.0], [0.0, 1.0]])
+
+    def joins(cosine: float, score: float) -> bool:
+        probability[0, 1] = probability[1, 0] = score
+        cosines = np.full((2, 2), cosine)
+        return _checker(probability, cosines=cosines, texts=[0, 1]).story_joins([0], [1])
+
+    assert joins(full, 0.0)  # the cosine tier's own bar: whatever the probability
+    between = (full + witness) / 2
+    assert joins(between, core.LONE_PROBABILITY)
+    assert not joins(between, 0.99 * core.LONE_PROBABILITY)
+    assert not joins(0.99 * witness, 1.0)  # no witness, no join
+
+
 def test_copies_confirm_once() -> None:
     """A group holds a text's copies (exact and near links always join): a lone article passing
     with a text and its copy is confirmed once."""

@@ -691,23 +691,28 @@ def test_pair_signals_never_load_a_model(monkeypatch: pytest.MonkeyPatch) -> Non
     assert signals.shape == (1, len(PAIR_SIGNALS))
 
 
-def test_two_lone_texts_join_on_the_cosine_tiers_guard() -> None:
+def test_two_lone_texts_join_on_the_cosine_tiers_guard_or_a_high_probability() -> None:
     """With the calibrated score on, a story link between two texts that have no other witness
-    (each group one text and its copies) joins them only when their cosine under the run's own
-    word weights reaches the cosine tier's guard, `link_guard` x `story_threshold`: the same
-    cosine as a run with the cosine tier measures."""
+    (each group one text and its copies) joins them when their cosine under the run's own word
+    weights reaches the cosine tier's guard, `link_guard` x `story_threshold` (the same cosine
+    as a run with the cosine tier measures), or the witness's bar with a probability of at
+    least `LONE_PROBABILITY`."""
     config = DedupeConfig(story_min_shared=3, story_model="shipped")
     checker, _, left, right = _checked_pairs(config)
     cosine_run, _, _, _ = _checked_pairs(replace(config, story_model="off", story_rescue=0))
     cosines, _ = cosine_run._story_cosines(left, right)
+    probabilities = checker.story_scores(left, right)[0]
     bar = config.link_guard * config.story_threshold
+    witness = core.STORY_WITNESS * config.story_threshold
     lone = [i for i, d in enumerate(_PAIR_DOCS) if d.id not in ("copy", "near")]
     wanted = set(lone)
     joined = {True: 0, False: 0}
-    for i, j, value in zip(left.tolist(), right.tolist(), cosines.tolist(), strict=True):
+    values = (left.tolist(), right.tolist(), cosines.tolist(), probabilities.tolist())
+    for i, j, value, probability in zip(*values, strict=True):
         if i in wanted and j in wanted:
             answer = checker.story_joins([i], [j])
-            assert answer is (value >= bar), (i, j, value)
+            high = value >= witness and probability >= core.LONE_PROBABILITY
+            assert answer is (value >= bar or high), (i, j, value, probability)
             joined[answer] += 1
     assert joined[True] and joined[False]
     # a text and its copy are one witness: the pair's guard still decides
