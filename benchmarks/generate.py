@@ -18,7 +18,7 @@ topic; half of the term slots and second speakers are passing mentions from outs
 and most nouns, verbs and adjectives come from one shared open vocabulary of ordinary words.
 Every sentence but a quotation goes on with a clause of such words, and the number of sentences
 is log-normal: the words per article and the distinct content words per article spread as the
-dev sets' news does (p10 / median / p90 of content words 125 / 223 / 404 here; BASIL
+dev sets' news does (p10 / median / p90 of content words 129 / 230 / 421 here; BASIL
 115 / 222 / 353, Giveme5W1H 82 / 205 / 445).
 The made-up words (names, places, terms, ordinary words) are drawn from Pitman-Yor processes
 (`PitmanYor`): new words keep turning up at any size, as Heaps' law says they do in real text,
@@ -131,7 +131,7 @@ SYNONYM_RATE = 0.3  # share of words written in another spelling of their concep
 # original's count) new sentences in its writer's own words and forms, and keeps each of the
 # story's terms, people and numbers with probability RETOLD_SAME_* * (0.5 + c); the writer
 # adds people and figures of its own. Tuned with benchmarks/realism.py so the retellings'
-# cosine matches the dev sets' same-story pairs (p10 0.13, median 0.21, p90 0.37 here; BASIL
+# cosine matches the dev sets' same-story pairs (p10 0.11, median 0.18, p90 0.32 here; BASIL
 # 0.14 / 0.22 / 0.33, Giveme5W1H 0.10 / 0.18 / 0.33).
 RETOLD_KEEP = 0.25
 RETOLD_ADDED = 0.8
