@@ -106,11 +106,16 @@ STORY_LINK_LEAST = 2
 STORY_WITNESS = 0.7
 # A lone pair (two texts, each alone or with its copies) has no second witness: it joins on a
 # cosine of `link_guard` x the threshold (the cosine tier's own bar for it), or past the witness
-# with at least this probability. On 100 MB of generated news (generate.py --seed 1, articles
-# as long as the dev sets') the full bar alone gave story recall 0.743, the witness alone 0.840
-# at drop precision 0.9987 but a takeover bid joined to another company's merger in the
-# Reuters-21578 dump (probability 0.72); this cut: 0.816 / 0.9991, the Reuters drops as before.
+# with at least this probability and LONE_FIGURES figures in common (numbers of two to four
+# digits: what one event's reports share and other events of one topic or place seldom do).
+# Generated news with articles as long as the dev sets' (generate.py --seed 1), story recall /
+# drop precision: the full bar alone 0.743 / 1.000 at 100 MB, 0.691 / 0.9975 at 1 GB; the
+# probability alone 0.816 / 0.9991 and 0.753 / 0.984 (at 1 GB 467 right and 215 wrong joins
+# under the full bar, the wrong ones other events sharing names of one place and no figure);
+# with a figure too, see docs/quality.md. At 0.72 a takeover bid joined another company's merger
+# in the Reuters-21578 dump: 0.8 keeps it apart.
 LONE_PROBABILITY = 0.8
+LONE_FIGURES = 1
 # Two members whose story vectors are this alike are one text for that count (a near copy;
 # retellings of one event have story cosines of 0.1-0.4).
 COPY_COSINE = 0.8
@@ -219,8 +224,8 @@ MERGE_LEAST = 1 << 14
 CHECKS_REMEMBERED = 1 << 16
 # columns of the story signals that `check_pairs` reads; `verify` measures the names' share and
 # the Jaccard only where they can decide a pair (`_Checker._may_pass`)
-COSINE, SHARED_WORDS, NAMES, JACCARD = (
-    PAIR_SIGNALS.index(name) for name in ("cosine", "shared_words", "names", "jaccard")
+COSINE, SHARED_WORDS, NAMES, NUMBERS, JACCARD = (
+    PAIR_SIGNALS.index(name) for name in ("cosine", "shared_words", "names", "numbers", "jaccard")
 )
 # `_Checker.check_pairs` gives each pair's tier as an index into TIER_NAMES.
 TIER_NAMES: tuple[str | None, ...] = (None, "exact", "near", "story")
@@ -991,8 +996,8 @@ class _Checker:
         stray link is never that. With the calibrated score, first of all one cross pair must
         be a witness (`STORY_WITNESS`): its cosine under the run's own word weights reaches
         `STORY_WITNESS` x `story_threshold`. When each group is one text and its copies, they
-        join on that cross pair alone: its cosine at `link_guard` x `story_threshold`, or its
-        probability at `LONE_PROBABILITY`.
+        join on their cross pairs alone: a cosine at `link_guard` x `story_threshold`, or a
+        probability of `LONE_PROBABILITY` with `LONE_FIGURES` numbers in common.
 
         The story vectors are unit length, so the sum of the |A| x |B| cosines is the dot
         product of the two groups' summed vectors: one sparse dot instead of |A| x |B| (groups
@@ -1012,7 +1017,9 @@ class _Checker:
             if self._independent(group_a) == 1 == self._independent(group_b):
                 if run_cosine >= config.link_guard * config.story_threshold:
                     return True
-                return float(self.story_scores(left, right)[0].max()) >= LONE_PROBABILITY
+                probability, signals = self.story_scores(left, right)
+                figures = np.rint(np.expm1(signals[:, NUMBERS]))
+                return bool(((probability >= LONE_PROBABILITY) & (figures >= LONE_FIGURES)).any())
             probability = self.story_scores(left, right)[0]
             mean = float(probability.mean())
             # the bar is the default cut's, whatever cut this run sets for single pairs: a

@@ -13,6 +13,7 @@ import pytest
 from dedupe import DedupeConfig, core, find_duplicates
 from dedupe.clusters import Check, JoinTest, build_groups
 from dedupe.records import Record
+from dedupe.story_score import PAIR_SIGNALS
 
 # p(same story) of each pair of six documents: 0-1-2 one event (2 is told from another angle,
 # so only its pair with 1 passes), 3-4 another; 2-3 is one stray strong pair between them; 5 is
@@ -143,23 +144,30 @@ def test_the_calibrated_guard_is_the_mean_or_confirmations() -> None:
     assert _checker(ANGLES, cosines=witnessed).story_joins([0, 1], [4, 5])
 
 
-def test_a_lone_pair_under_the_full_bar_needs_a_high_probability() -> None:
+def test_a_lone_pair_under_the_full_bar_needs_a_high_probability_and_a_figure() -> None:
     """Two lone texts join on their cosine under the run's weights at `link_guard` x the
-    threshold; between the witness's bar and that, only on a probability of
-    LONE_PROBABILITY; under the witness's bar, never."""
+    threshold; between the witness's bar and that, only on a probability of LONE_PROBABILITY
+    with LONE_FIGURES numbers in common; under the witness's bar, never."""
     threshold = DedupeConfig().story_threshold
     full, witness = core.LINK_GUARD * threshold, core.STORY_WITNESS * threshold
     probability = np.array([[1.0, 0.0], [0.0, 1.0]])
 
-    def joins(cosine: float, score: float) -> bool:
+    def joins(cosine: float, score: float, figures: int = core.LONE_FIGURES) -> bool:
         probability[0, 1] = probability[1, 0] = score
-        cosines = np.full((2, 2), cosine)
-        return _checker(probability, cosines=cosines, texts=[0, 1]).story_joins([0], [1])
+        checker = _checker(probability, cosines=np.full((2, 2), cosine))
+        signals = np.zeros((1, len(PAIR_SIGNALS)))
+        signals[:, core.NUMBERS] = np.log1p(figures)
+        checker.story_scores = lambda left, right: (  # type: ignore[method-assign]
+            probability[left, right],
+            np.repeat(signals, len(left), axis=0),
+        )
+        return checker.story_joins([0], [1])
 
-    assert joins(full, 0.0)  # the cosine tier's own bar: whatever the probability
+    assert joins(full, 0.0, figures=0)  # the cosine tier's own bar: nothing else asked
     between = (full + witness) / 2
     assert joins(between, core.LONE_PROBABILITY)
     assert not joins(between, 0.99 * core.LONE_PROBABILITY)
+    assert not joins(between, 1.0, figures=core.LONE_FIGURES - 1)
     assert not joins(0.99 * witness, 1.0)  # no witness, no join
 
 

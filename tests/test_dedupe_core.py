@@ -696,22 +696,24 @@ def test_two_lone_texts_join_on_the_cosine_tiers_guard_or_a_high_probability() -
     (each group one text and its copies) joins them when their cosine under the run's own word
     weights reaches the cosine tier's guard, `link_guard` x `story_threshold` (the same cosine
     as a run with the cosine tier measures), or the witness's bar with a probability of at
-    least `LONE_PROBABILITY`."""
+    least `LONE_PROBABILITY` and `LONE_FIGURES` numbers in common."""
     config = DedupeConfig(story_min_shared=3, story_model="shipped")
     checker, _, left, right = _checked_pairs(config)
     cosine_run, _, _, _ = _checked_pairs(replace(config, story_model="off", story_rescue=0))
     cosines, _ = cosine_run._story_cosines(left, right)
-    probabilities = checker.story_scores(left, right)[0]
+    probabilities, signals = checker.story_scores(left, right)
+    figures = np.rint(np.expm1(signals[:, core.NUMBERS])).tolist()
     bar = config.link_guard * config.story_threshold
     witness = core.STORY_WITNESS * config.story_threshold
     lone = [i for i, d in enumerate(_PAIR_DOCS) if d.id not in ("copy", "near")]
     wanted = set(lone)
     joined = {True: 0, False: 0}
-    values = (left.tolist(), right.tolist(), cosines.tolist(), probabilities.tolist())
-    for i, j, value, probability in zip(*values, strict=True):
+    values = (left.tolist(), right.tolist(), cosines.tolist(), probabilities.tolist(), figures)
+    for i, j, value, probability, shared in zip(*values, strict=True):
         if i in wanted and j in wanted:
             answer = checker.story_joins([i], [j])
             high = value >= witness and probability >= core.LONE_PROBABILITY
+            high = high and shared >= core.LONE_FIGURES
             assert answer is (value >= bar or high), (i, j, value, probability)
             joined[answer] += 1
     assert joined[True] and joined[False]
