@@ -23,6 +23,7 @@ the signals a reader uses to tell that two articles report one event.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -62,6 +63,9 @@ PRIOR_DOC_WORDS = 500.0
 # Numbers counted as shared numbers: every string of two to four digits (one-digit numbers are
 # not content words); "2019", "52", "1,200" -> "1" and "200".
 NUMBER_DIGITS = (2, 3, 4)
+# Numbers read as years (start, stop): reports of other events of one week share them, so a
+# figure that tells one event from another is a number other than these.
+YEARS = (1900, 2100)
 
 PAIR_SIGNALS = (
     "cosine",
@@ -144,21 +148,35 @@ def story_idf(vocab: U64, df: I64, n: int, seed: int, power: float) -> F64:
 @lru_cache(maxsize=4)
 def number_hashes(seed: int) -> U64:
     """Sorted seeded hashes of every string of `NUMBER_DIGITS` digits."""
-    numbers = [
-        f"{value:0{digits}d}".encode() for digits in NUMBER_DIGITS for value in range(10**digits)
-    ]
+    numbers = (f"{value:0{digits}d}" for digits in NUMBER_DIGITS for value in range(10**digits))
+    return _hashes(numbers, seed)
+
+
+@lru_cache(maxsize=4)
+def year_hashes(seed: int) -> U64:
+    """Sorted seeded hashes of the years `YEARS` spans, as text ("1987", "2024")."""
+    return _hashes((str(year) for year in range(*YEARS)), seed)
+
+
+def _hashes(words: Iterable[str], seed: int) -> U64:
     return unique(
         np.fromiter(
-            map(xxhash.xxh3_64_intdigest, numbers, repeat(seed)),
-            dtype=np.uint64,
-            count=len(numbers),
+            (xxhash.xxh3_64_intdigest(word.encode(), seed) for word in words), dtype=np.uint64
         )
     )
 
 
 def number_words(vocab: U64, seed: int) -> Mask:
     """Which words of the sorted `vocab` are numbers of two to four digits."""
-    hashes = number_hashes(seed)
+    return _among(vocab, number_hashes(seed))
+
+
+def year_words(vocab: U64, seed: int) -> Mask:
+    """Which words of the sorted `vocab` are years (`YEARS`)."""
+    return _among(vocab, year_hashes(seed))
+
+
+def _among(vocab: U64, hashes: U64) -> Mask:
     if not vocab.size:
         return np.zeros(0, dtype=np.bool_)
     at = np.searchsorted(hashes, vocab)

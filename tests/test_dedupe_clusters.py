@@ -13,7 +13,6 @@ import pytest
 from dedupe import DedupeConfig, core, find_duplicates
 from dedupe.clusters import Check, JoinTest, build_groups
 from dedupe.records import Record
-from dedupe.story_score import PAIR_SIGNALS
 
 # p(same story) of each pair of six documents: 0-1-2 one event (2 is told from another angle,
 # so only its pair with 1 passes), 3-4 another; 2-3 is one stray strong pair between them; 5 is
@@ -147,7 +146,7 @@ def test_the_calibrated_guard_is_the_mean_or_confirmations() -> None:
 def test_a_lone_pair_under_the_full_bar_needs_a_high_probability_and_a_figure() -> None:
     """Two lone texts join on their cosine under the run's weights at `link_guard` x the
     threshold; between the witness's bar and that, only on a probability of LONE_PROBABILITY
-    with LONE_FIGURES numbers in common; under the witness's bar, never."""
+    with LONE_FIGURES numbers other than years in common; under the witness's bar, never."""
     threshold = DedupeConfig().story_threshold
     full, witness = core.LINK_GUARD * threshold, core.STORY_WITNESS * threshold
     probability = np.array([[1.0, 0.0], [0.0, 1.0]])
@@ -155,11 +154,8 @@ def test_a_lone_pair_under_the_full_bar_needs_a_high_probability_and_a_figure() 
     def joins(cosine: float, score: float, figures: int = core.LONE_FIGURES) -> bool:
         probability[0, 1] = probability[1, 0] = score
         checker = _checker(probability, cosines=np.full((2, 2), cosine))
-        signals = np.zeros((1, len(PAIR_SIGNALS)))
-        signals[:, core.NUMBERS] = np.log1p(figures)
-        checker.story_scores = lambda left, right: (  # type: ignore[method-assign]
-            probability[left, right],
-            np.repeat(signals, len(left), axis=0),
+        checker._figures_shared = lambda left, right: np.full(  # type: ignore[method-assign]
+            left.size, figures
         )
         return checker.story_joins([0], [1])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -519,14 +520,12 @@ _PAIR_DOCS = _pair_docs()
 
 
 def _checked_pairs(
-    config: DedupeConfig,
+    config: DedupeConfig, docs: Sequence[Document] = _PAIR_DOCS
 ) -> tuple[core._Checker, core._Features, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """A checker over `_PAIR_DOCS` (features as a run with `config` builds them), and every
-    pair of them."""
-    features = core._features(
-        (core.document_features(d, config.seed) for d in _PAIR_DOCS), config=config
-    )
-    left, right = np.triu_indices(len(_PAIR_DOCS), 1)
+    """A checker over `docs` (features as a run with `config` builds them), and every pair of
+    them."""
+    features = core._features((core.document_features(d, config.seed) for d in docs), config=config)
+    left, right = np.triu_indices(len(docs), 1)
     checker = core._Checker(features, config, np.empty(0, dtype=np.int64))
     return checker, features, left.astype(np.int64), right.astype(np.int64)
 
@@ -696,13 +695,13 @@ def test_two_lone_texts_join_on_the_cosine_tiers_guard_or_a_high_probability() -
     (each group one text and its copies) joins them when their cosine under the run's own word
     weights reaches the cosine tier's guard, `link_guard` x `story_threshold` (the same cosine
     as a run with the cosine tier measures), or the witness's bar with a probability of at
-    least `LONE_PROBABILITY` and `LONE_FIGURES` numbers in common."""
+    least `LONE_PROBABILITY` and `LONE_FIGURES` numbers other than years in common."""
     config = DedupeConfig(story_min_shared=3, story_model="shipped")
     checker, _, left, right = _checked_pairs(config)
     cosine_run, _, _, _ = _checked_pairs(replace(config, story_model="off", story_rescue=0))
     cosines, _ = cosine_run._story_cosines(left, right)
-    probabilities, signals = checker.story_scores(left, right)
-    figures = np.rint(np.expm1(signals[:, core.NUMBERS])).tolist()
+    probabilities = checker.story_scores(left, right)[0]
+    figures = checker._figures_shared(left, right).tolist()
     bar = config.link_guard * config.story_threshold
     witness = core.STORY_WITNESS * config.story_threshold
     lone = [i for i, d in enumerate(_PAIR_DOCS) if d.id not in ("copy", "near")]
@@ -792,3 +791,15 @@ def test_norms_a_few_words_at_a_time_are_the_same_floats(monkeypatch: pytest.Mon
     monkeypatch.setattr(core, "VOCAB_ENTRIES", 7)
     assert core._norms(terms, idf).tolist() == whole.tolist()
     assert core._norms([], idf).size == 0
+
+
+def test_figures_shared_leave_years_out() -> None:
+    """The lone pairs' figures are numbers other than years: reports of other events of one
+    week share the year, not the event's own counts."""
+    docs = [
+        Document("a", "In 2024 the council counted 412 votes for 38 new homes.", "x", (1, 1)),
+        Document("b", "The 2024 vote: 412 for, and 38 homes will be built there.", "x", (2, 2)),
+        Document("c", "In 2024 a storm closed the harbour for a week after rain.", "x", (3, 3)),
+    ]
+    checker, _, left, right = _checked_pairs(DedupeConfig(), docs)
+    assert checker._figures_shared(left, right).tolist() == [2, 0, 0]
