@@ -16,7 +16,7 @@ concepts of each word section (the commoner ones likelier), a few of the 24 sent
 time phrases, its people, places, organisation and numbers, and 10-22 made-up terms of its
 topic; half of the term slots and second speakers are passing mentions from outside the story,
 and most nouns, verbs and adjectives come from one shared open vocabulary of ordinary words.
-Every sentence but a quotation goes on with a clause of such words, and the number of sentences
+Every sentence goes on with a clause of such words, and the number of sentences
 is log-normal: the words per article and the distinct content words per article spread as the
 dev sets' news does (p10 / median / p90 of content words 129 / 230 / 421 here; BASIL
 115 / 222 / 353, Giveme5W1H 82 / 205 / 445).
@@ -112,8 +112,8 @@ SLICE_OFFSET = 4
 ORIGINAL_SENTENCES = (26.0, 0.6)
 SENTENCE_BOUNDS = (5, 250)
 # Each sentence goes on with a clause of ordinary words ("..., as the ..."): real writers vary
-# their words more than a story's few forms do, and without it an article of real length held
-# a third fewer distinct content words than a real one (149 against 205-222 at the median).
+# their words more than a story's few forms do, and an article of real length holds as many
+# distinct content words as a real one only with it (benchmarks/README.md, realism).
 CLAUSE_OPENERS = ("as", "while", "after", "before", "because", "although", "when", "since")
 N_FORMS = 24  # sentence forms in Generator.sentence
 FORMS_PER_STORY = (8, 14)
@@ -399,7 +399,7 @@ class Generator:
 
     def sentence(self, s: Story, clause: bool = True) -> Sentence:
         """One sentence in one of the story's forms, from the story's own words; with `clause`,
-        and unless it ends in a quotation, it goes on with a clause of ordinary words."""
+        it goes on with a clause of ordinary words."""
         rng, v = self.rng, self.v
         w = s.words
 
@@ -410,9 +410,7 @@ class Generator:
             return v.synonym(rng, piece) if rng.random() < SYNONYM_RATE else piece
 
         sentence = self.sentence_of_form(s, c)
-        if not clause or str(sentence[-1]).endswith("”"):
-            return sentence
-        return sentence + self.clause(c)
+        return sentence + self.clause(c) if clause else sentence
 
     def sentence_of_form(self, s: Story, c: Callable[[str], Piece]) -> Sentence:
         """One sentence in one of the story's forms; `c` draws a word of a section."""

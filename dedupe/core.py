@@ -95,14 +95,14 @@ LINK_GUARD = 0.9
 STORY_LINK_LEAST = 2
 # With the calibrated score, a story link joins two groups only when one of their cross pairs
 # also has a cosine under the run's own word weights (the cosine tier's) of at least this share of
-# `story_threshold`; when each group is one text and its copies, `link_guard` (0.9) of it, the
-# cosine tier's own bar for such a pair. Why: a probability is calibrated on the dev sets, where
-# each event has several articles; in a run of hundreds of thousands, pairs of other events of
-# one place or topic outnumber retellings by millions, and enough of them pass by chance
-# (mid-rare words shared) that groups grew through them: 1 GB of generated news (generate.py
-# --seed 1) gave drop precision 0.910 with the probability alone, 2-article clusters aside, where
-# a witness of 0.7 gives 0.993 (0.9: 0.998) at the same story recall (0.707), and the dev sets
-# keep their scores (0.8: Giveme5W1H 0.966 -> 0.955; 0.9: 0.949, BASIL 0.969).
+# `story_threshold` (two lone texts: see LONE_PROBABILITY). Why: a probability is calibrated
+# on the dev sets, where each event has several articles; in a run of hundreds of thousands,
+# pairs of other events of one place or topic outnumber retellings by millions, and enough of
+# them pass by chance (mid-rare words shared) that groups grew through them: 1 GB of generated
+# news (generate.py --seed 1, the earlier generator) gave drop precision 0.910 with the
+# probability alone, 2-article clusters aside, where a witness of 0.7 gives 0.993 (0.9: 0.998)
+# at the same story recall (0.707), and the dev sets keep their scores (0.8: Giveme5W1H 0.966
+# -> 0.955; 0.9: 0.949, BASIL 0.969).
 STORY_WITNESS = 0.7
 # A lone pair (two texts, each alone or with its copies) has no second witness: it joins on a
 # cosine of `link_guard` x the threshold (the cosine tier's own bar for it), or past the witness
@@ -113,8 +113,9 @@ STORY_WITNESS = 0.7
 # drop precision: the full bar alone 0.743 / 1.000 at 100 MB, 0.691 / 0.9975 at 1 GB; the
 # probability alone 0.816 / 0.9991 and 0.753 / 0.984 (at 1 GB 467 right and 215 wrong joins
 # under the full bar, the wrong ones other events sharing names of one place and no figure);
-# with a figure other than a year 0.796 / 1.000 and 0.741 / 0.9961 (docs/quality.md). At 0.72 a
-# takeover bid joined another company's merger in the Reuters-21578 dump: 0.8 keeps it apart.
+# with a figure other than a year 0.796 / 1.000 and 0.741 / 0.9961 (docs/quality.md). In the
+# Reuters-21578 dump a takeover bid and another company's merger share a figure at a
+# probability of 0.72: 0.8 keeps them apart (with 0.5, 100 MB 0.818 / 1.000 and that pair).
 LONE_PROBABILITY = 0.8
 LONE_FIGURES = 1
 # Two members whose story vectors are this alike are one text for that count (a near copy;
@@ -410,7 +411,8 @@ class _Features:
     # per vocabulary word: whether story signatures may pick it (`signable_words`)
     story_signable: npt.NDArray[np.bool_]
     # per vocabulary word: whether it is a number of 2-4 digits (the calibrated score's shared
-    # numbers, and the tables of figures of both tiers; None with the story tier off)
+    # numbers, the tables of figures of both tiers, a lone pair's figures: `event_figures`;
+    # None with the story tier off)
     story_numbers: npt.NDArray[np.bool_] | None = None
     # the calibrated score's word rarity and each document's vector length under it, where the
     # cosine tier's second path asks for its signals (`rescues`); else None
@@ -786,7 +788,8 @@ def collection_idf(vocab: U64, df: I64, n: int, config: DedupeConfig) -> F64:
 
 def numbers_of(vocab: U64, config: DedupeConfig) -> npt.NDArray[np.bool_] | None:
     """Which vocabulary words are numbers, when the story tier is on (the calibrated score's
-    shared numbers, and the tables of figures of `_Checker._tables_agree` in both tiers)."""
+    shared numbers, the tables of figures of `_Checker._tables_agree` in both tiers, and a lone
+    pair's figures, `event_figures`)."""
     return number_words(vocab, config.seed) if config.story else None
 
 
@@ -908,7 +911,7 @@ class _Checker:
         self.name_sizes = _sizes(features.story_names)
         self.term_sizes = _sizes(features.story_terms)
         self.tables = _tables(features)
-        self.figures: npt.NDArray[np.bool_] | None = None  # `_figures_shared`'s, when first asked
+        self.event_figures = event_figures(features, config)
         self.model = _story_model(config)
         self.rescue_model = StoryModel.load() if rescues(config) else None
 
@@ -1013,14 +1016,16 @@ class _Checker:
         if self.model is not None:
             left = np.repeat(np.asarray(group_a, dtype=np.int64), len(group_b))
             right = np.tile(np.asarray(group_b, dtype=np.int64), len(group_a))
-            run_cosine = float(self._run_cosines(left, right).max())
-            if run_cosine < STORY_WITNESS * config.story_threshold:
+            run_cosines = self._run_cosines(left, right)
+            witnessed = run_cosines >= STORY_WITNESS * config.story_threshold
+            if not witnessed.any():
                 return False
             if self._independent(group_a) == 1 == self._independent(group_b):
-                if run_cosine >= config.link_guard * config.story_threshold:
+                if float(run_cosines.max()) >= config.link_guard * config.story_threshold:
                     return True
-                probability = self.story_scores(left, right)[0]
-                figures = self._figures_shared(left, right)
+                at = np.flatnonzero(witnessed)
+                probability = self.story_scores(left[at], right[at])[0]
+                figures = self._figures_shared(left[at], right[at])
                 return bool(((probability >= LONE_PROBABILITY) & (figures >= LONE_FIGURES)).any())
             probability = self.story_scores(left, right)[0]
             mean = float(probability.mean())
@@ -1254,9 +1259,7 @@ class _Checker:
         m = left.size
         idf = f.story_idf if idf is None else idf
         norms = f.story_norms if norms is None else norms
-        pair, shared_terms = shared_by_pair(
-            [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
-        )
+        pair, shared_terms = self._shared_terms(left, right)
         idf = idf[shared_terms]
         norms_a, norms_b = norms[left], norms[right]
         dot = np.bincount(pair, weights=idf * idf, minlength=m)
@@ -1334,9 +1337,7 @@ class _Checker:
         f = self.f
         weights = f.story_idf if weights is None else weights
         lengths = f.story_norms if lengths is None else lengths
-        pair, terms = shared_by_pair(
-            [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
-        )
+        pair, terms = self._shared_terms(left, right)
         idf = weights[terms]
         norms_a, norms_b = lengths[left[pair]], lengths[right[pair]]
         products = (idf / norms_a) * (idf / norms_b)  # shared words have weight, so norms > 0
@@ -1364,23 +1365,36 @@ class _Checker:
         return agree
 
     def _figures_shared(self, left: I64, right: I64) -> I64:
-        """How many numbers other than years (`year_words`) pairs (left[p], right[p]) share."""
-        f = self.f
-        if f.story_numbers is None:
+        """How many numbers other than years (`event_figures`) pairs (left[p], right[p])
+        share."""
+        if self.event_figures is None:
             return np.zeros(left.size, dtype=np.int64)
-        if self.figures is None:
-            self.figures = f.story_numbers & ~year_words(f.story_vocab, self.config.seed)
-        pair, shared = shared_by_pair(
-            [f.story_terms[i] for i in left.tolist()], [f.story_terms[j] for j in right.tolist()]
-        )
-        counts: I64 = np.bincount(pair[self.figures[shared]], minlength=left.size)
+        pair, shared = self._shared_terms(left, right)
+        counts: I64 = np.bincount(pair[self.event_figures[shared]], minlength=left.size)
         return counts
+
+    def _shared_terms(self, left: I64, right: I64) -> tuple[I64, U32]:
+        """The content words pairs (left[p], right[p]) share (`shared_by_pair`)."""
+        terms = self.f.story_terms
+        return shared_by_pair([terms[i] for i in left.tolist()], [terms[j] for j in right.tolist()])
 
     def _names_shared(self, left: I64, right: I64) -> I64:
         f = self.f
         return _shared_counts(
             [f.story_names[i] for i in left.tolist()], [f.story_names[j] for j in right.tolist()]
         )
+
+
+def event_figures(features: _Features, config: DedupeConfig) -> npt.NDArray[np.bool_] | None:
+    """Per vocabulary word, whether it is a number other than a year: what one event's
+    reports share and reports of other events of one week or place seldom do (the year they
+    all share). None where the run did not mark its numbers."""
+    if features.story_numbers is None:
+        return None
+    figures: npt.NDArray[np.bool_] = features.story_numbers & ~year_words(
+        features.story_vocab, config.seed
+    )
+    return figures
 
 
 def _tables(features: _Features) -> I64 | None:

@@ -701,21 +701,29 @@ def test_two_lone_texts_join_on_the_cosine_tiers_guard_or_a_high_probability() -
     cosine_run, _, _, _ = _checked_pairs(replace(config, story_model="off", story_rescue=0))
     cosines, _ = cosine_run._story_cosines(left, right)
     probabilities = checker.story_scores(left, right)[0]
-    figures = checker._figures_shared(left, right).tolist()
     bar = config.link_guard * config.story_threshold
     witness = core.STORY_WITNESS * config.story_threshold
     lone = [i for i, d in enumerate(_PAIR_DOCS) if d.id not in ("copy", "near")]
     wanted = set(lone)
     joined = {True: 0, False: 0}
-    values = (left.tolist(), right.tolist(), cosines.tolist(), probabilities.tolist(), figures)
-    for i, j, value, probability, shared in zip(*values, strict=True):
+    between: list[tuple[int, int]] = []  # past the witness, under the bar, probable enough
+    values = (left.tolist(), right.tolist(), cosines.tolist(), probabilities.tolist())
+    for i, j, value, probability in zip(*values, strict=True):
         if i in wanted and j in wanted:
             answer = checker.story_joins([i], [j])
-            high = value >= witness and probability >= core.LONE_PROBABILITY
-            high = high and shared >= core.LONE_FIGURES
-            assert answer is (value >= bar or high), (i, j, value, probability)
             joined[answer] += 1
+            if witness <= value < bar and probability >= core.LONE_PROBABILITY:
+                between.append((i, j))
+            else:
+                assert answer is (value >= bar), (i, j, value, probability)
     assert joined[True] and joined[False]
+    # these texts share no figure: the pairs between the bars stay apart; with one they join
+    assert between
+    assert not any(checker.story_joins([i], [j]) for i, j in between)
+    checker._figures_shared = lambda left, right: np.full(  # type: ignore[method-assign]
+        left.size, core.LONE_FIGURES
+    )
+    assert all(checker.story_joins([i], [j]) for i, j in between)
     # a text and its copy are one witness: the pair's guard still decides
     copy = next(i for i, d in enumerate(_PAIR_DOCS) if d.id == "copy")
     first = next(i for i, d in enumerate(_PAIR_DOCS) if d.id == "d0")  # the copy's original
