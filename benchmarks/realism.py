@@ -72,6 +72,7 @@ from dedupe.core import (  # noqa: E402
 NEAR_THRESHOLD = 0.8  # DedupeConfig.near_threshold
 SEED = 1  # DedupeConfig.seed: the hashes only need to be consistent within one corpus
 PERCENTILES = (1, 10, 50, 90, 99, 99.9)
+LENGTH_PERCENTILES = (10, 50, 90)  # of each article's words and distinct content words
 MEASURES = ("cosine", "shared", "jaccard5")
 # Pairs that are not duplicates: any two articles of different events, and the hard ones (another
 # event of the same kind: a labelled set's `same_category` pairs, random pairs of one topic in a
@@ -233,6 +234,7 @@ def analyse(corpus: Corpus, count: int, seed: int) -> dict[str, Any]:
     # the cosine tier's weights: its threshold is what the pairs are read against
     features = _features(parts, config=DedupeConfig(story_model="off"))
     content = np.array([t.size for t in features.story_terms])
+    words = np.array([len(d.text.split()) for d in corpus.docs])
     groups: dict[str, dict[str, Any]] = {}
     groups["random unrelated"] = summarise(measure(features, random_pairs(corpus, count, seed)))
     for kind, pairs in sorted(corpus.labelled.items()):
@@ -241,8 +243,17 @@ def analyse(corpus: Corpus, count: int, seed: int) -> dict[str, Any]:
         "corpus": corpus.name,
         "articles": len(corpus.docs),
         "content_words_median": float(np.median(content)) if content.size else 0.0,
+        # an article's length, and how many distinct content words it holds: a corpus whose
+        # articles repeat a few words shares fewer of them between its retellings
+        "lengths": {"content words": spread(content), "words": spread(words)},
         "groups": groups,
     }
+
+
+def spread(values: np.ndarray) -> dict[str, float]:
+    """The 10th, 50th and 90th percentiles of `values` (zeros when there are none)."""
+    qs = np.percentile(values, LENGTH_PERCENTILES) if values.size else [0.0] * 3
+    return {f"p{p}": float(q) for p, q in zip(LENGTH_PERCENTILES, qs, strict=True)}
 
 
 def _pct(x: float | None, n: int) -> str:
@@ -270,6 +281,12 @@ def print_tables(results: Sequence[dict[str, Any]]) -> None:
                 f"| {_pct(row['cosine_pass'], row['pairs'])} "
                 f"| {_pct(row['near_pass'], row['pairs'])} |"
             )
+    print("\nper article (p10 / median / p90):\n")
+    print("| corpus | content words | words |")
+    print("|---|---:|---:|")
+    for r in results:
+        spreads = [" / ".join(f"{v:.0f}" for v in r["lengths"][k].values()) for k in r["lengths"]]
+        print(f"| {r['corpus']} | " + " | ".join(spreads) + " |")
     for m in MEASURES:
         fmt = "{:.0f}" if m == "shared" else "{:.3f}"
         print(f"\n{m}:\n")

@@ -70,6 +70,11 @@ def test_overlap_is_as_real_news_measures_it(corpus: Path) -> None:
     unrelated, other_event = groups["random unrelated"], groups[realism.HARD_NEGATIVE]
     assert unrelated["story_pass"] <= 0.001
     assert unrelated["shared"]["p50"] <= 0.2 * result["content_words_median"]
+    # articles as long and as rich in words as real news (BASIL and Giveme5W1H: distinct
+    # content words p10 82-115, median 205-222, p90 353-445)
+    content = result["lengths"]["content words"]
+    assert 150 <= content["p50"] <= 300
+    assert content["p90"] >= 1.5 * content["p50"] and content["p10"] <= 0.65 * content["p50"]
     assert unrelated["cosine"]["p99"] < realism.STORY_THRESHOLD
     assert other_event["pairs"] >= 100
     assert other_event["cosine"]["p50"] > unrelated["cosine"]["p50"]  # one topic: more shared
