@@ -1,0 +1,66 @@
+"""Candidate pairs from content words that few documents of the collection hold.
+
+Why: the story tier's weighted-MinHash bands rank each document's partners by the bands they
+share and keep the top few (`lsh.top_k_of_buckets`). In a large collection hundreds of
+documents collide with each one, other events of its topic among them, and a retelling that
+shares only a few bands falls out of the top few although it shares the event's own rare words
+(a person's surname, a scheme's name). A word held by at most a handful of documents pairs
+those documents directly: a few pairs a word, whatever the collection's size, and the checks
+reject the chance ones (a misspelling, a rare word two unrelated reports both use).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+U32 = npt.NDArray[np.uint32]
+I64 = npt.NDArray[np.int64]
+
+CHUNK = 8192  # documents whose words are concatenated at once: memory stays a chunk's
+
+
+def rare_word_pairs(terms: Sequence[U32], vocabulary: int, most: int) -> I64:
+    """Pairs (i, j), i < j, of the documents whose `terms` (indices into a vocabulary of
+    `vocabulary` words, unique per document) share a word that at most `most` documents hold;
+    an (m, 2) array, each pair once, in order.
+
+    >>> rare_word_pairs([np.array([0, 1], np.uint32), np.array([1, 2], np.uint32),
+    ...                  np.array([1, 2], np.uint32), np.array([0], np.uint32)], 3, 2).tolist()
+    [[0, 3], [1, 2]]
+    """
+    if most < 2 or len(terms) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    counts = np.zeros(vocabulary, dtype=np.int64)
+    for part in _chunks(terms):
+        counts += np.bincount(np.concatenate(part), minlength=vocabulary)
+    words: list[I64] = []
+    owners: list[I64] = []
+    for start, part in zip(range(0, len(terms), CHUNK), _chunks(terms), strict=True):
+        flat = np.concatenate(part).astype(np.int64)
+        owner = np.repeat(
+            np.arange(start, start + len(part), dtype=np.int64),
+            np.fromiter(map(len, part), dtype=np.int64, count=len(part)),
+        )
+        rare = (counts[flat] >= 2) & (counts[flat] <= most)
+        words.append(flat[rare])
+        owners.append(owner[rare])
+    word, owner = np.concatenate(words), np.concatenate(owners)
+    order = np.lexsort((owner, word))
+    word, owner = word[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
+    sizes = np.diff(np.r_[starts, word.size])
+    codes: list[I64] = [np.empty(0, dtype=np.int64)]
+    for size in np.unique(sizes).tolist():  # the words held by `size` documents at once
+        members = owner[starts[sizes == size][:, None] + np.arange(size)]
+        left, right = np.triu_indices(size, 1)
+        codes.append((members[:, left] * len(terms) + members[:, right]).ravel())
+    unique_codes = np.unique(np.concatenate(codes))
+    pairs: I64 = np.stack([unique_codes // len(terms), unique_codes % len(terms)], axis=1)
+    return pairs
+
+
+def _chunks(terms: Sequence[U32]) -> list[list[U32]]:
+    return [list(terms[lo : lo + CHUNK]) for lo in range(0, len(terms), CHUNK)]
