@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.arrays import stable_argsort, unique
+
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
 
@@ -48,7 +50,7 @@ def rare_word_pairs(terms: Sequence[U32], vocabulary: int, most: int) -> I64:
         words.append(flat[rare])
         owners.append(owner[rare])
     word, owner = np.concatenate(words), np.concatenate(owners)
-    order = np.lexsort((owner, word))
+    order = stable_argsort(word)  # the owners came in order: each word's stay in order
     word, owner = word[order], owner[order]
     starts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
     sizes = np.diff(np.r_[starts, word.size])
@@ -57,10 +59,12 @@ def rare_word_pairs(terms: Sequence[U32], vocabulary: int, most: int) -> I64:
         members = owner[starts[sizes == size][:, None] + np.arange(size)]
         left, right = np.triu_indices(size, 1)
         codes.append((members[:, left] * len(terms) + members[:, right]).ravel())
-    unique_codes = np.unique(np.concatenate(codes))
+    unique_codes = unique(np.concatenate(codes))
     pairs: I64 = np.stack([unique_codes // len(terms), unique_codes % len(terms)], axis=1)
     return pairs
 
 
 def _chunks(terms: Sequence[U32]) -> list[list[U32]]:
+    """`terms` a `CHUNK` of documents at a time (every index unique in its document, below
+    the vocabulary's size, as `dedupe.core` gives them)."""
     return [list(terms[lo : lo + CHUNK]) for lo in range(0, len(terms), CHUNK)]

@@ -75,3 +75,14 @@ def test_story_rare_df_is_off_or_at_least_two() -> None:
     assert DedupeConfig(story_rare_df=0).story_rare_df == 0
     with pytest.raises(ValueError, match="story_rare_df must be 0"):
         DedupeConfig(story_rare_df=1)
+
+
+def test_the_runs_candidates_hold_the_rare_words_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pair only the rare words give (no band, no near or exact key finds it) is a candidate,
+    and only while the channel is on."""
+    docs = [Record(f"d{k}", f"alpha{k} beta{k} gamma{k} delta{k} epsilon{k}") for k in range(6)]
+    features = core._features(core.document_features(d, 1) for d in docs)
+    assert [0, 5] not in core.candidates(features, DedupeConfig(story_rare_df=0))[0].tolist()
+    monkeypatch.setattr(core, "rare_word_pairs", lambda *args: np.array([[0, 5]], np.int64))
+    assert [0, 5] in core.candidates(features, DedupeConfig())[0].tolist()
+    assert [0, 5] not in core.candidates(features, DedupeConfig(story_rare_df=0))[0].tolist()
