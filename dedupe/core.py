@@ -430,6 +430,8 @@ class _Features:
     # numbers, the tables of figures of both tiers, a lone pair's figures: `event_figures`;
     # None with the story tier off)
     story_numbers: npt.NDArray[np.bool_] | None = None
+    # per vocabulary word: how many documents hold it (the rare words' candidates)
+    story_df: I64 = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     # the calibrated score's word rarity and each document's vector length under it, where the
     # cosine tier's second path asks for its signals (`rescues`); else None
     rescue_idf: F64 | None = None
@@ -741,6 +743,7 @@ def _features(
     features = _Features(
         exact, shingles, terms, vocab, idf, norms, name_indices, signable, numbers_of(vocab, config)
     )
+    features.story_df = df
     if rescues(config):
         features.rescue_idf = story_idf(vocab, df, len(exact), config.seed, IDF_POWER)
         features.rescue_norms = _norms(terms, features.rescue_idf)
@@ -1564,9 +1567,7 @@ def candidates(features: _Features, config: DedupeConfig, jobs: int = 1) -> tupl
             stats["story_buckets_skipped"] = top.oversized
             warn_story_buckets_skipped(top.oversized, config)
         if config.story_rare_df:
-            rare = rare_word_pairs(
-                features.story_terms, len(features.story_vocab), config.story_rare_df
-            )
+            rare = rare_word_pairs(features.story_terms, features.story_df, config.story_rare_df)
             codes.append(rare[:, 0] * n + rare[:, 1])
             stats["candidates_story_rare"] = int(rare.shape[0])
     unique_codes = unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.arrays import stable_argsort, unique
+from dedupe.arrays import stable_argsort, unique, unique_counts
 
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
@@ -24,23 +24,21 @@ I64 = npt.NDArray[np.int64]
 CHUNK = 8192  # documents whose words are concatenated at once: memory stays a chunk's
 
 
-def rare_word_pairs(terms: Sequence[U32], vocabulary: int, most: int) -> I64:
-    """Pairs (i, j), i < j, of the documents whose `terms` (indices into a vocabulary of
-    `vocabulary` words, unique per document) share a word that at most `most` documents hold;
-    an (m, 2) array, each pair once, in order.
+def rare_word_pairs(terms: Sequence[U32], counts: I64, most: int) -> I64:
+    """Pairs (i, j), i < j, of the documents whose `terms` (indices into a vocabulary, unique
+    per document) share a word that at most `most` documents hold (`counts`: how many
+    documents hold each word of the vocabulary); an (m, 2) array, each pair once, in order.
 
-    >>> rare_word_pairs([np.array([0, 1], np.uint32), np.array([1, 2], np.uint32),
-    ...                  np.array([1, 2], np.uint32), np.array([0], np.uint32)], 3, 2).tolist()
+    >>> terms = [np.array(t, np.uint32) for t in ([0, 1], [1, 2], [1, 2], [0])]
+    >>> rare_word_pairs(terms, np.array([2, 3, 2]), 2).tolist()
     [[0, 3], [1, 2]]
     """
     if most < 2 or len(terms) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    counts = np.zeros(vocabulary, dtype=np.int64)
-    for part in _chunks(terms):
-        counts += np.bincount(np.concatenate(part), minlength=vocabulary)
-    words: list[I64] = []
-    owners: list[I64] = []
-    for start, part in zip(range(0, len(terms), CHUNK), _chunks(terms), strict=True):
+    words: list[I64] = [np.empty(0, dtype=np.int64)]
+    owners: list[I64] = [np.empty(0, dtype=np.int64)]
+    for start in range(0, len(terms), CHUNK):
+        part = list(terms[start : start + CHUNK])
         flat = np.concatenate(part).astype(np.int64)
         owner = np.repeat(
             np.arange(start, start + len(part), dtype=np.int64),
@@ -51,20 +49,14 @@ def rare_word_pairs(terms: Sequence[U32], vocabulary: int, most: int) -> I64:
         owners.append(owner[rare])
     word, owner = np.concatenate(words), np.concatenate(owners)
     order = stable_argsort(word)  # the owners came in order: each word's stay in order
-    word, owner = word[order], owner[order]
-    starts = np.flatnonzero(np.r_[True, word[1:] != word[:-1]])
-    sizes = np.diff(np.r_[starts, word.size])
+    owner = owner[order]
+    sizes = unique_counts(word)[1]
+    starts = np.cumsum(sizes) - sizes
     codes: list[I64] = [np.empty(0, dtype=np.int64)]
-    for size in np.unique(sizes).tolist():  # the words held by `size` documents at once
+    for size in unique(sizes).tolist():  # the words held by `size` documents at once
         members = owner[starts[sizes == size][:, None] + np.arange(size)]
         left, right = np.triu_indices(size, 1)
         codes.append((members[:, left] * len(terms) + members[:, right]).ravel())
     unique_codes = unique(np.concatenate(codes))
     pairs: I64 = np.stack([unique_codes // len(terms), unique_codes % len(terms)], axis=1)
     return pairs
-
-
-def _chunks(terms: Sequence[U32]) -> list[list[U32]]:
-    """`terms` a `CHUNK` of documents at a time (every index unique in its document, below
-    the vocabulary's size, as `dedupe.core` gives them)."""
-    return [list(terms[lo : lo + CHUNK]) for lo in range(0, len(terms), CHUNK)]

@@ -34,6 +34,7 @@ import numpy.typing as npt
 import xxhash
 
 from dedupe.arrays import unique
+from dedupe.shingles import hash_tokens
 
 U64 = npt.NDArray[np.uint64]
 F64 = npt.NDArray[np.float64]
@@ -159,11 +160,7 @@ def year_hashes(seed: int) -> U64:
 
 
 def _hashes(words: Iterable[str], seed: int) -> U64:
-    return unique(
-        np.fromiter(
-            (xxhash.xxh3_64_intdigest(word.encode(), seed) for word in words), dtype=np.uint64
-        )
-    )
+    return unique(hash_tokens(words, seed))
 
 
 def number_words(vocab: U64, seed: int) -> Mask:

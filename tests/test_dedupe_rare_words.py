@@ -35,7 +35,8 @@ def _brute_force(terms: list[list[int]], most: int) -> list[list[int]]:
 )
 def test_pairs_are_those_of_every_rare_word(terms: list[set[int]], most: int) -> None:
     arrays = [np.array(sorted(words), dtype=np.uint32) for words in terms]
-    found = rare_word_pairs(arrays, 31, most).tolist()
+    counts = np.bincount(np.concatenate([np.empty(0, np.uint32), *arrays]), minlength=31)
+    found = rare_word_pairs(arrays, counts, most).tolist()
     assert found == _brute_force([sorted(words) for words in terms], most)
 
 
@@ -44,9 +45,10 @@ def test_chunks_of_documents_give_the_same_pairs(monkeypatch: pytest.MonkeyPatch
     in different chunks still pairs them."""
     rng = np.random.default_rng(3)
     arrays = [np.unique(rng.integers(0, 400, size=12)).astype(np.uint32) for _ in range(300)]
-    whole = rare_word_pairs(arrays, 400, 4)
+    counts = np.bincount(np.concatenate(arrays), minlength=400)
+    whole = rare_word_pairs(arrays, counts, 4)
     monkeypatch.setattr("dedupe.rare_words.CHUNK", 7)
-    assert np.array_equal(rare_word_pairs(arrays, 400, 4), whole)
+    assert np.array_equal(rare_word_pairs(arrays, counts, 4), whole)
     assert whole.shape[0] > 0
 
 
@@ -61,7 +63,7 @@ def test_documents_sharing_a_rare_name_are_story_candidates_through_it() -> None
         *(Record(f"other{k}", f"{topic} {topic} item{k}") for k in range(6)),
     ]
     features = core._features(core.document_features(d, 1) for d in docs)
-    rare = rare_word_pairs(features.story_terms, len(features.story_vocab), 5).tolist()
+    rare = rare_word_pairs(features.story_terms, features.story_df, 5).tolist()
     assert rare == [[0, 1]]  # the topic's words are in all eight: not rare
     pairs, stats = core.candidates(features, DedupeConfig(story_top_k=2))
     assert [0, 1] in pairs.tolist()
